@@ -1,0 +1,33 @@
+using JiaoLianTi.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var infrastructure = Infrastructure.Add(builder);
+
+string[] services = ["alliances", "activities", "parentschool", "campussafety", "wellbeing"];
+var awaitQueues = string.Join(',', services);
+
+IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject : IProjectMetadata, new() =>
+    builder.AddProject<TProject>(name, launchProfileName: "http")
+        .WithReference(infrastructure.Database($"{name}db")).WaitFor(infrastructure.Database($"{name}db"))
+        .WithReference(infrastructure.Broker).WaitFor(infrastructure.Broker)
+        // Publishers hold their first message until every consumer's queue exists (DESIGN.md 6).
+        .WithEnvironment("Messaging__AwaitQueues", awaitQueues)
+        .WithHttpHealthCheck("/health");
+
+var alliances = Service<Projects.Alliances>("alliances");
+var activities = Service<Projects.Activities>("activities");
+var parentSchool = Service<Projects.ParentSchool>("parentschool");
+var campusSafety = Service<Projects.CampusSafety>("campussafety");
+var wellbeing = Service<Projects.Wellbeing>("wellbeing");
+
+builder.AddProject<Projects.Gateway>("gateway", launchProfileName: "http")
+    .WithReference(alliances).WaitFor(alliances)
+    .WithReference(activities).WaitFor(activities)
+    .WithReference(parentSchool).WaitFor(parentSchool)
+    .WithReference(campusSafety).WaitFor(campusSafety)
+    .WithReference(wellbeing).WaitFor(wellbeing)
+    .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health");
+
+builder.Build().Run();

@@ -1,0 +1,116 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using JiaoLianTi.Platform;
+using JiaoLianTi.Platform.Http;
+using JiaoLianTi.Platform.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace JiaoLianTi.Gateway;
+
+/// <summary>
+/// The one public door: <c>/api/{service}/...</c> to the five services (YARP, addresses by service discovery), the
+/// same JWT validation as every service, a rate limit per client, the services' OpenAPI documents, and in
+/// Development the token issuer.
+/// </summary>
+public static class GatewayComposition
+{
+    public const string PerClientPolicy = "per-client";
+    /// <summary>YARP's reserved policy name: the route allows anonymous callers.</summary>
+    public const string AnonymousPolicy = "anonymous";
+
+    public static IHostApplicationBuilder AddGateway(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemMapping();
+        builder.Services.AddJsonConventions();
+        builder.AddJiaoLianTiIdentity();
+        builder.Services.AddReverseProxy()
+            .LoadFromMemory(ProxyRoutes.Routes(), ProxyRoutes.Clusters())
+            .AddServiceDiscoveryDestinationResolver();
+        builder.Services.AddRateLimiter(options =>
+        {
+            var limits = builder.Configuration.GetSection("RateLimit");
+            var tokens = limits.GetValue("TokensPerClient", 200);
+            var perSecond = limits.GetValue("ReplenishPerSecond", 100);
+            options.AddPolicy(PerClientPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
+                ClientKey(http),
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = tokens,
+                    TokensPerPeriod = perSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = tokens,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                    AutoReplenishment = true,
+                }));
+            options.OnRejected = async (context, ct) =>
+            {
+                context.HttpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(
+                    new ProblemDetailsContext
+                    {
+                        HttpContext = context.HttpContext,
+                        ProblemDetails = new ProblemDetails
+                        {
+                            Status = 429, Title = "请求过于频繁 / Too many requests",
+                            Detail = "Slow down and retry after the Retry-After interval.",
+                        },
+                    });
+            };
+        });
+        return builder;
+    }
+
+    /// <summary>A signed-in client is limited by its subject; an anonymous one by its address.</summary>
+    private static string ClientKey(HttpContext http) =>
+        http.User.FindFirstValue(ClaimNames.Subject) is { } subject
+            ? $"sub:{subject}"
+            : $"ip:{http.Connection.RemoteIpAddress}";
+
+    public static WebApplication UseGateway(this WebApplication app)
+    {
+        app.UseProblemMapping();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+        return app;
+    }
+
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        app.MapReverseProxy();
+        app.MapGet("/", () => TypedResults.Ok(new
+        {
+            name = "JiaoLianTi 教联体 gateway",
+            services = ProxyRoutes.Services.Select(s => new { service = s, api = $"/api/{s}", openApi = $"/api/{s}/openapi/v1.json" }),
+            devToken = app.Environment.IsDevelopment() ? "POST /dev/token {\"role\":\"CountyAdmin\",\"region\":\"510104\"}" : null,
+        })).AllowAnonymous();
+
+        if (app.Environment.IsDevelopment())
+        {
+            // The development token issuer. It does not exist outside Development.
+            app.MapPost("/dev/token", MintDevToken).AllowAnonymous()
+                .WithSummary("开发环境令牌 / Mint a development token for a role and region");
+        }
+        return app;
+    }
+
+    private static Ok<DevToken> MintDevToken(DevTokenRequest request, IConfiguration configuration)
+    {
+        new Validation()
+            .Required("role", request.Role)
+            .Check(Regions.IsRegionPrefix(request.Region ?? ""), "region",
+                "须为 2、4 或 6 位行政区划代码 / must be a 2, 4 or 6 digit division code")
+            .ThrowIfInvalid();
+        var claims = new TokenRequest(request.Role!.Value, request.Region!, request.SchoolId, request.MemberUnitId,
+            request.Subject, request.Name);
+        return TypedResults.Ok(new DevToken(DevTokens.Mint(configuration, claims), "Bearer", claims));
+    }
+
+    /// <summary>The body of <c>POST /dev/token</c>.</summary>
+    public sealed record DevTokenRequest(
+        Role? Role, string? Region, Guid? SchoolId, Guid? MemberUnitId, string? Subject, string? Name);
+
+    public sealed record DevToken(string AccessToken, string TokenType, TokenRequest Claims);
+}

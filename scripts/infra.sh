@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Shared by run.sh and test.sh: install what is missing and start PostgreSQL and RabbitMQ as local processes on
+# loopback (this kind of machine has no container engine; ../DESIGN facts). Sourced, not run.
+
+say() { printf '\033[1;34m[jiaolianti 教联体]\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31m[jiaolianti 教联体] %s\033[0m\n' "$*" >&2; exit 1; }
+
+JLT_DATABASES=(alliancesdb activitiesdb parentschooldb campussafetydb wellbeingdb)
+
+pg_bin() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$dir" ] && [ -x "$dir/initdb" ] && echo "$dir"
+}
+
+ensure_prerequisites() {
+  command -v dotnet >/dev/null || die "dotnet (the .NET 10 SDK) is not on PATH: install it first."
+  local missing=()
+  command -v rabbitmq-server >/dev/null || missing+=(rabbitmq-server)
+  [ -n "$(pg_bin)" ] || missing+=(postgresql)
+  command -v psql >/dev/null || missing+=(postgresql-client)
+  command -v curl >/dev/null || missing+=(curl)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "安装 / installing: ${missing[*]}"
+    [ "$(id -u)" = 0 ] || die "Installing ${missing[*]} needs root (apt-get)."
+    apt-get update -qq >/dev/null
+    # The packages' own services would try to start under systemd; we start our own instances instead.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+      || die "apt-get install ${missing[*]} failed"
+    # Debian's postgresql package creates and starts a cluster of its own on 5432; we do not use it.
+  fi
+}
+
+# pg_start DIR PORT [throwaway]: a PostgreSQL cluster in DIR on 127.0.0.1:PORT (user app / password app).
+pg_start() {
+  local dir=$1 port=$2 throwaway=${3:-}
+  local bin; bin=$(pg_bin)
+  mkdir -p "$dir"
+  chown postgres:postgres "$dir"
+  chmod 700 "$dir"
+  if [ ! -s "$dir/PG_VERSION" ]; then
+    local pwfile; pwfile=$(mktemp)
+    echo app > "$pwfile"; chmod 644 "$pwfile"
+    runuser -u postgres -- "$bin/initdb" -D "$dir" -U app --pwfile="$pwfile" --auth-host=scram-sha-256 \
+      --auth-local=trust -E UTF8 --locale=C.UTF-8 >/dev/null || die "initdb failed in $dir"
+    rm -f "$pwfile"
+  fi
+  local options="-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300"
+  if [ -n "$throwaway" ]; then options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"; fi
+  if ! runuser -u postgres -- "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    runuser -u postgres -- "$bin/pg_ctl" -D "$dir" -w -l "$dir/server.log" -o "$options" start >/dev/null \
+      || die "PostgreSQL did not start (see $dir/server.log)"
+  fi
+}
+
+# pg_create_databases PORT NAME...: create each database that does not exist yet.
+pg_create_databases() {
+  local port=$1; shift
+  local db
+  for db in "$@"; do
+    PGPASSWORD=app psql -h 127.0.0.1 -p "$port" -U app -d postgres -tAc "select 1 from pg_database where datname='$db'" \
+      | grep -q 1 || PGPASSWORD=app psql -h 127.0.0.1 -p "$port" -U app -d postgres -qc "create database \"$db\"" \
+      || die "could not create database $db"
+  done
+}
+
+pg_stop() {
+  local dir=$1
+  local bin; bin=$(pg_bin)
+  [ -f "$dir/postmaster.pid" ] && runuser -u postgres -- "$bin/pg_ctl" -D "$dir" -m fast stop >/dev/null 2>&1 || true
+}
+
+# rabbit_start DIR NODE PORT [MGMT_PORT]: a RabbitMQ node on 127.0.0.1:PORT (guest/guest on loopback).
+rabbit_start() {
+  local dir=$1 node=$2 port=$3 mgmt=${4:-}
+  mkdir -p "$dir"/{mnesia,log}
+  {
+    echo "listeners.tcp.default = 127.0.0.1:$port"
+    echo "loopback_users.guest = true"
+    if [ -n "$mgmt" ]; then
+      echo "management.tcp.ip = 127.0.0.1"
+      echo "management.tcp.port = $mgmt"
+    fi
+  } > "$dir/rabbitmq.conf"
+  if [ -n "$mgmt" ]; then echo "[rabbitmq_management]." > "$dir/enabled_plugins"; else echo "[]." > "$dir/enabled_plugins"; fi
+  chown -R rabbitmq:rabbitmq "$dir"
+  rabbit_env "$dir" "$node" "$port"
+  if rabbitmqctl -n "$node" status >/dev/null 2>&1; then return 0; fi
+  rabbitmq-server -detached >/dev/null 2>&1 || die "RabbitMQ did not start (see $dir/log)"
+  # -detached returns before the node is up: wait on its pid file.
+  local i
+  for i in $(seq 1 60); do [ -s "$dir/rabbit.pid" ] && break; sleep 0.5; done
+  rabbitmqctl -n "$node" wait --timeout 90 "$dir/rabbit.pid" >/dev/null 2>&1 || die "RabbitMQ did not become ready (see $dir/log)"
+}
+
+rabbit_env() {
+  local dir=$1 node=$2 port=$3
+  export RABBITMQ_NODENAME=$node RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$port
+  export RABBITMQ_DIST_PORT=$((port + 20000)) ERL_EPMD_ADDRESS=127.0.0.1
+  export RABBITMQ_MNESIA_BASE=$dir/mnesia RABBITMQ_LOG_BASE=$dir/log RABBITMQ_PID_FILE=$dir/rabbit.pid
+  export RABBITMQ_CONFIG_FILE=$dir/rabbitmq.conf RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins
+}
+
+rabbit_stop() {
+  local node=$1
+  rabbitmqctl -n "$node" stop >/dev/null 2>&1 || true
+}
+
+# export_connection_strings PG_PORT RABBIT_PORT
+export_connection_strings() {
+  local pg=$1 rabbit=$2 db
+  for db in "${JLT_DATABASES[@]}"; do
+    export "ConnectionStrings__$db=Host=127.0.0.1;Port=$pg;Database=$db;Username=app;Password=app;Maximum Pool Size=50"
+  done
+  export ConnectionStrings__rabbitmq="amqp://guest:guest@127.0.0.1:$rabbit"
+}

@@ -1,0 +1,67 @@
+using JasperFx;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using Marten;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Weasel.Core;
+
+namespace JiaoLianTi.Platform.EventStore;
+
+public static class EventStoreExtensions
+{
+    /// <summary>
+    /// The service's own Marten event store on its own database (the AppHost's resource name, e.g. <c>alliancesdb</c>).
+    /// Quick append, lightweight sessions, schema applied on start, and the async daemon in HotCold mode so that of N
+    /// replicas one runs the subscriptions and async projections.
+    /// </summary>
+    public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddEventStore(
+        this IHostApplicationBuilder builder, string databaseName, Action<StoreOptions> configure)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(databaseName)
+            ?? throw new InvalidOperationException(
+                $"ConnectionStrings:{databaseName} is not set. The AppHost sets it; outside it, set ConnectionStrings__{databaseName}.");
+
+        builder.Services.AddHealthChecks().AddCheck(
+            databaseName, new PostgresHealthCheck(connectionString), HealthStatus.Unhealthy, ["ready"]);
+
+        return builder.Services.AddMarten(options =>
+            {
+                options.Connection(connectionString);
+                options.DatabaseSchemaName = "jlt";
+                options.Events.AppendMode = EventAppendMode.Quick;
+                options.Events.StreamIdentity = StreamIdentity.AsGuid;
+                options.UseSystemTextJsonForSerialization(EnumStorage.AsString, Casing.CamelCase);
+                options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+                options.Events.MetadataConfig.HeadersEnabled = true;
+                options.Events.MetadataConfig.CorrelationIdEnabled = true;
+                options.Schema.For<Messaging.ProcessedMessage>();
+                configure(options);
+            })
+            .BuildSessionsWith<TracingSessionFactory>()
+            .ApplyAllDatabaseChangesOnStartup()
+            .AddAsyncDaemon(DaemonMode.HotCold);
+    }
+
+    private sealed class PostgresHealthCheck(string connectionString) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(connectionString);
+                await connection.OpenAsync(ct);
+                await using var command = new NpgsqlCommand("select 1", connection);
+                await command.ExecuteScalarAsync(ct);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                return HealthCheckResult.Unhealthy("PostgreSQL does not answer", e);
+            }
+        }
+    }
+}

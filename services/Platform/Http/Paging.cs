@@ -1,0 +1,19 @@
+namespace JiaoLianTi.Platform.Http;
+
+/// <summary>One page of a list. Pages count from 1.</summary>
+public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, long Total);
+
+/// <summary>Query-string paging: <c>?page=1&amp;pageSize=50</c>, at most 500 a page.</summary>
+public readonly record struct Paging(int PageNumber, int PageSize)
+{
+    public const int MaxPageSize = 500;
+
+    public static Paging From(int? page, int? pageSize)
+    {
+        new Validation()
+            .Check(page is null or >= 1, "page", "须为不小于 1 的整数 / must be 1 or more")
+            .Check(pageSize is null or (>= 1 and <= MaxPageSize), "pageSize", $"须在 1 到 {MaxPageSize} 之间 / must be between 1 and {MaxPageSize}")
+            .ThrowIfInvalid();
+        return new Paging(page ?? 1, pageSize ?? 50);
+    }
+}

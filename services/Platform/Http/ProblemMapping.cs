@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text.Json;
+using JasperFx;
+using JasperFx.Events;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace JiaoLianTi.Platform.Http;
+
+/// <summary>
+/// Every error a client can cause becomes an RFC 9457 ProblemDetails here, in one place: 400 validation (fields
+/// listed), 403, 404, 409 rule broken, 412 stale version, 428 If-Match missing. Anything else is ours: 500.
+/// </summary>
+public static class ProblemMapping
+{
+    public static IServiceCollection AddProblemMapping(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Malformed JSON and unbindable values throw, so that the handler can name the field instead of an empty 400.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return services;
+    }
+
+    public static WebApplication UseProblemMapping(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    private sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger)
+        : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+        {
+            var problem = ToProblem(exception, context.Request.Headers.IfMatch.Count > 0);
+            if (problem is null)
+            {
+                return false;
+            }
+            logger.LogInformation("Refused {Method} {Path}: {Status} {Detail}",
+                context.Request.Method, context.Request.Path, problem.Status, problem.Detail);
+            context.Response.StatusCode = problem.Status!.Value;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context, ProblemDetails = problem, Exception = exception,
+            });
+        }
+    }
+
+    internal static ProblemDetails? ToProblem(Exception exception, bool hadIfMatch) => exception switch
+    {
+        ValidationFailed v => new HttpValidationProblemDetails(v.Errors)
+        {
+            Status = 400, Title = "请求参数无效 / One or more fields are invalid",
+        },
+        BadHttpRequestException b => BadRequest(b),
+        RuleViolation r => new ProblemDetails
+        {
+            Status = 409, Title = "违反业务规则 / A rule refused this", Detail = r.Message, Extensions = { ["code"] = r.Code },
+        },
+        NotFoundException n => new ProblemDetails { Status = 404, Title = "未找到 / Not found", Detail = n.Message },
+        ForbiddenException f => new ProblemDetails { Status = 403, Title = "无权操作 / Forbidden", Detail = f.Message },
+        PreconditionRequired p => new ProblemDetails { Status = 428, Title = "需要 If-Match / Precondition required", Detail = p.Message },
+        ConcurrencyException or EventStreamUnexpectedMaxEventIdException => new ProblemDetails
+        {
+            Status = hadIfMatch ? 412 : 409,
+            Title = "版本已过期 / Stale version",
+            Detail = "数据已被他人修改，请重新读取后再提交 / Someone changed this since you read it: read it again (new ETag) and retry.",
+        },
+        ExistingStreamIdCollisionException or DocumentAlreadyExistsException => new ProblemDetails
+        {
+            Status = 409, Title = "已存在 / Already exists", Detail = "This id is taken.",
+        },
+        _ => null,
+    };
+
+    private static ProblemDetails BadRequest(BadHttpRequestException exception)
+    {
+        var json = exception.InnerException as JsonException;
+        if (json is null)
+        {
+            return new ProblemDetails
+            {
+                Status = exception.StatusCode, Title = "请求无效 / Bad request", Detail = exception.Message,
+            };
+        }
+        var field = FieldName(json.Path);
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]>
+        {
+            [field] = [field == "body" ? "不是有效的 JSON / is not valid JSON" : "值的类型或格式无效 / has a value of the wrong type or format"],
+        })
+        {
+            Status = 400, Title = "请求参数无效 / One or more fields are invalid", Detail = json.Message,
+        };
+    }
+
+    /// <summary>"$.lead.name" becomes "lead.name"; a syntax error with no path names the body.</summary>
+    private static string FieldName(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.TrimStart('$', '.');
+}

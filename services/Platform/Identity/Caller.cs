@@ -1,0 +1,60 @@
+using System.Security.Claims;
+
+namespace JiaoLianTi.Platform.Identity;
+
+/// <summary>Who signs in (GLOSSARY.md, Roles). The claim carries these names exactly.</summary>
+public enum Role
+{
+    ProvinceAdmin,
+    CityAdmin,
+    CountyAdmin,
+    SchoolAdmin,
+    Teacher,
+    Counsellor,
+    Parent,
+    MemberOfficer,
+}
+
+/// <summary>The claim names of a JiaoLianTi token.</summary>
+public static class ClaimNames
+{
+    public const string Role = "role";
+    /// <summary>A division-code prefix: "51" a province, "5101" a city, "510104" a county.</summary>
+    public const string Region = "region";
+    public const string SchoolId = "school_id";
+    public const string MemberUnitId = "member_unit_id";
+    public const string Subject = "sub";
+    public const string Name = "name";
+}
+
+/// <summary>The signed-in caller, read once from the validated token.</summary>
+public sealed record Caller(string Subject, Role Role, string Region, Guid? SchoolId, Guid? MemberUnitId)
+{
+    /// <summary>True when <paramref name="divisionCode"/> lies inside the caller's region.</summary>
+    public bool Covers(string divisionCode) => divisionCode.StartsWith(Region, StringComparison.Ordinal);
+
+    public bool IsAdministration => Role is Role.ProvinceAdmin or Role.CityAdmin or Role.CountyAdmin;
+
+    public static Caller From(ClaimsPrincipal user)
+    {
+        var subject = user.FindFirstValue(ClaimNames.Subject) ?? user.FindFirstValue(ClaimTypes.NameIdentifier);
+        var roleText = user.FindFirstValue(ClaimNames.Role) ?? user.FindFirstValue(ClaimTypes.Role);
+        var region = user.FindFirstValue(ClaimNames.Region);
+        if (subject is null || region is null || !Enum.TryParse<Role>(roleText, ignoreCase: false, out var role)
+            || !Regions.IsRegionPrefix(region))
+        {
+            throw new Http.ForbiddenException("令牌缺少角色或区域 / The token lacks a valid role or region claim.");
+        }
+        return new Caller(subject, role, region, GuidClaim(user, ClaimNames.SchoolId), GuidClaim(user, ClaimNames.MemberUnitId));
+    }
+
+    private static Guid? GuidClaim(ClaimsPrincipal user, string type)
+        => Guid.TryParse(user.FindFirstValue(type), out var id) ? id : null;
+}
+
+public static class Regions
+{
+    /// <summary>A province (2 digits), city (4) or county (6) code prefix.</summary>
+    public static bool IsRegionPrefix(string code) =>
+        code.Length is 2 or 4 or 6 && code.All(char.IsAsciiDigit);
+}

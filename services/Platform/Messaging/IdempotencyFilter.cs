@@ -1,0 +1,36 @@
+using MassTransit;
+using Marten;
+using Microsoft.Extensions.Logging;
+
+namespace JiaoLianTi.Platform.Messaging;
+
+/// <summary>
+/// Applies a message at most once (DESIGN.md 5). The consumer stages its effect in the scoped Marten session and
+/// does not save; this filter then records the MessageId in that same session and commits both in one transaction.
+/// A message seen before is acknowledged and skipped. Two deliveries racing each other: the second insert of the
+/// same id fails, MassTransit retries it, and the retry finds it applied.
+/// </summary>
+public sealed class IdempotencyFilter<T>(IDocumentSession session, TimeProvider clock, ILogger<IdempotencyFilter<T>> logger)
+    : IFilter<ConsumeContext<T>> where T : class
+{
+    public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
+    {
+        var messageId = context.MessageId
+            ?? throw new InvalidOperationException($"{typeof(T).Name} arrived without a MessageId; it cannot be applied once.");
+
+        // A retry may reuse this scope: nothing of a failed attempt may be committed with the next one.
+        session.EjectAllPendingChanges();
+        if (await session.LoadAsync<ProcessedMessage>(messageId, context.CancellationToken) is not null)
+        {
+            logger.LogInformation("Skipped {MessageType} {MessageId}: already applied", typeof(T).Name, messageId);
+            return;
+        }
+
+        await next.Send(context);
+
+        session.Insert(new ProcessedMessage { Id = messageId, MessageType = typeof(T).Name, ProcessedAt = clock.GetUtcNow() });
+        await session.SaveChangesAsync(context.CancellationToken);
+    }
+
+    public void Probe(ProbeContext context) => context.CreateFilterScope("idempotency");
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using JasperFx.Events;
+using JasperFx.Events.Daemon;
+using JasperFx.Events.Projections;
+using MassTransit;
+using Marten;
+using Marten.Subscriptions;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace JiaoLianTi.Platform.Messaging;
+
+/// <summary>
+/// The event store is the outbox (DESIGN.md 4). This Marten subscription reads committed events in order, maps those
+/// that leave the service to their contracts and publishes them with MessageId = the Marten event id, waiting for
+/// the broker's confirm. Marten moves the checkpoint only after the page returns, so an event is published at least
+/// once and never lost; consumers drop the duplicates by MessageId. While the broker is away the page is retried
+/// (backing off to 5 s) instead of failing, because a failed subscription would pause until the service restarts.
+/// </summary>
+public sealed class IntegrationEventPublisher : SubscriptionBase
+{
+    public const string SubscriptionId = "integration-events";
+    internal const string TraceParentHeader = "traceparent";
+    private static readonly ActivitySource Source = new("JiaoLianTi");
+
+    private readonly IIntegrationEventMap map;
+    private readonly IBus bus;
+    private readonly PublishingGate gate;
+    private readonly ILogger<IntegrationEventPublisher> logger;
+    private readonly ResiliencePipeline retry;
+
+    public IntegrationEventPublisher(
+        IIntegrationEventMap map, IBus bus, PublishingGate gate, ILogger<IntegrationEventPublisher> logger)
+    {
+        this.map = map;
+        this.bus = bus;
+        this.gate = gate;
+        this.logger = logger;
+        Name = SubscriptionId;
+        Options.BatchSize = 500;
+        retry = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+                MaxDelay = TimeSpan.FromSeconds(5),
+                OnRetry = args =>
+                {
+                    logger.LogWarning(args.Outcome.Exception,
+                        "Publishing to the broker failed (attempt {Attempt}); retrying", args.AttemptNumber + 1);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+    }
+
+    public override async Task<IChangeListener> ProcessEventsAsync(
+        EventRange page, ISubscriptionController controller, IDocumentOperations operations, CancellationToken ct)
+    {
+        await gate.WaitAsync(ct);
+        foreach (var @event in page.Events)
+        {
+            var message = map.ToIntegrationEvent(@event);
+            if (message is null)
+            {
+                continue;
+            }
+            await PublishAsync(@event, message, ct);
+        }
+        return NullChangeListener.Instance;
+    }
+
+    private async Task PublishAsync(IEvent @event, object message, CancellationToken ct)
+    {
+        // Continue the trace of the request that appended the event, so one command is one trace across services.
+        ActivityContext.TryParse(@event.Headers?.GetValueOrDefault(TraceParentHeader)?.ToString(), null, out var parent);
+        using var activity = Source.StartActivity($"{message.GetType().Name} publish", ActivityKind.Producer, parent);
+        activity?.SetTag("messaging.message.id", @event.Id);
+        activity?.SetTag("jlt.stream.id", @event.StreamId);
+
+        await retry.ExecuteAsync(async token => await bus.Publish(message, message.GetType(), context =>
+        {
+            context.MessageId = @event.Id;
+            context.Durable = true;
+        }, token), ct);
+        logger.LogDebug("Published {MessageType} {MessageId}", message.GetType().Name, @event.Id);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+using JiaoLianTi.Platform.Http;
+using JiaoLianTi.Platform.Identity;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace JiaoLianTi.Platform;
+
+/// <summary>The HTTP side every service shares: identity, ProblemDetails, JSON, OpenAPI, a clock.</summary>
+public static class ServiceComposition
+{
+    public static IHostApplicationBuilder AddServiceApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemMapping();
+        builder.AddJiaoLianTiIdentity();
+        builder.Services.AddOpenApi();
+        builder.Services.AddJsonConventions();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    public static IServiceCollection AddJsonConventions(this IServiceCollection services) =>
+        services.ConfigureHttpJsonOptions(options =>
+        {
+            // Enums travel as their GLOSSARY names; a number or an unknown name is a 400 naming the field.
+            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+        });
+
+    /// <summary>Middleware in order, and the OpenAPI document at <c>/api/{service}/openapi/v1.json</c> (via the gateway too).</summary>
+    public static WebApplication UseServiceApi(this WebApplication app, string serviceName)
+    {
+        app.UseProblemMapping();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi($"/api/{serviceName}/openapi/{{documentName}}.json").AllowAnonymous();
+        return app;
+    }
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# 测试 / Test: installs what is missing, starts throwaway PostgreSQL and RabbitMQ on loopback, builds and runs every
+# test, stops what it started, and ends with the line "N passed, N failed". .ci/run calls exactly this.
+set -uo pipefail
+cd "$(dirname "$0")"
+source scripts/infra.sh
+
+free_port() {
+  local port
+  for port in $(seq "$1" $(( $1 + 200 ))); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+  die "no free port from $1"
+}
+
+ensure_prerequisites
+WORK=$(mktemp -d /tmp/jiaolianti-test.XXXXXX)
+chmod 755 "$WORK"
+PG_PORT=$(free_port 55432)
+RABBIT_PORT=$(free_port 56720)
+RABBIT_NODE="jlt-test-$$@localhost"
+
+cleanup() {
+  rabbit_stop "$RABBIT_NODE"
+  pg_stop "$WORK/postgres"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+started=$(date +%s)
+say "启动测试服务器 / starting throwaway PostgreSQL :$PG_PORT and RabbitMQ :$RABBIT_PORT"
+pg_start "$WORK/postgres" "$PG_PORT" throwaway
+rabbit_start "$WORK/rabbitmq" "$RABBIT_NODE" "$RABBIT_PORT"
+export JLT_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=app;Password=app"
+export JLT_TEST_AMQP="amqp://guest:guest@127.0.0.1:$RABBIT_PORT"
+export JLT_TEST_RABBIT_NODE="$RABBIT_NODE"
+
+say "构建 / building"
+dotnet build JiaoLianTi.sln -nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
+
+say "运行测试 / running tests"
+dotnet test JiaoLianTi.sln --no-build -nologo -v q \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$WORK/results" \
+  -- RunConfiguration.TestSessionTimeout=1500000
+status=$?
+
+passed=0; failed=0; skipped=0
+for trx in "$WORK"/results/*.trx; do
+  [ -f "$trx" ] || continue
+  c=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$c"); passed=$((passed + ${p:-0}))
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$c"); failed=$((failed + ${f:-0}))
+  e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$c"); failed=$((failed + ${e:-0}))
+  t=$(sed -n 's/.* timeout="\([0-9]*\)".*/\1/p' <<<"$c"); failed=$((failed + ${t:-0}))
+  n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$c"); skipped=$((skipped + ${n:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+say "用时 / took $(( $(date +%s) - started )) s"
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$status"

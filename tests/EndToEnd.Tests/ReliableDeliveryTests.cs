@@ -1,0 +1,128 @@
+using System.Net;
+using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.TestKit;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+using AllianceEstablished = JiaoLianTi.Alliances.Contracts.AllianceEstablished;
+
+namespace JiaoLianTi.EndToEnd.Tests;
+
+/// <summary>
+/// DESIGN.md 4-6 against the real broker: nothing acknowledged is lost, nothing is applied twice.
+/// Each test works in a county of its own, so that it can count exactly.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class ReliableDeliveryTests(TestSystem system)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task Messages_published_while_the_consumer_is_stopped_are_applied_once_when_it_returns()
+    {
+        const string jinniu = "510106";
+        using var admin = system.Client(Role.CountyAdmin, jinniu);
+
+        await system.StopServiceAsync("activities");
+        var created = new List<Guid>();
+        try
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                created.Add(await Establish(admin, jinniu, $"金牛区教联体 {i}"));
+            }
+        }
+        finally
+        {
+            system.StartService("activities");
+        }
+
+        var known = await KnownIn(admin, jinniu, expected: created.Count);
+        Assert.Equal(created.Order(), known.Order());
+        await QueueDrained();
+        Assert.Equal(created.Order(), (await KnownIn(admin, jinniu, expected: created.Count)).Order());
+    }
+
+    [Fact]
+    public async Task A_message_delivered_twice_is_applied_once()
+    {
+        const string wuhou = "510107";
+        var bus = system.Services("alliances").GetRequiredService<IBus>();
+        var allianceId = Guid.NewGuid();
+        var messageId = NewId.NextGuid();
+
+        // The same message (same MessageId) twice: the second carries another name, so applying it would show.
+        await bus.Publish(new AllianceEstablished(allianceId, "第一次 first", "Regional", wuhou, "武侯区教育局", DateTimeOffset.UtcNow),
+            context => context.MessageId = messageId);
+        await bus.Publish(new AllianceEstablished(allianceId, "第二次 second", "Regional", wuhou, "武侯区教育局", DateTimeOffset.UtcNow),
+            context => context.MessageId = messageId);
+
+        using var admin = system.Client(Role.CountyAdmin, wuhou);
+        await KnownIn(admin, wuhou, expected: 1);
+        await QueueDrained();
+        var page = await (await admin.GetAsync("/api/activities/alliances")).ReadJson();
+        var alliance = Assert.Single(EstablishAllianceTests.Items(page));
+        Assert.Equal(allianceId, alliance.GetProperty("id").GetGuid());
+        Assert.Equal("第一次 first", alliance.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Events_appended_while_the_broker_is_down_all_arrive_after_it_returns()
+    {
+        const string chenghua = "510108";
+        using var admin = system.Client(Role.CountyAdmin, chenghua);
+
+        await system.Servers.StopBrokerAsync();
+        var created = new List<Guid>();
+        try
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                created.Add(await Establish(admin, chenghua, $"成华区教联体 {i}"));
+            }
+        }
+        finally
+        {
+            await system.Servers.StartBrokerAsync();
+        }
+
+        var known = await KnownIn(admin, chenghua, expected: created.Count);
+        Assert.Equal(created.Order(), known.Order());
+    }
+
+    private static async Task<Guid> Establish(HttpClient admin, string county, string name)
+    {
+        var response = await admin.Post("/api/alliances",
+            new { name, kind = "Regional", countyCode = county, leadUnit = "区教育局" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.ReadJson()).GetProperty("id").GetGuid();
+    }
+
+    private static async Task<List<Guid>> KnownIn(HttpClient client, string county, int expected)
+    {
+        var ids = await Eventually.Until(async () =>
+        {
+            var response = await client.GetAsync("/api/activities/alliances?pageSize=500");
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                return [];
+            }
+            return EstablishAllianceTests.Items(await response.ReadJson())
+                .Where(a => a.GetProperty("countyCode").GetString() == county)
+                .Select(a => a.GetProperty("id").GetGuid())
+                .ToList();
+        }, found => found.Count >= expected, Patience);
+        Assert.Equal(expected, ids.Count);
+        return ids;
+    }
+
+    /// <summary>Waits until Activities' queue holds no message, ready or unacknowledged.</summary>
+    private async Task QueueDrained()
+    {
+        var listing = await Eventually.Until(
+            () => system.Servers.BrokerCommandAsync("list_queues", "-p", system.Id, "--quiet", "--no-table-headers", "name", "messages"),
+            text => text.Split('\n').Any(line => line.Split('\t', ' ') is ["activities", .., "0"]),
+            Patience);
+        Assert.Contains(listing.Split('\n'), line => line.Split('\t', ' ') is ["activities", .., "0"]);
+    }
+}

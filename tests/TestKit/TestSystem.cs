@@ -1,0 +1,117 @@
+using System.Net.Http.Headers;
+using JiaoLianTi.Platform.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace JiaoLianTi.TestKit;
+
+/// <summary>
+/// The whole system in this process: the five services and the gateway, each on its own Kestrel port, against real
+/// PostgreSQL (a database per service, fresh for this system) and real RabbitMQ (a virtual host of its own). Tests
+/// talk to it only through the gateway, over HTTP, with development tokens. A service can be stopped and started
+/// again (on the same port) to test what happens while it is away.
+/// </summary>
+public class TestSystem : IAsyncLifetime
+{
+    public static readonly string[] ServiceNames = ["alliances", "activities", "parentschool", "campussafety", "wellbeing"];
+
+    private readonly Dictionary<string, IServiceHost> running = [];
+    private readonly Dictionary<string, int> ports = [];
+    private readonly Dictionary<string, Action<IServiceCollection>> overrides = [];
+    private readonly Dictionary<string, string> settings = new()
+    {
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:JiaoLianTi"] = "Information",
+        ["Messaging:AwaitQueues"] = string.Join(',', ServiceNames),
+    };
+
+    public TestServers Servers { get; private set; } = null!;
+
+    /// <summary>This system's name: prefix of its databases, and its RabbitMQ virtual host.</summary>
+    public string Id { get; } = "jlt" + Guid.NewGuid().ToString("N")[..10];
+
+    public Uri GatewayAddress => running["gateway"].Address;
+
+    /// <summary>Replaces services of one service before it starts (a controlled clock, say).</summary>
+    public TestSystem Configure(string service, Action<IServiceCollection> configure)
+    {
+        overrides[service] = configure;
+        return this;
+    }
+
+    public IServiceProvider Services(string service) => running[service].Provider;
+
+    public string Setting(string key) => settings[key];
+
+    public async Task InitializeAsync()
+    {
+        Servers = await TestServers.GetAsync();
+        settings["ConnectionStrings:rabbitmq"] = await Servers.CreateVirtualHostAsync(Id);
+        foreach (var service in ServiceNames)
+        {
+            settings[$"ConnectionStrings:{service}db"] = await Servers.CreateDatabaseAsync($"{Id}_{service}");
+        }
+        foreach (var service in ServiceNames)
+        {
+            StartService(service);
+        }
+        foreach (var service in ServiceNames)
+        {
+            settings[$"services:{service}:http:0"] = running[service].Address.ToString().TrimEnd('/');
+        }
+        StartService("gateway");
+    }
+
+    public void StartService(string name)
+    {
+        var host = Create(name, new Dictionary<string, string>(settings), overrides.GetValueOrDefault(name));
+        host.Start(ports.GetValueOrDefault(name));
+        ports[name] = host.Address.Port;
+        running[name] = host;
+    }
+
+    public async Task StopServiceAsync(string name)
+    {
+        if (running.Remove(name, out var host))
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    /// <summary>An HTTP client for the gateway, signed in as the caller the token describes.</summary>
+    public HttpClient Client(TokenRequest caller)
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(caller));
+        return client;
+    }
+
+    public HttpClient Client(Role role, string region, Guid? schoolId = null, Guid? memberUnitId = null) =>
+        Client(new TokenRequest(role, region, schoolId, memberUnitId, Subject: $"{role}-{region}-{Guid.NewGuid():N}"));
+
+    public HttpClient Anonymous() => new() { BaseAddress = GatewayAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+    public static string Token(TokenRequest caller) =>
+        DevTokens.Mint(new ConfigurationBuilder().Build(), caller);
+
+    public async Task DisposeAsync()
+    {
+        foreach (var name in running.Keys.ToList())
+        {
+            await StopServiceAsync(name);
+        }
+    }
+
+    private static IServiceHost Create(
+        string name, IReadOnlyDictionary<string, string> settings, Action<IServiceCollection>? services) => name switch
+    {
+        "alliances" => new ServiceHost<Alliances.Program>(settings, services),
+        "activities" => new ServiceHost<Activities.Program>(settings, services),
+        "parentschool" => new ServiceHost<ParentSchool.Program>(settings, services),
+        "campussafety" => new ServiceHost<CampusSafety.Program>(settings, services),
+        "wellbeing" => new ServiceHost<Wellbeing.Program>(settings, services),
+        "gateway" => new ServiceHost<Gateway.Program>(settings, services),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a JiaoLianTi service"),
+    };
+}
