@@ -75,7 +75,8 @@ rabbit_start() {
   local dir=$1 node=$2 port=$3 mgmt=${4:-}
   mkdir -p "$dir"/{mnesia,log}
   {
-    echo "listeners.tcp.default = 127.0.0.1:$port"
+    # The AMQP listener comes from RABBITMQ_NODE_IP_ADDRESS/RABBITMQ_NODE_PORT (rabbit_env); naming it here too
+    # would open it twice and fail with eaddrinuse.
     echo "loopback_users.guest = true"
     if [ -n "$mgmt" ]; then
       echo "management.tcp.ip = 127.0.0.1"
