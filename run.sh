@@ -27,15 +27,22 @@ stop_all() {
   trap - EXIT INT TERM
   say "停止 / stopping"
   if [ -n "$apphost_pid" ] && kill -0 "$apphost_pid" 2>/dev/null; then
-    kill -INT "$apphost_pid" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$apphost_pid" 2>/dev/null || break; sleep 1; done
+    # SIGTERM to the AppHost itself (dotnet run's child): it stops the services and the dashboard gracefully.
+    # (Started in the background, it ignores SIGINT, so Ctrl-C reaches it only through this trap.)
+    kill -TERM $(pgrep -P "$apphost_pid") "$apphost_pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$apphost_pid" 2>/dev/null || break; sleep 1; done
     kill -KILL "$apphost_pid" 2>/dev/null || true
   fi
+  # Whatever the orchestrator left behind (it should leave nothing after a graceful stop).
+  pkill -KILL -f "$PWD/(services|gateway)/.*--no-build" 2>/dev/null || true
   rabbit_stop "$RABBIT_NODE"
   pg_stop "$DATA/postgres"
   say "已停止 / stopped (data kept in $DATA)"
+  exit "${1:-0}"
 }
-trap stop_all EXIT INT TERM
+trap 'stop_all 130' INT
+trap 'stop_all 143' TERM
+trap 'stop_all $?' EXIT
 
 say "构建 / building"
 dotnet build AppHost/AppHost.csproj -nologo -v q -clp:ErrorsOnly
