@@ -42,6 +42,9 @@ public class TestSystem : IAsyncLifetime
 
     public IServiceProvider Services(string service) => running[service].Provider;
 
+    /// <summary>Where a service listens, to reach it without the gateway.</summary>
+    public Uri Address(string service) => running[service].Address;
+
     public string Setting(string key) => settings[key];
 
     public async Task InitializeAsync()
@@ -101,6 +104,14 @@ public class TestSystem : IAsyncLifetime
         {
             await StopServiceAsync(name);
         }
+    }
+
+    /// <summary>A gateway on its own, with settings of the caller's choosing (another environment, say).</summary>
+    public static IServiceHost StandaloneGateway(IReadOnlyDictionary<string, string> settings)
+    {
+        var host = Create("gateway", settings, null);
+        host.Start();
+        return host;
     }
 
     private static IServiceHost Create(
