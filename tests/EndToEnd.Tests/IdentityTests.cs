@@ -53,7 +53,6 @@ public sealed class IdentityTests(TestSystem system)
         {
             ["environment"] = "Production",
             ["Auth:Authority"] = "http://127.0.0.1:9/realms/jiaolianti",
-            ["Logging:LogLevel:Default"] = "Warning",
         });
         using var client = new HttpClient { BaseAddress = gateway.Address };
 

@@ -15,7 +15,6 @@ public sealed class RateLimitTests
         {
             ["RateLimit:TokensPerClient"] = "2",
             ["RateLimit:ReplenishPerSecond"] = "1",
-            ["Logging:LogLevel:Default"] = "Warning",
         });
         using var greedy = Client(gateway, "greedy-client");
         using var other = Client(gateway, "other-client");

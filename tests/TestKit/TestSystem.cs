@@ -109,7 +109,12 @@ public class TestSystem : IAsyncLifetime
     /// <summary>A gateway on its own, with settings of the caller's choosing (another environment, say).</summary>
     public static IServiceHost StandaloneGateway(IReadOnlyDictionary<string, string> settings)
     {
-        var host = Create("gateway", settings, null);
+        var quiet = new Dictionary<string, string> { ["Logging:LogLevel:Default"] = "Warning" };
+        foreach (var (key, value) in settings)
+        {
+            quiet[key] = value;
+        }
+        var host = Create("gateway", quiet, null);
         host.Start();
         return host;
     }
