@@ -104,13 +104,14 @@ public static class GatewayComposition
                 "须为 2、4 或 6 位行政区划代码 / must be a 2, 4 or 6 digit division code")
             .ThrowIfInvalid();
         var claims = new TokenRequest(request.Role!.Value, request.Region!, request.SchoolId, request.MemberUnitId,
-            request.Subject, request.Name);
+            request.Subject, request.Name, request.Children);
         return TypedResults.Ok(new DevToken(DevTokens.Mint(configuration, claims), "Bearer", claims));
     }
 
     /// <summary>The body of <c>POST /dev/token</c>.</summary>
     public sealed record DevTokenRequest(
-        Role? Role, string? Region, Guid? SchoolId, Guid? MemberUnitId, string? Subject, string? Name);
+        Role? Role, string? Region, Guid? SchoolId, Guid? MemberUnitId, string? Subject, string? Name,
+        IReadOnlyList<Guid>? Children);
 
     public sealed record DevToken(string AccessToken, string TokenType, TokenRequest Claims);
 }

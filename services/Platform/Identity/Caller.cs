@@ -25,11 +25,20 @@ public static class ClaimNames
     public const string MemberUnitId = "member_unit_id";
     public const string Subject = "sub";
     public const string Name = "name";
+    /// <summary>A parent's child, by opaque student id; one claim per child (the guardian link comes from the
+    /// province's identity provider, not from us).</summary>
+    public const string Child = "child";
 }
 
 /// <summary>The signed-in caller, read once from the validated token.</summary>
 public sealed record Caller(string Subject, Role Role, string Region, Guid? SchoolId, Guid? MemberUnitId)
 {
+    /// <summary>A parent's children (opaque student ids); empty for every other role.</summary>
+    public IReadOnlyList<Guid> Children { get; init; } = [];
+
+    /// <summary>True when the caller is the parent of <paramref name="studentId"/>.</summary>
+    public bool IsParentOf(Guid studentId) => Role == Role.Parent && Children.Contains(studentId);
+
     /// <summary>True when <paramref name="divisionCode"/> lies inside the caller's region.</summary>
     public bool Covers(string divisionCode) => divisionCode.StartsWith(Region, StringComparison.Ordinal);
 
@@ -45,7 +54,12 @@ public sealed record Caller(string Subject, Role Role, string Region, Guid? Scho
         {
             throw new Http.ForbiddenException("令牌缺少角色或区域 / The token lacks a valid role or region claim.");
         }
-        return new Caller(subject, role, region, GuidClaim(user, ClaimNames.SchoolId), GuidClaim(user, ClaimNames.MemberUnitId));
+        return new Caller(subject, role, region, GuidClaim(user, ClaimNames.SchoolId), GuidClaim(user, ClaimNames.MemberUnitId))
+        {
+            Children = user.FindAll(ClaimNames.Child)
+                .Select(c => Guid.TryParse(c.Value, out var id) ? id : Guid.Empty)
+                .Where(id => id != Guid.Empty).ToArray(),
+        };
     }
 
     private static Guid? GuidClaim(ClaimsPrincipal user, string type)
