@@ -1,7 +1,8 @@
 namespace JiaoLianTi.Alliances.Contracts;
 
 /// <summary>
-/// 教联体成立: an alliance was established. Published once per establishment (MessageId = the event's id).
+/// 教联体成立: an alliance was established (first time, or again after a suspension: see <see cref="AllianceReestablished"/>).
+/// Published once per establishment (MessageId = the event's id).
 /// Version 1. Contracts change only by adding optional members; a breaking change is a new record.
 /// </summary>
 /// <param name="AllianceId">The alliance's stream id.</param>
@@ -10,5 +11,17 @@ namespace JiaoLianTi.Alliances.Contracts;
 /// <param name="CountyCode">The 6-digit division code (GB/T 2260) of its county.</param>
 /// <param name="LeadUnit">The name of the unit that leads it.</param>
 /// <param name="EstablishedAt">When it was established.</param>
+/// <param name="LeadUnitId">The registered member unit that leads it (the school of a school alliance), if any.
+/// The lead unit is also announced as a member by <see cref="MemberJoined"/> with role <c>Lead</c>.</param>
 public sealed record AllianceEstablished(
-    Guid AllianceId, string Name, string Kind, string CountyCode, string LeadUnit, DateTimeOffset EstablishedAt);
+    Guid AllianceId, string Name, string Kind, string CountyCode, string LeadUnit, DateTimeOffset EstablishedAt,
+    Guid? LeadUnitId = null);
+
+/// <summary>教联体暂停: an established alliance was suspended. Its members stay members, but it takes on no new work.</summary>
+public sealed record AllianceSuspended(Guid AllianceId, string CountyCode, string Reason, DateTimeOffset SuspendedAt);
+
+/// <summary>教联体恢复: a suspended alliance was established again.</summary>
+public sealed record AllianceReestablished(Guid AllianceId, string CountyCode, DateTimeOffset ReestablishedAt);
+
+/// <summary>教联体撤销: an alliance was dissolved, for good. Every membership of it ends at the same moment.</summary>
+public sealed record AllianceDissolved(Guid AllianceId, string CountyCode, string Reason, DateTimeOffset DissolvedAt);

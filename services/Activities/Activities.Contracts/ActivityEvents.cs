@@ -1,0 +1,41 @@
+namespace JiaoLianTi.Activities.Contracts;
+
+// Activities' integration events. Students appear by opaque id only: no names, no classes, no birth dates.
+// Version 1. Contracts change only by adding optional members; a breaking change is a new record.
+
+/// <summary>活动发布: an activity opened for registration.</summary>
+/// <param name="Kind"><c>StudyTrip</c> 研学实践, <c>CommunityClass</c> 社区实践课堂, <c>VolunteerService</c>, <c>Lecture</c>, <c>Sport</c>.</param>
+/// <param name="SchoolId">The school that runs it, if a school does.</param>
+/// <param name="AllianceId">The alliance that runs it, or whose resource it uses.</param>
+/// <param name="ResourceId">The alliance resource it uses (Alliances' <c>ResourcePublished</c>), if any.</param>
+/// <param name="Topics">Topic tags (the six pairings of GLOSSARY.md, as in Alliances.Contracts.Pairings).</param>
+public sealed record ActivityPublished(
+    Guid ActivityId, string Kind, Guid? SchoolId, Guid? AllianceId, Guid? ResourceId, string Title,
+    DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Seats, string CountyCode, IReadOnlyList<string> Topics,
+    DateTimeOffset PublishedAt);
+
+/// <summary>活动取消: an activity was cancelled, with the reason (about the activity, never about a child).</summary>
+public sealed record ActivityCancelled(Guid ActivityId, string Reason, DateTimeOffset CancelledAt);
+
+/// <summary>活动完成: an activity took place. ParentSchool recommends related courses to the school's parents.</summary>
+public sealed record ActivityCompleted(
+    Guid ActivityId, string Kind, Guid? SchoolId, string CountyCode, IReadOnlyList<string> Topics,
+    DateTimeOffset CompletedAt);
+
+/// <summary>
+/// 安全预案送审: an off-campus activity asks CampusSafety to review its safety plan. It cannot open before
+/// CampusSafety answers <c>SafetyPlanApproved</c> (or is refused by <c>SafetyPlanRejected</c>).
+/// </summary>
+/// <param name="Location">Where it takes place.</param>
+/// <param name="Participants">How many students at most.</param>
+/// <param name="Arrangements">The organiser's safety arrangements: transport, supervising adults, emergency contacts
+/// (of the organisers, not of children), insurance.</param>
+public sealed record SafetyPlanRequested(
+    Guid ActivityId, Guid? SchoolId, string CountyCode, string Title, string Location, DateTimeOffset StartsAt,
+    DateTimeOffset EndsAt, int Participants, string Arrangements, DateTimeOffset RequestedAt);
+
+/// <summary>报名确认: a student holds a seat.</summary>
+public sealed record RegistrationConfirmed(Guid ActivityId, Guid StudentId, DateTimeOffset ConfirmedAt);
+
+/// <summary>志愿时长认定: a teacher approved a student's volunteer hours for an activity.</summary>
+public sealed record VolunteerHoursApproved(Guid ActivityId, Guid StudentId, decimal Hours, DateTimeOffset ApprovedAt);

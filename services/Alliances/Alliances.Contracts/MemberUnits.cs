@@ -1,0 +1,66 @@
+namespace JiaoLianTi.Alliances.Contracts;
+
+/// <summary>
+/// 成员单位类型: the kinds of member unit, as the strings the contracts carry. A school is a member unit of kind
+/// <see cref="School"/>; its unit id is the school id every service and every token (claim <c>school_id</c>) uses.
+/// </summary>
+public static class MemberUnitKinds
+{
+    public const string School = "School";
+    public const string FamilyCommittee = "FamilyCommittee";
+    public const string PoliceStation = "PoliceStation";
+    public const string TrafficPolice = "TrafficPolice";
+    public const string MarketRegulator = "MarketRegulator";
+    public const string CommunityCommittee = "CommunityCommittee";
+    public const string StreetOffice = "StreetOffice";
+    public const string Library = "Library";
+    public const string Museum = "Museum";
+    public const string ScienceCentre = "ScienceCentre";
+    public const string MemorialVenue = "MemorialVenue";
+    public const string Theatre = "Theatre";
+    public const string SportsVenue = "SportsVenue";
+    public const string Hospital = "Hospital";
+    public const string MentalHealthCentre = "MentalHealthCentre";
+    public const string University = "University";
+    public const string ResearchInstitute = "ResearchInstitute";
+    public const string Enterprise = "Enterprise";
+    public const string WomensFederation = "WomensFederation";
+    public const string YouthLeague = "YouthLeague";
+    public const string Other = "Other";
+}
+
+/// <summary>The six pairings (GLOSSARY.md), as the topic tags resources and activities carry.</summary>
+public static class Pairings
+{
+    /// <summary>馆校协同</summary>
+    public const string VenueSchool = "VenueSchool";
+    /// <summary>医教互促</summary>
+    public const string MedicalEducation = "MedicalEducation";
+    /// <summary>体教互融</summary>
+    public const string SportEducation = "SportEducation";
+    /// <summary>家校互动</summary>
+    public const string FamilySchool = "FamilySchool";
+    /// <summary>社教同频</summary>
+    public const string CommunityEducation = "CommunityEducation";
+    /// <summary>警校共育</summary>
+    public const string PoliceSchool = "PoliceSchool";
+}
+
+/// <summary>
+/// 成员单位登记: a unit entered the directory (a school, a police station, a hospital ...). Other services learn from it
+/// which schools exist and in which county. No contact person: that stays in Alliances.
+/// </summary>
+/// <param name="Kind">One of <see cref="MemberUnitKinds"/>.</param>
+/// <param name="CountyCode">The 6-digit division code of the unit's county.</param>
+public sealed record MemberUnitRegistered(Guid UnitId, string Kind, string Name, string CountyCode, DateTimeOffset RegisteredAt);
+
+/// <summary>
+/// 成员单位加入: a unit joined an alliance. With <see cref="AllianceEstablished"/> this says which police, traffic
+/// police, market regulators and hospitals serve which schools: the units and the schools of one alliance.
+/// </summary>
+/// <param name="Role">The unit's role in the alliance: <c>Lead</c>, <c>Member</c> …</param>
+public sealed record MemberJoined(
+    Guid AllianceId, Guid UnitId, string UnitKind, string CountyCode, string Role, DateTimeOffset JoinedAt);
+
+/// <summary>成员单位退出: a unit left an alliance (or the alliance was dissolved).</summary>
+public sealed record MemberLeft(Guid AllianceId, Guid UnitId, DateTimeOffset LeftAt);
