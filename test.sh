@@ -5,14 +5,6 @@ set -uo pipefail
 cd "$(dirname "$0")"
 source scripts/infra.sh
 
-free_port() {
-  local port
-  for port in $(seq "$1" $(( $1 + 200 ))); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-  die "no free port from $1"
-}
-
 ensure_prerequisites
 WORK=$(mktemp -d /tmp/jiaolianti-test.XXXXXX)
 chmod 755 "$WORK"

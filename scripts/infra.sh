@@ -115,3 +115,12 @@ export_connection_strings() {
   done
   export ConnectionStrings__rabbitmq="amqp://guest:guest@127.0.0.1:$rabbit"
 }
+
+# The first port from $1 on which nothing listens on loopback.
+free_port() {
+  local port
+  for port in $(seq "$1" $(( $1 + 200 ))); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+  die "no free port from $1"
+}

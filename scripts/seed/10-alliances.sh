@@ -3,11 +3,7 @@
 # Idempotent enough for repeated runs: it seeds only when the province has no alliance yet.
 set -euo pipefail
 GATEWAY=${1:-http://127.0.0.1:5100}
-
-token() { # role region
-  curl -fsS -X POST "$GATEWAY/dev/token" -H 'Content-Type: application/json' \
-    -d "{\"role\":\"$1\",\"region\":\"$2\"}" | sed -n 's/.*"accessToken":"\([^"]*\)".*/\1/p'
-}
+source "$(dirname "$0")/lib.sh"
 
 province=$(token ProvinceAdmin 51)
 existing=$(curl -fsS "$GATEWAY/api/alliances?pageSize=1" -H "Authorization: Bearer $province" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')

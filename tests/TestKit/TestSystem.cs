@@ -1,3 +1,4 @@
+using MassTransit;
 using System.Net.Http.Headers;
 using JiaoLianTi.Platform.Identity;
 using Microsoft.Extensions.Configuration;
@@ -94,6 +95,16 @@ public class TestSystem : IAsyncLifetime
         Client(new TokenRequest(role, region, schoolId, memberUnitId, Subject: $"{role}-{region}-{Guid.NewGuid():N}"));
 
     public HttpClient Anonymous() => new() { BaseAddress = GatewayAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>
+    /// Publishes an integration event onto this system's broker, as if the service that owns the contract had (to
+    /// test a consumer against the real broker without driving the producer first).
+    /// </summary>
+    public Task PublishAsync<T>(T message, Guid? messageId = null) where T : class =>
+        running.First(r => r.Key != "gateway").Value.Provider.GetRequiredService<IBus>().Publish(message, context =>
+        {
+            if (messageId is { } id) context.MessageId = id;
+        });
 
     public static string Token(TokenRequest caller) =>
         DevTokens.Mint(new ConfigurationBuilder().Build(), caller);

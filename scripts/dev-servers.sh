@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# 开发用服务器 / Throwaway PostgreSQL and RabbitMQ for working on one test project at a time, without test.sh:
+#   scripts/dev-servers.sh start DIR   starts both on free loopback ports and writes DIR/env
+#   source DIR/env && dotnet test tests/Activities.Tests
+#   scripts/dev-servers.sh stop DIR
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/infra.sh
+action=${1:?start or stop}; dir=$(realpath -m "${2:?a folder for the data of both servers}")
+case "$action" in
+  start)
+    ensure_prerequisites
+    mkdir -p "$dir"; chmod 755 "$dir"
+    pg_port=$(free_port "${JLT_PG_FROM:-56432}")
+    pg_start "$dir/postgres" "$pg_port" throwaway
+    rabbit_port=$(free_port "${JLT_RABBIT_FROM:-26690}")
+    node="jlt-dev-$(basename "$dir")-$$@localhost"
+    rabbit_start "$dir/rabbitmq" "$node" "$rabbit_port"
+    cat > "$dir/env" <<ENV
+export JLT_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=app;Password=app"
+export JLT_TEST_AMQP="amqp://guest:guest@127.0.0.1:$rabbit_port"
+export JLT_TEST_RABBIT_NODE="$node"
+ENV
+    say "servers ready: source $dir/env" ;;
+  stop)
+    [ -f "$dir/env" ] && source "$dir/env"
+    [ -n "${JLT_TEST_RABBIT_NODE:-}" ] && rabbit_stop "$JLT_TEST_RABBIT_NODE"
+    pg_stop "$dir/postgres"
+    rm -rf "$dir" ;;
+  *) die "start or stop" ;;
+esac
