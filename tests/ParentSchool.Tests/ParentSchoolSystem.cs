@@ -21,7 +21,8 @@ public sealed class ParentSchoolSystem : TestSystem
     /// <summary>A place of its own for each test: a province code, a county in it, a school in that county.</summary>
     public static Place NewPlace()
     {
-        var province = Random.Shared.Next(11, 99).ToString();
+        // Never 51 (Sichuan): the demo seed's province, which its test needs to itself.
+        var province = Random.Shared.Next(11, 98) is var p && p >= 51 ? (p + 1).ToString() : p.ToString();
         return new Place(province, province + Random.Shared.Next(1000, 9999).ToString(), Guid.NewGuid());
     }
 
