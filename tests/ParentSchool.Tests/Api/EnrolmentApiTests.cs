@@ -78,6 +78,22 @@ public sealed class EnrolmentApiTests(ParentSchoolSystem system)
     }
 
     [Fact]
+    public async Task Two_completions_racing_on_one_etag_append_one_and_refuse_the_other_with_412()
+    {
+        var (place, course, lessons, author, _) = await PublishedCourse(3);
+        using var parent = system.Parent(place);
+        var enrolled = await parent.Post($"{Courses}/{course}/enrolment", null);
+
+        var answers = await Task.WhenAll(Complete(parent, course, lessons[0], enrolled.ETag()), Complete(parent, course, lessons[1], enrolled.ETag()));
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.PreconditionFailed], answers.Select(a => a.StatusCode).Order());
+        var state = await parent.GetAsync($"{Mine}/{course}");
+        Assert.Equal("\"2\"", state.ETag());
+        Assert.Equal(1, (await state.ReadJson()).GetProperty("lessonsCompleted").GetInt32());
+        author.Dispose();
+    }
+
+    [Fact]
     public async Task Enrolled_parents_keep_their_version_and_a_lesson_of_a_later_one_is_refused()
     {
         var (place, course, lessons, author, etag) = await PublishedCourse();
