@@ -102,5 +102,11 @@ public sealed class MeetingApiTests(ParentSchoolSystem system)
         Assert.Equal(0, (await otherParent.GetAsync(Visits).Expect(HttpStatusCode.OK)).GetProperty("total").GetInt32());
         await system.CountyAdmin(place).GetAsync($"{Visits}/{id}").ExpectProblem(HttpStatusCode.NotFound);
         await system.Teacher(place, Guid.NewGuid()).GetAsync($"{Visits}/{id}").ExpectProblem(HttpStatusCode.NotFound);
+        // Within the school: the school's admin yes, another teacher no.
+        Assert.Equal([id], (await system.SchoolAdmin(place).GetAsync(Visits).Expect(HttpStatusCode.OK)).Items().Select(v => v.GetProperty("id").GetGuid()));
+        using var colleague = system.Teacher(place);
+        await colleague.GetAsync($"{Visits}/{id}").ExpectProblem(HttpStatusCode.NotFound);
+        Assert.Equal(0, (await colleague.GetAsync(Visits).Expect(HttpStatusCode.OK)).GetProperty("total").GetInt32());
+        await colleague.Post($"{Visits}/{id}/cancellation", new { reason = "x" }, "\"2\"").ExpectProblem(HttpStatusCode.NotFound);
     }
 }

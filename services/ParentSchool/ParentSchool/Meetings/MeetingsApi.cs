@@ -209,10 +209,14 @@ public static class MeetingsApi
         return TypedResults.Ok((await session.LoadAsync<HomeVisit>(id, ct))!);
     }
 
-    /// <summary>A home visit is need-to-know: the school's staff and the child's own parents.</summary>
-    private static bool SeesVisit(Caller caller, HomeVisit visit) =>
-        caller.Role == Role.Parent ? caller.IsParentOf(visit.StudentId)
-        : Audience.IsSchoolStaff(caller) && caller.SchoolId == visit.SchoolId;
+    /// <summary>A home visit is need-to-know: the teacher who makes it, the school's admins, the child's own parents.</summary>
+    private static bool SeesVisit(Caller caller, HomeVisit visit) => caller.Role switch
+    {
+        Role.Parent => caller.IsParentOf(visit.StudentId),
+        Role.SchoolAdmin => caller.SchoolId == visit.SchoolId,
+        Role.Teacher => caller.SchoolId == visit.SchoolId && visit.Teacher == caller.Subject,
+        _ => false,
+    };
 
     private static async Task OwnVisit(IQuerySession session, Caller caller, Guid id, CancellationToken ct)
     {
@@ -248,9 +252,14 @@ public static class MeetingsApi
             var children = caller.Children.ToArray();
             query = query.Where(v => children.Contains(v.StudentId));
         }
-        else if (Audience.IsSchoolStaff(caller) && caller.SchoolId is { } school)
+        else if (caller.Role == Role.SchoolAdmin && caller.SchoolId is { } school)
         {
             query = query.Where(v => v.SchoolId == school);
+        }
+        else if (caller.Role == Role.Teacher && caller.SchoolId is { } own)
+        {
+            var teacher = caller.Subject;
+            query = query.Where(v => v.SchoolId == own && v.Teacher == teacher);
         }
         else
         {
