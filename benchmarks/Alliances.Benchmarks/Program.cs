@@ -23,6 +23,8 @@ if (options.Serve)
     Console.WriteLine("系统运行中，Ctrl-C 停止 / the system runs; Ctrl-C stops it");
     var stop = new TaskCompletionSource();
     Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
+    using var term = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+        System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; stop.TrySetResult(); });
     await stop.Task;
     await system.DisposeAsync();
     return;
