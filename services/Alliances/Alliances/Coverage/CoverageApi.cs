@@ -71,34 +71,16 @@ public static class CoverageApi
         Access.Require(caller.Covers(region), "该区域不在您的辖区 / That region is outside yours.");
         var asOf = parsed!.Value;
 
-        var alliances = await session.Query<Alliance>().Where(a => a.CountyCode.StartsWith(region)).ToListAsync(ct);
-        var members = await session.Query<Membership>()
-            .Where(m => m.CountyCode.StartsWith(region) && m.JoinedAt <= asOf && (m.LeftAt == null || m.LeftAt > asOf))
-            .Select(m => new { m.CountyCode, m.UnitKind, m.UnitId })
-            .ToListAsync(ct);
-        var resources = await session.Query<Resource>()
-            .Where(r => r.CountyCode.StartsWith(region) && r.PublishedAt <= asOf && (r.WithdrawnAt == null || r.WithdrawnAt > asOf))
-            .Select(r => r.CountyCode).ToListAsync(ct);
-        var needs = await session.Query<Need>()
-            .Where(n => n.CountyCode.StartsWith(region) && n.RaisedAt <= asOf
-                && (n.ResolvedAt == null || n.ResolvedAt > asOf) && (n.ClosedAt == null || n.ClosedAt > asOf))
-            .Select(n => n.CountyCode).ToListAsync(ct);
-        // Overdue as of the date follows from the deadline itself, so a past date needs no record of when the check ran.
-        var overdue = await session.Query<Responsibility>()
-            .Where(r => r.CountyCode.StartsWith(region) && r.Deadline <= asOf && (r.DoneAt == null || r.DoneAt > asOf))
-            .Select(r => r.CountyCode).ToListAsync(ct);
-
-        var byCounty = alliances.ToLookup(a => a.CountyCode);
-        var membersByCounty = members.ToLookup(m => m.CountyCode);
-        var resourceCount = resources.CountBy(c => c).ToDictionary();
-        var needCount = needs.CountBy(c => c).ToDictionary();
-        var overdueCount = overdue.CountBy(c => c).ToDictionary();
+        var figures = await CoverageFigures.LoadAsync(session, region, asOf, ct);
+        var byCounty = figures.Alliances.ToLookup(a => a.CountyCode);
+        var membersByCounty = figures.Members.ToLookup(m => m.CountyCode);
+        var resourceCount = figures.Resources.ToDictionary(r => r.CountyCode, r => r.Count);
+        var needCount = figures.OpenNeeds.ToDictionary(r => r.CountyCode, r => r.Count);
+        var overdueCount = figures.Overdue.ToDictionary(r => r.CountyCode, r => r.Count);
 
         var rows = divisions.CountiesIn(region).OrderBy(c => c.Code, StringComparer.Ordinal).Select(county =>
         {
-            var statuses = byCounty[county.Code]
-                .Select(a => (a.Kind, Status: a.StatusAsOf(asOf)))
-                .Where(a => a.Status is not null).ToList();
+            var statuses = byCounty[county.Code].Where(a => a.Status is not null).ToList();
             var regional = statuses.Where(a => a.Kind == AllianceKind.Regional).Select(a => a.Status!.Value).ToList();
             // The best a county's regional alliances reached: established beats suspended beats proposed beats dissolved.
             AllianceStatus? regionalStatus = regional.Count == 0 ? null
@@ -106,13 +88,13 @@ public static class CoverageApi
                 : regional.Contains(AllianceStatus.Suspended) ? AllianceStatus.Suspended
                 : regional.Contains(AllianceStatus.Proposed) ? AllianceStatus.Proposed
                 : AllianceStatus.Dissolved;
-            var units = membersByCounty[county.Code].DistinctBy(m => m.UnitId).ToList();
+            var units = membersByCounty[county.Code].Where(m => m.Kind is not null).ToList();
             var city = divisions.Find(county.ParentCode);
             return new CountyCoverage(county.Code, county.Name, county.ParentCode ?? "", city?.Name ?? "", regionalStatus,
                 regionalStatus == AllianceStatus.Established,
                 statuses.Count(a => a.Kind == AllianceKind.School && a.Status == AllianceStatus.Established),
-                units.Count,
-                units.CountBy(m => m.UnitKind).OrderBy(k => k.Key).ToDictionary(k => k.Key, k => k.Value),
+                units.Sum(m => m.Count),
+                units.OrderBy(m => m.Kind).ToDictionary(m => m.Kind!.Value, m => m.Count),
                 resourceCount.GetValueOrDefault(county.Code), needCount.GetValueOrDefault(county.Code),
                 overdueCount.GetValueOrDefault(county.Code));
         }).ToList();
