@@ -38,7 +38,11 @@ public static class AlliancesService
                 // The filters lists and coverage use.
                 options.Schema.For<Alliance>().Index(a => a.CountyCode);
                 options.Schema.For<MemberUnit>().Index(u => u.CountyCode);
-                options.Schema.For<Membership>().Index(m => m.CountyCode).Index(m => m.UnitId).Index(m => m.AllianceId);
+                // Coverage counts memberships by county, kind and dates in SQL: real columns, not JSON (CoverageFigures).
+                options.Schema.For<Membership>()
+                    .Duplicate(m => m.CountyCode).Duplicate(m => m.UnitKind).Duplicate(m => m.UnitId)
+                    .Duplicate(m => m.JoinedAt).Duplicate(m => m.LeftAt!)
+                    .Index(m => m.AllianceId);
                 options.Schema.For<Resource>().Index(r => r.CountyCode);
                 options.Schema.For<Need>().Index(n => n.CountyCode).Index(n => n.MatchedUnitId!);
                 options.Schema.For<Responsibility>().Index(r => r.CountyCode).Index(r => r.UnitId);

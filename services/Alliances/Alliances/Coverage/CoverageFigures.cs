@@ -13,8 +13,9 @@ public sealed record CountyCount(string CountyCode, MemberUnitKind? Kind, int Co
 /// <summary>
 /// The coverage figures of a region as of a moment, counted in PostgreSQL: a province holds tens of thousands of
 /// memberships, and loading them (and every alliance's member list) into the service only to count them was most of
-/// a report's time on the large seed. Reads the inline read models' tables (schema jlt), each row's
-/// JSON as Marten stores it (camelCase, enums as names, times as ISO 8601 text).
+/// a report's time on the large seed. Reads the inline read models' tables (schema jlt): memberships by
+/// their duplicated columns (Extensions.cs), the smaller tables by each row's JSON as Marten stores it (camelCase,
+/// enums as names, times as ISO 8601 text).
 /// </summary>
 public sealed record CoverageFigures(
     IReadOnlyList<AllianceAsOf> Alliances, IReadOnlyList<CountyCount> Members, IReadOnlyList<CountyCount> Resources,
@@ -32,10 +33,9 @@ public sealed record CoverageFigures(
             """, ct, at, prefix);
         var members = await session.QueryAsync<CountyCount>("""
             select json_build_object('countyCode', c, 'kind', k, 'count', n) from (
-              select data->>'countyCode' c, data->>'unitKind' k, count(distinct data->>'unitId') n
+              select county_code c, unit_kind k, count(distinct unit_id) n
               from jlt.mt_doc_membership
-              where data->>'countyCode' like ? and (data->>'joinedAt')::timestamptz <= ?
-                and (data->>'leftAt' is null or (data->>'leftAt')::timestamptz > ?)
+              where county_code like ? and joined_at <= ? and (left_at is null or left_at > ?)
               group by 1, 2) t
             """, ct, prefix, at, at);
         var resources = await Count(session, "mt_doc_resource",
