@@ -3,10 +3,10 @@
 # (四川, 51) from the region registry, about 70 % with an established regional alliance, the rest suspended, proposed,
 # dissolved or not yet begun; schools and member units of every kind; school alliances; resources, needs and
 # responsibilities in every state; consultation meetings.
-#   scripts/seed/10-alliances.sh [GATEWAY]            the demo (16 units a county, about 30 s)
+#   scripts/seed/10-alliances.sh [GATEWAY]            the demo (16 units a county; 75 s here at load 16-20 on 2 cores)
 #   JLT_SEED_LARGE=1 scripts/seed/10-alliances.sh     about 20,000 schools (110 a county) for benchmarks
 # Idempotent: a county that already has units is skipped, so a second run (or a run after a failed one) only adds
-# what is missing. Counties run in parallel (JLT_SEED_PARALLEL, default 6).
+# what is missing. Counties run in parallel (JLT_SEED_PARALLEL, default 8).
 # Overdue responsibilities cannot be back-dated through the API (a due date in the past is refused): the demo
 # assigns some due today, and the service's periodic check marks them overdue and escalates them after midnight
 # (China time).
@@ -130,7 +130,7 @@ export ALWAYS_LIST="${ALWAYS[*]}" ROTATING_LIST="${ROTATING[*]}"
 started=$(date +%s)
 failed=0
 grep '^51' "$areas" | tr -d '"' | awk -F, '{ print NR - 1, $1, $2 }' \
-  | xargs -P "${JLT_SEED_PARALLEL:-6}" -L 1 bash -c '
+  | xargs -P "${JLT_SEED_PARALLEL:-8}" -L 1 bash -c '
       set -eo pipefail
       trap "echo \"县 $2 $3 未完成 / county $2 did not finish\" >&2" ERR
       ALWAYS=($ALWAYS_LIST); ROTATING=($ROTATING_LIST)
