@@ -139,6 +139,37 @@ public sealed class AlliancesApiTests(AlliancesSystem system)
     private const System.Text.Json.JsonValueKind JsonValueKindNull = System.Text.Json.JsonValueKind.Null;
 
     [Fact]
+    public async Task The_charter_is_amended_with_IfMatch_and_a_blank_one_is_a_400()
+    {
+        var county = AlliancesSystem.NextCounty();
+        using var admin = system.County(county);
+        var path = $"/api/alliances/{await admin.Regional(county)}";
+
+        var amended = await admin.Send(HttpMethod.Put, $"{path}/charter", new { charter = "第一条 立德树人" }, "\"1\"").Ok();
+        Assert.Equal("第一条 立德树人", amended.Str("charter"));
+        Assert.Equal("\"2\"", (await admin.GetAsync(path)).ETag());
+
+        var blank = await admin.Send(HttpMethod.Put, $"{path}/charter", new { charter = " " }, "\"2\"");
+        Assert.True((await blank.ReadJson()).GetProperty("errors").TryGetProperty("charter", out _));
+        Assert.Equal(HttpStatusCode.PreconditionFailed,
+            (await admin.Send(HttpMethod.Put, $"{path}/charter", new { charter = "x" }, "\"1\"")).StatusCode);
+        Assert.Equal("第一条 立德树人", (await admin.GetAsync(path).Ok()).Str("charter"));
+    }
+
+    [Fact]
+    public async Task A_member_officer_takes_their_own_unit_out_but_no_other()
+    {
+        var w = await system.World();
+        var path = $"/api/alliances/{w.Alliance}";
+        Assert.Equal(HttpStatusCode.Forbidden,
+            (await w.Officer.Post($"{path}/members/{w.School}/leave", new { reason = "x" }, await w.Admin.Etag(path))).StatusCode);
+
+        var left = await w.Officer.Post($"{path}/members/{w.Police}/leave", new { reason = "辖区调整" }, await w.Admin.Etag(path)).Ok();
+
+        Assert.DoesNotContain(left.GetProperty("members").EnumerateArray(), m => m.GetProperty("unitId").GetGuid() == w.Police);
+    }
+
+    [Fact]
     public async Task A_unit_joining_twice_is_a_409_and_nothing_is_appended()
     {
         var w = await system.World();
