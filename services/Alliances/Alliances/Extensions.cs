@@ -1,10 +1,17 @@
 using JasperFx.Events.Projections;
 using JiaoLianTi.Alliances.Alliances;
+using JiaoLianTi.Alliances.Coverage;
 using JiaoLianTi.Alliances.Integration;
+using JiaoLianTi.Alliances.Meetings;
+using JiaoLianTi.Alliances.Needs;
 using JiaoLianTi.Alliances.Regions;
+using JiaoLianTi.Alliances.Resources;
+using JiaoLianTi.Alliances.Responsibilities;
+using JiaoLianTi.Alliances.Units;
 using JiaoLianTi.Platform;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
+using JiaoLianTi.Platform.Scheduling;
 
 namespace JiaoLianTi.Alliances;
 
@@ -19,16 +26,43 @@ public static class AlliancesService
         builder.Services.AddSingleton(Divisions.Load());
         builder.AddEventStore(Database, options =>
             {
+                // Each stream's own view, inline: read-your-writes for the API and the deciders.
                 options.Projections.Snapshot<Alliance>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<MemberUnit>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<Resource>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<Need>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<Responsibility>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<ConsultationMeeting>(SnapshotLifecycle.Inline);
+                options.Projections.Add(new MembershipProjection(), ProjectionLifecycle.Inline);
+
+                // The filters lists and coverage use.
+                options.Schema.For<Alliance>().Index(a => a.CountyCode);
+                options.Schema.For<MemberUnit>().Index(u => u.CountyCode);
+                // Coverage counts memberships by county, kind and dates in SQL: real columns, not JSON (CoverageFigures).
+                options.Schema.For<Membership>()
+                    .Duplicate(m => m.CountyCode).Duplicate(m => m.UnitKind).Duplicate(m => m.UnitId)
+                    .Duplicate(m => m.JoinedAt).Duplicate(m => m.LeftAt!)
+                    .Index(m => m.AllianceId);
+                options.Schema.For<Resource>().Index(r => r.CountyCode);
+                options.Schema.For<Need>().Index(n => n.CountyCode).Index(n => n.MatchedUnitId!);
+                options.Schema.For<Responsibility>().Index(r => r.CountyCode).Index(r => r.UnitId);
             })
             .PublishIntegrationEvents(new AllianceEventsMap());
         builder.AddMessaging(Name);
+        builder.AddPeriodicCheck<OverdueCheck>(TimeSpan.FromMinutes(5));
         return builder;
     }
 
     public static WebApplication MapAlliancesApi(this WebApplication app)
     {
         app.MapAllianceEndpoints();
+        app.MapUnitEndpoints();
+        app.MapResourceEndpoints();
+        app.MapNeedEndpoints();
+        app.MapResponsibilityEndpoints();
+        app.MapMeetingEndpoints();
+        app.MapCoverageEndpoints();
+        app.MapInboxEndpoints();
         return app;
     }
 }

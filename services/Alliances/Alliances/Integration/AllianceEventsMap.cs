@@ -1,17 +1,41 @@
 using JasperFx.Events;
 using JiaoLianTi.Alliances.Alliances;
+using JiaoLianTi.Alliances.Needs;
+using JiaoLianTi.Alliances.Resources;
+using JiaoLianTi.Alliances.Responsibilities;
+using JiaoLianTi.Alliances.Units;
 using JiaoLianTi.Platform.Messaging;
 using Contracts = JiaoLianTi.Alliances.Contracts;
 
 namespace JiaoLianTi.Alliances.Integration;
 
-/// <summary>Which internal events leave Alliances, and as which contract.</summary>
+/// <summary>
+/// Which internal events leave Alliances, and as which contract. What stays inside: contact officers, need
+/// descriptions (they may speak of children), charters, minutes, and the steps no other service acts on.
+/// </summary>
 public sealed class AllianceEventsMap : IIntegrationEventMap
 {
     public object? ToIntegrationEvent(IEvent @event) => @event.Data switch
     {
+        MemberUnitRegistered e => new Contracts.MemberUnitRegistered(e.UnitId, e.Kind.ToString(), e.Name, e.CountyCode, e.At),
         AllianceEstablished e => new Contracts.AllianceEstablished(
-            e.AllianceId, e.Name, e.Kind.ToString(), e.CountyCode, e.LeadUnit, e.At),
+            e.AllianceId, e.Name, e.Kind.ToString(), e.CountyCode, e.LeadUnit, e.At, e.LeadUnitId),
+        AllianceSuspended e => new Contracts.AllianceSuspended(e.AllianceId, e.CountyCode, e.Reason, e.At),
+        AllianceReestablished e => new Contracts.AllianceReestablished(e.AllianceId, e.CountyCode, e.At),
+        AllianceDissolved e => new Contracts.AllianceDissolved(e.AllianceId, e.CountyCode, e.Reason, e.At),
+        MemberJoined e => new Contracts.MemberJoined(e.AllianceId, e.UnitId, e.UnitKind.ToString(), e.CountyCode, e.Role.ToString(), e.At),
+        MemberLeft e => new Contracts.MemberLeft(e.AllianceId, e.UnitId, e.At),
+        ResourcePublished e => new Contracts.ResourcePublished(
+            e.ResourceId, e.AllianceId, e.UnitId, e.Kind.ToString(), e.Title, e.Topics, e.Capacity, e.CountyCode, e.At),
+        ResourceWithdrawn e => new Contracts.ResourceWithdrawn(e.ResourceId, e.AllianceId, e.Reason, e.At),
+        NeedRaised e => new Contracts.NeedRaised(e.NeedId, e.AllianceId, e.SchoolId, e.Category.ToString(), e.CountyCode, e.At),
+        NeedAccepted e => new Contracts.NeedAccepted(e.NeedId, e.AllianceId, e.UnitId, e.At),
+        NeedResolved e => new Contracts.NeedResolved(e.NeedId, e.AllianceId, e.UnitId, e.At),
+        ResponsibilityAssigned e => new Contracts.ResponsibilityAssigned(
+            e.ResponsibilityId, e.AllianceId, e.UnitId, e.Title, e.DueOn, e.CountyCode, e.At),
+        ResponsibilityOverdue e => new Contracts.ResponsibilityOverdue(
+            e.ResponsibilityId, e.AllianceId, e.UnitId, e.DueOn, e.CountyCode, e.At),
+        ResponsibilityEscalated e => new Contracts.ResponsibilityEscalated(e.ResponsibilityId, e.AllianceId, e.UnitId, e.CountyCode, e.At),
         _ => null,
     };
 }

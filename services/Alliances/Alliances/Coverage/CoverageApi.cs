@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text;
+using JiaoLianTi.Alliances.Alliances;
+using JiaoLianTi.Alliances.Needs;
+using JiaoLianTi.Alliances.Regions;
+using JiaoLianTi.Alliances.Resources;
+using JiaoLianTi.Alliances.Responsibilities;
+using JiaoLianTi.Alliances.Units;
+using JiaoLianTi.Platform.Http;
+using JiaoLianTi.Platform.Identity;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace JiaoLianTi.Alliances.Coverage;
+
+/// <summary>One county's row of the coverage table, as of the report's date.</summary>
+public sealed record CountyCoverage(
+    string CountyCode, string CountyName, string CityCode, string CityName, AllianceStatus? RegionalAllianceStatus,
+    bool Established, int SchoolAlliances, int Members, IReadOnlyDictionary<MemberUnitKind, int> MembersByKind,
+    int Resources, int OpenNeeds, int OverdueResponsibilities);
+
+/// <summary>A national target: <paramref name="Share"/> of counties established by <paramref name="By"/>.</summary>
+public sealed record CoverageTarget(DateOnly By, double Share, bool Met);
+
+/// <summary>覆盖率 (县区建成率): counties with an established regional alliance / all counties of the region.</summary>
+public sealed record CoverageReport(
+    string Region, string RegionName, DateTimeOffset AsOf, int Counties, int EstablishedCounties, double Coverage,
+    IReadOnlyList<CoverageTarget> Targets, IReadOnlyList<CountyCoverage> Rows);
+
+public static class CoverageApi
+{
+    /// <summary>The national targets (GLOSSARY: coverage): 50 % by the end of 2025, 100 % by the end of 2027.</summary>
+    public static readonly IReadOnlyList<(DateOnly By, double Share)> Targets =
+        [(new DateOnly(2025, 12, 31), 0.5), (new DateOnly(2027, 12, 31), 1.0)];
+
+    public static IEndpointRouteBuilder MapCoverageEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/alliances/coverage").WithTags("Coverage 覆盖率");
+        group.MapGet("/", Json).WithSummary("覆盖率（任意日期） / Coverage of a province or city, as of any date");
+        group.MapGet("/csv", Csv).WithSummary("覆盖率导出 CSV / The same table as CSV (UTF-8 with BOM)");
+        return app;
+    }
+
+    private static async Task<Ok<CoverageReport>> Json(
+        HttpContext http, IQuerySession session, Divisions divisions, TimeProvider clock, string? region, string? asOf,
+        CancellationToken ct) =>
+        TypedResults.Ok(await Report(http.Caller(), session, divisions, clock, region, asOf, ct));
+
+    private static async Task<FileContentHttpResult> Csv(
+        HttpContext http, IQuerySession session, Divisions divisions, TimeProvider clock, string? region, string? asOf,
+        CancellationToken ct)
+    {
+        var report = await Report(http.Caller(), session, divisions, clock, region, asOf, ct);
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(ToCsv(report))).ToArray();
+        var date = report.AsOf.ToOffset(Responsibility.ChinaOffset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        return TypedResults.File(bytes, "text/csv; charset=utf-8", $"coverage-{report.Region}-{date}.csv");
+    }
+
+    public static async Task<CoverageReport> Report(
+        Caller caller, IQuerySession session, Divisions divisions, TimeProvider clock, string? regionText, string? asOfText,
+        CancellationToken ct)
+    {
+        var region = string.IsNullOrEmpty(regionText) ? caller.Region : regionText;
+        var division = divisions.Find(region);
+        DateTimeOffset? parsed = string.IsNullOrEmpty(asOfText) ? clock.GetUtcNow() : ParseAsOf(asOfText);
+        new Validation()
+            .Check(division is not null, "region", "不是已知的省、市或县级行政区划代码 / is not a known province, city or county code")
+            .Check(parsed is not null, "asOf", "须为日期 yyyy-MM-dd 或时间 / must be a date (yyyy-MM-dd) or a date-time")
+            .ThrowIfInvalid();
+        Access.Require(caller.IsAdministration, "只有教育行政部门可以查看覆盖率 / Only education bureaus see coverage.");
+        Access.Require(caller.Covers(region), "该区域不在您的辖区 / That region is outside yours.");
+        var asOf = parsed!.Value;
+
+        var figures = await CoverageFigures.LoadAsync(session, region, asOf, ct);
+        var byCounty = figures.Alliances.ToLookup(a => a.CountyCode);
+        var membersByCounty = figures.Members.ToLookup(m => m.CountyCode);
+        var resourceCount = figures.Resources.ToDictionary(r => r.CountyCode, r => r.Count);
+        var needCount = figures.OpenNeeds.ToDictionary(r => r.CountyCode, r => r.Count);
+        var overdueCount = figures.Overdue.ToDictionary(r => r.CountyCode, r => r.Count);
+
+        var rows = divisions.CountiesIn(region).OrderBy(c => c.Code, StringComparer.Ordinal).Select(county =>
+        {
+            var statuses = byCounty[county.Code].Where(a => a.Status is not null).ToList();
+            var regional = statuses.Where(a => a.Kind == AllianceKind.Regional).Select(a => a.Status!.Value).ToList();
+            // The best a county's regional alliances reached: established beats suspended beats proposed beats dissolved.
+            AllianceStatus? regionalStatus = regional.Count == 0 ? null
+                : regional.Contains(AllianceStatus.Established) ? AllianceStatus.Established
+                : regional.Contains(AllianceStatus.Suspended) ? AllianceStatus.Suspended
+                : regional.Contains(AllianceStatus.Proposed) ? AllianceStatus.Proposed
+                : AllianceStatus.Dissolved;
+            var units = membersByCounty[county.Code].Where(m => m.Kind is not null).ToList();
+            var city = divisions.Find(county.ParentCode);
+            return new CountyCoverage(county.Code, county.Name, county.ParentCode ?? "", city?.Name ?? "", regionalStatus,
+                regionalStatus == AllianceStatus.Established,
+                statuses.Count(a => a.Kind == AllianceKind.School && a.Status == AllianceStatus.Established),
+                units.Sum(m => m.Count),
+                units.OrderBy(m => m.Kind).ToDictionary(m => m.Kind!.Value, m => m.Count),
+                resourceCount.GetValueOrDefault(county.Code), needCount.GetValueOrDefault(county.Code),
+                overdueCount.GetValueOrDefault(county.Code));
+        }).ToList();
+
+        var established = rows.Count(r => r.Established);
+        var coverage = rows.Count == 0 ? 0 : Math.Round((double)established / rows.Count, 4);
+        return new CoverageReport(region, division!.Name, asOf, rows.Count, established, coverage,
+            Targets.Select(t => new CoverageTarget(t.By, t.Share, coverage >= t.Share)).ToList(), rows);
+    }
+
+    /// <summary>A date means the end of that day in China (UTC+8); a date-time is taken as given.</summary>
+    private static DateTimeOffset? ParseAsOf(string text) =>
+        DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? new DateTimeOffset(date.AddDays(1).ToDateTime(TimeOnly.MinValue), Responsibility.ChinaOffset).AddTicks(-1)
+            : DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+
+    public static readonly IReadOnlyDictionary<MemberUnitKind, string> KindNames = new Dictionary<MemberUnitKind, string>
+    {
+        [MemberUnitKind.School] = "学校", [MemberUnitKind.FamilyCommittee] = "家委会", [MemberUnitKind.PoliceStation] = "派出所",
+        [MemberUnitKind.TrafficPolice] = "交警", [MemberUnitKind.MarketRegulator] = "市场监管",
+        [MemberUnitKind.CommunityCommittee] = "社区居委会", [MemberUnitKind.StreetOffice] = "街道办事处",
+        [MemberUnitKind.Library] = "图书馆", [MemberUnitKind.Museum] = "博物馆", [MemberUnitKind.ScienceCentre] = "科技馆",
+        [MemberUnitKind.MemorialVenue] = "纪念馆", [MemberUnitKind.Theatre] = "剧院", [MemberUnitKind.SportsVenue] = "体育场馆",
+        [MemberUnitKind.Hospital] = "医院", [MemberUnitKind.MentalHealthCentre] = "心理健康中心", [MemberUnitKind.University] = "高校",
+        [MemberUnitKind.ResearchInstitute] = "科研院所", [MemberUnitKind.Enterprise] = "企业", [MemberUnitKind.WomensFederation] = "妇联",
+        [MemberUnitKind.YouthLeague] = "共青团", [MemberUnitKind.Other] = "其他",
+    };
+
+    public static string ToCsv(CoverageReport report)
+    {
+        var kinds = Enum.GetValues<MemberUnitKind>();
+        var header = new List<string>
+        {
+            "县区代码 County code", "县区 County", "市 City", "区域教联体状态 Regional alliance status", "已建成 Established",
+            "校级教联体 School alliances", "成员单位 Members",
+        };
+        header.AddRange(kinds.Select(k => $"{KindNames[k]} {k}"));
+        header.AddRange(["资源 Resources", "未结需求 Open needs", "逾期责任 Overdue responsibilities"]);
+        var text = new StringBuilder();
+        text.Append(string.Join(',', header.Select(Field))).Append("\r\n");
+        foreach (var row in report.Rows)
+        {
+            var fields = new List<string>
+            {
+                row.CountyCode, row.CountyName, row.CityName, row.RegionalAllianceStatus?.ToString() ?? "",
+                row.Established ? "是 yes" : "否 no", Num(row.SchoolAlliances), Num(row.Members),
+            };
+            fields.AddRange(kinds.Select(k => Num(row.MembersByKind.GetValueOrDefault(k))));
+            fields.AddRange([Num(row.Resources), Num(row.OpenNeeds), Num(row.OverdueResponsibilities)]);
+            text.Append(string.Join(',', fields.Select(Field))).Append("\r\n");
+        }
+        return text.ToString();
+    }
+
+    private static string Num(int n) => n.ToString(CultureInfo.InvariantCulture);
+
+    private static string Field(string value) =>
+        value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{value.Replace("\"", "\"\"")}\"" : value;
+}

@@ -1,0 +1,155 @@
+using JiaoLianTi.Alliances.Alliances;
+using JiaoLianTi.Alliances.Resources;
+using JiaoLianTi.Platform.EventStore;
+using JiaoLianTi.Platform.Http;
+using JiaoLianTi.Platform.Identity;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace JiaoLianTi.Alliances.Needs;
+
+public sealed record RaiseNeedRequest(NeedCategory? Category, string? Description);
+public sealed record MatchNeedRequest(Guid? UnitId, Guid? ResourceId);
+public sealed record ResolutionRequest(string? Resolution);
+
+public static class NeedsApi
+{
+    public static IEndpointRouteBuilder MapNeedEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/alliances/{allianceId:guid}/needs", Raise).WithTags("Needs 需求清单")
+            .WithSummary("提出需求（学校） / A school raises a need");
+        var group = app.MapGroup("/api/alliances/needs").WithTags("Needs 需求清单");
+        group.MapGet("/", List).WithSummary("需求清单 / Needs the caller may see");
+        group.MapGet("/{id:guid}", Get).WithSummary("需求 / A need");
+        group.MapPost("/{id:guid}/match", Match).WithSummary("匹配资源或成员 / Match to a resource or a member");
+        group.MapPost("/{id:guid}/accept", Accept).WithSummary("认领（成员单位） / The matched member accepts");
+        group.MapPost("/{id:guid}/decline", Decline).WithSummary("婉拒（成员单位） / The matched member declines");
+        group.MapPost("/{id:guid}/resolve", Resolve).WithSummary("解决（成员单位） / The member resolved it");
+        group.MapPost("/{id:guid}/close", Close).WithSummary("关闭（学校） / The school closes it");
+        return app;
+    }
+
+    /// <summary>Needs may speak of children: only the county's admins, the school that raised it and the matched unit see one.</summary>
+    public static bool MaySee(this Caller caller, Need need) =>
+        caller.Covers(need.CountyCode) && (caller.IsAdministration
+            || (caller.Role == Role.SchoolAdmin && caller.SchoolId == need.SchoolId)
+            || (caller.Role == Role.MemberOfficer && caller.MemberUnitId is { } unit && unit == need.MatchedUnitId));
+
+    private static async Task<Created<Need>> Raise(
+        Guid allianceId, RaiseNeedRequest request, HttpContext http, IDocumentSession session, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var caller = http.Caller();
+        new Validation()
+            .Required("category", request.Category)
+            .Required("description", request.Description).MaxLength("description", request.Description, 4000)
+            .ThrowIfInvalid();
+        var alliance = caller.Visible(await session.LoadAsync<Alliance>(allianceId, ct), a => a.CountyCode, "教联体 Alliance");
+        Access.Require(caller.Role == Role.SchoolAdmin && caller.SchoolId is not null,
+            "只有学校管理员可以提出需求 / Only a school's admin may raise a need.");
+        var command = new RaiseNeed(Guid.CreateVersion7(), alliance, caller.SchoolId!.Value, request.Category!.Value,
+            request.Description!, caller.Subject, clock.GetUtcNow());
+        var version = await session.StartStream<Need>(command.NeedId, NeedDecider.Decide(command, null), ct);
+        http.SetETag(version);
+        return TypedResults.Created($"/api/alliances/needs/{command.NeedId}", (await session.LoadAsync<Need>(command.NeedId, ct))!);
+    }
+
+    private static async Task<Ok<Page<Need>>> List(
+        HttpContext http, IQuerySession session, int? page, int? pageSize, string? county, NeedStatus? status,
+        NeedCategory? category, Guid? allianceId, Guid? schoolId, Guid? unitId, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var paging = Paging.From(page, pageSize);
+        var query = session.Query<Need>().Where(n => n.CountyCode.StartsWith(caller.Region));
+        query = caller.Role switch
+        {
+            _ when caller.IsAdministration => query,
+            Role.SchoolAdmin when caller.SchoolId is { } school => query.Where(n => n.SchoolId == school),
+            Role.MemberOfficer when caller.MemberUnitId is { } unit => query.Where(n => n.MatchedUnitId == unit),
+            _ => query.Where(n => false),
+        };
+        if (!string.IsNullOrEmpty(county)) query = query.Where(n => n.CountyCode.StartsWith(county));
+        if (status is { } s) query = query.Where(n => n.Status == s);
+        if (category is { } c) query = query.Where(n => n.Category == c);
+        if (allianceId is { } a) query = query.Where(n => n.AllianceId == a);
+        if (schoolId is { } sc) query = query.Where(n => n.SchoolId == sc);
+        if (unitId is { } u) query = query.Where(n => n.MatchedUnitId == u);
+        return TypedResults.Ok(await query.OrderByDescending(n => n.RaisedAt).ToPageAsync(paging, ct));
+    }
+
+    private static async Task<Results<Ok<Need>, StatusCodeHttpResult>> Get(
+        Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var need = await session.LoadAsync<Need>(id, ct);
+        need = caller.Visible(need is not null && caller.MaySee(need) ? need : null, n => n.CountyCode, "需求 Need");
+        if (http.IsNotModified(need.Version)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        http.SetETag(need.Version);
+        return TypedResults.Ok(need);
+    }
+
+    private static async Task<Ok<Need>> Match(
+        Guid id, MatchNeedRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        new Validation().Check(request.UnitId is not null || request.ResourceId is not null, "unitId",
+            "须指明成员单位或资源 / name a unit or a resource (resourceId)").ThrowIfInvalid();
+        return await Change(id, http, session, ct, async (caller, need) =>
+        {
+            var alliance = (await session.LoadAsync<Alliance>(need.AllianceId, ct))!;
+            Access.Require(caller.Manages(alliance) || (caller.Role == Role.SchoolAdmin && caller.SchoolId == need.SchoolId),
+                "只有教联体管理者或提出需求的学校可以匹配 / Only the alliance's managers or the school may match a need.");
+            Resource? resource = null;
+            if (request.ResourceId is { } resourceId)
+            {
+                resource = await session.LoadAsync<Resource>(resourceId, ct);
+                new Validation().Check(resource is not null && caller.Covers(resource.CountyCode), "resourceId",
+                    "不是已知的资源 / is not a known resource").ThrowIfInvalid();
+            }
+            var unitId = request.UnitId ?? resource!.UnitId;
+            new Validation().Check(resource is null || resource.UnitId == unitId, "unitId",
+                "与资源的提供单位不符 / is not the unit that offers the resource").ThrowIfInvalid();
+            return state => NeedDecider.Decide(new MatchNeed(id, alliance, unitId, resource, caller.Subject, clock.GetUtcNow()), state);
+        });
+    }
+
+    private static Task<Ok<Need>> Accept(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
+        Change(id, http, session, ct, (caller, _) => Task.FromResult<Func<Need, IReadOnlyList<object>>>(state =>
+            NeedDecider.Decide(new AcceptNeed(id, OfficerUnit(caller), caller.Subject, clock.GetUtcNow()), state)));
+
+    private static Task<Ok<Need>> Decline(
+        Guid id, ReasonRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        new Validation().Required("reason", request.Reason).MaxLength("reason", request.Reason, 2000).ThrowIfInvalid();
+        return Change(id, http, session, ct, (caller, _) => Task.FromResult<Func<Need, IReadOnlyList<object>>>(state =>
+            NeedDecider.Decide(new DeclineNeed(id, OfficerUnit(caller), request.Reason!, caller.Subject, clock.GetUtcNow()), state)));
+    }
+
+    private static Task<Ok<Need>> Resolve(
+        Guid id, ResolutionRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        new Validation().Required("resolution", request.Resolution).MaxLength("resolution", request.Resolution, 4000).ThrowIfInvalid();
+        return Change(id, http, session, ct, (caller, _) => Task.FromResult<Func<Need, IReadOnlyList<object>>>(state =>
+            NeedDecider.Decide(new ResolveNeed(id, OfficerUnit(caller), request.Resolution!, caller.Subject, clock.GetUtcNow()), state)));
+    }
+
+    private static Task<Ok<Need>> Close(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
+        Change(id, http, session, ct, (caller, _) => Task.FromResult<Func<Need, IReadOnlyList<object>>>(state =>
+            NeedDecider.Decide(new CloseNeed(id, caller.Role == Role.SchoolAdmin ? caller.SchoolId : null, caller.Subject,
+                clock.GetUtcNow()), state)));
+
+    private static Guid? OfficerUnit(Caller caller) => caller.Role == Role.MemberOfficer ? caller.MemberUnitId : null;
+
+    /// <summary>Region (404), If-Match (428/412), then decide. Who is assigned is a rule: the decider refuses (409).</summary>
+    private static async Task<Ok<Need>> Change(
+        Guid id, HttpContext http, IDocumentSession session, CancellationToken ct,
+        Func<Caller, Need, Task<Func<Need, IReadOnlyList<object>>>> prepare)
+    {
+        var caller = http.Caller();
+        var expected = http.ExpectedVersion();
+        var need = caller.Visible(await session.LoadAsync<Need>(id, ct), n => n.CountyCode, "需求 Need");
+        var decide = await prepare(caller, need);
+        var version = await session.Decide<Need>(id, expected, decide, ct);
+        http.SetETag(version);
+        return TypedResults.Ok((await session.LoadAsync<Need>(id, ct))!);
+    }
+}

@@ -1,0 +1,123 @@
+using JiaoLianTi.Alliances.Alliances;
+using JiaoLianTi.Platform.Http;
+
+namespace JiaoLianTi.Alliances.Responsibilities;
+
+/// <summary>assigned -> in progress -> done; overdue (found by the periodic check) until done.</summary>
+public enum ResponsibilityStatus { Assigned, InProgress, Overdue, Done }
+
+public record ResponsibilityAssigned(
+    Guid ResponsibilityId, Guid AllianceId, Guid UnitId, string Title, string Description, DateOnly DueOn, int SlaDays,
+    string CountyCode, Guid? MeetingId, string AssignedBy, DateTimeOffset At);
+public record ResponsibilityStarted(Guid ResponsibilityId, string StartedBy, DateTimeOffset At);
+public record ResponsibilityDone(Guid ResponsibilityId, string Note, string DoneBy, DateTimeOffset At);
+public record ResponsibilityOverdue(
+    Guid ResponsibilityId, Guid AllianceId, Guid UnitId, DateOnly DueOn, string CountyCode, DateTimeOffset At);
+/// <summary>Escalated to the education bureau of <paramref name="CountyCode"/> (its county admins see it).</summary>
+public record ResponsibilityEscalated(Guid ResponsibilityId, Guid AllianceId, Guid UnitId, string CountyCode, DateTimeOffset At);
+
+/// <summary>责任清单: one responsibility, its state and its inline read model.</summary>
+public sealed record Responsibility(
+    Guid Id, Guid AllianceId, Guid UnitId, string Title, string Description, DateOnly DueOn, int SlaDays,
+    string CountyCode, ResponsibilityStatus Status, DateTimeOffset AssignedAt)
+{
+    /// <summary>China's dates: a duty due on a day is late from midnight (UTC+8) after its last SLA day.</summary>
+    public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
+
+    public long Version { get; set; }
+    public Guid? MeetingId { get; init; }
+    /// <summary>The moment it becomes overdue: the end of <see cref="DueOn"/> plus <see cref="SlaDays"/>, China time.</summary>
+    public DateTimeOffset Deadline { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+    public DateTimeOffset? DoneAt { get; init; }
+    public string? Note { get; init; }
+    public DateTimeOffset? OverdueAt { get; init; }
+    public DateTimeOffset? EscalatedAt { get; init; }
+
+    public static DateTimeOffset DeadlineOf(DateOnly dueOn, int slaDays) =>
+        new DateTimeOffset(dueOn.AddDays(slaDays + 1).ToDateTime(TimeOnly.MinValue), ChinaOffset);
+
+    public static DateOnly TodayInChina(DateTimeOffset now) => DateOnly.FromDateTime(now.ToOffset(ChinaOffset).DateTime);
+
+    public static Responsibility Create(ResponsibilityAssigned e) =>
+        new(e.ResponsibilityId, e.AllianceId, e.UnitId, e.Title, e.Description, e.DueOn, e.SlaDays, e.CountyCode,
+            ResponsibilityStatus.Assigned, e.At)
+        {
+            MeetingId = e.MeetingId, Deadline = DeadlineOf(e.DueOn, e.SlaDays),
+        };
+
+    public Responsibility Apply(ResponsibilityStarted e) => this with
+    {
+        Status = Status == ResponsibilityStatus.Overdue ? Status : ResponsibilityStatus.InProgress, StartedAt = e.At,
+    };
+    public Responsibility Apply(ResponsibilityDone e) => this with { Status = ResponsibilityStatus.Done, DoneAt = e.At, Note = e.Note };
+    public Responsibility Apply(ResponsibilityOverdue e) => this with { Status = ResponsibilityStatus.Overdue, OverdueAt = e.At };
+    public Responsibility Apply(ResponsibilityEscalated e) => this with { EscalatedAt = e.At };
+}
+
+public record AssignResponsibility(
+    Guid ResponsibilityId, Alliance Alliance, Guid UnitId, string Title, string Description, DateOnly DueOn, int SlaDays,
+    Guid? MeetingId, string By, DateTimeOffset Now);
+public record StartResponsibility(Guid ResponsibilityId, Guid? CallerUnitId, string By, DateTimeOffset Now);
+public record CompleteResponsibility(Guid ResponsibilityId, Guid? CallerUnitId, bool CallerManages, string Note, string By, DateTimeOffset Now);
+/// <summary>The periodic check's command: nothing happens before the deadline, nor a second time.</summary>
+public record MarkOverdue(Guid ResponsibilityId, DateTimeOffset Now);
+
+public static class ResponsibilityDecider
+{
+    public static IReadOnlyList<object> Decide(AssignResponsibility c, Responsibility? state)
+    {
+        if (state is not null) throw new RuleViolation("responsibility-exists", "责任已存在 / The responsibility already exists.");
+        if (c.Alliance.Status != AllianceStatus.Established)
+        {
+            throw new RuleViolation("alliance-not-established",
+                $"教联体当前为 {c.Alliance.Status}，不能分配责任 / The alliance is {c.Alliance.Status}: it takes on no new work.");
+        }
+        if (!c.Alliance.IsMember(c.UnitId))
+        {
+            throw new RuleViolation("unit-not-member", "该单位不是此教联体成员 / The unit is not a member of this alliance.");
+        }
+        if (c.DueOn < Responsibility.TodayInChina(c.Now))
+        {
+            throw new RuleViolation("due-in-past", $"截止日期 {c.DueOn:yyyy-MM-dd} 已过 / The due date {c.DueOn:yyyy-MM-dd} is in the past.");
+        }
+        return [new ResponsibilityAssigned(c.ResponsibilityId, c.Alliance.Id, c.UnitId, c.Title.Trim(), c.Description.Trim(),
+            c.DueOn, c.SlaDays, c.Alliance.CountyCode, c.MeetingId, c.By, c.Now)];
+    }
+
+    public static IReadOnlyList<object> Decide(StartResponsibility c, Responsibility state)
+    {
+        EnsureOwner(state, c.CallerUnitId);
+        return state.Status switch
+        {
+            ResponsibilityStatus.Done => throw new RuleViolation("responsibility-done", "责任已完成 / The responsibility is done."),
+            _ when state.StartedAt is not null => [],
+            _ => [new ResponsibilityStarted(state.Id, c.By, c.Now)],
+        };
+    }
+
+    public static IReadOnlyList<object> Decide(CompleteResponsibility c, Responsibility state)
+    {
+        if (!c.CallerManages) EnsureOwner(state, c.CallerUnitId);
+        return state.Status == ResponsibilityStatus.Done
+            ? throw new RuleViolation("responsibility-done", "责任已完成 / The responsibility is done.")
+            : [new ResponsibilityDone(state.Id, c.Note.Trim(), c.By, c.Now)];
+    }
+
+    public static IReadOnlyList<object> Decide(MarkOverdue c, Responsibility state) =>
+        state.Status == ResponsibilityStatus.Done || state.OverdueAt is not null || c.Now < state.Deadline
+            ? []
+            :
+            [
+                new ResponsibilityOverdue(state.Id, state.AllianceId, state.UnitId, state.DueOn, state.CountyCode, c.Now),
+                new ResponsibilityEscalated(state.Id, state.AllianceId, state.UnitId, state.CountyCode, c.Now),
+            ];
+
+    private static void EnsureOwner(Responsibility state, Guid? unitId)
+    {
+        if (unitId != state.UnitId)
+        {
+            throw new RuleViolation("responsibility-not-yours", "该责任不属于您的单位 / This responsibility is not your unit's.");
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using JiaoLianTi.Alliances.Regions;
+using JiaoLianTi.Platform.EventStore;
+using JiaoLianTi.Platform.Http;
+using JiaoLianTi.Platform.Identity;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace JiaoLianTi.Alliances.Units;
+
+/// <summary>The body of <c>POST /api/alliances/units</c>.</summary>
+public sealed record RegisterUnitRequest(
+    MemberUnitKind? Kind, string? Name, string? CountyCode, string? ContactOfficer, string? ContactPhone);
+
+public sealed record RegisterUnitsRequest(IReadOnlyList<RegisterUnitRequest>? Units);
+public sealed record ContactRequest(string? ContactOfficer, string? ContactPhone);
+
+public static class UnitsApi
+{
+    public static RouteGroupBuilder MapUnitEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/alliances/units").WithTags("Member units 成员单位");
+        group.MapPost("/", Register).WithSummary("登记成员单位 / Register a unit");
+        group.MapPost("/batch", RegisterMany).WithSummary("批量登记成员单位 / Register several units at once");
+        group.MapGet("/", List).WithSummary("成员单位名录 / The directory of units");
+        group.MapGet("/{id:guid}", Get).WithSummary("成员单位 / A unit");
+        group.MapPut("/{id:guid}/contact", ChangeContact).WithSummary("更换联络员 / Change the contact officer");
+        return group;
+    }
+
+    private static async Task<Created<MemberUnit>> Register(
+        RegisterUnitRequest request, HttpContext http, IDocumentSession session, Divisions divisions, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var command = Validate(request, "", http.Caller(), divisions, clock.GetUtcNow());
+        var version = await session.StartStream<MemberUnit>(command.UnitId, MemberUnitDecider.Decide(command, null), ct);
+        http.SetETag(version);
+        return TypedResults.Created($"/api/alliances/units/{command.UnitId}", await session.LoadAsync<MemberUnit>(command.UnitId, ct));
+    }
+
+    private static async Task<Created<IReadOnlyList<MemberUnit>>> RegisterMany(
+        RegisterUnitsRequest request, HttpContext http, IDocumentSession session, Divisions divisions, TimeProvider clock,
+        CancellationToken ct)
+    {
+        new Validation().Check(request.Units is { Count: > 0 and <= 1000 }, "units",
+            "须为 1 到 1000 个单位 / must list 1 to 1000 units").ThrowIfInvalid();
+        var caller = http.Caller();
+        var now = clock.GetUtcNow();
+        var commands = request.Units!.Select((u, i) => Validate(u, $"units[{i}].", caller, divisions, now)).ToList();
+        foreach (var command in commands)
+        {
+            session.Events.StartStream<MemberUnit>(command.UnitId, MemberUnitDecider.Decide(command, null).ToArray());
+        }
+        await session.SaveChangesAsync(ct);
+        var units = await session.LoadManyAsync<MemberUnit>(ct, commands.Select(c => c.UnitId));
+        return TypedResults.Created("/api/alliances/units", (IReadOnlyList<MemberUnit>)units.OrderBy(u => commands.FindIndex(c => c.UnitId == u.Id)).ToList());
+    }
+
+    private static RegisterUnit Validate(
+        RegisterUnitRequest request, string prefix, Caller caller, Divisions divisions, DateTimeOffset now)
+    {
+        new Validation()
+            .Required(prefix + "kind", request.Kind)
+            .Required(prefix + "name", request.Name).MaxLength(prefix + "name", request.Name, 200)
+            .Required(prefix + "countyCode", request.CountyCode)
+            .Check(request.CountyCode is null || divisions.IsCounty(request.CountyCode), prefix + "countyCode",
+                "不是已知的县级行政区划代码 / is not a known county-level division code")
+            .MaxLength(prefix + "contactOfficer", request.ContactOfficer, 100)
+            .Check(IsPhone(request.ContactPhone), prefix + "contactPhone", "不是有效的电话号码 / is not a phone number")
+            .ThrowIfInvalid();
+        Access.Require(caller.IsAdministration && caller.Covers(request.CountyCode!),
+            "只有辖区教育行政部门可以登记成员单位 / Only the education bureau of the region may register units.");
+        return new RegisterUnit(Guid.CreateVersion7(), request.Kind!.Value, request.Name!, request.CountyCode!,
+            request.ContactOfficer ?? "", request.ContactPhone ?? "", caller.Subject, now);
+    }
+
+    private static bool IsPhone(string? phone) =>
+        string.IsNullOrEmpty(phone) || (phone.Length <= 30 && phone.All(c => char.IsAsciiDigit(c) || c is '-' or '+' or ' ' or '(' or ')'));
+
+    private static async Task<Ok<Page<MemberUnit>>> List(
+        HttpContext http, IQuerySession session, int? page, int? pageSize, string? county, MemberUnitKind? kind, string? q,
+        CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var paging = Paging.From(page, pageSize);
+        var query = session.Query<MemberUnit>().Where(u => u.CountyCode.StartsWith(caller.Region));
+        if (!string.IsNullOrEmpty(county))
+        {
+            query = query.Where(u => u.CountyCode.StartsWith(county));
+        }
+        if (kind is { } k)
+        {
+            query = query.Where(u => u.Kind == k);
+        }
+        if (!string.IsNullOrWhiteSpace(q))
+        {
+            query = query.Where(u => u.Name.Contains(q));
+        }
+        return TypedResults.Ok(await query.OrderBy(u => u.CountyCode).ThenBy(u => u.Name).ToPageAsync(paging, ct));
+    }
+
+    private static async Task<Results<Ok<MemberUnit>, StatusCodeHttpResult>> Get(
+        Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
+    {
+        var unit = http.Caller().Visible(await session.LoadAsync<MemberUnit>(id, ct), u => u.CountyCode, "成员单位 Unit");
+        if (http.IsNotModified(unit.Version))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        http.SetETag(unit.Version);
+        return TypedResults.Ok(unit);
+    }
+
+    private static async Task<Ok<MemberUnit>> ChangeContact(
+        Guid id, ContactRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        new Validation()
+            .Required("contactOfficer", request.ContactOfficer).MaxLength("contactOfficer", request.ContactOfficer, 100)
+            .Check(IsPhone(request.ContactPhone), "contactPhone", "不是有效的电话号码 / is not a phone number")
+            .ThrowIfInvalid();
+        var expected = http.ExpectedVersion();
+        var unit = caller.Visible(await session.LoadAsync<MemberUnit>(id, ct), u => u.CountyCode, "成员单位 Unit");
+        Access.Require(caller.IsAdministration || (caller.Role == Role.MemberOfficer && caller.MemberUnitId == id)
+            || (caller.Role == Role.SchoolAdmin && caller.SchoolId == id),
+            "只有教育行政部门或本单位可以更换联络员 / Only the bureau or the unit itself may change its contact officer.");
+        var version = await session.Decide<MemberUnit>(id, expected, state => MemberUnitDecider.Decide(
+            new ChangeUnitContact(id, request.ContactOfficer!, request.ContactPhone ?? "", caller.Subject, clock.GetUtcNow()), state), ct);
+        http.SetETag(version);
+        return TypedResults.Ok((await session.LoadAsync<MemberUnit>(unit.Id, ct))!);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Net;
+using System.Text;
+using JiaoLianTi.Alliances.Regions;
+using JiaoLianTi.Platform.Identity;
+using Xunit;
+
+namespace JiaoLianTi.Alliances.Tests.Api;
+
+[Collection(AlliancesCollection.Name)]
+public sealed class CoverageApiTests(AlliancesSystem system)
+{
+    private static readonly Divisions Registry = Divisions.Load();
+
+    /// <summary>
+    /// History is free: a county established, suspended and re-established on the controlled clock shows each state
+    /// when asked as of a date in between, and the city's totals follow the rows.
+    /// </summary>
+    [Fact]
+    public async Task Coverage_as_of_past_dates_follows_the_history()
+    {
+        var w = await system.World();
+        var city = w.County[..4];
+        using var cityAdmin = system.Client(Role.CityAdmin, city);
+        var t0 = system.Now;
+        var path = $"/api/alliances/{w.Alliance}";
+        await w.Officer.Post($"/api/alliances/{w.Alliance}/resources", new
+        {
+            unitId = w.Police, kind = "Venue", title = "警务站", topics = new[] { "PoliceSchool" }, capacity = 30,
+        }).Ok(HttpStatusCode.Created);
+        await w.SchoolAdmin.Post($"/api/alliances/{w.Alliance}/needs", new { category = "Traffic", description = "d" }).Ok(HttpStatusCode.Created);
+        await w.Admin.Post($"/api/alliances/{w.Alliance}/responsibilities", new
+        {
+            unitId = w.Police, title = "r", dueOn = system.Today.ToString("yyyy-MM-dd"),
+        }).Ok(HttpStatusCode.Created);
+
+        system.Clock.Advance(TimeSpan.FromDays(10));
+        await w.Admin.Do($"{path}/suspend", path, new { reason = "整改" });
+        system.Clock.Advance(TimeSpan.FromDays(10));
+        await w.Admin.Do($"{path}/reestablish", path);
+
+        async Task<System.Text.Json.JsonElement> Row(DateTimeOffset asOf)
+        {
+            var report = await cityAdmin.GetAsync($"/api/alliances/coverage?region={city}&asOf={Uri.EscapeDataString(asOf.ToString("O"))}").Ok();
+            Assert.Equal(Registry.CountiesIn(city).Count(), report.GetProperty("counties").GetInt32());
+            var rows = report.GetProperty("rows").EnumerateArray().ToList();
+            Assert.Equal(rows.Count(r => r.GetProperty("established").GetBoolean()), report.GetProperty("establishedCounties").GetInt32());
+            return rows.Single(r => r.Str("countyCode") == w.County);
+        }
+
+        var before = await Row(t0.AddDays(-1));
+        Assert.False(before.GetProperty("established").GetBoolean());
+        Assert.Equal(0, before.GetProperty("members").GetInt32());
+
+        var early = await Row(t0.AddDays(5));
+        Assert.True(early.GetProperty("established").GetBoolean());
+        Assert.Equal(2, early.GetProperty("members").GetInt32());
+        Assert.Equal(1, early.GetProperty("membersByKind").GetProperty("School").GetInt32());
+        Assert.Equal(1, early.GetProperty("membersByKind").GetProperty("PoliceStation").GetInt32());
+        Assert.Equal(1, early.GetProperty("resources").GetInt32());
+        Assert.Equal(1, early.GetProperty("openNeeds").GetInt32());
+        Assert.Equal(1, early.GetProperty("overdueResponsibilities").GetInt32());
+
+        var suspended = await Row(t0.AddDays(15));
+        Assert.Equal("Suspended", suspended.Str("regionalAllianceStatus"));
+        Assert.False(suspended.GetProperty("established").GetBoolean());
+
+        var now = await Row(system.Now);
+        Assert.True(now.GetProperty("established").GetBoolean());
+    }
+
+    [Fact]
+    public async Task The_csv_is_the_same_table_in_utf8_with_a_bom_and_a_bilingual_header()
+    {
+        var w = await system.World();
+        using var province = system.Client(Role.ProvinceAdmin, "51");
+
+        var response = await province.GetAsync("/api/alliances/coverage/csv?region=51");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
+        var lines = Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("县区代码 County code,县区 County,市 City,区域教联体状态 Regional alliance status,已建成 Established", lines[0]);
+        Assert.Contains("学校 School", lines[0]);
+        Assert.Equal(1 + 183, lines.Length);
+        var row = lines.Single(l => l.StartsWith(w.County + ",")).Split(',');
+        var header = lines[0].Split(',');
+        Assert.Equal("Established", row[Array.IndexOf(header, "区域教联体状态 Regional alliance status")]);
+        Assert.Equal("1", row[Array.IndexOf(header, "学校 School")]);
+        Assert.Equal(Registry.Find(w.County)!.Name, row[1]);
+
+        var json = await province.GetAsync("/api/alliances/coverage?region=51").Ok();
+        Assert.Equal(json.GetProperty("establishedCounties").GetInt32(), lines.Skip(1).Count(l => l.Contains(",是 yes,")));
+    }
+
+    [Fact]
+    public async Task Coverage_is_for_bureaus_in_their_own_region_and_bad_input_names_the_field()
+    {
+        using var chengdu = system.Client(Role.CityAdmin, "5101");
+        Assert.Equal(HttpStatusCode.Forbidden, (await chengdu.GetAsync("/api/alliances/coverage?region=5103")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await chengdu.GetAsync("/api/alliances/coverage?region=51")).StatusCode);
+        using var school = system.Client(Role.SchoolAdmin, "510104", schoolId: Guid.NewGuid());
+        Assert.Equal(HttpStatusCode.Forbidden, (await school.GetAsync("/api/alliances/coverage")).StatusCode);
+
+        var unknown = await chengdu.GetAsync("/api/alliances/coverage?region=5199");
+        Assert.True((await unknown.ReadJson()).GetProperty("errors").TryGetProperty("region", out _));
+        var badDate = await chengdu.GetAsync("/api/alliances/coverage?asOf=yesterday");
+        Assert.True((await badDate.ReadJson()).GetProperty("errors").TryGetProperty("asOf", out _));
+
+        var report = await chengdu.GetAsync("/api/alliances/coverage?asOf=2025-12-31").Ok();
+        Assert.Equal("5101", report.Str("region"));
+        var targets = report.GetProperty("targets").EnumerateArray().ToList();
+        Assert.Equal(["2025-12-31", "2027-12-31"], targets.Select(t => t.Str("by")));
+        Assert.Equal([0.5, 1.0], targets.Select(t => t.GetProperty("share").GetDouble()));
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using JiaoLianTi.Platform.Identity;
+using Xunit;
+
+namespace JiaoLianTi.Alliances.Tests.Api;
+
+[Collection(AlliancesCollection.Name)]
+public sealed class UnitsApiTests(AlliancesSystem system)
+{
+    [Fact]
+    public async Task A_unit_is_registered_listed_by_kind_and_county_and_its_contact_changed_with_IfMatch()
+    {
+        var county = AlliancesSystem.NextCounty();
+        using var admin = system.County(county);
+        var created = await admin.Post("/api/alliances/units", new
+        {
+            kind = "TrafficPolice", name = "交警大队", countyCode = county, contactOfficer = "李警官", contactPhone = "110",
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var unit = await created.ReadJson();
+        Assert.Equal("TrafficPolice", unit.Str("kind"));
+        Assert.Equal(county, unit.Str("countyCode"));
+        Assert.Equal($"/api/alliances/units/{unit.Id()}", created.Headers.Location?.ToString());
+        await admin.Unit(county, "School");
+
+        var police = await admin.GetAsync($"/api/alliances/units?kind=TrafficPolice&county={county}").Ok();
+        Assert.Equal(unit.Id(), Assert.Single(police.Items()).Id());
+        Assert.Equal(2, (await admin.GetAsync($"/api/alliances/units?county={county}").Ok()).GetProperty("total").GetInt64());
+
+        var path = $"/api/alliances/units/{unit.Id()}";
+        Assert.Equal(HttpStatusCode.PreconditionFailed,
+            (await admin.Send(HttpMethod.Put, $"{path}/contact", new { contactOfficer = "张警官" }, "\"7\"")).StatusCode);
+        using var officer = system.Client(Role.MemberOfficer, county, memberUnitId: unit.Id());
+        var changed = await officer.Send(HttpMethod.Put, $"{path}/contact", new { contactOfficer = "张警官", contactPhone = "122" },
+            await officer.Etag(path)).Ok();
+        Assert.Equal("张警官", changed.Str("contactOfficer"));
+        Assert.Equal("\"2\"", (await admin.GetAsync(path)).ETag());
+    }
+
+    [Theory]
+    [InlineData("{\"kind\":\"Spaceport\",\"name\":\"x\",\"countyCode\":\"510104\"}", "kind")]
+    [InlineData("{\"kind\":\"School\",\"countyCode\":\"510104\"}", "name")]
+    [InlineData("{\"kind\":\"School\",\"name\":\"x\",\"countyCode\":\"519999\"}", "countyCode")]
+    [InlineData("{\"kind\":\"School\",\"name\":\"x\",\"countyCode\":\"510104\",\"contactPhone\":\"call me\"}", "contactPhone")]
+    public async Task Bad_input_is_a_400_naming_the_field(string json, string field)
+    {
+        using var admin = system.Client(Role.ProvinceAdmin, "51");
+        var response = await admin.PostAsync("/api/alliances/units", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.ReadJson()).GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
+    public async Task Only_the_regions_bureau_registers_and_another_region_sees_nothing()
+    {
+        var county = AlliancesSystem.NextCounty();
+        var other = AlliancesSystem.NextCounty();
+        var id = await system.County(county).Unit(county, "Museum");
+        using var school = system.Client(Role.SchoolAdmin, county, schoolId: Guid.NewGuid());
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await school.Post("/api/alliances/units",
+            new { kind = "School", name = "x", countyCode = county })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await system.County(other).Post("/api/alliances/units",
+            new { kind = "School", name = "x", countyCode = county })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await system.County(other).GetAsync($"/api/alliances/units/{id}")).StatusCode);
+        Assert.Equal(1, (await system.County(county).GetAsync($"/api/alliances/units?county={county}").Ok()).GetProperty("total").GetInt64());
+    }
+
+    [Fact]
+    public async Task Units_are_registered_in_a_batch()
+    {
+        var county = AlliancesSystem.NextCounty();
+        using var admin = system.County(county);
+        var units = await admin.Post("/api/alliances/units/batch", new
+        {
+            units = Enumerable.Range(1, 3).Select(i => new { kind = "School", name = $"第{i}小学", countyCode = county }),
+        }).Ok(HttpStatusCode.Created);
+        Assert.Equal(3, units.GetArrayLength());
+        Assert.Equal(3, (await admin.GetAsync($"/api/alliances/units?county={county}&kind=School").Ok()).GetProperty("total").GetInt64());
+
+        var bad = await admin.Post("/api/alliances/units/batch", new { units = new[] { new { kind = "School", name = "", countyCode = county } } });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.ReadJson()).GetProperty("errors").TryGetProperty("units[0].name", out _));
+    }
+}
