@@ -1,8 +1,12 @@
 using JasperFx.Events.Projections;
+using JiaoLianTi.CampusSafety.Bullying;
+using JiaoLianTi.CampusSafety.Drills;
 using JiaoLianTi.CampusSafety.GuardPosts;
 using JiaoLianTi.CampusSafety.Hazards;
 using JiaoLianTi.CampusSafety.Integration;
+using JiaoLianTi.CampusSafety.SafetyPlans;
 using JiaoLianTi.CampusSafety.Schools;
+using JiaoLianTi.CampusSafety.TrafficPlans;
 using JiaoLianTi.Platform;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
@@ -23,6 +27,12 @@ public static class CampusSafetyService
                 // Each stream's own view, inline: read-your-writes for the endpoint that just wrote.
                 options.Projections.Snapshot<SurroundingsReport>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<GuardPost>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<BullyingCase>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<EmergencyDrill>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<SafetyPlan>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<TrafficPlan>(SnapshotLifecycle.Inline);
+                options.Schema.For<BullyingCase>().Index(c => c.SchoolId);
+                options.Schema.For<EmergencyDrill>().Index(d => d.SchoolId);
                 options.Schema.For<SurroundingsReport>().Index(r => r.UnitId).Index(r => r.SchoolId).Index(r => r.DueAt);
                 options.Schema.For<GuardPost>().Index(p => p.SchoolId).Index(p => p.NextOpenShiftStartsAt);
                 options.Schema.For<HazardPhoto>().Index(p => p.ReportId);
@@ -37,6 +47,7 @@ public static class CampusSafetyService
             bus.AddConsumer<AllianceDissolvedConsumer>();
             bus.AddConsumer<MemberJoinedConsumer>();
             bus.AddConsumer<MemberLeftConsumer>();
+            bus.AddConsumer<SafetyPlanRequestedConsumer>();
         });
         builder.AddPeriodicCheck<HazardOverdueCheck>(TimeSpan.FromMinutes(5));
         builder.AddPeriodicCheck<GuardShiftMissedCheck>(TimeSpan.FromMinutes(1));
@@ -48,6 +59,10 @@ public static class CampusSafetyService
     {
         app.MapHazardEndpoints();
         app.MapGuardPostEndpoints();
+        app.MapBullyingCaseEndpoints();
+        app.MapDrillEndpoints();
+        app.MapSafetyPlanEndpoints();
+        app.MapTrafficPlanEndpoints();
         return app;
     }
 }
