@@ -37,7 +37,8 @@ public static class CampusSafetyService
                 options.Schema.For<GuardPost>().Index(p => p.SchoolId).Index(p => p.NextOpenShiftStartsAt);
                 options.Schema.For<HazardPhoto>().Index(p => p.ReportId);
                 options.Schema.For<KnownUnit>().Index(u => u.Kind);
-                options.Schema.For<KnownAlliance>().GinIndexJsonData();
+                options.Schema.For<KnownAlliance>().UseOptimisticConcurrency(true);
+                options.Schema.For<KnownMembership>().Index(m => m.UnitId).Index(m => m.AllianceId);
             })
             .PublishIntegrationEvents(new CampusSafetyEventsMap());
         builder.AddMessaging(Name, bus =>

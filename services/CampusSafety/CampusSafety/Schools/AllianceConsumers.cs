@@ -36,11 +36,10 @@ public sealed class AllianceDissolvedConsumer(IDocumentSession session) : IConsu
         var m = context.Message;
         var alliance = await session.LoadAsync<KnownAlliance>(m.AllianceId, context.CancellationToken)
             ?? new KnownAlliance { Id = m.AllianceId, CountyCode = m.CountyCode };
-        // Every membership ends with the alliance: it routes nothing any more.
+        // Every membership ends with the alliance: it routes nothing any more, whatever arrives later.
         alliance.Dissolved = true;
-        alliance.Members.Clear();
-        alliance.UnitIds.Clear();
         session.Store(alliance);
+        session.DeleteWhere<KnownMembership>(x => x.AllianceId == m.AllianceId);
     }
 }
 
@@ -49,31 +48,24 @@ public sealed class MemberJoinedConsumer(IDocumentSession session) : IConsumer<M
     public async Task Consume(ConsumeContext<MemberJoined> context)
     {
         var m = context.Message;
-        var alliance = await session.LoadAsync<KnownAlliance>(m.AllianceId, context.CancellationToken)
-            ?? new KnownAlliance { Id = m.AllianceId, CountyCode = m.CountyCode };
-        if (alliance.Dissolved)
+        var alliance = await session.LoadAsync<KnownAlliance>(m.AllianceId, context.CancellationToken);
+        if (alliance?.Dissolved == true)
         {
             return;
         }
-        alliance.Members.RemoveAll(x => x.UnitId == m.UnitId);
-        alliance.Members.Add(new KnownMember(m.UnitId, m.UnitKind, m.Role, m.JoinedAt));
-        alliance.UnitIds = alliance.Members.Select(x => x.UnitId).ToList();
-        session.Store(alliance);
+        session.Store(new KnownMembership
+        {
+            Id = KnownMembership.IdOf(m.AllianceId, m.UnitId), AllianceId = m.AllianceId, UnitId = m.UnitId,
+            UnitKind = m.UnitKind, Role = m.Role, JoinedAt = m.JoinedAt,
+        });
     }
 }
 
 public sealed class MemberLeftConsumer(IDocumentSession session) : IConsumer<MemberLeft>
 {
-    public async Task Consume(ConsumeContext<MemberLeft> context)
+    public Task Consume(ConsumeContext<MemberLeft> context)
     {
-        var m = context.Message;
-        var alliance = await session.LoadAsync<KnownAlliance>(m.AllianceId, context.CancellationToken);
-        if (alliance is null)
-        {
-            return;
-        }
-        alliance.Members.RemoveAll(x => x.UnitId == m.UnitId);
-        alliance.UnitIds = alliance.Members.Select(x => x.UnitId).ToList();
-        session.Store(alliance);
+        session.Delete<KnownMembership>(KnownMembership.IdOf(context.Message.AllianceId, context.Message.UnitId));
+        return Task.CompletedTask;
     }
 }

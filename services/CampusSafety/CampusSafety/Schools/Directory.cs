@@ -13,18 +13,29 @@ public sealed class KnownUnit
     public string CountyCode { get; set; } = "";
 }
 
-/// <summary>One alliance and its members as Alliances announced them: who serves which school.</summary>
+/// <summary>An alliance as Alliances announced it; a dissolved one routes nothing.</summary>
 public sealed class KnownAlliance
 {
     public Guid Id { get; set; }
     public string CountyCode { get; set; } = "";
     public bool Dissolved { get; set; }
-    public List<KnownMember> Members { get; set; } = [];
-    /// <summary>Unit ids of the members, for querying which alliances a school is in.</summary>
-    public List<Guid> UnitIds { get; set; } = [];
 }
 
-public sealed record KnownMember(Guid UnitId, string UnitKind, string Role, DateTimeOffset JoinedAt);
+/// <summary>
+/// One unit's membership of one alliance (MemberJoined, until MemberLeft). A document of its own rather than a list
+/// inside the alliance, so that members joining at the same moment never overwrite each other.
+/// </summary>
+public sealed class KnownMembership
+{
+    public Guid Id { get; set; }
+    public Guid AllianceId { get; set; }
+    public Guid UnitId { get; set; }
+    public string UnitKind { get; set; } = "";
+    public string Role { get; set; } = "";
+    public DateTimeOffset JoinedAt { get; set; }
+
+    public static Guid IdOf(Guid allianceId, Guid unitId) => Ids.Derived("membership", allianceId, unitId);
+}
 
 /// <summary>The units of a school's alliances that serve it, by kind.</summary>
 public sealed record ServingUnit(Guid UnitId, string Kind, string Name, Guid AllianceId);
@@ -57,20 +68,24 @@ public static class Directory
     /// </summary>
     public static async Task<IReadOnlyList<ServingUnit>> ServingUnits(this IQuerySession session, Guid schoolId, CancellationToken ct)
     {
-        var alliances = await session.Query<KnownAlliance>()
-            .Where(a => !a.Dissolved && a.UnitIds.Contains(schoolId)).ToListAsync(ct);
-        var members = alliances
-            .SelectMany(a => a.Members.Where(m => ServingKinds.Contains(m.UnitKind)).Select(m => (a.Id, m)))
-            .OrderBy(x => x.m.JoinedAt).ThenBy(x => x.m.UnitId)
-            .ToList();
-        var ids = members.Select(x => x.m.UnitId).Distinct().ToArray();
+        var joined = (await session.Query<KnownMembership>().Where(m => m.UnitId == schoolId).ToListAsync(ct))
+            .Select(m => m.AllianceId).Distinct().ToArray();
+        if (joined.Length == 0)
+        {
+            return [];
+        }
+        var dissolved = (await session.Query<KnownAlliance>().Where(a => joined.Contains(a.Id) && a.Dissolved).ToListAsync(ct))
+            .Select(a => a.Id).ToHashSet();
+        var active = joined.Where(id => !dissolved.Contains(id)).ToArray();
+        var kinds = ServingKinds;
+        var members = (await session.Query<KnownMembership>()
+                .Where(m => active.Contains(m.AllianceId) && kinds.Contains(m.UnitKind)).ToListAsync(ct))
+            .OrderBy(m => m.JoinedAt).ThenBy(m => m.UnitId).DistinctBy(m => m.UnitId).ToList();
+        var ids = members.Select(m => m.UnitId).ToArray();
         var names = ids.Length == 0
             ? new Dictionary<Guid, string>()
             : (await session.Query<KnownUnit>().Where(u => ids.Contains(u.Id)).ToListAsync(ct)).ToDictionary(u => u.Id, u => u.Name);
-        return members
-            .DistinctBy(x => x.m.UnitId)
-            .Select(x => new ServingUnit(x.m.UnitId, x.m.UnitKind, names.GetValueOrDefault(x.m.UnitId, ""), x.Id))
-            .ToList();
+        return members.Select(m => new ServingUnit(m.UnitId, m.UnitKind, names.GetValueOrDefault(m.UnitId, ""), m.AllianceId)).ToList();
     }
 
     /// <summary>The unit that answers for a hazard of <paramref name="hazardKind"/> at the school, or null if its alliances have none.</summary>

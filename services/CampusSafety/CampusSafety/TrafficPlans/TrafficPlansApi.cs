@@ -34,6 +34,10 @@ public static class TrafficPlansApi
         {
             throw new ForbiddenException("只有本校管理员可以制定方案 / Only the school's admins may draw up its plan.");
         }
+        if (await session.Events.FetchStreamStateAsync(school.Id, ct) is not null)
+        {
+            throw new RuleViolation("plan-exists", "一校一策：本校已有方案，请修订 / The school has its plan already: revise it instead.");
+        }
         var command = new DrawUpTrafficPlan(school.Id, school.CountyCode, request.Summary!, routes, caller.Subject, clock.GetUtcNow());
         var version = await session.StartStream<TrafficPlan>(school.Id, TrafficPlanDecider.Decide(command), ct);
         http.SetETag(version);
