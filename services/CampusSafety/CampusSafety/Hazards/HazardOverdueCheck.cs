@@ -34,7 +34,7 @@ public sealed class HazardOverdueCheck(IDocumentStore store, ILogger<HazardOverd
                 if (after != before)
                 {
                     acted++;
-                    logger.LogInformation("隐患超时已督办 / Report {ReportId} is overdue: escalated to county {County}",
+                    logger.LogDebug("隐患超时已督办 / Report {ReportId} is overdue: escalated to county {County}",
                         report.Id, report.CountyCode);
                 }
             }
