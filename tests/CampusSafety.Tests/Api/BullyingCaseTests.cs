@@ -125,6 +125,30 @@ public sealed class BullyingCaseTests(CampusSafetySystem system)
         Assert.Equal(0, (await (await otherAdmin.GetAsync(Cases)).ReadJson()).GetProperty("total").GetInt64());
     }
 
+    [Fact]
+    public async Task Cases_not_determined_within_the_investigation_period_are_listed_as_overdue()
+    {
+        var world = await system.SchoolWithAlliance();
+        using var admin = system.SchoolAdmin(world);
+        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Marten.IDocumentStore>(system.CampusSafety);
+        var old = system.Clock.GetUtcNow().AddDays(-11);
+        var overdueId = Guid.NewGuid();
+        // Given: a case reported eleven days ago (as the service itself would have appended it), and one today.
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.StartStream<Bullying.BullyingCase>(overdueId, new Bullying.BullyingCaseReported(
+                overdueId, world.SchoolId, world.County, 3, "x", false, "t", old.AddDays(10), old));
+            await session.SaveChangesAsync();
+        }
+        Assert.Equal(HttpStatusCode.Created, (await admin.Post(Cases, Report(world.SchoolId, Guid.NewGuid(), Guid.NewGuid()))).StatusCode);
+
+        var overdue = (await (await admin.GetAsync($"{Cases}?investigationOverdue=true")).ReadJson()).Items();
+
+        Assert.Equal(overdueId, Assert.Single(overdue).Id());
+        Assert.Equal(2, (await (await admin.GetAsync(Cases)).ReadJson()).GetProperty("total").GetInt32());
+    }
+
     private static async Task<System.Net.Http.Headers.EntityTagHeaderValue> Version(HttpClient client, string path)
     {
         var response = await client.GetAsync(Read(path));

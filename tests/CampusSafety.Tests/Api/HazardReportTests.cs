@@ -252,6 +252,34 @@ public sealed class HazardReportTests(CampusSafetySystem system)
         Assert.Empty((await (await county.GetAsync("/api/campussafety/escalations")).ReadJson()).Items());
     }
 
+    [Fact]
+    public async Task The_list_filters_by_status_kind_and_overdue()
+    {
+        var world = await system.SchoolWithAlliance();
+        using var admin = system.SchoolAdmin(world);
+        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Marten.IDocumentStore>(system.CampusSafety);
+        var old = system.Clock.GetUtcNow().AddDays(-2);
+        var overdueId = Guid.NewGuid();
+        // Given: a security report filed two days ago (SLA 24 h), as the service itself would have appended it.
+        await using (var session = store.LightweightSession())
+        {
+            session.Events.StartStream<SurroundingsReport>(overdueId,
+                new HazardReportFiled(overdueId, world.SchoolId, world.County, HazardKinds.Security, "x", "y", "t", Role.Teacher, old.AddHours(24), old),
+                new HazardReportAssigned(overdueId, world.SchoolId, world.County, HazardKinds.Security, world.PoliceStation, "PoliceStation", old.AddHours(24), old));
+            await session.SaveChangesAsync();
+        }
+        await admin.Post(Reports, Report(world.SchoolId, HazardKinds.Traffic));
+        await admin.Post(Reports, Report(world.SchoolId, HazardKinds.VendorsAndFood));
+
+        Assert.Equal(overdueId, Assert.Single((await (await admin.GetAsync($"{Reports}?overdue=true")).ReadJson()).Items()).Id());
+        Assert.Equal("VendorsAndFood", Assert.Single((await (await admin.GetAsync($"{Reports}?kind=VendorsAndFood")).ReadJson()).Items()).Str("kind"));
+        Assert.Equal(3, (await (await admin.GetAsync($"{Reports}?status=Assigned")).ReadJson()).GetProperty("total").GetInt32());
+        Assert.Empty((await (await admin.GetAsync($"{Reports}?status=Closed")).ReadJson()).Items());
+        await (await admin.GetAsync($"{Reports}?status=Lost")).AssertProblem(HttpStatusCode.BadRequest);
+        await (await admin.GetAsync($"{Reports}?pageSize=0")).AssertProblem(HttpStatusCode.BadRequest, "pageSize");
+    }
+
     private async Task<long> CountReports(SchoolWorld world)
     {
         using var county = system.CountyAdmin(world);

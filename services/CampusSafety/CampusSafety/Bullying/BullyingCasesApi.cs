@@ -29,7 +29,7 @@ public static class BullyingCasesApi
     {
         var group = app.MapGroup("/api/campussafety/bullying-cases").WithTags("BullyingCase 校园欺凌防治");
         group.MapPost("/", Report).WithSummary("欺凌事件报告 / Report a bullying case (anonymous allowed)");
-        group.MapGet("/", List).WithSummary("案件列表（不含当事人） / Cases, without parties or narrative");
+        group.MapGet("/", List).WithSummary("案件列表（不含当事人；investigationOverdue=true 逾期未认定） / Cases, without parties or narrative");
         group.MapGet("/{id:guid}", Get).WithSummary("案件详情（须说明理由，留痕） / A case: needs a reason, and the read is recorded");
         group.MapGet("/{id:guid}/reads", Reads).WithSummary("查阅记录 / Who read the case, when and why");
         group.MapPost("/{id:guid}/parties", AddParty).WithSummary("添加当事人 / Add a party by opaque student id");
@@ -75,7 +75,8 @@ public static class BullyingCasesApi
     }
 
     private static async Task<Ok<Page<BullyingCaseSummary>>> List(
-        HttpContext http, IQuerySession session, int? page, int? pageSize, CaseStatus? status, CancellationToken ct)
+        HttpContext http, IQuerySession session, TimeProvider clock, int? page, int? pageSize, CaseStatus? status,
+        bool? investigationOverdue, CancellationToken ct)
     {
         var caller = http.Caller();
         var paging = Paging.From(page, pageSize);
@@ -95,6 +96,12 @@ public static class BullyingCasesApi
             throw new ForbiddenException("欺凌案件仅限学校管理员和指派的心理教师 / Bullying cases are for the school's admins and the assigned counsellor.");
         }
         if (status is { } s) query = query.Where(c => c.Status == s);
+        if (investigationOverdue == true)
+        {
+            // Not determined within the investigation period (10 days).
+            var now = clock.GetUtcNow();
+            query = query.Where(c => c.Status == CaseStatus.Reported && c.InvestigationDueAt < now);
+        }
         var cases = await query.OrderByDescending(c => c.ReportedAt).ToPageAsync(paging, ct);
         return TypedResults.Ok(new Page<BullyingCaseSummary>(cases.Items.Select(Summarise).ToList(), cases.PageNumber, cases.PageSize, cases.Total));
     }
