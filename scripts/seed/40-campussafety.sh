@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 COUNTY=510104
 SCHOOL_NAME="成都市锦江区护校安园示范小学"
 
-json_field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" | head -1; }
+json_field() { grep -o "\"$1\":\"[^\"]*\"" | head -1 | sed 's/.*:"\(.*\)"/\1/'; }  # the first (top-level) field
 etag_of() { curl -fsS -D - -o /dev/null "$GATEWAY$1" -H "Authorization: Bearer $2" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: *"\([0-9]*\)".*/\1/p'; }
 
 county=$(token CountyAdmin "$COUNTY")
