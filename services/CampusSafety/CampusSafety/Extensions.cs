@@ -32,6 +32,7 @@ public static class CampusSafetyService
                 options.Projections.Snapshot<SafetyPlan>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<TrafficPlan>(SnapshotLifecycle.Inline);
                 options.Schema.For<BullyingCase>().Index(c => c.SchoolId);
+                options.Schema.For<CaseKey>();
                 options.Schema.For<EmergencyDrill>().Index(d => d.SchoolId);
                 options.Schema.For<SurroundingsReport>().Index(r => r.UnitId).Index(r => r.SchoolId).Index(r => r.DueAt);
                 options.Schema.For<GuardPost>().Index(p => p.SchoolId).Index(p => p.NextOpenShiftStartsAt);

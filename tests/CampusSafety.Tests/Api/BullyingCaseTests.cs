@@ -149,6 +149,49 @@ public sealed class BullyingCaseTests(CampusSafetySystem system)
         Assert.Equal(2, (await (await admin.GetAsync(Cases)).ReadJson()).GetProperty("total").GetInt32());
     }
 
+    [Fact]
+    public async Task The_narrative_is_sealed_at_rest_and_erasing_the_key_erases_it_for_good()
+    {
+        var world = await system.SchoolWithAlliance();
+        using var admin = system.SchoolAdmin(world);
+        var created = await admin.Post(Cases, new
+        {
+            schoolId = world.SchoolId, grade = 6, summary = "张某某在厕所被多次勒索零花钱",
+            parties = new[] { new { studentId = Guid.NewGuid(), role = "Target" } },
+        });
+        var path = created.Headers.Location!.ToString();
+        var caseId = Guid.Parse(path.Split('/')[^1]);
+        var determined = await admin.Post($"{path}/determination", created.Headers.ETag, new { isBullying = true, findings = "勒索属实" });
+        var measured = await admin.Post($"{path}/measures", determined.Headers.ETag, new { description = "训诫并通知家长" });
+
+        // At rest: the events hold sealed text only.
+        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Marten.IDocumentStore>(system.CampusSafety);
+        await using (var query = store.QuerySession())
+        {
+            var stored = System.Text.Json.JsonSerializer.Serialize((await query.Events.FetchStreamAsync(caseId)).Select(e => e.Data).ToList());
+            Assert.DoesNotContain("勒索", stored);
+            Assert.DoesNotContain("训诫", stored);
+        }
+        var read = await (await admin.GetAsync(Read(path))).ReadJson();
+        Assert.Equal("张某某在厕所被多次勒索零花钱", read.Str("summary"));
+        Assert.Equal("勒索属实", read.Str("findings"));
+        Assert.Equal("训诫并通知家长", read.GetProperty("measures")[0].Str("description"));
+
+        await (await admin.Post($"{path}/erase", measured.Headers.ETag)).AssertProblem(HttpStatusCode.Conflict);
+        var closed = await admin.Post($"{path}/close", measured.Headers.ETag);
+        var erased = await admin.Post($"{path}/erase", closed.Headers.ETag);
+        Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+
+        var after = await (await admin.GetAsync(Read(path))).ReadJson();
+        Assert.True(after.GetProperty("erased").GetBoolean());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, after.GetProperty("summary").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, after.GetProperty("findings").ValueKind);
+        Assert.Equal("", after.GetProperty("measures")[0].Str("description"));
+        Assert.Equal(1, after.GetProperty("parties").GetArrayLength());
+        await (await admin.Post($"{path}/erase", erased.Headers.ETag)).AssertProblem(HttpStatusCode.Conflict);
+    }
+
     private static async Task<System.Net.Http.Headers.EntityTagHeaderValue> Version(HttpClient client, string path)
     {
         var response = await client.GetAsync(Read(path));

@@ -116,3 +116,33 @@ public sealed class CloseBullyingCaseTests
             Case.State(Case.Reported(), Case.Determined(false), closed)));
     }
 }
+
+public sealed class EraseBullyingCaseTests
+{
+    [Fact]
+    public void Only_a_closed_case_is_erased_and_only_once()
+    {
+        var closed = Case.State(Case.Reported(), Case.Determined(false), new BullyingCaseClosed(Case.CaseId, "a", Case.Now));
+        Assert.Equal("case-not-closed", Assert.Throws<RuleViolation>(() => BullyingCaseDecider.Decide(
+            new EraseBullyingCase("a", Case.Now), Case.State(Case.Reported(), Case.Determined(false)))).Code);
+        var erased = Assert.IsType<BullyingCaseErased>(Assert.Single(BullyingCaseDecider.Decide(new EraseBullyingCase("a", Case.Now), closed)));
+        Assert.Equal("case-erased", Assert.Throws<RuleViolation>(() => BullyingCaseDecider.Decide(
+            new EraseBullyingCase("a", Case.Now), closed.Apply(erased))).Code);
+    }
+}
+
+public sealed class CaseCipherTests
+{
+    [Fact]
+    public void Sealed_text_opens_only_with_its_own_key()
+    {
+        var key = CaseKey.New(Guid.NewGuid());
+        var sealedText = CaseCipher.Seal(key, "推搡");
+
+        Assert.DoesNotContain("推搡", sealedText);
+        Assert.Equal("推搡", CaseCipher.Open(key, sealedText));
+        Assert.Null(CaseCipher.Open(CaseKey.New(Guid.NewGuid()), sealedText));
+        Assert.Null(CaseCipher.Open(null, sealedText));
+        Assert.NotEqual(sealedText, CaseCipher.Seal(key, "推搡"));
+    }
+}

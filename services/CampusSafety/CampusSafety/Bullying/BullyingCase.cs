@@ -25,10 +25,16 @@ public record BullyingMeasureRecorded(Guid CaseId, Guid MeasureId, string Descri
 
 public record BullyingCaseClosed(Guid CaseId, string By, DateTimeOffset At);
 
+/// <summary>The case's key was deleted: its narrative can never be read again (crypto-shredding).</summary>
+public record BullyingCaseErased(Guid CaseId, string By, DateTimeOffset At);
+
 /// <summary>Someone read the case: who, in which role, why, when. Kept on the case's access log stream.</summary>
 public record BullyingCaseRead(Guid CaseId, string Reader, string ReaderRole, string Reason, DateTimeOffset At);
 
-/// <summary>校园欺凌防治: the case's state, also its inline read model (served only to the need-to-know).</summary>
+/// <summary>
+/// 校园欺凌防治: the case's state, also its inline read model (served only to the need-to-know). Its free text
+/// (summary, findings, measures) is sealed with the case's own key before it is appended (<see cref="CaseCipher"/>).
+/// </summary>
 public sealed record BullyingCase(
     Guid Id, Guid SchoolId, string CountyCode, int Grade, string Summary, bool Anonymous, string? ReportedBy,
     CaseStatus Status, DateTimeOffset ReportedAt, DateTimeOffset InvestigationDueAt)
@@ -41,6 +47,7 @@ public sealed record BullyingCase(
     public DateTimeOffset? DeterminedAt { get; init; }
     public IReadOnlyList<Measure> Measures { get; init; } = [];
     public DateTimeOffset? ClosedAt { get; init; }
+    public DateTimeOffset? ErasedAt { get; init; }
 
     /// <summary>The stream that records every read of this case.</summary>
     public static Guid AccessLogId(Guid caseId) => Ids.Derived("bullying-case-access-log", caseId);
@@ -62,4 +69,6 @@ public sealed record BullyingCase(
         this with { Measures = [.. Measures, new Measure(e.MeasureId, e.Description, e.By, e.At)] };
 
     public BullyingCase Apply(BullyingCaseClosed e) => this with { Status = CaseStatus.Closed, ClosedAt = e.At };
+
+    public BullyingCase Apply(BullyingCaseErased e) => this with { ErasedAt = e.At };
 }

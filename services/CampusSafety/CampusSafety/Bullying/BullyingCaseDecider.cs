@@ -10,6 +10,7 @@ public record AssignCounsellor(string Counsellor, string By, DateTimeOffset Now)
 public record DetermineBullyingCase(bool IsBullying, string Findings, string By, DateTimeOffset Now);
 public record RecordBullyingMeasure(Guid MeasureId, string Description, string By, DateTimeOffset Now);
 public record CloseBullyingCase(string By, DateTimeOffset Now);
+public record EraseBullyingCase(string By, DateTimeOffset Now);
 
 /// <summary>The bullying case's rules, pure.</summary>
 public static class BullyingCaseDecider
@@ -83,6 +84,20 @@ public static class BullyingCaseDecider
             throw new RuleViolation("measures-missing", "认定为欺凌的案件须记录处置措施后结案 / A case determined as bullying needs its measures recorded before it closes.");
         }
         return [new BullyingCaseClosed(s.Id, c.By, c.Now)];
+    }
+
+    /// <summary>A closed case's narrative may be erased, once.</summary>
+    public static IReadOnlyList<object> Decide(EraseBullyingCase c, BullyingCase s)
+    {
+        if (s.Status != CaseStatus.Closed)
+        {
+            throw new RuleViolation("case-not-closed", "结案后才能销毁案件内容 / Only a closed case's narrative can be erased.");
+        }
+        if (s.ErasedAt is not null)
+        {
+            throw new RuleViolation("case-erased", "案件内容已销毁 / The case's narrative has been erased already.");
+        }
+        return [new BullyingCaseErased(s.Id, c.By, c.Now)];
     }
 
     private static IEnumerable<object> PartyEvents(Guid caseId, Guid schoolId, string county, Party party, DateTimeOffset now)

@@ -18,6 +18,20 @@ public sealed record BullyingCaseSummary(
     Guid Id, Guid SchoolId, int Grade, CaseStatus Status, DateTimeOffset ReportedAt, DateTimeOffset InvestigationDueAt,
     bool? IsBullying, string? Counsellor);
 
+/// <summary>A case as the need-to-know read it: its sealed text opened with the case's key (null once erased).</summary>
+public sealed record BullyingCaseView(
+    Guid Id, Guid SchoolId, string CountyCode, int Grade, string? Summary, bool Anonymous, string? ReportedBy,
+    CaseStatus Status, DateTimeOffset ReportedAt, DateTimeOffset InvestigationDueAt, IReadOnlyList<Party> Parties,
+    string? Counsellor, bool? IsBullying, string? Findings, DateTimeOffset? DeterminedAt, IReadOnlyList<Measure> Measures,
+    DateTimeOffset? ClosedAt, bool Erased)
+{
+    public static BullyingCaseView Of(BullyingCase c, CaseKey? key) =>
+        new(c.Id, c.SchoolId, c.CountyCode, c.Grade, CaseCipher.Open(key, c.Summary), c.Anonymous, c.ReportedBy, c.Status,
+            c.ReportedAt, c.InvestigationDueAt, c.Parties, c.Counsellor, c.IsBullying, CaseCipher.Open(key, c.Findings),
+            c.DeterminedAt, c.Measures.Select(m => m with { Description = CaseCipher.Open(key, m.Description) ?? "" }).ToList(),
+            c.ClosedAt, c.ErasedAt is not null);
+}
+
 public sealed record CaseReadRecord(string Reader, string ReaderRole, string Reason, DateTimeOffset At);
 
 public static class BullyingCasesApi
@@ -37,6 +51,7 @@ public static class BullyingCasesApi
         group.MapPost("/{id:guid}/determination", Determine).WithSummary("认定 / Determine: bullying or not");
         group.MapPost("/{id:guid}/measures", RecordMeasure).WithSummary("处置措施 / Record a measure");
         group.MapPost("/{id:guid}/close", Close).WithSummary("结案 / Close the case");
+        group.MapPost("/{id:guid}/erase", Erase).WithSummary("销毁案件内容（删除密钥） / Erase a closed case's narrative by deleting its key");
     }
 
     private static async Task<Created<BullyingCaseSummary>> Report(
@@ -64,8 +79,11 @@ public static class BullyingCasesApi
         {
             throw new ForbiddenException("只能向本校报告 / Only the school's staff and parents may report to this school.");
         }
-        var command = new ReportBullyingCase(Guid.CreateVersion7(), schoolId, school.CountyCode, request.Grade!.Value,
-            request.Summary!, request.Anonymous ?? false, caller.Subject,
+        var caseId = Guid.CreateVersion7();
+        var key = CaseKey.New(caseId);
+        session.Store(key);
+        var command = new ReportBullyingCase(caseId, schoolId, school.CountyCode, request.Grade!.Value,
+            CaseCipher.Seal(key, request.Summary!.Trim()), request.Anonymous ?? false, caller.Subject,
             parties.Select(p => new Party(p.StudentId!.Value, p.Role!.Value)).ToList(), clock.GetUtcNow());
         var version = await session.StartStream<BullyingCase>(command.CaseId, BullyingCaseDecider.Decide(command), ct);
         var created = (await session.LoadAsync<BullyingCase>(command.CaseId, ct))!;
@@ -106,7 +124,7 @@ public static class BullyingCasesApi
         return TypedResults.Ok(new Page<BullyingCaseSummary>(cases.Items.Select(Summarise).ToList(), cases.PageNumber, cases.PageSize, cases.Total));
     }
 
-    private static async Task<Ok<BullyingCase>> Get(
+    private static async Task<Ok<BullyingCaseView>> Get(
         Guid id, string? reason, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
@@ -122,7 +140,7 @@ public static class BullyingCasesApi
             new BullyingCaseRead(id, caller.Subject, caller.Role.ToString(), why!.Trim(), clock.GetUtcNow()));
         await session.SaveChangesAsync(ct);
         http.SetETag(@case.Version);
-        return TypedResults.Ok(@case);
+        return TypedResults.Ok(BullyingCaseView.Of(@case, await session.LoadAsync<CaseKey>(id, ct)));
     }
 
     private static async Task<Ok<Page<CaseReadRecord>>> Reads(
@@ -173,7 +191,8 @@ public static class BullyingCasesApi
         new Validation().Required("isBullying", request.IsBullying)
             .Required("findings", request.Findings).MaxLength("findings", request.Findings, 4000).ThrowIfInvalid();
         await SchoolAdminOnly(id, caller, session, ct);
-        var command = new DetermineBullyingCase(request.IsBullying!.Value, request.Findings!, caller.Subject, clock.GetUtcNow());
+        var findings = await Sealed(id, request.Findings!, session, ct);
+        var command = new DetermineBullyingCase(request.IsBullying!.Value, findings, caller.Subject, clock.GetUtcNow());
         return await Write(id, http, session, s => BullyingCaseDecider.Decide(command, s), ct);
     }
 
@@ -183,7 +202,8 @@ public static class BullyingCasesApi
         var caller = http.Caller();
         new Validation().Required("description", request.Description).MaxLength("description", request.Description, 2000).ThrowIfInvalid();
         await NeedToKnow(id, caller, session, ct);
-        var command = new RecordBullyingMeasure(Guid.CreateVersion7(), request.Description!, caller.Subject, clock.GetUtcNow());
+        var description = await Sealed(id, request.Description!, session, ct);
+        var command = new RecordBullyingMeasure(Guid.CreateVersion7(), description, caller.Subject, clock.GetUtcNow());
         return await Write(id, http, session, s => BullyingCaseDecider.Decide(command, s), ct);
     }
 
@@ -194,6 +214,25 @@ public static class BullyingCasesApi
         await SchoolAdminOnly(id, caller, session, ct);
         var command = new CloseBullyingCase(caller.Subject, clock.GetUtcNow());
         return await Write(id, http, session, s => BullyingCaseDecider.Decide(command, s), ct);
+    }
+
+    private static async Task<Ok<BullyingCaseSummary>> Erase(
+        Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        await SchoolAdminOnly(id, caller, session, ct);
+        var command = new EraseBullyingCase(caller.Subject, clock.GetUtcNow());
+        // The key goes in the same transaction as the event that says so; a refused erase deletes nothing.
+        session.Delete<CaseKey>(id);
+        return await Write(id, http, session, s => BullyingCaseDecider.Decide(command, s), ct);
+    }
+
+    /// <summary>Seals new text of a case with its key; once the key is erased nothing more is written to it.</summary>
+    private static async Task<string> Sealed(Guid id, string text, IQuerySession session, CancellationToken ct)
+    {
+        var key = await session.LoadAsync<CaseKey>(id, ct)
+            ?? throw new RuleViolation("case-erased", "案件内容已销毁 / The case's narrative has been erased.");
+        return CaseCipher.Seal(key, text.Trim());
     }
 
     private static async Task<Ok<BullyingCaseSummary>> Write(
