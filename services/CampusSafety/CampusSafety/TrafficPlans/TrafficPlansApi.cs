@@ -34,12 +34,18 @@ public static class TrafficPlansApi
         {
             throw new ForbiddenException("只有本校管理员可以制定方案 / Only the school's admins may draw up its plan.");
         }
-        if (await session.Events.FetchStreamStateAsync(school.Id, ct) is not null)
+        var command = new DrawUpTrafficPlan(school.Id, school.CountyCode, request.Summary!, routes, caller.Subject, clock.GetUtcNow());
+        long version;
+        try
         {
+            version = await session.StartStream<TrafficPlan>(school.Id, TrafficPlanDecider.Decide(command), ct);
+        }
+        catch (Marten.Exceptions.ExistingStreamIdCollisionException)
+        {
+            // The stream id is the school id: the database itself keeps it to one plan, even for two racing requests.
+            // (Platform's mapping knows JasperFx's collision exception, not Marten's own, which is what Marten 9 throws.)
             throw new RuleViolation("plan-exists", "一校一策：本校已有方案，请修订 / The school has its plan already: revise it instead.");
         }
-        var command = new DrawUpTrafficPlan(school.Id, school.CountyCode, request.Summary!, routes, caller.Subject, clock.GetUtcNow());
-        var version = await session.StartStream<TrafficPlan>(school.Id, TrafficPlanDecider.Decide(command), ct);
         http.SetETag(version);
         return TypedResults.Created($"/api/campussafety/traffic-plans/{school.Id}", await session.LoadAsync<TrafficPlan>(school.Id, ct));
     }
