@@ -39,7 +39,7 @@ public static class CampusSafetyService
                 options.Schema.For<HazardPhoto>().Index(p => p.ReportId);
                 options.Schema.For<KnownUnit>().Index(u => u.Kind);
                 options.Schema.For<KnownAlliance>().UseOptimisticConcurrency(true);
-                options.Schema.For<KnownMembership>().Index(m => m.UnitId).Index(m => m.AllianceId);
+                options.Schema.For<KnownMembership>().Index(m => m.UnitId).Index(m => m.AllianceId).UseOptimisticConcurrency(true);
             })
             .PublishIntegrationEvents(new CampusSafetyEventsMap());
         builder.AddMessaging(Name, bus =>

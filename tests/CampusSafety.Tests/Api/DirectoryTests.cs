@@ -21,7 +21,7 @@ public sealed class DirectoryTests(CampusSafetySystem system)
     public async Task A_unit_that_left_the_alliance_no_longer_receives_the_schools_reports()
     {
         var world = await system.SchoolWithAlliance();
-        await system.PublishAsync(new MemberLeft(world.AllianceId, world.TrafficPolice, DateTimeOffset.UtcNow));
+        await system.PublishAsync(new MemberLeft(world.AllianceId, world.TrafficPolice, DateTimeOffset.UtcNow.AddMinutes(1)));
         await system.SchoolKnown(world, 2);
         using var admin = system.SchoolAdmin(world);
 
@@ -29,6 +29,28 @@ public sealed class DirectoryTests(CampusSafetySystem system)
 
         Assert.Equal("Reported", report.Str("status"));
         Assert.Equal(JsonNull, report.GetProperty("unitId").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_leave_that_overtakes_its_join_is_kept_and_a_later_rejoin_counts()
+    {
+        var world = await system.SchoolWithAlliance(withUnits: false);
+        var traffic = world.TrafficPolice;
+        var t0 = DateTimeOffset.UtcNow;
+        await system.PublishAsync(new MemberUnitRegistered(traffic, MemberUnitKinds.TrafficPolice, "交警", world.County, t0));
+        // The leave is delivered before the join it ends.
+        await system.PublishAsync(new MemberLeft(world.AllianceId, traffic, t0.AddMinutes(5)));
+        await Task.Delay(500);
+        await system.PublishAsync(new MemberJoined(world.AllianceId, traffic, MemberUnitKinds.TrafficPolice, world.County, "Member", t0));
+        await Task.Delay(1500);
+        await system.SchoolKnown(world, 0);
+
+        await system.PublishAsync(new MemberJoined(world.AllianceId, traffic, MemberUnitKinds.TrafficPolice, world.County, "Member", t0.AddMinutes(10)));
+        await system.SchoolKnown(world, 1);
+        // And the old leave, redelivered late, does not end the new membership.
+        await system.PublishAsync(new MemberLeft(world.AllianceId, traffic, t0.AddMinutes(5)));
+        await Task.Delay(1500);
+        await system.SchoolKnown(world, 1);
     }
 
     [Fact]

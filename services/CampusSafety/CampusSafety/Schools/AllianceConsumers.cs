@@ -53,19 +53,35 @@ public sealed class MemberJoinedConsumer(IDocumentSession session) : IConsumer<M
         {
             return;
         }
+        var id = KnownMembership.IdOf(m.AllianceId, m.UnitId);
+        var existing = await session.LoadAsync<KnownMembership>(id, context.CancellationToken);
+        if (existing?.LeftAt is { } left && left >= m.JoinedAt)
+        {
+            return; // it left after this join: the join arrived late
+        }
         session.Store(new KnownMembership
         {
-            Id = KnownMembership.IdOf(m.AllianceId, m.UnitId), AllianceId = m.AllianceId, UnitId = m.UnitId,
-            UnitKind = m.UnitKind, Role = m.Role, JoinedAt = m.JoinedAt,
+            Id = id, AllianceId = m.AllianceId, UnitId = m.UnitId, UnitKind = m.UnitKind, Role = m.Role, JoinedAt = m.JoinedAt,
         });
     }
 }
 
 public sealed class MemberLeftConsumer(IDocumentSession session) : IConsumer<MemberLeft>
 {
-    public Task Consume(ConsumeContext<MemberLeft> context)
+    public async Task Consume(ConsumeContext<MemberLeft> context)
     {
-        session.Delete<KnownMembership>(KnownMembership.IdOf(context.Message.AllianceId, context.Message.UnitId));
-        return Task.CompletedTask;
+        var m = context.Message;
+        var id = KnownMembership.IdOf(m.AllianceId, m.UnitId);
+        var membership = await session.LoadAsync<KnownMembership>(id, context.CancellationToken)
+            ?? new KnownMembership { Id = id, AllianceId = m.AllianceId, UnitId = m.UnitId };
+        if (membership.LeftAt is null && membership.JoinedAt > m.LeftAt)
+        {
+            return; // a late leave of an earlier membership: the unit has joined again since
+        }
+        if (membership.LeftAt is null || membership.LeftAt < m.LeftAt)
+        {
+            membership.LeftAt = m.LeftAt;
+        }
+        session.Store(membership);
     }
 }

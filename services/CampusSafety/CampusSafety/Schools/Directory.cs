@@ -33,6 +33,8 @@ public sealed class KnownMembership
     public string UnitKind { get; set; } = "";
     public string Role { get; set; } = "";
     public DateTimeOffset JoinedAt { get; set; }
+    /// <summary>Set by MemberLeft: kept as a tombstone, so that a MemberJoined arriving late does not bring it back.</summary>
+    public DateTimeOffset? LeftAt { get; set; }
 
     public static Guid IdOf(Guid allianceId, Guid unitId) => Ids.Derived("membership", allianceId, unitId);
 }
@@ -68,7 +70,7 @@ public static class Directory
     /// </summary>
     public static async Task<IReadOnlyList<ServingUnit>> ServingUnits(this IQuerySession session, Guid schoolId, CancellationToken ct)
     {
-        var joined = (await session.Query<KnownMembership>().Where(m => m.UnitId == schoolId).ToListAsync(ct))
+        var joined = (await session.Query<KnownMembership>().Where(m => m.UnitId == schoolId && m.LeftAt == null).ToListAsync(ct))
             .Select(m => m.AllianceId).Distinct().ToArray();
         if (joined.Length == 0)
         {
@@ -79,7 +81,7 @@ public static class Directory
         var active = joined.Where(id => !dissolved.Contains(id)).ToArray();
         var kinds = ServingKinds;
         var members = (await session.Query<KnownMembership>()
-                .Where(m => active.Contains(m.AllianceId) && kinds.Contains(m.UnitKind)).ToListAsync(ct))
+                .Where(m => active.Contains(m.AllianceId) && kinds.Contains(m.UnitKind) && m.LeftAt == null).ToListAsync(ct))
             .OrderBy(m => m.JoinedAt).ThenBy(m => m.UnitId).DistinctBy(m => m.UnitId).ToList();
         var ids = members.Select(m => m.UnitId).ToArray();
         var names = ids.Length == 0
