@@ -83,6 +83,12 @@ public sealed class SafetyPlanTests(CampusSafetySystem system)
         await (await county.Post($"{path}/approve", etag: null)).AssertProblem((HttpStatusCode)428);
 
         Assert.Equal(etag.Tag, (await county.ETagOf(path)).Tag);
+        // The school's admins follow their activity's plan; other roles of the school see none.
+        Assert.Single((await (await schoolAdmin.GetAsync(Plans)).ReadJson()).Items());
+        Assert.Equal(HttpStatusCode.OK, (await schoolAdmin.GetAsync(path)).StatusCode);
+        using var teacher = system.Staff(world, Role.Teacher);
+        Assert.Empty((await (await teacher.GetAsync(Plans)).ReadJson()).Items());
+        await (await teacher.GetAsync(path)).AssertProblem(HttpStatusCode.NotFound);
     }
 
     [Fact]
