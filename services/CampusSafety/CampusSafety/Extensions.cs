@@ -1,6 +1,16 @@
+using JasperFx.Events.Projections;
+using JiaoLianTi.CampusSafety.Bullying;
+using JiaoLianTi.CampusSafety.Drills;
+using JiaoLianTi.CampusSafety.GuardPosts;
+using JiaoLianTi.CampusSafety.Hazards;
+using JiaoLianTi.CampusSafety.Integration;
+using JiaoLianTi.CampusSafety.SafetyPlans;
+using JiaoLianTi.CampusSafety.Schools;
+using JiaoLianTi.CampusSafety.TrafficPlans;
 using JiaoLianTi.Platform;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
+using JiaoLianTi.Platform.Scheduling;
 
 namespace JiaoLianTi.CampusSafety;
 
@@ -12,11 +22,49 @@ public static class CampusSafetyService
     public static IHostApplicationBuilder AddCampusSafety(this IHostApplicationBuilder builder)
     {
         builder.AddServiceApi();
-        builder.AddEventStore(Database, _ => { });
-        builder.AddMessaging(Name);
+        builder.AddEventStore(Database, options =>
+            {
+                // Each stream's own view, inline: read-your-writes for the endpoint that just wrote.
+                options.Projections.Snapshot<SurroundingsReport>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<GuardPost>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<BullyingCase>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<EmergencyDrill>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<SafetyPlan>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<TrafficPlan>(SnapshotLifecycle.Inline);
+                options.Schema.For<BullyingCase>().Index(c => c.SchoolId);
+                options.Schema.For<CaseKey>();
+                options.Schema.For<EmergencyDrill>().Index(d => d.SchoolId);
+                options.Schema.For<SurroundingsReport>().Index(r => r.UnitId).Index(r => r.SchoolId).Index(r => r.DueAt);
+                options.Schema.For<GuardPost>().Index(p => p.SchoolId).Index(p => p.NextOpenShiftStartsAt);
+                options.Schema.For<HazardPhoto>().Index(p => p.ReportId);
+                options.Schema.For<KnownUnit>().Index(u => u.Kind);
+                options.Schema.For<KnownAlliance>().UseOptimisticConcurrency(true);
+                options.Schema.For<KnownMembership>().Index(m => m.UnitId).Index(m => m.AllianceId).UseOptimisticConcurrency(true);
+            })
+            .PublishIntegrationEvents(new CampusSafetyEventsMap());
+        builder.AddMessaging(Name, bus =>
+        {
+            bus.AddConsumer<MemberUnitRegisteredConsumer>();
+            bus.AddConsumer<AllianceEstablishedConsumer>();
+            bus.AddConsumer<AllianceDissolvedConsumer>();
+            bus.AddConsumer<MemberJoinedConsumer>();
+            bus.AddConsumer<MemberLeftConsumer>();
+            bus.AddConsumer<SafetyPlanRequestedConsumer>();
+        });
+        builder.AddPeriodicCheck<HazardOverdueCheck>(TimeSpan.FromMinutes(5));
+        builder.AddPeriodicCheck<GuardShiftMissedCheck>(TimeSpan.FromMinutes(1));
         return builder;
     }
 
-    /// <summary>The service's endpoints, under <c>/api/campussafety</c>. Its domain arrives with its own issue.</summary>
-    public static WebApplication MapCampusSafetyApi(this WebApplication app) => app;
+    /// <summary>The service's endpoints, under <c>/api/campussafety</c>.</summary>
+    public static WebApplication MapCampusSafetyApi(this WebApplication app)
+    {
+        app.MapHazardEndpoints();
+        app.MapGuardPostEndpoints();
+        app.MapBullyingCaseEndpoints();
+        app.MapDrillEndpoints();
+        app.MapSafetyPlanEndpoints();
+        app.MapTrafficPlanEndpoints();
+        return app;
+    }
 }

@@ -1,0 +1,306 @@
+using JiaoLianTi.CampusSafety.Schools;
+using JiaoLianTi.Platform.EventStore;
+using JiaoLianTi.Platform.Http;
+using JiaoLianTi.Platform.Identity;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace JiaoLianTi.CampusSafety.Hazards;
+
+public sealed record FileHazardReportRequest(Guid? SchoolId, string? Kind, string? Description, string? Location);
+public sealed record ResolveHazardReportRequest(string? Note);
+public sealed record ReopenHazardReportRequest(string? Reason);
+
+public static class HazardsApi
+{
+    public static void MapHazardEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/campussafety/reports").WithTags("SurroundingsReport 校园周边环境治理");
+        group.MapPost("/", File).WithSummary("上报周边隐患 / Report a hazard near a school");
+        group.MapGet("/", List).WithSummary("隐患列表 / Reports the caller may see");
+        group.MapGet("/{id:guid}", Get).WithSummary("隐患详情 / A report");
+        group.MapPost("/{id:guid}/route", Route).WithSummary("重新分派 / Route a report that found no unit");
+        group.MapPost("/{id:guid}/photos", AttachPhoto).WithSummary("上传照片 / Attach a photo (JPEG, PNG or WebP)");
+        group.MapGet("/{id:guid}/photos/{photoId:guid}", GetPhoto).WithSummary("照片 / A photo");
+        group.MapPost("/{id:guid}/acknowledge", Acknowledge).WithSummary("签收 / The unit acknowledges");
+        group.MapPost("/{id:guid}/resolve", Resolve).WithSummary("办结 / The unit resolved it");
+        group.MapPost("/{id:guid}/close", Close).WithSummary("验收关闭 / The school verified and closes");
+        group.MapPost("/{id:guid}/reopen", Reopen).WithSummary("退回 / The school reopens");
+        app.MapGet("/api/campussafety/escalations", Escalations).WithTags("SurroundingsReport 校园周边环境治理")
+            .WithSummary("督办列表 / Overdue reports escalated to the county");
+        app.MapGet("/api/campussafety/schools/{id:guid}/units", ServingUnits).WithTags("Schools 学校")
+            .WithSummary("服务学校的成员单位 / The police, traffic police and market regulator units serving a school");
+    }
+
+    private static async Task<Created<SurroundingsReport>> File(
+        FileHazardReportRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        new Validation()
+            .Required("schoolId", request.SchoolId)
+            .Required("kind", request.Kind)
+            .Check(request.Kind is null || HazardDecider.Kinds.Contains(request.Kind), "kind",
+                $"不是已知的隐患类型 / is not a known hazard kind ({string.Join(", ", HazardDecider.Kinds)})")
+            .Required("description", request.Description).MaxLength("description", request.Description, 2000)
+            .Required("location", request.Location).MaxLength("location", request.Location, 300)
+            .ThrowIfInvalid();
+        var schoolId = request.SchoolId!.Value;
+        if (caller.SchoolId != schoolId || caller.Role is not (Role.SchoolAdmin or Role.Teacher or Role.Counsellor or Role.Parent))
+        {
+            throw new ForbiddenException("只能为本校上报隐患 / Only the school's staff and parents may report for this school.");
+        }
+        var school = await session.School(schoolId, ct);
+        if (school is null)
+        {
+            throw new ValidationFailed(new Dictionary<string, string[]> { ["schoolId"] = ["不是已登记的学校 / is not a registered school"] });
+        }
+        if (!caller.Covers(school.CountyCode))
+        {
+            throw new ForbiddenException("学校不在你的区域 / The school is outside your region.");
+        }
+
+        var unit = await session.ResponsibleUnit(schoolId, request.Kind!, ct);
+        var command = new FileHazardReport(Guid.CreateVersion7(), schoolId, school.CountyCode, request.Kind!,
+            request.Description!, request.Location!, caller.Subject, caller.Role,
+            unit is null ? null : new ResponsibleUnit(unit.UnitId, unit.Kind), clock.GetUtcNow());
+        var version = await session.StartStream<SurroundingsReport>(command.ReportId, HazardDecider.Decide(command), ct);
+        http.SetETag(version);
+        return TypedResults.Created($"/api/campussafety/reports/{command.ReportId}",
+            await session.LoadAsync<SurroundingsReport>(command.ReportId, ct));
+    }
+
+    private static async Task<Results<Ok<SurroundingsReport>, StatusCodeHttpResult>> Get(
+        Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
+    {
+        var report = await Visible(id, http.Caller(), session, ct);
+        if (http.IsNotModified(report.Version))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        http.SetETag(report.Version);
+        return TypedResults.Ok(report);
+    }
+
+    private static async Task<Ok<Page<SurroundingsReport>>> List(
+        HttpContext http, IQuerySession session, TimeProvider clock, int? page, int? pageSize, HazardStatus? status,
+        string? kind, Guid? schoolId, string? county, bool? overdue, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var paging = Paging.From(page, pageSize);
+        var query = Scoped(session.Query<SurroundingsReport>(), caller);
+        if (status is { } s) query = query.Where(r => r.Status == s);
+        if (!string.IsNullOrEmpty(kind)) query = query.Where(r => r.Kind == kind);
+        if (schoolId is { } school) query = query.Where(r => r.SchoolId == school);
+        if (!string.IsNullOrEmpty(county)) query = query.Where(r => r.CountyCode.StartsWith(county));
+        if (overdue == true)
+        {
+            var now = clock.GetUtcNow();
+            query = query.Where(r => r.DueAt <= now && (r.Status == HazardStatus.Reported
+                || r.Status == HazardStatus.Assigned || r.Status == HazardStatus.Acknowledged));
+        }
+        return TypedResults.Ok(await query.OrderByDescending(r => r.ReportedAt).ToPageAsync(paging, ct));
+    }
+
+    /// <summary>County admins (and city, province) see the escalated, still unresolved reports of their region.</summary>
+    private static async Task<Ok<Page<SurroundingsReport>>> Escalations(
+        HttpContext http, IQuerySession session, int? page, int? pageSize, string? county, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var paging = Paging.From(page, pageSize);
+        if (!caller.IsAdministration)
+        {
+            throw new ForbiddenException("督办列表仅供教育行政部门 / Escalations are for the education administration.");
+        }
+        var query = session.Query<SurroundingsReport>()
+            .Where(r => r.Escalated && r.CountyCode.StartsWith(caller.Region));
+        if (!string.IsNullOrEmpty(county)) query = query.Where(r => r.CountyCode.StartsWith(county));
+        return TypedResults.Ok(await query.OrderBy(r => r.DueAt).ToPageAsync(paging, ct));
+    }
+
+    private static async Task<Ok<IReadOnlyList<ServingUnit>>> ServingUnits(
+        Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var school = await session.School(id, ct);
+        if (school is null || !(caller.IsStaffOf(id, school.CountyCode) || caller.IsAdministrationOver(school.CountyCode)))
+        {
+            throw Access.NotFound("学校", id);
+        }
+        return TypedResults.Ok(await session.ServingUnits(id, ct));
+    }
+
+    private static async Task<Ok<SurroundingsReport>> Route(
+        Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var report = await Visible(id, caller, session, ct);
+        if (!caller.IsAdminOf(report.SchoolId, report.CountyCode) && !caller.IsAdministrationOver(report.CountyCode))
+        {
+            throw new ForbiddenException("只有学校管理员或教育行政部门可以分派 / Only the school's admins or the administration may route a report.");
+        }
+        var unit = await session.ResponsibleUnit(report.SchoolId, report.Kind, ct);
+        var command = new RouteHazardReport(unit is null ? null : new ResponsibleUnit(unit.UnitId, unit.Kind), clock.GetUtcNow());
+        return await Write(id, http, session, s => HazardDecider.Decide(command, s), ct);
+    }
+
+    private static async Task<Created<PhotoInfo>> AttachPhoto(
+        Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, IConfiguration configuration, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var report = await Visible(id, caller, session, ct);
+        if (!(caller.IsStaffOf(report.SchoolId, report.CountyCode) || caller.Subject == report.ReportedBy))
+        {
+            throw new ForbiddenException("只有本校教职工或上报人可以上传照片 / Only the school's staff or the reporter may attach photos.");
+        }
+        var expected = http.ExpectedVersion();
+        var max = configuration.GetValue("CampusSafety:MaxPhotoBytes", PhotoTypes.DefaultMaxBytes);
+        var content = await ReadAtMost(http.Request, max, ct);
+        var type = content is null ? null : PhotoTypes.Sniff(content);
+        new Validation()
+            .Check(content is not null, "photo", $"照片不得超过 {max} 字节 / must be at most {max} bytes")
+            .Check(content is null || content.Length > 0, "photo", "照片为空 / is empty")
+            .Check(content is null || content.Length == 0 || type is not null, "photo",
+                "只接受 JPEG、PNG 或 WebP 图片（按内容判断） / must be a JPEG, PNG or WebP image (judged by its content)")
+            .ThrowIfInvalid();
+
+        var photo = new HazardPhoto { Id = Guid.CreateVersion7(), ReportId = id, ContentType = type!, Content = content! };
+        var command = new AttachHazardPhoto(photo.Id, photo.ContentType, content!.Length, caller.Subject, clock.GetUtcNow());
+        // The bytes and the event commit in one transaction: a refused command stores neither.
+        session.Store(photo);
+        var version = await session.Decide<SurroundingsReport>(id, expected, s => HazardDecider.Decide(command, s), ct);
+        http.SetETag(version);
+        return TypedResults.Created($"/api/campussafety/reports/{id}/photos/{photo.Id}",
+            new PhotoInfo(photo.Id, photo.ContentType, content.Length, command.Now));
+    }
+
+    private static async Task<FileContentHttpResult> GetPhoto(
+        Guid id, Guid photoId, HttpContext http, IQuerySession session, CancellationToken ct)
+    {
+        await Visible(id, http.Caller(), session, ct);
+        var photo = await session.LoadAsync<HazardPhoto>(photoId, ct);
+        if (photo is null || photo.ReportId != id)
+        {
+            throw Access.NotFound("照片", photoId);
+        }
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        return TypedResults.File(photo.Content, photo.ContentType);
+    }
+
+    private static async Task<Ok<SurroundingsReport>> Acknowledge(
+        Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        await Visible(id, caller, session, ct);
+        var command = new AcknowledgeHazardReport(UnitOf(caller), caller.Subject, clock.GetUtcNow());
+        return await Write(id, http, session, s => HazardDecider.Decide(command, s), ct);
+    }
+
+    private static async Task<Ok<SurroundingsReport>> Resolve(
+        Guid id, ResolveHazardReportRequest request, HttpContext http, IDocumentSession session, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var caller = http.Caller();
+        new Validation().Required("note", request.Note).MaxLength("note", request.Note, 2000).ThrowIfInvalid();
+        await Visible(id, caller, session, ct);
+        var command = new ResolveHazardReport(UnitOf(caller), request.Note!, caller.Subject, clock.GetUtcNow());
+        return await Write(id, http, session, s => HazardDecider.Decide(command, s), ct);
+    }
+
+    private static async Task<Ok<SurroundingsReport>> Close(
+        Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        await EnsureSchoolAdmin(id, caller, session, ct);
+        var command = new CloseHazardReport(caller.Subject, clock.GetUtcNow());
+        return await Write(id, http, session, s => HazardDecider.Decide(command, s), ct);
+    }
+
+    private static async Task<Ok<SurroundingsReport>> Reopen(
+        Guid id, ReopenHazardReportRequest request, HttpContext http, IDocumentSession session, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var caller = http.Caller();
+        new Validation().Required("reason", request.Reason).MaxLength("reason", request.Reason, 2000).ThrowIfInvalid();
+        await EnsureSchoolAdmin(id, caller, session, ct);
+        var command = new ReopenHazardReport(request.Reason!, caller.Subject, clock.GetUtcNow());
+        return await Write(id, http, session, s => HazardDecider.Decide(command, s), ct);
+    }
+
+    private static Guid? UnitOf(Caller caller) => caller.Role == Role.MemberOfficer ? caller.MemberUnitId : null;
+
+    private static async Task EnsureSchoolAdmin(Guid id, Caller caller, IQuerySession session, CancellationToken ct)
+    {
+        var report = await Visible(id, caller, session, ct);
+        if (!caller.IsAdminOf(report.SchoolId, report.CountyCode))
+        {
+            throw new ForbiddenException("只有本校管理员可以验收或退回 / Only the school's admins may verify, close or reopen a report.");
+        }
+    }
+
+    private static async Task<Ok<SurroundingsReport>> Write(
+        Guid id, HttpContext http, IDocumentSession session, Func<SurroundingsReport, IReadOnlyList<object>> decide,
+        CancellationToken ct)
+    {
+        var version = await session.Decide(id, http.ExpectedVersion(), decide, ct);
+        var report = await session.LoadAsync<SurroundingsReport>(id, ct);
+        http.SetETag(version);
+        return TypedResults.Ok(report!);
+    }
+
+    /// <summary>The report, if the caller may see it; otherwise it does not exist for them.</summary>
+    private static async Task<SurroundingsReport> Visible(Guid id, Caller caller, IQuerySession session, CancellationToken ct)
+    {
+        var report = await session.LoadAsync<SurroundingsReport>(id, ct);
+        if (report is null || !CanSee(caller, report))
+        {
+            throw Access.NotFound("隐患上报", id);
+        }
+        return report;
+    }
+
+    private static bool CanSee(Caller caller, SurroundingsReport r) =>
+        caller.IsAdministrationOver(r.CountyCode)
+        || caller.IsStaffOf(r.SchoolId, r.CountyCode)
+        || (caller.Role == Role.Parent && caller.Subject == r.ReportedBy)
+        || (caller.Role == Role.MemberOfficer && r.UnitId is not null && caller.MemberUnitId == r.UnitId);
+
+    private static IQueryable<SurroundingsReport> Scoped(IQueryable<SurroundingsReport> query, Caller caller)
+    {
+        var region = caller.Region;
+        switch (caller.Role)
+        {
+            case Role.MemberOfficer:
+                var unit = caller.MemberUnitId ?? Guid.Empty;
+                return query.Where(r => r.UnitId == unit && r.CountyCode.StartsWith(region));
+            case Role.SchoolAdmin or Role.Teacher or Role.Counsellor:
+                var school = caller.SchoolId ?? Guid.Empty;
+                return query.Where(r => r.SchoolId == school && r.CountyCode.StartsWith(region));
+            case Role.Parent:
+                var subject = caller.Subject;
+                return query.Where(r => r.ReportedBy == subject && r.ReporterRole == Role.Parent);
+            default:
+                return query.Where(r => r.CountyCode.StartsWith(region));
+        }
+    }
+
+    /// <summary>The body, or null when it is longer than <paramref name="max"/> (read no further than that).</summary>
+    private static async Task<byte[]?> ReadAtMost(HttpRequest request, int max, CancellationToken ct)
+    {
+        if (request.ContentLength > max)
+        {
+            return null;
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > max)
+            {
+                return null;
+            }
+        }
+        return buffer.ToArray();
+    }
+}
