@@ -102,7 +102,7 @@ public sealed record Activity(
 
     /// <summary>Evolves the state by one event (what Marten does with the Apply methods above), for the writers that
     /// decide several commands against one loaded state.</summary>
-    public Activity Evolve(object @event) => @event switch
+    public Activity Then(object @event) => @event switch
     {
         SafetyPlanRequested e => Apply(e),
         SafetyPlanApproved e => Apply(e),

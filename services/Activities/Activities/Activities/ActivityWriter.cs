@@ -143,7 +143,7 @@ public sealed class ActivityWriter(IDocumentStore store, ILogger<ActivityWriter>
                         var events = work.Decide(state);
                         foreach (var @event in events)
                         {
-                            state = state.Evolve(@event);
+                            state = state.Then(@event);
                         }
                         if (events.Count > 0)
                         {
