@@ -15,6 +15,8 @@ using Microsoft.Extensions.DependencyInjection;
 // 报名风暴 / The registration storm: a popular study trip opens and 10,000 parents (each their own token subject, so
 // the gateway's per-client rate limit does not bite) register at once for 500 seats, through the real gateway, against
 // the whole system hosted in this process on real PostgreSQL and RabbitMQ. Figures only: no assertion.
+// WebApplicationFactory finds the services' content roots in MvcTestingAppManifest.json, next to this program.
+Directory.SetCurrentDirectory(AppContext.BaseDirectory);
 var parents = args.Length > 0 ? int.Parse(args[0]) : 10_000;
 var seats = args.Length > 1 ? int.Parse(args[1]) : 500;
 const string County = "510104";

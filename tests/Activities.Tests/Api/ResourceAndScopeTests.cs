@@ -76,6 +76,37 @@ public sealed class ResourceAndScopeTests(ActivitiesSystem system)
     }
 
     [Fact]
+    public async Task A_county_admin_drafts_and_runs_an_alliance_activity_that_schools_may_not_run()
+    {
+        var alliance = Guid.NewGuid();
+        await system.PublishAsync(new AllianceEstablished(alliance, "锦江区教联体", "Regional", Jinjiang, "锦江区教育局", DateTimeOffset.UtcNow));
+        await system.Known<JiaoLianTi.Activities.Alliances.KnownAlliance>(alliance);
+        using var county = system.Client(Role.CountyAdmin, Jinjiang);
+        var starts = DateTimeOffset.UtcNow.AddDays(30);
+
+        var drafted = await county.Post("/api/activities", new
+        {
+            kind = "CommunityClass", title = "社区实践课堂：垃圾分类", location = "书院街社区", offCampus = false,
+            startsAt = starts, endsAt = starts.AddHours(2), seats = 40, minAge = 8, maxAge = 14, allianceId = alliance,
+        });
+        Assert.Equal(HttpStatusCode.Created, drafted.StatusCode);
+        var view = await drafted.ReadJson();
+        Assert.Equal(alliance, view.GetProperty("allianceId").GetGuid());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, view.GetProperty("schoolId").ValueKind);
+        var id = view.GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await county.Post($"/api/activities/{id}/open", new { }, "\"1\"")).StatusCode);
+
+        using var school = system.Staff(Jinjiang, await system.School(Jinjiang));
+        Assert.Equal(HttpStatusCode.Forbidden, (await school.Post($"/api/activities/{id}/close", new { }, "\"2\"")).StatusCode);
+        using var other = system.Client(Role.CountyAdmin, Qingyang);
+        await AssertProblem(await other.Post("/api/activities", new
+        {
+            kind = "CommunityClass", title = "x", location = "y", startsAt = starts, endsAt = starts.AddHours(1), seats = 5,
+            minAge = 8, maxAge = 14, allianceId = alliance,
+        }), HttpStatusCode.BadRequest, "allianceId");
+    }
+
+    [Fact]
     public async Task Known_alliances_are_still_listed()
     {
         var alliance = Guid.NewGuid();

@@ -21,6 +21,9 @@ public sealed class ActivityWriter(IDocumentStore store, ILogger<ActivityWriter>
     public const int MaxBatch = 500;
     private const int MaxAttempts = 50;
 
+    /// <summary>A lane with nothing to do for this long retires; the next command for the activity starts a new one.</summary>
+    private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(60);
+
     private readonly ConcurrentDictionary<Guid, Lazy<Lane>> lanes = new();
     private readonly CancellationTokenSource stopping = new();
 
@@ -32,7 +35,15 @@ public sealed class ActivityWriter(IDocumentStore store, ILogger<ActivityWriter>
         Guid activityId, Func<Activity, IReadOnlyList<object>> decide, Func<Activity, IReadOnlyList<object>, TAnswer> answer)
     {
         var work = new Work<TAnswer>(decide, answer, System.Diagnostics.Activity.Current?.Id);
-        lanes.GetOrAdd(activityId, id => new Lazy<Lane>(() => new Lane(id, this))).Value.Enqueue(work);
+        // A lane that has just retired refuses the work: the next turn finds (or starts) its successor.
+        while (!lanes.GetOrAdd(activityId, id => new Lazy<Lane>(() => new Lane(id, this))).Value.TryEnqueue(work))
+        {
+            if (stopping.IsCancellationRequested)
+            {
+                work.Fail(new OperationCanceledException("The service is stopping."));
+                break;
+            }
+        }
         return work.Task;
     }
 
@@ -81,13 +92,7 @@ public sealed class ActivityWriter(IDocumentStore store, ILogger<ActivityWriter>
             _ = Task.Run(RunAsync);
         }
 
-        public void Enqueue(WorkItem work)
-        {
-            if (!queue.Writer.TryWrite(work))
-            {
-                work.Fail(new InvalidOperationException("The activity writer has stopped."));
-            }
-        }
+        public bool TryEnqueue(WorkItem work) => queue.Writer.TryWrite(work);
 
         private async Task RunAsync()
         {
@@ -95,7 +100,7 @@ public sealed class ActivityWriter(IDocumentStore store, ILogger<ActivityWriter>
             var batch = new List<WorkItem>(MaxBatch);
             try
             {
-                while (await queue.Reader.WaitToReadAsync(ct))
+                while (await WaitOrRetireAsync(ct))
                 {
                     batch.Clear();
                     while (batch.Count < MaxBatch && queue.Reader.TryRead(out var work))
@@ -111,6 +116,29 @@ public sealed class ActivityWriter(IDocumentStore store, ILogger<ActivityWriter>
                 {
                     work.Fail(new OperationCanceledException("The service is stopping."));
                 }
+            }
+        }
+
+        /// <summary>
+        /// True when there is work. After <see cref="IdleTimeout"/> without any, the lane leaves the writer's table and
+        /// takes no more work; what slipped in before that is still committed, then the loop ends.
+        /// </summary>
+        private async Task<bool> WaitOrRetireAsync(CancellationToken ct)
+        {
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            idle.CancelAfter(IdleTimeout);
+            try
+            {
+                return await queue.Reader.WaitToReadAsync(idle.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                if (writer.lanes.TryGetValue(activityId, out var current) && current.IsValueCreated && current.Value == this)
+                {
+                    writer.lanes.TryRemove(KeyValuePair.Create(activityId, current));
+                }
+                queue.Writer.TryComplete();
+                return await queue.Reader.WaitToReadAsync(ct);
             }
         }
     }

@@ -120,7 +120,18 @@ public static class RegistrationsApi
         var query = session.Query<StudentRegistration>().Where(r => r.ActivityId == id);
         if (status is { } s) query = query.Where(r => r.Status == s);
         var result = await query.OrderBy(r => r.Sequence).ToPageAsync(paging, ct);
-        var views = await Views(session, result.Items, ct);
+        // In registration order the waitlisted of a page stand in a row: one count gives the first one's place.
+        var positions = new Dictionary<Guid, int>();
+        if (result.Items.FirstOrDefault(r => r.Status == RegistrationStatus.Waitlisted) is { } first)
+        {
+            var before = await session.Query<StudentRegistration>().CountAsync(o =>
+                o.ActivityId == id && o.Status == RegistrationStatus.Waitlisted && o.Sequence < first.Sequence, ct);
+            foreach (var waiting in result.Items.Where(r => r.Status == RegistrationStatus.Waitlisted))
+            {
+                positions[waiting.StudentId] = ++before;
+            }
+        }
+        var views = await Views(session, result.Items, ct, positions);
         return TypedResults.Ok(new Page<RegistrationView>(views, result.PageNumber, result.PageSize, result.Total));
     }
 
@@ -236,7 +247,8 @@ public static class RegistrationsApi
 
     /// <summary>Adds the activity and, for the waitlisted, their current place (earlier waitlisted ones + 1).</summary>
     private static async Task<IReadOnlyList<RegistrationView>> Views(
-        IQuerySession session, IReadOnlyList<StudentRegistration> registrations, CancellationToken ct)
+        IQuerySession session, IReadOnlyList<StudentRegistration> registrations, CancellationToken ct,
+        IReadOnlyDictionary<Guid, int>? knownPositions = null)
     {
         var activities = (await session.LoadManyAsync<ActivityView>(ct, registrations.Select(r => r.ActivityId).Distinct()))
             .ToDictionary(a => a.Id);
@@ -244,7 +256,11 @@ public static class RegistrationsApi
         foreach (var r in registrations)
         {
             int? position = null;
-            if (r.Status == RegistrationStatus.Waitlisted)
+            if (r.Status == RegistrationStatus.Waitlisted && knownPositions?.TryGetValue(r.StudentId, out var known) == true)
+            {
+                position = known;
+            }
+            else if (r.Status == RegistrationStatus.Waitlisted)
             {
                 position = await session.Query<StudentRegistration>().CountAsync(o =>
                     o.ActivityId == r.ActivityId && o.Status == RegistrationStatus.Waitlisted && o.Sequence < r.Sequence, ct) + 1;
