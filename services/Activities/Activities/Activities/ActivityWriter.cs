@@ -18,7 +18,9 @@ namespace JiaoLianTi.Activities.Activities;
 /// </summary>
 public sealed class ActivityWriter(IDocumentStore store, ILogger<ActivityWriter> logger) : IDisposable
 {
-    public const int MaxBatch = 500;
+    /// <remarks>A commit's cost here hardly grows with its size (measured: 7 commands and 400 commands both took about a
+    /// second on the loaded test machine), so under a storm the larger the batch, the more registrations per second.</remarks>
+    public const int MaxBatch = 1000;
     private const int MaxAttempts = 50;
 
     /// <summary>A lane with nothing to do for this long retires; the next command for the activity starts a new one.</summary>
@@ -145,6 +147,7 @@ public sealed class ActivityWriter(IDocumentStore store, ILogger<ActivityWriter>
 
     private async Task CommitAsync(Guid activityId, List<WorkItem> batch, CancellationToken ct)
     {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -155,6 +158,7 @@ public sealed class ActivityWriter(IDocumentStore store, ILogger<ActivityWriter>
                     session.SetHeader("traceparent", trace);
                 }
                 var stream = await session.Events.FetchForWriting<Activity>(activityId, ct);
+                var fetched = System.Diagnostics.Stopwatch.GetElapsedTime(started);
                 if (stream.Aggregate is not { } state)
                 {
                     var missing = new NotFoundException($"活动 {activityId} 不存在 / Activity {activityId} was not found.");
@@ -186,6 +190,7 @@ public sealed class ActivityWriter(IDocumentStore store, ILogger<ActivityWriter>
                         completions.Add(() => work.Fail(refusal));
                     }
                 }
+                var decided = System.Diagnostics.Stopwatch.GetElapsedTime(started);
                 if (appended > 0)
                 {
                     await session.SaveChangesAsync(ct);
@@ -193,8 +198,9 @@ public sealed class ActivityWriter(IDocumentStore store, ILogger<ActivityWriter>
                 completions.ForEach(complete => complete());
                 if (attempt > 1 || batch.Count > 1)
                 {
-                    logger.LogDebug("Activity {ActivityId}: {Commands} command(s), {Events} event(s) in one commit (attempt {Attempt})",
-                        activityId, batch.Count, appended, attempt);
+                    logger.LogDebug("Activity {ActivityId}: {Commands} command(s), {Events} event(s) in one commit (attempt {Attempt}); fetched {Fetched} ms, decided {Decided} ms, committed {Committed} ms",
+                        activityId, batch.Count, appended, attempt, (int)fetched.TotalMilliseconds, (int)decided.TotalMilliseconds,
+                        (int)System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 }
                 return;
             }

@@ -94,7 +94,10 @@ public static class RegistrationsApi
                 }
                 return ActivityDecider.Decide(new Register(id, studentId, student, caller.Subject, now), state);
             },
-            (state, events) => (Answer(state, studentId), events.Count > 0));
+            // A student just waitlisted stands last: no need to look for them in the waitlist.
+            (state, events) => (events is [RegistrationWaitlisted]
+                ? Answer(state, studentId, state.Waitlist.Count)
+                : Answer(state, studentId), events.Count > 0));
 
         http.SetETag(answer.Version);
         return created
@@ -234,11 +237,11 @@ public static class RegistrationsApi
         || caller.CanRun(a)
         || (caller.IsAdministration && caller.Covers(a.CountyCode));
 
-    private static RegistrationAnswer Answer(Activity state, Guid studentId)
+    private static RegistrationAnswer Answer(Activity state, Guid studentId, int? knownPosition = null)
     {
         var seat = state.Roster[studentId];
         return new RegistrationAnswer(state.Id, studentId, seat.Status,
-            seat.Status == RegistrationStatus.Waitlisted ? state.WaitlistPosition(studentId) : null,
+            seat.Status == RegistrationStatus.Waitlisted ? knownPosition ?? state.WaitlistPosition(studentId) : null,
             seat.CheckedInAt, seat.Attended, seat.Version);
     }
 
