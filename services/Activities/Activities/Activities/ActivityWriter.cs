@@ -27,6 +27,10 @@ public sealed class ActivityWriter(IDocumentStore store, ILogger<ActivityWriter>
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(60);
 
     private readonly ConcurrentDictionary<Guid, Lazy<Lane>> lanes = new();
+    private long retries;
+
+    /// <summary>How many batches were decided again because another writer committed to their activity first.</summary>
+    public long Retries => Interlocked.Read(ref retries);
     private readonly CancellationTokenSource stopping = new();
 
     /// <summary>
@@ -208,6 +212,7 @@ public sealed class ActivityWriter(IDocumentStore store, ILogger<ActivityWriter>
                 && attempt < MaxAttempts && !ct.IsCancellationRequested)
             {
                 // Another replica committed to this activity in between: decide the batch again on the fresh state.
+                Interlocked.Increment(ref retries);
                 logger.LogInformation("活动写入冲突，重试 / Activity {ActivityId} changed underneath a batch of {Count}; retrying (attempt {Attempt})",
                     activityId, batch.Count, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * Math.Min(attempt, 10))), ct);
