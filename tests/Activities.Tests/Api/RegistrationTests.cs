@@ -75,8 +75,15 @@ public sealed class RegistrationTests(ActivitiesSystem system)
         Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
         Assert.Equal("Cancelled", (await cancelled.ReadJson()).Str("status"));
 
-        var promoted = await (await parentB.GetAsync($"/api/activities/{id}/registrations/{b}")).ReadJson();
+        var read = await parentB.GetAsync($"/api/activities/{id}/registrations/{b}");
+        Assert.Equal("\"2\"", read.ETag());
+        var promoted = await read.ReadJson();
         Assert.Equal("Confirmed", promoted.Str("status"));
+        using (var conditional = new HttpRequestMessage(HttpMethod.Get, $"/api/activities/{id}/registrations/{b}"))
+        {
+            conditional.Headers.TryAddWithoutValidation("If-None-Match", "\"2\"");
+            Assert.Equal(HttpStatusCode.NotModified, (await parentB.SendAsync(conditional)).StatusCode);
+        }
         var stillWaiting = await (await parentC.GetAsync($"/api/activities/{id}/registrations/{c}")).ReadJson();
         Assert.Equal("Waitlisted", stillWaiting.Str("status"));
         Assert.Equal(1, stillWaiting.GetProperty("waitlistPosition").GetInt32());

@@ -107,6 +107,22 @@ public sealed class ResourceAndScopeTests(ActivitiesSystem system)
     }
 
     [Fact]
+    public async Task The_openapi_document_names_every_endpoint()
+    {
+        using var anonymous = system.Anonymous();
+        var document = await (await anonymous.GetAsync("/api/activities/openapi/v1.json")).ReadJson();
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        foreach (var path in new[]
+        {
+            "/api/activities", "/api/activities/{id}/registrations", "/api/activities/{id}/volunteer-hours/{studentId}/approve",
+            "/api/activities/physical-activity", "/api/activities/schools/{schoolId}/participation", "/api/activities/alliances",
+        })
+        {
+            Assert.Contains(paths, p => p.TrimEnd('/') == path);
+        }
+    }
+
+    [Fact]
     public async Task Known_alliances_are_still_listed()
     {
         var alliance = Guid.NewGuid();

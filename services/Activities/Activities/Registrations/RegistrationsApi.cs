@@ -148,11 +148,11 @@ public static class RegistrationsApi
         {
             throw RegistrationNotFound();
         }
-        if (http.IsNotModified(registration.Version))
+        if (http.IsNotModified(registration.RegistrationVersion))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
-        http.SetETag(registration.Version);
+        http.SetETag(registration.RegistrationVersion);
         return TypedResults.Ok((await Views(session, [registration], ct))[0]);
     }
 
@@ -271,7 +271,7 @@ public static class RegistrationsApi
             var activity = activities.GetValueOrDefault(r.ActivityId);
             views.Add(new RegistrationView(r.ActivityId, activity?.Title, activity?.StartsAt, activity?.Status,
                 r.StudentId, r.DisplayName, r.SchoolId, r.ClassName, r.Status, position, r.Sequence, r.RegisteredAt,
-                r.ConsentGivenBy, r.CheckedInAt, r.Attended, r.Version));
+                r.ConsentGivenBy, r.CheckedInAt, r.Attended, r.RegistrationVersion));
         }
         return views;
     }

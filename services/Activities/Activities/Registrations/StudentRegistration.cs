@@ -30,7 +30,9 @@ public sealed class StudentRegistration
     public DateTimeOffset? CancelledAt { get; set; }
     public DateTimeOffset? CheckedInAt { get; set; }
     public bool? Attended { get; set; }
-    public int Version { get; set; }
+
+    /// <summary>The registration's own version (its ETag). Not named Version: Marten would fill that with its own.</summary>
+    public int RegistrationVersion { get; set; }
 }
 
 /// <summary>A registration's document id: one per activity and student.</summary>
@@ -75,26 +77,26 @@ public sealed class StudentRegistrationProjection : MultiStreamProjection<Studen
     {
         r.Status = RegistrationStatus.Confirmed;
         r.ConfirmedAt = e.At;
-        r.Version++;
+        r.RegistrationVersion++;
     }
 
     public void Apply(StudentRegistration r, RegistrationCancelled e)
     {
         r.Status = RegistrationStatus.Cancelled;
         r.CancelledAt = e.At;
-        r.Version++;
+        r.RegistrationVersion++;
     }
 
     public void Apply(StudentRegistration r, StudentCheckedIn e)
     {
         r.CheckedInAt = e.At;
-        r.Version++;
+        r.RegistrationVersion++;
     }
 
     public void Apply(StudentRegistration r, AttendanceRecorded e)
     {
         r.Attended = e.Attended;
-        r.Version++;
+        r.RegistrationVersion++;
     }
 
     private static void Registered(
@@ -118,6 +120,6 @@ public sealed class StudentRegistrationProjection : MultiStreamProjection<Studen
         r.CancelledAt = null;
         r.CheckedInAt = null;
         r.Attended = null;
-        r.Version++;
+        r.RegistrationVersion++;
     }
 }
