@@ -67,6 +67,13 @@ public static class ActivitiesApi
                 "不是本区域已知的资源 / is not a resource known in your region").ThrowIfInvalid();
         }
 
+        if (request.AllianceId is { } named)
+        {
+            var alliance = await session.LoadAsync<KnownAlliance>(named, ct);
+            new Validation().Check(alliance is not null && caller.Covers(alliance.CountyCode), "allianceId",
+                "不是本区域已知的教联体 / is not an alliance known in your region").ThrowIfInvalid();
+        }
+
         Guid? schoolId = null;
         Guid? allianceId = request.AllianceId ?? resource?.AllianceId;
         string county;
