@@ -88,6 +88,41 @@ public sealed class PublishedEventsTests(ActivitiesSystem system) : IAsyncLifeti
         Assert.All(seen, s => Assert.DoesNotContain("王小明", s.Raw));
     }
 
+    [Fact]
+    public async Task Approved_volunteer_hours_leave_with_the_students_opaque_id()
+    {
+        var school = await system.School(Jinjiang);
+        using var teacher = system.Staff(Jinjiang, school, Role.Teacher);
+        var id = await OpenLecture(teacher, seats: 5, kind: "VolunteerService", startsAt: system.Clock.GetUtcNow().AddMinutes(10));
+        var student = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.Created, (await teacher.Post($"/api/activities/{id}/registrations", Child(student, name: "李小红"))).StatusCode);
+        system.Clock.Advance(TimeSpan.FromMinutes(15));
+        var recorded = await teacher.Put($"/api/activities/{id}/volunteer-hours/{student}", new { hours = 1.5 });
+        Assert.Equal(HttpStatusCode.Created, recorded.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await teacher.Post($"/api/activities/{id}/volunteer-hours/{student}/approve", new { }, recorded.ETag())).StatusCode);
+
+        var seen = new List<(string Type, JsonElement Message, string Raw)>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && !Has(seen, "VolunteerHoursApproved", id))
+        {
+            var got = await channel.BasicGetAsync(queue, autoAck: true);
+            if (got is null)
+            {
+                await Task.Delay(100);
+                continue;
+            }
+            var raw = Encoding.UTF8.GetString(got.Body.Span);
+            var envelope = JsonDocument.Parse(raw).RootElement;
+            seen.Add((envelope.GetProperty("messageType")[0].GetString()!.Split(':').Last(), envelope.GetProperty("message"), raw));
+        }
+
+        var approved = Single(seen, "VolunteerHoursApproved", id);
+        Assert.Equal(student, approved.GetProperty("studentId").GetGuid());
+        // MassTransit writes decimals as strings.
+        Assert.Equal(1.5m, decimal.Parse(approved.GetProperty("hours").ToString(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.All(seen, s => Assert.DoesNotContain("李小红", s.Raw));
+    }
+
     private static bool Has(List<(string Type, JsonElement Message, string Raw)> seen, string type, Guid activity) =>
         seen.Any(s => s.Type == type && s.Message.GetProperty("activityId").GetGuid() == activity);
 
