@@ -1,8 +1,16 @@
+using JasperFx.Events.Projections;
+using JiaoLianTi.Activities.Activities;
 using JiaoLianTi.Activities.Alliances;
+using JiaoLianTi.Activities.Catalog;
 using JiaoLianTi.Activities.Integration;
+using JiaoLianTi.Activities.Participation;
+using JiaoLianTi.Activities.PhysicalActivity;
+using JiaoLianTi.Activities.Registrations;
+using JiaoLianTi.Activities.VolunteerHours;
 using JiaoLianTi.Platform;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
+using Marten;
 
 namespace JiaoLianTi.Activities;
 
@@ -15,12 +23,36 @@ public static class ActivitiesService
     {
         builder.AddServiceApi();
         builder.AddEventStore(Database, options =>
-        {
-            options.Schema.For<KnownAlliance>().Index(a => a.CountyCode);
-        });
+            {
+                options.Schema.For<KnownAlliance>().Index(a => a.CountyCode);
+                options.Schema.For<KnownResource>().Index(r => r.CountyCode);
+                options.Schema.For<KnownSchool>().Index(s => s.CountyCode);
+
+                // Inline: the writers and the callers read their own writes.
+                options.Projections.Snapshot<Activity>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<ActivityView>(SnapshotLifecycle.Inline);
+                options.Projections.Add<StudentRegistrationProjection>(ProjectionLifecycle.Inline);
+                options.Projections.Snapshot<VolunteerHoursRecord>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<ClassDay>(SnapshotLifecycle.Inline);
+
+                options.Schema.For<ActivityView>()
+                    .Index(a => a.CountyCode).Index(a => a.SchoolId).Index(a => a.StartsAt).Index(a => a.ResourceId)
+                    .Index(a => a.ResourceUnitId);
+                options.Schema.For<StudentRegistration>()
+                    .Index(r => r.ActivityId).Index(r => r.StudentId).Index(r => r.SchoolId);
+                options.Schema.For<VolunteerHoursRecord>().Index(r => r.StudentId).Index(r => r.SchoolId);
+                options.Schema.For<ClassDay>().Index(d => d.Date).Index(d => d.SchoolId).Index(d => d.CountyCode);
+            })
+            .PublishIntegrationEvents(new ActivityEventsMap());
+        builder.Services.AddSingleton<ActivityWriter>();
         builder.AddMessaging(Name, bus =>
         {
             bus.AddConsumer<AllianceEstablishedConsumer>();
+            bus.AddConsumer<MemberUnitRegisteredConsumer>();
+            bus.AddConsumer<ResourcePublishedConsumer>();
+            bus.AddConsumer<ResourceWithdrawnConsumer>();
+            bus.AddConsumer<SafetyPlanApprovedConsumer>();
+            bus.AddConsumer<SafetyPlanRejectedConsumer>();
         });
         return builder;
     }
@@ -28,6 +60,11 @@ public static class ActivitiesService
     public static WebApplication MapActivitiesApi(this WebApplication app)
     {
         app.MapKnownAllianceEndpoints();
+        app.MapActivityEndpoints();
+        app.MapRegistrationEndpoints();
+        app.MapVolunteerHoursEndpoints();
+        app.MapPhysicalActivityEndpoints();
+        app.MapParticipationEndpoints();
         return app;
     }
 }

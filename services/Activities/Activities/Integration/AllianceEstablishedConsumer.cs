@@ -14,7 +14,7 @@ public sealed class AllianceEstablishedConsumer(IDocumentSession session) : ICon
     public Task Consume(ConsumeContext<AllianceEstablished> context)
     {
         var e = context.Message;
-        session.Store(new KnownAlliance(e.AllianceId, e.Name, e.Kind, e.CountyCode, e.LeadUnit, e.EstablishedAt));
+        session.Store(new KnownAlliance(e.AllianceId, e.Name, e.Kind, e.CountyCode, e.LeadUnit, e.EstablishedAt, e.LeadUnitId));
         return Task.CompletedTask;
     }
 }

@@ -1,0 +1,214 @@
+using JiaoLianTi.Activities.Alliances;
+using JiaoLianTi.Activities.Catalog;
+using JiaoLianTi.Platform.EventStore;
+using JiaoLianTi.Platform.Http;
+using JiaoLianTi.Platform.Identity;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace JiaoLianTi.Activities.Activities;
+
+/// <summary>The body of <c>POST /api/activities</c>.</summary>
+public sealed record DraftActivityRequest(
+    ActivityKind? Kind, string? Title, string? Location, bool? OffCampus, DateTimeOffset? StartsAt,
+    DateTimeOffset? EndsAt, int? Seats, int? MinAge, int? MaxAge, Guid? ResourceId, Guid? AllianceId,
+    IReadOnlyList<string>? Topics);
+
+public sealed record OpenActivityRequest(string? Arrangements);
+
+public sealed record CancelActivityRequest(string? Reason);
+
+public static class ActivitiesApi
+{
+    public const int MaxSeats = 10_000;
+
+    public static RouteGroupBuilder MapActivityEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/activities").WithTags("Activities 研学与实践");
+        group.MapPost("/", Draft).WithSummary("创建活动（草稿） / Draft an activity");
+        group.MapGet("/", Calendar).WithSummary("活动日历 / The calendar of activities in the caller's scope");
+        group.MapGet("/{id:guid}", Get).WithSummary("活动详情：余位与候补人数 / An activity, with seats left and waitlist length");
+        group.MapPost("/{id:guid}/open", Open).WithSummary("开放报名（校外活动先送安全预案） / Open for registration (off-campus: after the safety plan is approved)");
+        group.MapPost("/{id:guid}/close", Close).WithSummary("截止报名 / Close registration");
+        group.MapPost("/{id:guid}/complete", Complete).WithSummary("活动完成 / Mark the activity completed");
+        group.MapPost("/{id:guid}/cancel", Cancel).WithSummary("取消活动 / Cancel the activity, with a reason");
+        return group;
+    }
+
+    private static async Task<Created<ActivityView>> Draft(
+        DraftActivityRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        new Validation()
+            .Required("kind", request.Kind)
+            .Required("title", request.Title).MaxLength("title", request.Title, 200)
+            .Required("location", request.Location).MaxLength("location", request.Location, 200)
+            .Required("startsAt", request.StartsAt)
+            .Required("endsAt", request.EndsAt)
+            .Check(request.StartsAt is null || request.EndsAt is null || request.EndsAt > request.StartsAt, "endsAt",
+                "须晚于开始时间 / must be after startsAt")
+            .Required("seats", request.Seats)
+            .Check(request.Seats is null or (>= 1 and <= MaxSeats), "seats", $"须在 1 到 {MaxSeats} 之间 / must be between 1 and {MaxSeats}")
+            .Required("minAge", request.MinAge)
+            .Required("maxAge", request.MaxAge)
+            .Check(request.MinAge is null or (>= 3 and <= 25), "minAge", "须在 3 到 25 之间 / must be between 3 and 25")
+            .Check(request.MaxAge is null or (>= 3 and <= 25), "maxAge", "须在 3 到 25 之间 / must be between 3 and 25")
+            .Check(request.MinAge is null || request.MaxAge is null || request.MaxAge >= request.MinAge, "maxAge",
+                "不得小于 minAge / must not be less than minAge")
+            .Check(request.Topics is null || (request.Topics.Count <= 10 && request.Topics.All(t => !string.IsNullOrWhiteSpace(t) && t.Length <= 50)),
+                "topics", "至多 10 个非空标签 / at most 10 non-empty tags")
+            .ThrowIfInvalid();
+
+        KnownResource? resource = null;
+        if (request.ResourceId is { } resourceId)
+        {
+            resource = await session.LoadAsync<KnownResource>(resourceId, ct);
+            new Validation().Check(resource is not null && caller.Covers(resource.CountyCode), "resourceId",
+                "不是本区域已知的资源 / is not a resource known in your region").ThrowIfInvalid();
+        }
+
+        if (request.AllianceId is { } named)
+        {
+            var alliance = await session.LoadAsync<KnownAlliance>(named, ct);
+            new Validation().Check(alliance is not null && caller.Covers(alliance.CountyCode), "allianceId",
+                "不是本区域已知的教联体 / is not an alliance known in your region").ThrowIfInvalid();
+        }
+
+        Guid? schoolId = null;
+        Guid? allianceId = request.AllianceId ?? resource?.AllianceId;
+        string county;
+        if (caller.IsStaff())
+        {
+            var school = caller.SchoolId is { } id ? await session.LoadAsync<KnownSchool>(id, ct) : null;
+            if (school is null)
+            {
+                throw new RuleViolation("school-unknown",
+                    "您的学校尚未在教联体成员单位中登记 / Your school is not (yet) registered as an alliance member unit.");
+            }
+            schoolId = school.Id;
+            county = school.CountyCode;
+        }
+        else if (caller.IsAdministration && request.AllianceId is { } aid)
+        {
+            var alliance = await session.LoadAsync<KnownAlliance>(aid, ct);
+            new Validation().Check(alliance is not null && caller.Covers(alliance.CountyCode), "allianceId",
+                "不是本区域已知的教联体 / is not an alliance known in your region").ThrowIfInvalid();
+            county = alliance!.CountyCode;
+        }
+        else
+        {
+            throw new ForbiddenException(
+                "学校的活动由本校管理员或教师创建；教联体的活动由本县教育行政部门创建（须注明 allianceId） / A school's activities are drafted by its admins and teachers; an alliance's by the county bureau (with allianceId).");
+        }
+        if (resource is not null && resource.CountyCode != county)
+        {
+            throw new ValidationFailed(new Dictionary<string, string[]>
+            {
+                ["resourceId"] = ["资源不在活动所在县 / the resource is in another county"],
+            });
+        }
+
+        var kind = request.Kind!.Value;
+        var command = new DraftActivity(
+            Guid.CreateVersion7(), kind, schoolId, allianceId,
+            resource is null ? null : new ResourceTerms(resource.Id, resource.AllianceId, resource.UnitId, resource.Capacity, resource.Withdrawn),
+            request.Title!, request.Location!,
+            request.OffCampus ?? (kind == ActivityKind.StudyTrip || resource is not null),
+            request.StartsAt!.Value, request.EndsAt!.Value, request.Seats!.Value, request.MinAge!.Value,
+            request.MaxAge!.Value, county,
+            request.Topics?.Select(t => t.Trim()).Distinct().ToArray() ?? resource?.Topics.ToArray() ?? [],
+            caller.Subject, clock.GetUtcNow());
+        await session.StartStream<Activity>(command.ActivityId, ActivityDecider.Decide(command, null), ct);
+
+        var view = await session.LoadAsync<ActivityView>(command.ActivityId, ct);
+        http.SetETag(view!.Revision);
+        return TypedResults.Created($"/api/activities/{command.ActivityId}", view);
+    }
+
+    private static async Task<Ok<Page<ActivityView>>> Calendar(
+        HttpContext http, IQuerySession session, int? page, int? pageSize, Guid? school, string? county,
+        DateTimeOffset? from, DateTimeOffset? to, ActivityKind? kind, ActivityStatus? status, Guid? resource,
+        CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var paging = Paging.From(page, pageSize);
+        var query = session.Query<ActivityView>().AsQueryable();
+
+        // The caller's scope first (the same rules as Scope.CanSee, as a query).
+        query = caller.Role switch
+        {
+            Role.ProvinceAdmin or Role.CityAdmin or Role.CountyAdmin => query.Where(a => a.CountyCode.StartsWith(caller.Region)),
+            Role.SchoolAdmin or Role.Teacher or Role.Counsellor => query.Where(a =>
+                a.SchoolId == caller.SchoolId
+                || (a.CountyCode.StartsWith(caller.Region) && a.Status != ActivityStatus.Draft && a.Status != ActivityStatus.AwaitingSafetyPlan)),
+            Role.MemberOfficer => query.Where(a => a.ResourceUnitId == caller.MemberUnitId && a.ResourceUnitId != null),
+            _ => query.Where(a => a.CountyCode.StartsWith(caller.Region)
+                && a.Status != ActivityStatus.Draft && a.Status != ActivityStatus.AwaitingSafetyPlan),
+        };
+        if (school is { } s) query = query.Where(a => a.SchoolId == s);
+        if (!string.IsNullOrEmpty(county)) query = query.Where(a => a.CountyCode.StartsWith(county));
+        if (from is { } f) query = query.Where(a => a.StartsAt >= f);
+        if (to is { } t) query = query.Where(a => a.StartsAt < t);
+        if (kind is { } k) query = query.Where(a => a.Kind == k);
+        if (status is { } st) query = query.Where(a => a.Status == st);
+        if (resource is { } r) query = query.Where(a => a.ResourceId == r);
+        return TypedResults.Ok(await query.OrderBy(a => a.StartsAt).ThenBy(a => a.Id).ToPageAsync(paging, ct));
+    }
+
+    private static async Task<Results<Ok<ActivityView>, StatusCodeHttpResult>> Get(
+        Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var view = await session.LoadAsync<ActivityView>(id, ct);
+        if (view is null || !caller.CanSee(view))
+        {
+            throw Scope.NotFound(id);
+        }
+        if (http.IsNotModified(view.Revision))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        http.SetETag(view.Revision);
+        return TypedResults.Ok(view);
+    }
+
+    private static Task<Ok<ActivityView>> Open(Guid id, OpenActivityRequest? request, HttpContext http,
+        IQuerySession session, ActivityWriter writer, TimeProvider clock, CancellationToken ct)
+    {
+        new Validation().MaxLength("arrangements", request?.Arrangements, 4000).ThrowIfInvalid();
+        return Change(id, http, session, writer, ct, (caller, revision) => state =>
+            ActivityDecider.Decide(new OpenActivity(id, revision, request?.Arrangements, caller.Subject, clock.GetUtcNow()), state));
+    }
+
+    private static Task<Ok<ActivityView>> Close(Guid id, HttpContext http, IQuerySession session, ActivityWriter writer,
+        TimeProvider clock, CancellationToken ct) =>
+        Change(id, http, session, writer, ct, (caller, revision) => state =>
+            ActivityDecider.Decide(new CloseActivity(id, revision, caller.Subject, clock.GetUtcNow()), state));
+
+    private static Task<Ok<ActivityView>> Complete(Guid id, HttpContext http, IQuerySession session, ActivityWriter writer,
+        TimeProvider clock, CancellationToken ct) =>
+        Change(id, http, session, writer, ct, (caller, revision) => state =>
+            ActivityDecider.Decide(new CompleteActivity(id, revision, caller.Subject, clock.GetUtcNow()), state));
+
+    private static Task<Ok<ActivityView>> Cancel(Guid id, CancelActivityRequest? request, HttpContext http,
+        IQuerySession session, ActivityWriter writer, TimeProvider clock, CancellationToken ct)
+    {
+        new Validation().Required("reason", request?.Reason).MaxLength("reason", request?.Reason, 500).ThrowIfInvalid();
+        return Change(id, http, session, writer, ct, (caller, revision) => state =>
+            ActivityDecider.Decide(new CancelActivity(id, revision, request!.Reason!, caller.Subject, clock.GetUtcNow()), state));
+    }
+
+    /// <summary>Scope, If-Match, then the decision in the activity's lane; answers the activity as it is after.</summary>
+    private static async Task<Ok<ActivityView>> Change(
+        Guid id, HttpContext http, IQuerySession session, ActivityWriter writer, CancellationToken ct,
+        Func<Caller, int, Func<Activity, IReadOnlyList<object>>> decide)
+    {
+        var caller = http.Caller();
+        caller.MustRun(await session.LoadAsync<ActivityView>(id, ct), id);
+        var revision = (int)http.ExpectedVersion();
+        var after = await writer.Submit(id, decide(caller, revision), (state, _) => state.Revision);
+        var view = await session.LoadAsync<ActivityView>(id, ct);
+        http.SetETag(after);
+        return TypedResults.Ok(view!);
+    }
+}

@@ -1,0 +1,79 @@
+namespace JiaoLianTi.Activities.Activities;
+
+/// <summary>The kinds of activity (GLOSSARY.md, Activities).</summary>
+public enum ActivityKind
+{
+    /// <summary>研学实践</summary>
+    StudyTrip,
+    /// <summary>社区实践课堂</summary>
+    CommunityClass,
+    /// <summary>志愿服务</summary>
+    VolunteerService,
+    /// <summary>名师课堂 / 专家讲座</summary>
+    Lecture,
+    /// <summary>体育 (体教互融)</summary>
+    Sport,
+}
+
+/// <summary>
+/// Draft -> (AwaitingSafetyPlan, off-campus only) -> Open -> Closed -> Completed; or Cancelled from any but Completed.
+/// </summary>
+public enum ActivityStatus { Draft, AwaitingSafetyPlan, Open, Closed, Completed, Cancelled }
+
+public enum RegistrationStatus { Confirmed, Waitlisted, Cancelled }
+
+// Internal events of the activity stream. Past tense, stream id first, time last. Registrations live in the
+// activity's stream: one stream orders every seat, so "never overbook" is a property of one stream.
+
+public record ActivityDrafted(
+    Guid ActivityId, ActivityKind Kind, Guid? SchoolId, Guid? AllianceId, Guid? ResourceId, Guid? ResourceUnitId,
+    string Title, string Location, bool OffCampus, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Seats,
+    int MinAge, int MaxAge, string CountyCode, IReadOnlyList<string> Topics, string DraftedBy, DateTimeOffset At);
+
+/// <summary>
+/// What the integration events of an activity say about it; carried by the events that leave the service so that
+/// publishing them reads nothing else. An activity's facts do not change after its draft.
+/// </summary>
+public record ActivityFacts(
+    ActivityKind Kind, Guid? SchoolId, Guid? AllianceId, Guid? ResourceId, string Title, string Location,
+    DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Seats, string CountyCode, IReadOnlyList<string> Topics);
+
+public record SafetyPlanRequested(Guid ActivityId, ActivityFacts Facts, string Arrangements, string RequestedBy, DateTimeOffset At);
+
+public record SafetyPlanApproved(Guid ActivityId, Guid PlanId, DateTimeOffset At);
+
+public record SafetyPlanRejected(Guid ActivityId, Guid PlanId, string Reasons, DateTimeOffset At);
+
+public record ActivityOpened(Guid ActivityId, ActivityFacts Facts, DateTimeOffset At);
+
+public record ActivityClosed(Guid ActivityId, string ClosedBy, DateTimeOffset At);
+
+public record ActivityCompleted(Guid ActivityId, ActivityFacts Facts, string CompletedBy, DateTimeOffset At);
+
+public record ActivityCancelled(Guid ActivityId, string Reason, string CancelledBy, DateTimeOffset At);
+
+/// <summary>A student took a seat. <paramref name="Sequence"/> orders every registration of the activity.</summary>
+public record RegistrationConfirmed(
+    Guid ActivityId, Guid StudentId, long Sequence, StudentDetails Student, string RegisteredBy, DateTimeOffset At);
+
+/// <summary>No seat was left: the student waits, in the order of <paramref name="Sequence"/>.</summary>
+public record RegistrationWaitlisted(
+    Guid ActivityId, Guid StudentId, long Sequence, StudentDetails Student, string RegisteredBy, DateTimeOffset At);
+
+/// <summary>A seat came free and the first student on the waitlist took it.</summary>
+public record WaitlistPromoted(Guid ActivityId, Guid StudentId, DateTimeOffset At);
+
+/// <summary><paramref name="Was"/>: what the registration was before (a seat frees only if it was confirmed).</summary>
+public record RegistrationCancelled(Guid ActivityId, Guid StudentId, RegistrationStatus Was, string CancelledBy, DateTimeOffset At);
+
+public record StudentCheckedIn(Guid ActivityId, Guid StudentId, string CheckedInBy, DateTimeOffset At);
+
+public record AttendanceRecorded(Guid ActivityId, Guid StudentId, bool Attended, string RecordedBy, DateTimeOffset At);
+
+/// <summary>
+/// What Activities keeps about a registered student, and only here (never in an integration event): the display
+/// name, the birth date (for the age range), the school and class, and the guardian's consent for an under-14.
+/// </summary>
+public record StudentDetails(
+    string DisplayName, DateOnly BirthDate, Guid? SchoolId, string? ClassName, string? ConsentGivenBy,
+    DateTimeOffset? ConsentGivenAt);

@@ -1,0 +1,63 @@
+namespace JiaoLianTi.Activities.Activities;
+
+/// <summary>
+/// 活动详情 / the activity as callers read it: the calendar's rows and the details page, with seats left and the
+/// waitlist's length (an inline projection of the activity stream; the roster itself stays in the write model).
+/// </summary>
+public sealed class ActivityView
+{
+    public Guid Id { get; set; }
+    public ActivityKind Kind { get; set; }
+    public Guid? SchoolId { get; set; }
+    public Guid? AllianceId { get; set; }
+    public Guid? ResourceId { get; set; }
+    public Guid? ResourceUnitId { get; set; }
+    public string Title { get; set; } = "";
+    public string Location { get; set; } = "";
+    public bool OffCampus { get; set; }
+    public DateTimeOffset StartsAt { get; set; }
+    public DateTimeOffset EndsAt { get; set; }
+    public int Seats { get; set; }
+    public int Confirmed { get; set; }
+    public int SeatsLeft => Math.Max(0, Seats - Confirmed);
+    public int WaitlistLength { get; set; }
+    public int MinAge { get; set; }
+    public int MaxAge { get; set; }
+    public string CountyCode { get; set; } = "";
+    public IReadOnlyList<string> Topics { get; set; } = [];
+    public ActivityStatus Status { get; set; }
+    public string? CancelReason { get; set; }
+    public string? SafetyPlanRejection { get; set; }
+    public int CheckedIn { get; set; }
+    public int Attended { get; set; }
+
+    /// <summary>The activity's own revision: its ETag (see <see cref="Activity.Revision"/>).</summary>
+    public int Revision { get; set; }
+
+    public static ActivityView Create(ActivityDrafted e) => new()
+    {
+        Id = e.ActivityId, Kind = e.Kind, SchoolId = e.SchoolId, AllianceId = e.AllianceId, ResourceId = e.ResourceId,
+        ResourceUnitId = e.ResourceUnitId, Title = e.Title, Location = e.Location, OffCampus = e.OffCampus,
+        StartsAt = e.StartsAt, EndsAt = e.EndsAt, Seats = e.Seats, MinAge = e.MinAge, MaxAge = e.MaxAge,
+        CountyCode = e.CountyCode, Topics = e.Topics, Status = ActivityStatus.Draft, Revision = 1,
+    };
+
+    public void Apply(SafetyPlanRequested e) { Status = ActivityStatus.AwaitingSafetyPlan; SafetyPlanRejection = null; Revision++; }
+    public void Apply(SafetyPlanApproved e) => Revision++;
+    public void Apply(SafetyPlanRejected e) { Status = ActivityStatus.Draft; SafetyPlanRejection = e.Reasons; Revision++; }
+    public void Apply(ActivityOpened e) { Status = ActivityStatus.Open; Revision++; }
+    public void Apply(ActivityClosed e) { Status = ActivityStatus.Closed; Revision++; }
+    public void Apply(ActivityCompleted e) { Status = ActivityStatus.Completed; Revision++; }
+    public void Apply(ActivityCancelled e) { Status = ActivityStatus.Cancelled; CancelReason = e.Reason; Revision++; }
+    public void Apply(RegistrationConfirmed e) => Confirmed++;
+    public void Apply(RegistrationWaitlisted e) => WaitlistLength++;
+    public void Apply(WaitlistPromoted e) { Confirmed++; WaitlistLength--; }
+    public void Apply(StudentCheckedIn e) => CheckedIn++;
+    public void Apply(AttendanceRecorded e) { if (e.Attended) Attended++; }
+
+    public void Apply(RegistrationCancelled e)
+    {
+        if (e.Was == RegistrationStatus.Confirmed) Confirmed--;
+        else if (e.Was == RegistrationStatus.Waitlisted) WaitlistLength--;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using JiaoLianTi.Activities.Catalog;
+using JiaoLianTi.Alliances.Contracts;
+using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.TestKit;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
+
+namespace JiaoLianTi.Activities.Tests.Api;
+
+/// <summary>
+/// Real time plus an offset the tests move forward: "the day of the activity" without waiting for it. Timers stay
+/// real, so the event store's daemon and the broker keep their own pace.
+/// </summary>
+public sealed class ShiftedClock : TimeProvider
+{
+    private long offsetTicks;
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref offsetTicks));
+    public void Advance(TimeSpan by) => Interlocked.Add(ref offsetTicks, by.Ticks);
+}
+
+/// <summary>One running system for every API test of this assembly, with Activities on a clock the tests move.</summary>
+public sealed class ActivitiesSystem : TestSystem
+{
+    public ShiftedClock Clock { get; } = new();
+
+    public ActivitiesSystem() => Configure("activities", s => s.AddSingleton<TimeProvider>(Clock));
+
+    public IDocumentStore Store => Services("activities").GetRequiredService<IDocumentStore>();
+
+    /// <summary>A school, announced as Alliances would, and known to Activities once this returns.</summary>
+    public async Task<Guid> School(string county, string name = "测试学校")
+    {
+        var id = Guid.NewGuid();
+        await PublishAsync(new MemberUnitRegistered(id, MemberUnitKinds.School, name, county, DateTimeOffset.UtcNow));
+        await Known<KnownSchool>(id);
+        return id;
+    }
+
+    /// <summary>A resource published in an alliance, known to Activities once this returns.</summary>
+    public async Task<Guid> Resource(string county, int capacity, Guid? unitId = null)
+    {
+        var id = Guid.NewGuid();
+        await PublishAsync(new ResourcePublished(id, Guid.NewGuid(), unitId ?? Guid.NewGuid(), "Venue", "四川科技馆研学基地",
+            [Pairings.VenueSchool], capacity, county, DateTimeOffset.UtcNow));
+        await Known<KnownResource>(id);
+        return id;
+    }
+
+    public async Task<T> Known<T>(Guid id, Func<T, bool>? done = null) where T : class
+    {
+        var found = await Eventually.Until(async () =>
+        {
+            await using var session = Store.QuerySession();
+            return await session.LoadAsync<T>(id);
+        }, d => d is not null && (done?.Invoke(d) ?? true));
+        Assert.True(found is not null && (done?.Invoke(found) ?? true), $"{typeof(T).Name} {id} did not arrive");
+        return found!;
+    }
+
+    public HttpClient Staff(string county, Guid school, Role role = Role.SchoolAdmin) => Client(role, county, schoolId: school);
+
+    public HttpClient Parent(string region, params Guid[] children) =>
+        Client(new TokenRequest(Role.Parent, region, Subject: $"parent-{Guid.NewGuid():N}", Children: children));
+}
+
+[CollectionDefinition(Name)]
+public sealed class SystemCollection : ICollectionFixture<ActivitiesSystem>
+{
+    public const string Name = "activities-system";
+}
+
+internal static class Json
+{
+    public static async Task<JsonElement> ReadJson(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(string.IsNullOrEmpty(text) ? "null" : text).RootElement;
+    }
+
+    public static Task<HttpResponseMessage> Post(this HttpClient client, string path, object? body, string? ifMatch = null) =>
+        Send(client, HttpMethod.Post, path, body, ifMatch);
+
+    public static Task<HttpResponseMessage> Put(this HttpClient client, string path, object? body, string? ifMatch = null) =>
+        Send(client, HttpMethod.Put, path, body, ifMatch);
+
+    public static async Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string path, object? body, string? ifMatch)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body ?? new { }) };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+        return await client.SendAsync(request);
+    }
+
+    public static string? ETag(this HttpResponseMessage response) => response.Headers.ETag?.Tag;
+
+    public static string Str(this JsonElement e, string name) => e.GetProperty(name).ToString();
+}
