@@ -78,7 +78,9 @@ public static class ProblemMapping
             Title = "版本已过期 / Stale version",
             Detail = "数据已被他人修改，请重新读取后再提交 / Someone changed this since you read it: read it again (new ETag) and retry.",
         },
-        ExistingStreamIdCollisionException or DocumentAlreadyExistsException => new ProblemDetails
+        // Marten 9.58 throws its own collision type on quick append; JasperFx's on the other append modes.
+        ExistingStreamIdCollisionException or Marten.Exceptions.ExistingStreamIdCollisionException
+            or DocumentAlreadyExistsException => new ProblemDetails
         {
             Status = 409, Title = "已存在 / Already exists", Detail = "This id is taken.",
         },
