@@ -44,6 +44,7 @@ public static class WellbeingService
                 options.Schema.For<Membership>().Index(m => m.UnitId);
                 options.Schema.For<DissolvedAlliance>();
                 options.Schema.For<Alert>().Index(a => a.SchoolId);
+                options.Schema.For<ReadLogEntry>().Index(r => r.StudentId);
             })
             .PublishIntegrationEvents(new WellbeingEventsMap());
         builder.AddMessaging(Name, bus =>

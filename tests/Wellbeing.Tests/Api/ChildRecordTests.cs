@@ -86,7 +86,9 @@ public sealed class ChildRecordTests(WellbeingSystem system)
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync($"/api/wellbeing/children/{id}")).StatusCode);
 
         // The access log: two reads recorded, none for the refusals; listable by the school's admins and the county.
-        var log = await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={id}")).Json();
+        var logResponse = await admin.GetAsync($"/api/wellbeing/access-log?studentId={id}");
+        Assert.True(logResponse.IsSuccessStatusCode, await logResponse.Content.ReadAsStringAsync());
+        var log = await logResponse.Json();
         Assert.Equal(2, log.GetProperty("total").GetInt32());
         var readers = log.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("reader").GetString()).ToHashSet();
         Assert.Contains(counsellorSubject, readers);

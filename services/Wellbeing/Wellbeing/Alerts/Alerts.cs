@@ -38,10 +38,22 @@ public sealed partial class AlertProjection : EventProjection
         IncludeType<ReferralOverdueDetected>();
         IncludeType<CrisisLevelNotified>();
         IncludeType<CrisisStepUnacknowledged>();
+        IncludeType<RecordRead>();
     }
 
     public override async ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken ct)
     {
+        if (e.Data is RecordRead read)
+        {
+            // The access log's listable copy; the event itself stays the record.
+            operations.Store(new ReadLogEntry
+            {
+                Id = e.Id, StudentId = read.StudentId, SchoolId = read.SchoolId, CountyCode = read.CountyCode, Reader = read.Reader,
+                ReaderRole = read.ReaderRole, Resource = read.Resource, ResourceId = read.ResourceId, Purpose = read.Purpose,
+                GrantId = read.GrantId, At = read.At,
+            });
+            return;
+        }
         var alert = e.Data switch
         {
             TierChanged t => new Alert { Kind = AlertKind.TierChanged, StudentId = t.StudentId, SchoolId = t.SchoolId, Counsellor = t.Counsellor, Code = t.To.ToString(), At = t.At },
@@ -79,8 +91,21 @@ public sealed partial class AlertProjection : EventProjection
     }
 }
 
-public sealed record ReadEntry(Guid StudentId, Guid SchoolId, string CountyCode, string Reader, string ReaderRole, ReadResource Resource,
-    Guid ResourceId, AccessPurpose Purpose, Guid? GrantId, DateTimeOffset At);
+/// <summary>One read of the access log (who, when, why, under which grant), from <see cref="RecordRead"/>.</summary>
+public sealed class ReadLogEntry
+{
+    public Guid Id { get; set; }
+    public Guid StudentId { get; set; }
+    public Guid SchoolId { get; set; }
+    public string CountyCode { get; set; } = "";
+    public string Reader { get; set; } = "";
+    public string ReaderRole { get; set; } = "";
+    public ReadResource Resource { get; set; }
+    public Guid ResourceId { get; set; }
+    public AccessPurpose Purpose { get; set; }
+    public Guid? GrantId { get; set; }
+    public DateTimeOffset At { get; set; }
+}
 
 public static class AlertsApi
 {
@@ -112,12 +137,12 @@ public static class AlertsApi
         return TypedResults.Ok(await query.OrderByDescending(a => a.At).ToPageAsync(paging, ct));
     }
 
-    private static async Task<Ok<Page<ReadEntry>>> ListReads(
+    private static async Task<Ok<Page<ReadLogEntry>>> ListReads(
         HttpContext http, IQuerySession session, Guid? schoolId, Guid? studentId, string? reader, int? page, int? pageSize, CancellationToken ct)
     {
         var caller = http.Caller();
         var paging = Paging.From(page, pageSize);
-        IQueryable<RecordRead> query = session.Events.QueryRawEventDataOnly<RecordRead>();
+        IQueryable<ReadLogEntry> query = session.Query<ReadLogEntry>();
         query = caller.Role switch
         {
             Role.SchoolAdmin when caller.SchoolId is not null => query.Where(r => r.SchoolId == caller.SchoolId),
@@ -127,8 +152,6 @@ public static class AlertsApi
         if (schoolId is { } school) query = query.Where(r => r.SchoolId == school);
         if (studentId is { } student) query = query.Where(r => r.StudentId == student);
         if (!string.IsNullOrEmpty(reader)) query = query.Where(r => r.Reader == reader);
-        var reads = await query.OrderByDescending(r => r.At).ToPageAsync(paging, ct);
-        return TypedResults.Ok(new Page<ReadEntry>(reads.Items.Select(r => new ReadEntry(r.StudentId, r.SchoolId, r.CountyCode, r.Reader, r.ReaderRole,
-            r.Resource, r.ResourceId, r.Purpose, r.GrantId, r.At)).ToArray(), reads.PageNumber, reads.PageSize, reads.Total));
+        return TypedResults.Ok(await query.OrderByDescending(r => r.At).ToPageAsync(paging, ct));
     }
 }
