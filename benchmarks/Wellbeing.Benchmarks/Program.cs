@@ -18,6 +18,17 @@ var amqp = Environment.GetEnvironmentVariable("JLT_TEST_AMQP")!;
 Console.WriteLine($"心链网络 Wellbeing benchmark: screening CSV import of {rows:N0} rows through the gateway (shared, noisy 2-core machine)");
 await Baselines.PrintAsync(postgres, amqp);
 
+// Outside a test run WebApplicationFactory does not find each service's content root by itself: name it, from the
+// manifest the Mvc.Testing build targets wrote beside this program.
+var manifest = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(
+    File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "MvcTestingAppManifest.json")))!;
+foreach (var (assembly, root) in manifest)
+{
+    var name = assembly.Split(',')[0];
+    Environment.SetEnvironmentVariable($"ASPNETCORE_TEST_CONTENTROOT_{name.Replace('.', '_')}", root);
+    Environment.SetEnvironmentVariable($"ASPNETCORE_TEST_CONTENTROOT_{name.Replace('.', '_').ToUpperInvariant()}", root);
+}
+
 await using var system = new TestSystem();
 await system.InitializeAsync();
 var school = Guid.NewGuid();

@@ -85,9 +85,9 @@ public sealed class FollowUpCheck(IDocumentSession session, IOptions<WellbeingOp
     public async Task<int> RunAsync(DateTimeOffset now, CancellationToken ct)
     {
         var intervals = options.Value.FollowUpIntervals();
-        var shortest = intervals.Values.Min();
+        var cutoff = now - intervals.Values.Min();
         var candidates = await session.Query<Child>()
-            .Where(c => !c.Erased && c.Categories.Any(x => x.LastFollowUp < now - shortest))
+            .Where(c => !c.Erased && c.Categories.Any(x => x.LastFollowUp < cutoff))
             .Select(c => c.Id).ToListAsync(ct);
         var acted = 0;
         foreach (var id in candidates)
