@@ -127,6 +127,7 @@ public sealed class ReferralAndPlanTests(WellbeingSystem system)
         var early = await admin.Post($"/api/wellbeing/plans/{id}/reviews", new { reviewedOn = today.AddDays(-3), notes = "早" }, measure.ETag());
         Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
         Assert.Equal("review-before-plan", (await early.Json()).GetProperty("code").GetString());
+        Assert.Equal(measure.ETag(), (await admin.GetAsync($"/api/wellbeing/plans/{id}?purpose=SupportPlan")).ETag()); // nothing appended
         var underReview = await admin.Post($"/api/wellbeing/plans/{id}/review", new { }, measure.ETag());
         Assert.Equal(HttpStatusCode.OK, underReview.StatusCode);
         var reviewed = await admin.Post($"/api/wellbeing/plans/{id}/reviews", new { reviewedOn = today, notes = "进展良好" }, underReview.ETag());
@@ -155,32 +156,49 @@ public sealed class ReferralAndPlanTests(WellbeingSystem system)
         Assert.Equal("Proposed", plan.GetProperty("status").GetString());
         Assert.Equal("BullyingTarget", plan.GetProperty("reason").GetString());
         Assert.Equal(request.RequestId, plan.GetProperty("planId").GetGuid());
+
+        // The school's counsellor takes the proposal up with the three parties.
+        var etag = (await admin.GetAsync($"/api/wellbeing/plans/{request.RequestId}?purpose=SupportPlan")).ETag();
+        var opened = await admin.Post($"/api/wellbeing/plans/{request.RequestId}/open",
+            new { schoolParty = "c-bully", familyParty = "家长", communityUnitId = school.CommunityId, goals = new[] { "安全感" } }, etag);
+        Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
+        Assert.Equal("Open", (await opened.Json()).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, (await admin.Post($"/api/wellbeing/plans/{request.RequestId}/open",
+            new { schoolParty = "c-bully", familyParty = "家长", communityUnitId = school.CommunityId, goals = new[] { "安全感" } }, opened.ETag())).StatusCode);
     }
 }
 
 [Collection(SystemCollection.Name)]
 public sealed class ErasureTests(WellbeingSystem system)
 {
-    private async Task<(List<string> Rows, List<string> Ciphers)> StoredRowsMentioning(Guid studentId)
+    /// <summary>Every stored row of the event table and of every document table, as text.</summary>
+    private async Task<List<string>> AllStoredRows()
     {
-        var cs = system.Setting("ConnectionStrings:wellbeingdb");
-        await using var connection = new NpgsqlConnection(cs);
+        await using var connection = new NpgsqlConnection(system.Setting("ConnectionStrings:wellbeingdb"));
         await connection.OpenAsync();
-        var rows = new List<string>();
-        foreach (var sql in new[]
-                 {
-                     "select data::text from jlt.mt_events where data::text like @id",
-                     "select data::text from jlt.mt_doc_child where data::text like @id",
-                     "select data::text from jlt.mt_doc_supportplan where data::text like @id",
-                     "select data::text from jlt.mt_doc_referral where data::text like @id",
-                 })
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand(
+            "select table_name from information_schema.tables where table_schema = 'jlt' and (table_name = 'mt_events' or table_name like 'mt_doc_%')", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
         {
-            await using var command = new NpgsqlCommand(sql, connection);
-            command.Parameters.AddWithValue("id", $"%{studentId}%");
+            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+        }
+        Assert.Contains("mt_events", tables);
+        Assert.Contains("mt_doc_child", tables);
+        var rows = new List<string>();
+        foreach (var table in tables)
+        {
+            await using var command = new NpgsqlCommand($"select t::text from jlt.{table} t", connection);
             await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
         }
-        var ciphers = rows.SelectMany(r => System.Text.RegularExpressions.Regex.Matches(r, "\"cipher\": ?\"([^\"]+)\"").Select(m => m.Groups[1].Value)).ToList();
+        return rows;
+    }
+
+    private async Task<(List<string> Rows, List<string> Ciphers)> StoredRowsMentioning(Guid studentId)
+    {
+        var rows = (await AllStoredRows()).Where(r => r.Contains(studentId.ToString())).ToList();
+        var ciphers = rows.SelectMany(r => System.Text.RegularExpressions.Regex.Matches(r, "\"+cipher\"+: ?\"+([A-Za-z0-9+/=]+)").Select(m => m.Groups[1].Value)).ToList();
         return (rows, ciphers);
     }
 
@@ -195,14 +213,17 @@ public sealed class ErasureTests(WellbeingSystem system)
     {
         var school = await system.SchoolAsync();
         using var admin = system.Admin(school);
-        const string name = "欧阳娜娜测试";
+        var marker = $"Nana{Guid.NewGuid():N}";
+        var name = $"欧阳娜娜{marker}";
         var (id, _) = await admin.RecordChild(school, name);
         var plan = await admin.Post("/api/wellbeing/plans", new { studentId = id, schoolParty = "c1", familyParty = "欧阳监护人", communityUnitId = school.CommunityId, goals = new[] { "目标" } });
         Assert.Equal(HttpStatusCode.Created, plan.StatusCode);
 
         var (before, ciphersBefore) = await StoredRowsMentioning(id);
         Assert.NotEmpty(ciphersBefore);
-        Assert.DoesNotContain(before, r => r.Contains(name) || r.Contains("欧阳监护人") || r.Contains("三年级二班") || r.Contains("2015-03-01"));
+        Assert.DoesNotContain(before, r => r.Contains("欧阳监护人") || r.Contains("三年级二班") || r.Contains("2015-03-01"));
+        // No plaintext name in any row of any table, whoever's row it is.
+        Assert.DoesNotContain(await AllStoredRows(), r => r.Contains(marker) || r.Contains("欧阳娜娜"));
         Assert.Equal(2, await KeysOf(id));
         var eventsBefore = before.Count(r => r.Contains("\"studentId\""));
 
@@ -215,7 +236,7 @@ public sealed class ErasureTests(WellbeingSystem system)
         Assert.Equal(0, await KeysOf(id));
         var (after, ciphersAfter) = await StoredRowsMentioning(id);
         Assert.True(after.Count(r => r.Contains("\"studentId\"")) >= eventsBefore);
-        Assert.DoesNotContain(after, r => r.Contains(name));
+        Assert.DoesNotContain(await AllStoredRows(), r => r.Contains(marker));
         Assert.Contains(ciphersBefore, c => ciphersAfter.Contains(c));
         var master = (MasterKey)system.Services("wellbeing").GetService(typeof(MasterKey))!;
         await using (var q = system.Store.QuerySession())
