@@ -77,7 +77,12 @@ var report = await response.Content.ReadAsStringAsync();
 var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 process.Refresh();
 
-Console.WriteLine($"导入 import     HTTP {(int)response.StatusCode}, {report[..Math.Min(160, report.Length)]}");
+var summary = response.IsSuccessStatusCode
+    ? System.Text.Json.JsonDocument.Parse(report).RootElement is var r
+        ? $"accepted {r.GetProperty("accepted").GetInt32():N0}, rejected {r.GetProperty("rejected").GetInt32():N0}, tier changes (alerts) {r.GetProperty("tierChanges").GetInt32():N0}"
+        : ""
+    : report[..Math.Min(400, report.Length)];
+Console.WriteLine($"导入 import     HTTP {(int)response.StatusCode}, {summary}");
 Console.WriteLine($"导入 import     {rows:N0} rows in {elapsed.TotalSeconds:F1} s = {rows / elapsed.TotalSeconds,8:N0} rows/s (one SaveChanges per {JiaoLianTi.Wellbeing.Screening.ScreeningImport.BatchSize} rows)");
 Console.WriteLine($"内存 memory     working set {workingBefore / 1048576.0:N0} MB before, peak {peak / 1048576.0:N0} MB, after {process.WorkingSet64 / 1048576.0:N0} MB (the whole system in one process)");
 Console.WriteLine($"内存 memory     GC allocated during the import: {allocated / 1048576.0:N0} MB ({allocated / (double)rows / 1024:N1} KB per row, all hosts in-process)");
