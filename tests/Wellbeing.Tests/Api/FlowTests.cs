@@ -91,6 +91,10 @@ public sealed class ReferralAndPlanTests(WellbeingSystem system)
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         var view = await officer.GetAsync($"/api/wellbeing/referrals/{id}?purpose=Referral");
         Assert.Equal("持续失眠", (await view.Json()).GetProperty("reason").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, (await otherOfficer.GetAsync($"/api/wellbeing/referrals/{id}?purpose=Referral")).StatusCode);
+        var log = await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={child}")).Json();
+        var entry = Assert.Single(log.GetProperty("items").EnumerateArray());
+        Assert.Equal(("Referral", "MemberOfficer", id), (entry.GetProperty("resource").GetString(), entry.GetProperty("readerRole").GetString(), entry.GetProperty("resourceId").GetGuid()));
 
         // Overdue: the appointment step past its SLA is alerted once, however often the check runs.
         var later = system.Clock.GetUtcNow().AddDays(8);
