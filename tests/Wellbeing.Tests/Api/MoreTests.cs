@@ -30,6 +30,9 @@ public sealed class CareAndDirectoryTests(WellbeingSystem system)
         await checks.RunCheckAsync<FollowUpCheck>(now.AddDays(10));
         await checks.RunCheckAsync<FollowUpCheck>(now.AddDays(31));
         await checks.RunCheckAsync<FollowUpCheck>(now.AddDays(32));
+        var listed = await (await counsellor.GetAsync("/api/wellbeing/children?category=LeftBehindChild")).Json();
+        Assert.Equal(id, Assert.Single(listed.GetProperty("items").EnumerateArray()).GetProperty("studentId").GetGuid());
+        Assert.Equal(0, (await (await counsellor.GetAsync("/api/wellbeing/children?category=MigrantChild")).Json()).GetProperty("total").GetInt32());
         var alerts = await (await counsellor.GetAsync($"/api/wellbeing/alerts?studentId={id}&kind=FollowUpMissed")).Json();
         Assert.Equal("LeftBehindChild", Assert.Single(alerts.GetProperty("items").EnumerateArray()).GetProperty("code").GetString());
     }

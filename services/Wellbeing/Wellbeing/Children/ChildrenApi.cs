@@ -125,8 +125,9 @@ public static class ChildrenApi
         };
         if (schoolId is { } s) query = query.Where(c => c.SchoolId == s);
         if (tier is { } t) query = query.Where(c => c.Tier == t);
+        if (category is { } k) query = query.Where(c => c.Categories.Any(x => x.Category == k));
         var children = await query.OrderBy(c => c.Id).ToPageAsync(paging, ct);
-        var items = children.Items.Select(ChildSummary.Of).Where(c => category is null || c.Categories.Contains(category.Value)).ToArray();
+        var items = children.Items.Select(ChildSummary.Of).ToArray();
         return TypedResults.Ok(new Page<ChildSummary>(items, children.PageNumber, children.PageSize, children.Total));
     }
 

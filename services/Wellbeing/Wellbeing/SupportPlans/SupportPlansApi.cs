@@ -55,6 +55,10 @@ public static class SupportPlansApi
         var schoolId = child?.SchoolId ?? request.SchoolId ?? caller.SchoolId ?? Guid.Empty;
         var county = child?.CountyCode ?? await UnitDirectory.CountyOfSchoolAsync(session, schoolId, ct) ?? caller.Region;
         Access.AuthorizeCare(caller, schoolId, county, child);
+        if (child?.Erased == true)
+        {
+            throw new RuleViolation("erased", "该学生的档案已被删除 / The child's record was erased.");
+        }
         var planId = Guid.CreateVersion7();
         var events = await OpenEvents(session, master, request, planId, request.StudentId.Value, schoolId, county, caller, clock.GetUtcNow(), null, ct);
         var version = await Platform.EventStore.StreamWrites.StartStream<SupportPlan>(session, planId, events, ct);
