@@ -178,5 +178,15 @@ public sealed class ChildRecordTests(WellbeingSystem system)
         Assert.Equal("Guardian", (await ack.Json()).GetProperty("steps").EnumerateArray().Last().GetProperty("level").GetString());
         using var stranger = system.Client(Role.Counsellor, school.County, school.Id);
         Assert.Equal(HttpStatusCode.Forbidden, (await stranger.Post($"/api/wellbeing/crises/{crisisId}/acknowledge", new { level = "Guardian" }, ack.ETag())).StatusCode);
+
+        // The guardian (a parent whose token names the child) sees the chain and acknowledges; the county is told.
+        using var parent = system.Client(new TokenRequest(Role.Parent, school.County, Children: [id]));
+        var mine = await (await parent.GetAsync("/api/wellbeing/crises")).Json();
+        Assert.Equal(crisisId, Assert.Single(mine.GetProperty("items").EnumerateArray()).GetProperty("id").GetGuid());
+        var guardianAck = await parent.Post($"/api/wellbeing/crises/{crisisId}/acknowledge", new { level = "Guardian" }, ack.ETag());
+        Assert.Equal(HttpStatusCode.OK, guardianAck.StatusCode);
+        Assert.Equal("County", (await guardianAck.Json()).GetProperty("steps").EnumerateArray().Last().GetProperty("level").GetString());
+        using var otherParent = system.Client(new TokenRequest(Role.Parent, school.County, Children: [Guid.NewGuid()]));
+        Assert.Equal(HttpStatusCode.NotFound, (await otherParent.GetAsync($"/api/wellbeing/crises/{crisisId}")).StatusCode);
     }
 }
