@@ -1,6 +1,19 @@
+using JasperFx.Events.Projections;
 using JiaoLianTi.Platform;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
+using JiaoLianTi.Platform.Scheduling;
+using JiaoLianTi.Wellbeing.Alerts;
+using JiaoLianTi.Wellbeing.Children;
+using JiaoLianTi.Wellbeing.Crisis;
+using JiaoLianTi.Wellbeing.Directory;
+using JiaoLianTi.Wellbeing.Integration;
+using JiaoLianTi.Wellbeing.Protection;
+using JiaoLianTi.Wellbeing.Referrals;
+using JiaoLianTi.Wellbeing.Retention;
+using JiaoLianTi.Wellbeing.Screening;
+using JiaoLianTi.Wellbeing.SupportPlans;
+using Marten;
 
 namespace JiaoLianTi.Wellbeing;
 
@@ -12,11 +25,52 @@ public static class WellbeingService
     public static IHostApplicationBuilder AddWellbeing(this IHostApplicationBuilder builder)
     {
         builder.AddServiceApi();
-        builder.AddEventStore(Database, _ => { });
-        builder.AddMessaging(Name);
+        builder.Services.Configure<WellbeingOptions>(builder.Configuration.GetSection("Wellbeing"));
+        builder.Services.AddSingleton(sp => MasterKey.From(builder.Configuration, builder.Environment));
+        builder.Services.AddScoped(sp => new ChildReactions(sp.GetRequiredService<IDocumentSession>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WellbeingOptions>>().Value));
+        builder.AddEventStore(Database, options =>
+            {
+                // Each stream's own view, inline (read-your-writes); all hold ciphertext only.
+                options.Projections.Snapshot<Child>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<SupportPlan>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<Referral>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<CrisisEscalation>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<ScreeningRound>(SnapshotLifecycle.Inline);
+                options.Projections.Add(new AlertProjection(), ProjectionLifecycle.Inline);
+                options.Schema.For<ChildKey>().Index(k => k.StudentId);
+                options.Schema.For<Child>().Index(c => c.SchoolId);
+                options.Schema.For<Unit>();
+                options.Schema.For<Membership>().Index(m => m.UnitId);
+                options.Schema.For<DissolvedAlliance>();
+                options.Schema.For<Alert>().Index(a => a.SchoolId);
+                options.Schema.For<ReadLogEntry>().Index(r => r.StudentId);
+            })
+            .PublishIntegrationEvents(new WellbeingEventsMap());
+        builder.AddMessaging(Name, bus =>
+        {
+            bus.AddConsumer<MemberUnitRegisteredConsumer>();
+            bus.AddConsumer<MemberJoinedConsumer>();
+            bus.AddConsumer<MemberLeftConsumer>();
+            bus.AddConsumer<AllianceDissolvedConsumer>();
+            bus.AddConsumer<SupportRequestedConsumer>();
+        });
+        builder.AddPeriodicCheck<ReferralOverdueCheck>(TimeSpan.FromMinutes(5));
+        builder.AddPeriodicCheck<CrisisEscalationCheck>(TimeSpan.FromMinutes(1));
+        builder.AddPeriodicCheck<FollowUpCheck>(TimeSpan.FromHours(1));
+        builder.AddPeriodicCheck<RetentionCheck>(TimeSpan.FromHours(6));
         return builder;
     }
 
-    /// <summary>The service's endpoints, under <c>/api/wellbeing</c>. Its domain arrives with its own issue.</summary>
-    public static WebApplication MapWellbeingApi(this WebApplication app) => app;
+    /// <summary>The service's endpoints, under <c>/api/wellbeing</c>.</summary>
+    public static WebApplication MapWellbeingApi(this WebApplication app)
+    {
+        app.MapChildEndpoints();
+        app.MapScreeningEndpoints();
+        app.MapSupportPlanEndpoints();
+        app.MapReferralEndpoints();
+        app.MapCrisisEndpoints();
+        app.MapAlertAndAuditEndpoints();
+        return app;
+    }
 }

@@ -1,0 +1,65 @@
+using JiaoLianTi.Wellbeing.Protection;
+
+namespace JiaoLianTi.Wellbeing.Children;
+
+public sealed record Grant(Guid GrantId, string Grantee, DateTimeOffset Until, bool Revoked);
+
+/// <summary>A care category and its follow-up clock: when the child was last followed up for it, and which due
+/// moment has already been reported missed (so the check alerts once per missed follow-up).</summary>
+public sealed record CareEntry(CareCategory Category, CareSource Source, DateTimeOffset Since, DateTimeOffset LastFollowUp, DateTimeOffset? MissedReportedFor);
+
+/// <summary>The child record stream's state, also its inline read model. Holds ciphertext only.</summary>
+public sealed record Child(
+    Guid Id, Guid SchoolId, string CountyCode, Sealed? Details, bool UnderFourteen, ConsentStatus? Consent,
+    DateTimeOffset? ConsentAt, string? Counsellor, IReadOnlyList<CareEntry> Categories, IReadOnlyList<Grant> Grants,
+    Tier? Tier, int? LastScore, DateTimeOffset? LastScreenedAt, DateTimeOffset RecordedAt, DateTimeOffset LastActivityAt,
+    bool Erased, ErasureReason? ErasedFor, DateTimeOffset? ErasedAt)
+{
+    public long Version { get; set; }
+
+    public static Child Create(ChildRecorded e) =>
+        new(e.StudentId, e.SchoolId, e.CountyCode, e.Details, e.UnderFourteen, e.Consent, e.Consent is null ? null : e.At,
+            null, [], [], null, null, null, e.At, e.At, false, null, null);
+
+    public Child Apply(ConsentRecorded e) => this with { Consent = e.Status, ConsentAt = e.At, LastActivityAt = e.At };
+
+    public Child Apply(CareCategoryAssigned e) => this with
+    {
+        Categories = [.. Categories, new CareEntry(e.Category, e.Source, e.At, e.At, null)], LastActivityAt = e.At,
+    };
+
+    public Child Apply(CounsellorAssigned e) => this with { Counsellor = e.Counsellor, LastActivityAt = e.At };
+
+    public Child Apply(AccessGranted e) => this with { Grants = [.. Grants, new Grant(e.GrantId, e.Grantee, e.Until, false)] };
+
+    public Child Apply(AccessRevoked e) => this with
+    {
+        Grants = Grants.Select(g => g.GrantId == e.GrantId ? g with { Revoked = true } : g).ToArray(),
+    };
+
+    public Child Apply(ScreeningResultRecorded e) => this with
+    {
+        Tier = e.Tier, LastScore = e.Score, LastScreenedAt = e.At, LastActivityAt = e.At,
+    };
+
+    public Child Apply(TierChanged e) => this;
+
+    public Child Apply(FollowUpRecorded e) => this with
+    {
+        Categories = Categories.Select(c => c with { LastFollowUp = e.At }).ToArray(), LastActivityAt = e.At,
+    };
+
+    public Child Apply(FollowUpMissed e) => this with
+    {
+        Categories = Categories.Select(c => c.Category == e.Category ? c with { MissedReportedFor = e.DueAt } : c).ToArray(),
+    };
+
+    public Child Apply(ChildErased e) => this with
+    {
+        Erased = true, ErasedFor = e.Reason, ErasedAt = e.At, Details = null, Grants = [], LastActivityAt = e.At,
+    };
+
+    /// <summary>An active grant of <paramref name="subject"/> at <paramref name="now"/>, if any.</summary>
+    public Grant? ActiveGrant(string subject, DateTimeOffset now) =>
+        Grants.FirstOrDefault(g => g.Grantee == subject && !g.Revoked && g.Until > now);
+}

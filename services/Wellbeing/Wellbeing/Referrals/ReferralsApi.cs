@@ -1,0 +1,168 @@
+using JiaoLianTi.Platform.Http;
+using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.Wellbeing.Children;
+using JiaoLianTi.Wellbeing.Directory;
+using JiaoLianTi.Wellbeing.Protection;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace JiaoLianTi.Wellbeing.Referrals;
+
+public sealed record MakeReferralRequest(Guid? StudentId, Guid? UnitId, Urgency? Urgency, string? Reason);
+public sealed record SeenRequest(DateOnly? SeenOn);
+public sealed record ReturnRequest(DateOnly? ReturnOn, string? ReEntryPlan);
+
+public sealed record ReferralSummary(Guid ReferralId, Guid StudentId, Guid SchoolId, Guid UnitId, Urgency Urgency, ReferralStatus Status,
+    IReadOnlyList<ReferralStep> Overdue, DateTimeOffset MadeAt, long Version)
+{
+    public static ReferralSummary Of(Referral r) => new(r.Id, r.StudentId, r.SchoolId, r.UnitId, r.Urgency, r.Status, r.Overdue, r.MadeAt, r.Version);
+}
+
+public sealed record ReferralView(Guid ReferralId, Guid StudentId, Guid SchoolId, string CountyCode, Guid UnitId, Urgency Urgency,
+    string? Reason, ReferralStatus Status, DateTimeOffset MadeAt, DateTimeOffset? AcceptedAt, DateOnly? SeenOn, DateOnly? ReturnOn,
+    string? ReEntryPlan, IReadOnlyList<ReferralStep> Overdue, bool Erased, long Version);
+
+public static class ReferralsApi
+{
+    public static RouteGroupBuilder MapReferralEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/wellbeing/referrals").WithTags("Referrals 医教互促转介");
+        group.MapPost("/", Make).WithSummary("转介至教联体医疗成员单位 / Refer to a medical member of the school's alliance");
+        group.MapGet("/", List).WithSummary("转介列表 / Referrals of the school, or to the caller's unit");
+        group.MapGet("/{id:guid}", Get).WithSummary("转介详情（读取留痕） / A referral (the read is recorded)");
+        group.MapPost("/{id:guid}/accept", Accept).WithSummary("医疗机构接收 / The unit accepts");
+        group.MapPost("/{id:guid}/seen", Seen).WithSummary("已就诊 / The child was seen");
+        group.MapPost("/{id:guid}/return", Return).WithSummary("复学（附复学计划） / Returned to school, with the re-entry plan");
+        return group;
+    }
+
+    private static async Task<Created<ReferralSummary>> Make(
+        MakeReferralRequest request, HttpContext http, IDocumentSession session, MasterKey master, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        new Validation().Required("studentId", request.StudentId).Required("unitId", request.UnitId).Required("urgency", request.Urgency)
+            .Required("reason", request.Reason).MaxLength("reason", request.Reason, 2000).ThrowIfInvalid();
+        var child = await session.LoadAsync<Child>(request.StudentId!.Value, ct);
+        if (child is null)
+        {
+            throw new NotFoundException("未找到学生档案 / No record of this child.");
+        }
+        Access.AuthorizeCare(caller, child.SchoolId, child.CountyCode, child);
+        if (child.Erased)
+        {
+            throw new RuleViolation("erased", "该档案已被删除 / The record was erased.");
+        }
+        var isMedicalMember = await UnitDirectory.IsMedicalMemberOfSchoolsAllianceAsync(session, child.SchoolId, request.UnitId!.Value, ct);
+        var id = Guid.CreateVersion7();
+        var now = clock.GetUtcNow();
+        var (key, stored) = KeyVault.NewKey(master, id, child.Id, now);
+        var events = ReferralDecider.Decide(new MakeReferral(id, child.Id, child.SchoolId, child.CountyCode, request.UnitId.Value,
+            request.Urgency!.Value, KeyVault.Seal(key, id, request.Reason!.Trim()), isMedicalMember, caller.Subject, now));
+        session.Store(stored);
+        var version = await Platform.EventStore.StreamWrites.StartStream<Referral>(session, id, events, ct);
+        http.SetETag(version);
+        return TypedResults.Created($"/api/wellbeing/referrals/{id}", ReferralSummary.Of((await session.LoadAsync<Referral>(id, ct))!));
+    }
+
+    private static async Task<Ok<Page<ReferralSummary>>> List(
+        HttpContext http, IQuerySession session, ReferralStatus? status, int? page, int? pageSize, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var paging = Paging.From(page, pageSize);
+        IQueryable<Referral> query = session.Query<Referral>();
+        query = caller.Role switch
+        {
+            Role.SchoolAdmin or Role.Counsellor when caller.SchoolId is not null => query.Where(r => r.SchoolId == caller.SchoolId),
+            Role.MemberOfficer when caller.MemberUnitId is not null => query.Where(r => r.UnitId == caller.MemberUnitId),
+            _ => throw new ForbiddenException("仅限本校或接收单位 / Only the school, or the unit referred to."),
+        };
+        if (status is { } s) query = query.Where(r => r.Status == s);
+        var referrals = await query.OrderByDescending(r => r.MadeAt).ToPageAsync(paging, ct);
+        return TypedResults.Ok(new Page<ReferralSummary>(referrals.Items.Select(ReferralSummary.Of).ToArray(), referrals.PageNumber, referrals.PageSize, referrals.Total));
+    }
+
+    private static async Task<Results<Ok<ReferralView>, StatusCodeHttpResult>> Get(
+        Guid id, AccessPurpose? purpose, HttpContext http, IDocumentSession session, MasterKey master, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var why = Access.RequirePurpose(purpose);
+        var referral = await session.LoadAsync<Referral>(id, ct) ?? throw new NotFoundException("未找到 / Not found.");
+        var child = await session.LoadAsync<Child>(referral.StudentId, ct);
+        var now = clock.GetUtcNow();
+        var isParty = caller.Role == Role.MemberOfficer && caller.MemberUnitId == referral.UnitId;
+        var grant = Access.Authorize(caller, referral.SchoolId, referral.CountyCode, child, now, isParty);
+        Access.RecordRead(session, caller, referral.StudentId, referral.SchoolId, referral.CountyCode, ReadResource.Referral, id, why, grant, now);
+        await session.SaveChangesAsync(ct);
+        if (http.IsNotModified(referral.Version))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        var key = await KeyVault.LoadKeyAsync(session, master, id, ct);
+        http.SetETag(referral.Version);
+        return TypedResults.Ok(new ReferralView(referral.Id, referral.StudentId, referral.SchoolId, referral.CountyCode, referral.UnitId,
+            referral.Urgency, KeyVault.Open<string>(key, referral.Reason), referral.Status, referral.MadeAt, referral.AcceptedAt,
+            referral.SeenOn, referral.ReturnOn, KeyVault.Open<string>(key, referral.ReEntryPlan), referral.Overdue,
+            referral.Erased || key is null, referral.Version));
+    }
+
+    private static Task<Ok<ReferralSummary>> Accept(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        return Change(id, http, session, ct, r =>
+        {
+            var unit = UnitOf(caller, r);
+            return ReferralDecider.Decide(new AcceptReferral(id, unit, caller.Subject, clock.GetUtcNow()), r);
+        });
+    }
+
+    private static Task<Ok<ReferralSummary>> Seen(Guid id, SeenRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        new Validation().Required("seenOn", request.SeenOn).ThrowIfInvalid();
+        return Change(id, http, session, ct, r =>
+        {
+            var unit = UnitOf(caller, r);
+            return ReferralDecider.Decide(new RecordSeen(id, unit, request.SeenOn!.Value, caller.Subject, clock.GetUtcNow()), r);
+        });
+    }
+
+    private static async Task<Ok<ReferralSummary>> Return(
+        Guid id, ReturnRequest request, HttpContext http, IDocumentSession session, MasterKey master, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        new Validation().Required("returnOn", request.ReturnOn)
+            .Required("reEntryPlan", request.ReEntryPlan).MaxLength("reEntryPlan", request.ReEntryPlan, 4000).ThrowIfInvalid();
+        var key = await KeyVault.LoadKeyAsync(session, master, id, ct);
+        var current = await session.LoadAsync<Referral>(id, ct) ?? throw new NotFoundException("未找到 / Not found.");
+        var child = await session.LoadAsync<Child>(current.StudentId, ct);
+        return await Change(id, http, session, ct, r =>
+        {
+            Access.AuthorizeCare(caller, r.SchoolId, r.CountyCode, child);
+            if (key is null)
+            {
+                throw new RuleViolation("erased", "该转介已被删除 / The referral was erased.");
+            }
+            return ReferralDecider.Decide(new ReturnToSchool(id, request.ReturnOn!.Value, KeyVault.Seal(key, id, request.ReEntryPlan!.Trim()),
+                caller.Subject, clock.GetUtcNow()), r);
+        });
+    }
+
+    /// <summary>Only an officer of the unit referred to acts for it; anyone else does not see the referral.</summary>
+    private static Guid UnitOf(Caller caller, Referral r)
+    {
+        if (caller.Role != Role.MemberOfficer || caller.MemberUnitId != r.UnitId)
+        {
+            throw Access.Refusal(caller, r.SchoolId, r.CountyCode);
+        }
+        return r.UnitId;
+    }
+
+    private static async Task<Ok<ReferralSummary>> Change(Guid id, HttpContext http, IDocumentSession session, CancellationToken ct,
+        Func<Referral, IReadOnlyList<object>> decide)
+    {
+        var version = http.ExpectedVersion();
+        var (newVersion, _) = await Writes.DecideAsync(session, id, version, decide, null, ct);
+        http.SetETag(newVersion);
+        return TypedResults.Ok(ReferralSummary.Of((await session.LoadAsync<Referral>(id, ct))!));
+    }
+}

@@ -1,0 +1,165 @@
+using JiaoLianTi.Platform.Http;
+using JiaoLianTi.Wellbeing.Protection;
+
+namespace JiaoLianTi.Wellbeing.SupportPlans;
+
+/// <summary>三方联动帮扶档案: proposed (by CampusSafety's request) -> open -> under review -> closed.</summary>
+public enum PlanStatus { Proposed, Open, UnderReview, Closed }
+
+public enum PlanOutcome { GoalsMet, Transferred, Withdrawn, Declined }
+
+/// <summary>The three parties of a plan.</summary>
+public enum Party { School, Family, Community }
+
+public record PlanProposed(
+    Guid PlanId, Guid StudentId, Guid SchoolId, string CountyCode, string Reason, Guid? RequestId, string ProposedBy, DateTimeOffset At);
+
+/// <summary>Opened with its three parties: the school's counsellor or teacher (subject), the family (the guardian,
+/// sealed) and a community or medical member unit of the school's alliance; goals sealed under the plan's key.</summary>
+public record PlanOpened(
+    Guid PlanId, Guid StudentId, Guid SchoolId, string CountyCode, string SchoolParty, Sealed FamilyParty,
+    Guid CommunityUnitId, Sealed Goals, string OpenedBy, DateTimeOffset At);
+
+public record MeasureAdded(Guid PlanId, Guid MeasureId, Sealed Description, Party Owner, DateOnly DueOn, string By, DateTimeOffset At);
+
+public record ReviewStarted(Guid PlanId, string By, DateTimeOffset At);
+
+public record ReviewRecorded(Guid PlanId, DateOnly ReviewedOn, Sealed Notes, string By, DateTimeOffset At);
+
+public record PlanClosed(Guid PlanId, Guid SchoolId, string CountyCode, PlanOutcome Outcome, Sealed? Notes, string By, DateTimeOffset At);
+
+/// <summary>The plan's key was deleted when its retention ran out: its sealed fields are unreadable.</summary>
+public record PlanErased(Guid PlanId, string Reason, DateTimeOffset At);
+
+public sealed record Measure(Guid MeasureId, Sealed Description, Party Owner, DateOnly DueOn);
+
+public sealed record Review(DateOnly ReviewedOn, Sealed Notes, string By);
+
+public sealed record SupportPlan(
+    Guid Id, Guid StudentId, Guid SchoolId, string CountyCode, PlanStatus Status, string? Reason, string? SchoolParty,
+    Sealed? FamilyParty, Guid? CommunityUnitId, Sealed? Goals, IReadOnlyList<Measure> Measures, IReadOnlyList<Review> Reviews,
+    PlanOutcome? Outcome, Sealed? ClosingNotes, DateTimeOffset CreatedAt, DateTimeOffset? OpenedAt, DateTimeOffset? ClosedAt, bool Erased)
+{
+    public long Version { get; set; }
+
+    public static SupportPlan Create(PlanProposed e) =>
+        new(e.PlanId, e.StudentId, e.SchoolId, e.CountyCode, PlanStatus.Proposed, e.Reason, null, null, null, null, [], [], null, null, e.At, null, null, false);
+
+    public static SupportPlan Create(PlanOpened e) => Empty(e.PlanId, e.StudentId, e.SchoolId, e.CountyCode, e.At).Apply(e);
+
+    private static SupportPlan Empty(Guid id, Guid student, Guid school, string county, DateTimeOffset at) =>
+        new(id, student, school, county, PlanStatus.Proposed, null, null, null, null, null, [], [], null, null, at, null, null, false);
+
+    public SupportPlan Apply(PlanOpened e) => this with
+    {
+        Status = PlanStatus.Open, SchoolParty = e.SchoolParty, FamilyParty = e.FamilyParty, CommunityUnitId = e.CommunityUnitId,
+        Goals = e.Goals, OpenedAt = e.At,
+    };
+
+    public SupportPlan Apply(MeasureAdded e) => this with { Measures = [.. Measures, new Measure(e.MeasureId, e.Description, e.Owner, e.DueOn)] };
+
+    public SupportPlan Apply(ReviewStarted e) => this with { Status = PlanStatus.UnderReview };
+
+    public SupportPlan Apply(ReviewRecorded e) => this with { Reviews = [.. Reviews, new Review(e.ReviewedOn, e.Notes, e.By)] };
+
+    public SupportPlan Apply(PlanClosed e) => this with { Status = PlanStatus.Closed, Outcome = e.Outcome, ClosingNotes = e.Notes, ClosedAt = e.At };
+
+    public SupportPlan Apply(PlanErased e) => this with
+    {
+        Erased = true, FamilyParty = null, Goals = null, ClosingNotes = null,
+        Measures = [], Reviews = [],
+    };
+}
+
+public record ProposePlan(Guid PlanId, Guid StudentId, Guid SchoolId, string CountyCode, string Reason, Guid? RequestId, string ProposedBy, DateTimeOffset Now);
+
+public record OpenPlan(
+    Guid PlanId, Guid StudentId, Guid SchoolId, string CountyCode, string SchoolParty, Sealed FamilyParty, Guid CommunityUnitId,
+    Sealed Goals, string OpenedBy, DateTimeOffset Now);
+
+public record AddMeasure(Guid PlanId, Guid MeasureId, Sealed Description, Party Owner, DateOnly DueOn, string By, DateTimeOffset Now);
+
+public record StartReview(Guid PlanId, string By, DateTimeOffset Now);
+
+public record RecordReview(Guid PlanId, DateOnly ReviewedOn, Sealed Notes, string By, DateTimeOffset Now);
+
+public record ClosePlan(Guid PlanId, PlanOutcome Outcome, Sealed? Notes, string By, DateTimeOffset Now);
+
+/// <summary>The support plan's rules, pure.</summary>
+public static class SupportPlanDecider
+{
+    public static IReadOnlyList<object> Decide(ProposePlan c, SupportPlan? state) => state is not null
+        ? []
+        : [new PlanProposed(c.PlanId, c.StudentId, c.SchoolId, c.CountyCode, c.Reason, c.RequestId, c.ProposedBy, c.Now)];
+
+    /// <summary>Opens a new plan (state null) or a proposed one.</summary>
+    public static IReadOnlyList<object> Decide(OpenPlan c, SupportPlan? state)
+    {
+        if (state is not null && state.Status != PlanStatus.Proposed)
+        {
+            throw new RuleViolation("plan-opened", "帮扶档案已建立 / The plan is already open.");
+        }
+        return [new PlanOpened(c.PlanId, c.StudentId, c.SchoolId, c.CountyCode, c.SchoolParty, c.FamilyParty, c.CommunityUnitId, c.Goals, c.OpenedBy, c.Now)];
+    }
+
+    public static IReadOnlyList<object> Decide(AddMeasure c, SupportPlan state)
+    {
+        Active(state);
+        if (c.DueOn < DateOnly.FromDateTime(state.OpenedAt!.Value.UtcDateTime))
+        {
+            throw new RuleViolation("measure-before-plan", "措施期限早于档案建立日期 / A measure cannot be due before the plan was opened.");
+        }
+        return [new MeasureAdded(c.PlanId, c.MeasureId, c.Description, c.Owner, c.DueOn, c.By, c.Now)];
+    }
+
+    public static IReadOnlyList<object> Decide(StartReview c, SupportPlan state)
+    {
+        if (state.Status != PlanStatus.Open)
+        {
+            throw new RuleViolation("plan-not-open", "只有进行中的档案可以进入评估 / Only an open plan can go under review.");
+        }
+        return [new ReviewStarted(c.PlanId, c.By, c.Now)];
+    }
+
+    public static IReadOnlyList<object> Decide(RecordReview c, SupportPlan state)
+    {
+        Active(state);
+        var opened = DateOnly.FromDateTime(state.OpenedAt!.Value.UtcDateTime);
+        if (c.ReviewedOn < opened)
+        {
+            throw new RuleViolation("review-before-plan",
+                $"评估日期 {c.ReviewedOn:yyyy-MM-dd} 早于档案建立日期 {opened:yyyy-MM-dd} / A review cannot be dated before the plan was opened.");
+        }
+        if (c.ReviewedOn > DateOnly.FromDateTime(c.Now.UtcDateTime))
+        {
+            throw new RuleViolation("review-in-future", "评估日期不能晚于今天 / A review cannot be dated in the future.");
+        }
+        return [new ReviewRecorded(c.PlanId, c.ReviewedOn, c.Notes, c.By, c.Now)];
+    }
+
+    public static IReadOnlyList<object> Decide(ClosePlan c, SupportPlan state)
+    {
+        if (state.Status == PlanStatus.Proposed && c.Outcome == PlanOutcome.Declined)
+        {
+            return [new PlanClosed(c.PlanId, state.SchoolId, state.CountyCode, c.Outcome, c.Notes, c.By, c.Now)];
+        }
+        if (state.Status != PlanStatus.UnderReview)
+        {
+            throw new RuleViolation("plan-not-under-review",
+                "档案须经评估后结案（或拒绝提议） / A plan is closed after review (or a proposal declined).");
+        }
+        if (state.Reviews.Count == 0)
+        {
+            throw new RuleViolation("no-review", "结案前须至少有一次评估记录 / A plan needs at least one recorded review to close.");
+        }
+        return [new PlanClosed(c.PlanId, state.SchoolId, state.CountyCode, c.Outcome, c.Notes, c.By, c.Now)];
+    }
+
+    private static void Active(SupportPlan state)
+    {
+        if (state.Status is not (PlanStatus.Open or PlanStatus.UnderReview))
+        {
+            throw new RuleViolation("plan-not-active", "档案未处于进行中或评估中 / The plan is not open or under review.");
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Net;
+using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.Wellbeing.Children;
+using JiaoLianTi.Platform.Scheduling;
+using Marten;
+using Xunit;
+
+namespace JiaoLianTi.Wellbeing.Tests.Api;
+
+[Collection(SystemCollection.Name)]
+public sealed class ChildRecordTests(WellbeingSystem system)
+{
+    private async Task<long> EventsOf(Guid stream)
+    {
+        await using var q = system.Store.QuerySession();
+        return (await q.Events.FetchStreamAsync(stream)).Count;
+    }
+
+    [Fact]
+    public async Task An_under_fourteen_without_consent_is_a_409_and_nothing_is_appended()
+    {
+        var school = await system.SchoolAsync();
+        using var admin = system.Admin(school);
+        var id = Guid.NewGuid();
+        var response = await admin.Post("/api/wellbeing/children", new
+        {
+            studentId = id, schoolId = school.Id, name = "李小红", dateOfBirth = new DateOnly(2016, 5, 1), className = "二年级一班",
+            guardians = new[] { new { name = "李母", relation = "母亲" } },
+        });
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("consent-required", (await response.Json()).GetProperty("code").GetString());
+        Assert.Equal(0, await EventsOf(id));
+        await using var q = system.Store.QuerySession();
+        Assert.Null(await q.LoadAsync<Protection.ChildKey>(id));
+    }
+
+    [Fact]
+    public async Task Missing_fields_are_a_400_naming_them()
+    {
+        var school = await system.SchoolAsync();
+        using var admin = system.Admin(school);
+        var response = await admin.Post("/api/wellbeing/children", new { schoolId = school.Id, guardians = Array.Empty<object>() });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await response.Json()).GetProperty("errors");
+        foreach (var field in new[] { "name", "dateOfBirth", "className", "guardians" })
+        {
+            Assert.True(errors.TryGetProperty(field, out _), field);
+        }
+    }
+
+    [Fact]
+    public async Task A_teacher_may_not_record_a_child()
+    {
+        var school = await system.SchoolAsync();
+        using var teacher = system.Client(Role.Teacher, school.County, school.Id);
+        var response = await teacher.Post("/api/wellbeing/children", new
+        {
+            schoolId = school.Id, name = "王", dateOfBirth = new DateOnly(2010, 1, 1), className = "x", guardians = new[] { new { name = "g", relation = "r" } },
+        });
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Need_to_know_admin_and_assigned_counsellor_read_others_are_refused_and_every_read_is_recorded()
+    {
+        var school = await system.SchoolAsync();
+        using var admin = system.Admin(school);
+        var counsellorSubject = $"counsellor-{Guid.NewGuid():N}";
+        var (id, _) = await admin.RecordChild(school, "赵小刚", counsellorSubject);
+
+        var read = await admin.GetAsync($"/api/wellbeing/children/{id}?purpose=Care");
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        var body = await read.Json();
+        Assert.Equal("赵小刚", body.GetProperty("details").GetProperty("name").GetString());
+        Assert.Equal("三年级二班", body.GetProperty("details").GetProperty("className").GetString());
+
+        using var counsellor = system.Counsellor(school, counsellorSubject);
+        Assert.Equal(HttpStatusCode.OK, (await counsellor.GetAsync($"/api/wellbeing/children/{id}?purpose=Screening")).StatusCode);
+
+        using var otherCounsellor = system.Counsellor(school, $"other-{Guid.NewGuid():N}");
+        Assert.Equal(HttpStatusCode.Forbidden, (await otherCounsellor.GetAsync($"/api/wellbeing/children/{id}?purpose=Care")).StatusCode);
+        using var teacher = system.Client(Role.Teacher, school.County, school.Id);
+        Assert.Equal(HttpStatusCode.Forbidden, (await teacher.GetAsync($"/api/wellbeing/children/{id}?purpose=Care")).StatusCode);
+        using var elsewhere = system.Client(Role.SchoolAdmin, "510105", Guid.NewGuid());
+        Assert.Equal(HttpStatusCode.NotFound, (await elsewhere.GetAsync($"/api/wellbeing/children/{id}?purpose=Care")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync($"/api/wellbeing/children/{id}")).StatusCode);
+
+        // The access log: two reads recorded, none for the refusals; listable by the school's admins and the county.
+        var logResponse = await admin.GetAsync($"/api/wellbeing/access-log?studentId={id}");
+        Assert.True(logResponse.IsSuccessStatusCode, await logResponse.Content.ReadAsStringAsync());
+        var log = await logResponse.Json();
+        Assert.Equal(2, log.GetProperty("total").GetInt32());
+        var readers = log.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("reader").GetString()).ToHashSet();
+        Assert.Contains(counsellorSubject, readers);
+        Assert.Contains("Screening", log.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("purpose").GetString()));
+        using var county = system.Client(Role.CountyAdmin, school.County);
+        var countyLog = await (await county.GetAsync($"/api/wellbeing/access-log?studentId={id}")).Json();
+        Assert.Equal(2, countyLog.GetProperty("total").GetInt32());
+        Assert.Equal(HttpStatusCode.Forbidden, (await counsellor.GetAsync($"/api/wellbeing/access-log?studentId={id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_grant_lets_its_holder_read_until_it_ends_and_the_read_names_the_grant()
+    {
+        var school = await system.SchoolAsync();
+        using var admin = system.Admin(school);
+        var (id, etag) = await admin.RecordChild(school);
+        var teacherSubject = $"teacher-{Guid.NewGuid():N}";
+        using var teacher = system.Client(new TokenRequest(Role.Teacher, school.County, school.Id, Subject: teacherSubject));
+        Assert.Equal(HttpStatusCode.Forbidden, (await teacher.GetAsync($"/api/wellbeing/children/{id}?purpose=Care")).StatusCode);
+
+        Assert.Equal(HttpStatusCode.PreconditionRequired, (await admin.Post($"/api/wellbeing/children/{id}/grants",
+            new { grantee = teacherSubject, reason = "班主任参与帮扶", until = system.Clock.GetUtcNow().AddDays(7) })).StatusCode);
+        var granted = await admin.Post($"/api/wellbeing/children/{id}/grants",
+            new { grantee = teacherSubject, reason = "班主任参与帮扶", until = system.Clock.GetUtcNow().AddDays(7) }, etag);
+        Assert.Equal(HttpStatusCode.Created, granted.StatusCode);
+        var grantId = (await granted.Json()).GetProperty("grantId").GetGuid();
+
+        var read = await teacher.GetAsync($"/api/wellbeing/children/{id}?purpose=SupportPlan");
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(grantId, (await read.Json()).GetProperty("readUnderGrant").GetGuid());
+        var log = await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={id}&reader={teacherSubject}")).Json();
+        Assert.Equal(grantId, Assert.Single(log.GetProperty("items").EnumerateArray()).GetProperty("grantId").GetGuid());
+
+        var stale = await admin.Post($"/api/wellbeing/children/{id}/grants", new { grantee = "x", reason = "y", until = system.Clock.GetUtcNow().AddDays(1) }, etag);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+        var tooLong = await admin.Post($"/api/wellbeing/children/{id}/grants", new { grantee = "x", reason = "y", until = system.Clock.GetUtcNow().AddDays(60) }, granted.ETag());
+        Assert.Equal(HttpStatusCode.Conflict, tooLong.StatusCode);
+    }
+
+    [Fact]
+    public async Task One_screening_result_changes_the_tier_and_alerts_the_counsellor_once()
+    {
+        var school = await system.SchoolAsync();
+        using var admin = system.Admin(school);
+        var counsellorSubject = $"counsellor-{Guid.NewGuid():N}";
+        var (id, etag) = await admin.RecordChild(school, counsellor: counsellorSubject);
+        using var counsellor = system.Counsellor(school, counsellorSubject);
+        var today = DateOnly.FromDateTime(system.Clock.GetUtcNow().UtcDateTime);
+
+        var first = await counsellor.Post($"/api/wellbeing/children/{id}/screenings", new { score = 12, takenOn = today }, etag);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("Yellow", (await first.Json()).GetProperty("tier").GetString());
+        var second = await counsellor.Post($"/api/wellbeing/children/{id}/screenings", new { score = 13, takenOn = today }, first.ETag());
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+
+        var alerts = await (await counsellor.GetAsync($"/api/wellbeing/alerts?studentId={id}")).Json();
+        var alert = Assert.Single(alerts.GetProperty("items").EnumerateArray());
+        Assert.Equal("Yellow", alert.GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await counsellor.Post($"/api/wellbeing/children/{id}/screenings", new { score = 500, takenOn = today }, second.ETag())).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_red_result_starts_the_crisis_chain_and_an_unacknowledged_level_escalates()
+    {
+        var school = await system.SchoolAsync();
+        using var admin = system.Admin(school);
+        var (id, etag) = await admin.RecordChild(school, counsellor: "c-red");
+        var today = DateOnly.FromDateTime(system.Clock.GetUtcNow().UtcDateTime);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"/api/wellbeing/children/{id}/screenings", new { score = 25, takenOn = today }, etag)).StatusCode);
+
+        var crises = await (await admin.GetAsync("/api/wellbeing/crises")).Json();
+        var crisis = Assert.Single(crises.GetProperty("items").EnumerateArray());
+        var crisisId = crisis.GetProperty("id").GetGuid();
+        Assert.Equal("RedTier", crisis.GetProperty("trigger").GetString());
+
+        await system.Services("wellbeing").RunCheckAsync<Retention.CrisisEscalationCheck>(system.Clock.GetUtcNow().AddMinutes(20));
+        var after = await (await admin.GetAsync($"/api/wellbeing/crises/{crisisId}")).Json();
+        var steps = after.GetProperty("steps").EnumerateArray().ToArray();
+        Assert.Equal(2, steps.Length);
+        Assert.True(steps[0].GetProperty("missed").GetBoolean());
+        Assert.Equal("Principal", steps[1].GetProperty("level").GetString());
+
+        // The principal acknowledges; the guardian is told next.
+        var etagCrisis = (await admin.GetAsync($"/api/wellbeing/crises/{crisisId}")).ETag();
+        var ack = await admin.Post($"/api/wellbeing/crises/{crisisId}/acknowledge", new { level = "Principal" }, etagCrisis);
+        Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        Assert.Equal("Guardian", (await ack.Json()).GetProperty("steps").EnumerateArray().Last().GetProperty("level").GetString());
+        using var stranger = system.Client(Role.Counsellor, school.County, school.Id);
+        Assert.Equal(HttpStatusCode.Forbidden, (await stranger.Post($"/api/wellbeing/crises/{crisisId}/acknowledge", new { level = "Guardian" }, ack.ETag())).StatusCode);
+
+        // The guardian (a parent whose token names the child) sees the chain and acknowledges; the county is told.
+        using var parent = system.Client(new TokenRequest(Role.Parent, school.County, Children: [id]));
+        var mine = await (await parent.GetAsync("/api/wellbeing/crises")).Json();
+        Assert.Equal(crisisId, Assert.Single(mine.GetProperty("items").EnumerateArray()).GetProperty("id").GetGuid());
+        var guardianAck = await parent.Post($"/api/wellbeing/crises/{crisisId}/acknowledge", new { level = "Guardian" }, ack.ETag());
+        Assert.Equal(HttpStatusCode.OK, guardianAck.StatusCode);
+        Assert.Equal("County", (await guardianAck.Json()).GetProperty("steps").EnumerateArray().Last().GetProperty("level").GetString());
+        using var otherParent = system.Client(new TokenRequest(Role.Parent, school.County, Children: [Guid.NewGuid()]));
+        Assert.Equal(HttpStatusCode.NotFound, (await otherParent.GetAsync($"/api/wellbeing/crises/{crisisId}")).StatusCode);
+    }
+}
