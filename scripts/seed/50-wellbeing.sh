@@ -8,8 +8,22 @@ source "$(dirname "$0")/lib.sh"
 COUNTY=510104
 
 county=$(token CountyAdmin $COUNTY)
-school=$(curl -fsS "$GATEWAY/api/alliances/units?kind=School&county=$COUNTY&pageSize=1" -H "Authorization: Bearer $county" 2>/dev/null \
-  | sed -n 's/.*"items":\[{"id":"\([^"]*\)".*/\1/p' || true)
+first_member() { # ALLIANCE KIND: the unit id of the first current member of that kind
+  curl -fsS "$GATEWAY/api/alliances/$1/members?kind=$2&pageSize=1" -H "Authorization: Bearer $county" 2>/dev/null \
+    | grep -o '"unitId":"[^"]*"' | head -n 1 | cut -d'"' -f4 || true
+}
+# A school of an established alliance of the county that also has a community committee (the plan's third party).
+school=""; unit=""
+for alliance in $(curl -fsS "$GATEWAY/api/alliances?county=$COUNTY&status=Established&pageSize=20" -H "Authorization: Bearer $county" 2>/dev/null \
+    | grep -o '{"id":"[^"]*"' | cut -d'"' -f4 || true); do
+  school=$(first_member "$alliance" School)
+  unit=$(first_member "$alliance" CommunityCommittee)
+  [ -n "$school" ] && [ -n "$unit" ] && break
+done
+if [ -z "$school" ]; then
+  school=$(curl -fsS "$GATEWAY/api/alliances/units?kind=School&county=$COUNTY&pageSize=1" -H "Authorization: Bearer $county" 2>/dev/null \
+    | sed -n 's/.*"items":\[{"id":"\([^"]*\)".*/\1/p' || true)
+fi
 if [ -z "$school" ]; then
   echo "wellbeing: no school registered in $COUNTY yet; skipped"; exit 0
 fi
@@ -40,12 +54,11 @@ printf 'studentId,score,takenOn\n%s,6,%s\n%s,12,%s\n%s,3,%s\n' "${ids[0]}" "$tod
   | curl -fsS -o /dev/null -X POST "$GATEWAY/api/wellbeing/screenings/rounds?schoolId=$school" \
       -H "Authorization: Bearer $admin" -H 'Content-Type: text/csv' --data-binary @-
 
-# 三方联动帮扶档案 a support plan, with a community member of the school's alliance when there is one
-unit=$(curl -fsS "$GATEWAY/api/alliances/units?kind=CommunityCommittee&county=$COUNTY&pageSize=1" -H "Authorization: Bearer $county" 2>/dev/null \
-  | sed -n 's/.*"items":\[{"id":"\([^"]*\)".*/\1/p' || true)
+# 三方联动帮扶档案 a support plan, with the community committee of the school's alliance
+plan="no support plan (no community committee in the school's alliances)"
 if [ -n "$unit" ]; then
   curl -fsS -o /dev/null -X POST "$GATEWAY/api/wellbeing/plans" -H "Authorization: Bearer $counsellor" -H 'Content-Type: application/json' \
     -d "{\"studentId\":\"${ids[1]}\",\"schoolParty\":\"demo-counsellor\",\"familyParty\":\"示例家长乙\",\"communityUnitId\":\"$unit\",\"goals\":[\"每周与父母视频通话\",\"参加社区课后托管\"]}" \
-    || echo "wellbeing: the community unit is not a member of the school's alliance; plan skipped"
+    && plan="a support plan" || plan="no support plan (refused)"
 fi
-echo "wellbeing: seeded 3 children, a screening round and a support plan in school $school"
+echo "wellbeing: seeded 3 children, a screening round and $plan in school $school"
