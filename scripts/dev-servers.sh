@@ -14,7 +14,8 @@ case "$action" in
     pg_port=$(free_port "${JLT_PG_FROM:-56432}")
     pg_start "$dir/postgres" "$pg_port" throwaway
     rabbit_port=$(free_port "${JLT_RABBIT_FROM:-26690}")
-    node="jlt-dev-$(basename "$dir")-$$@localhost"
+    # An Erlang node name takes letters, digits, - and _ only: mktemp folders (a.XXXX) have a dot.
+    node="jlt-dev-$(basename "$dir" | tr -c "A-Za-z0-9_\n-" "-")-$$@localhost"
     rabbit_start "$dir/rabbitmq" "$node" "$rabbit_port"
     cat > "$dir/env" <<ENV
 export JLT_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=app;Password=app"
