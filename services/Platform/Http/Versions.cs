@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
 namespace JiaoLianTi.Platform.Http;
@@ -37,4 +38,18 @@ public static class Versions
     /// <summary>True when If-None-Match already names this version, so a GET can answer 304.</summary>
     public static bool IsNotModified(this HttpContext context, long version)
         => context.Request.Headers.IfNoneMatch.ToString() == ToETag(version);
+
+    /// <summary>
+    /// The answer to a GET of something versioned: 304 when If-None-Match already names <paramref name="version"/>,
+    /// else 200 with the body and its ETag.
+    /// </summary>
+    public static Results<Ok<T>, StatusCodeHttpResult> Versioned<T>(this HttpContext context, T body, long version)
+    {
+        if (context.IsNotModified(version))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        context.SetETag(version);
+        return TypedResults.Ok(body);
+    }
 }

@@ -164,12 +164,7 @@ public static class ActivitiesApi
         {
             throw Scope.NotFound(id);
         }
-        if (http.IsNotModified(view.Revision))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-        http.SetETag(view.Revision);
-        return TypedResults.Ok(view);
+        return http.Versioned(view, view.Revision);
     }
 
     private static Task<Ok<ActivityView>> Open(Guid id, OpenActivityRequest? request, HttpContext http,

@@ -76,12 +76,7 @@ public static class PhysicalActivityApi
         {
             throw new NotFoundException("未找到该班级当日记录 / No minutes logged for this class and day at your school.");
         }
-        if (http.IsNotModified(record.Version))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-        http.SetETag(record.Version);
-        return TypedResults.Ok(record);
+        return http.Versioned(record, record.Version);
     }
 
     /// <summary>

@@ -148,12 +148,7 @@ public static class RegistrationsApi
         {
             throw RegistrationNotFound();
         }
-        if (http.IsNotModified(registration.RegistrationVersion))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-        http.SetETag(registration.RegistrationVersion);
-        return TypedResults.Ok((await Views(session, [registration], ct))[0]);
+        return http.Versioned((await Views(session, [registration], ct))[0], registration.RegistrationVersion);
     }
 
     private static async Task<Ok<Page<RegistrationView>>> OfStudent(

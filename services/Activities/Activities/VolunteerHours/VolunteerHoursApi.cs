@@ -94,12 +94,7 @@ public static class VolunteerHoursApi
         {
             throw new NotFoundException("未找到该志愿时长记录 / No such volunteer hours record in your scope.");
         }
-        if (http.IsNotModified(record.Version))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-        http.SetETag(record.Version);
-        return TypedResults.Ok(record);
+        return http.Versioned(record, record.Version);
     }
 
     private static async Task<Ok<StudentHours>> OfStudent(Guid studentId, HttpContext http, IQuerySession session, CancellationToken ct)

@@ -95,12 +95,7 @@ public static class AlliancesApi
         Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
     {
         var alliance = http.Caller().Visible(await session.LoadAsync<Alliance>(id, ct), a => a.CountyCode, "教联体 Alliance");
-        if (http.IsNotModified(alliance.Version))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-        http.SetETag(alliance.Version);
-        return TypedResults.Ok(alliance);
+        return http.Versioned(alliance, alliance.Version);
     }
 
     private static async Task<Ok<Page<Alliance>>> List(

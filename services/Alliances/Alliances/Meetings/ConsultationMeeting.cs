@@ -124,8 +124,6 @@ public static class MeetingsApi
         Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
     {
         var meeting = http.Caller().Visible(await session.LoadAsync<ConsultationMeeting>(id, ct), m => m.CountyCode, "恳谈会 Meeting");
-        if (http.IsNotModified(meeting.Version)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        http.SetETag(meeting.Version);
-        return TypedResults.Ok(meeting);
+        return http.Versioned(meeting, meeting.Version);
     }
 }

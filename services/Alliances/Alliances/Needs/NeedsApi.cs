@@ -83,9 +83,7 @@ public static class NeedsApi
         var caller = http.Caller();
         var need = await session.LoadAsync<Need>(id, ct);
         need = caller.Visible(need is not null && caller.MaySee(need) ? need : null, n => n.CountyCode, "需求 Need");
-        if (http.IsNotModified(need.Version)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        http.SetETag(need.Version);
-        return TypedResults.Ok(need);
+        return http.Versioned(need, need.Version);
     }
 
     private static async Task<Ok<Need>> Match(

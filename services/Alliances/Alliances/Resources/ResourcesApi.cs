@@ -82,9 +82,7 @@ public static class ResourcesApi
         Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
     {
         var resource = http.Caller().Visible(await session.LoadAsync<Resource>(id, ct), r => r.CountyCode, "资源 Resource");
-        if (http.IsNotModified(resource.Version)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        http.SetETag(resource.Version);
-        return TypedResults.Ok(resource);
+        return http.Versioned(resource, resource.Version);
     }
 
     private static async Task<Ok<Resource>> Withdraw(

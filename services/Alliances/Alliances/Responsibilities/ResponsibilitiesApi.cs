@@ -72,9 +72,7 @@ public static class ResponsibilitiesApi
         Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
     {
         var item = http.Caller().Visible(await session.LoadAsync<Responsibility>(id, ct), r => r.CountyCode, "责任 Responsibility");
-        if (http.IsNotModified(item.Version)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        http.SetETag(item.Version);
-        return TypedResults.Ok(item);
+        return http.Versioned(item, item.Version);
     }
 
     private static Task<Ok<Responsibility>> Start(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>

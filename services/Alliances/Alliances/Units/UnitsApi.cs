@@ -102,12 +102,7 @@ public static class UnitsApi
         Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
     {
         var unit = http.Caller().Visible(await session.LoadAsync<MemberUnit>(id, ct), u => u.CountyCode, "成员单位 Unit");
-        if (http.IsNotModified(unit.Version))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-        http.SetETag(unit.Version);
-        return TypedResults.Ok(unit);
+        return http.Versioned(unit, unit.Version);
     }
 
     private static async Task<Ok<MemberUnit>> ChangeContact(

@@ -52,12 +52,7 @@ public static class DrillsApi
         Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
     {
         var drill = await Visible(id, http.Caller(), session, ct);
-        if (http.IsNotModified(drill.Version))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-        http.SetETag(drill.Version);
-        return TypedResults.Ok(drill);
+        return http.Versioned(drill, drill.Version);
     }
 
     private static async Task<Ok<Page<EmergencyDrill>>> List(

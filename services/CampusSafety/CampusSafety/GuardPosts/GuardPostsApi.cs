@@ -50,12 +50,7 @@ public static class GuardPostsApi
         Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
     {
         var post = await Visible(id, http.Caller(), session, ct);
-        if (http.IsNotModified(post.Version))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-        http.SetETag(post.Version);
-        return TypedResults.Ok(post);
+        return http.Versioned(post, post.Version);
     }
 
     private static async Task<Ok<Page<GuardPost>>> List(

@@ -73,12 +73,7 @@ public static class HazardsApi
         Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
     {
         var report = await Visible(id, http.Caller(), session, ct);
-        if (http.IsNotModified(report.Version))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-        http.SetETag(report.Version);
-        return TypedResults.Ok(report);
+        return http.Versioned(report, report.Version);
     }
 
     private static async Task<Ok<Page<SurroundingsReport>>> List(

@@ -47,12 +47,7 @@ public static class SafetyPlansApi
         Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
     {
         var plan = await Visible(id, http.Caller(), session, ct);
-        if (http.IsNotModified(plan.Version))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-        http.SetETag(plan.Version);
-        return TypedResults.Ok(plan);
+        return http.Versioned(plan, plan.Version);
     }
 
     private static async Task<Ok<SafetyPlan>> Approve(

@@ -54,12 +54,7 @@ public static class TrafficPlansApi
         Guid schoolId, HttpContext http, IQuerySession session, CancellationToken ct)
     {
         var plan = await Visible(schoolId, http.Caller(), session, ct);
-        if (http.IsNotModified(plan.Version))
-        {
-            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
-        }
-        http.SetETag(plan.Version);
-        return TypedResults.Ok(plan);
+        return http.Versioned(plan, plan.Version);
     }
 
     private static async Task<Ok<Page<TrafficPlan>>> List(

@@ -73,9 +73,7 @@ public static class CrisisApi
         {
             throw new NotFoundException("未找到 / Not found.");
         }
-        if (http.IsNotModified(crisis.Version)) return TypedResults.StatusCode(304);
-        http.SetETag(crisis.Version);
-        return TypedResults.Ok(crisis);
+        return http.Versioned(crisis, crisis.Version);
     }
 
     /// <summary>Who answers for each level of the chain.</summary>

@@ -292,9 +292,7 @@ public static class ScreeningImport
         {
             throw new NotFoundException("未找到 / Not found.");
         }
-        if (http.IsNotModified(round.Version)) return TypedResults.StatusCode(304);
-        http.SetETag(round.Version);
-        return TypedResults.Ok(round);
+        return http.Versioned(round, round.Version);
     }
 
     private static async Task<Ok<Page<ScreeningRound>>> ListRounds(HttpContext http, IQuerySession session, int? page, int? pageSize, CancellationToken ct)
