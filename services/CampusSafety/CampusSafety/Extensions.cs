@@ -5,9 +5,9 @@ using JiaoLianTi.CampusSafety.GuardPosts;
 using JiaoLianTi.CampusSafety.Hazards;
 using JiaoLianTi.CampusSafety.Integration;
 using JiaoLianTi.CampusSafety.SafetyPlans;
-using JiaoLianTi.CampusSafety.Schools;
 using JiaoLianTi.CampusSafety.TrafficPlans;
 using JiaoLianTi.Platform;
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
 using JiaoLianTi.Platform.Scheduling;
@@ -37,18 +37,13 @@ public static class CampusSafetyService
                 options.Schema.For<SurroundingsReport>().Index(r => r.UnitId).Index(r => r.SchoolId).Index(r => r.DueAt);
                 options.Schema.For<GuardPost>().Index(p => p.SchoolId).Index(p => p.NextOpenShiftStartsAt);
                 options.Schema.For<HazardPhoto>().Index(p => p.ReportId);
-                options.Schema.For<KnownUnit>().Index(u => u.Kind);
-                options.Schema.For<KnownAlliance>().UseOptimisticConcurrency(true);
-                options.Schema.For<KnownMembership>().Index(m => m.UnitId).Index(m => m.AllianceId).UseOptimisticConcurrency(true);
+                // Who serves which school: CampusSafety's replica of Alliances' facts.
+                options.AddAlliancesReplica();
             })
             .PublishIntegrationEvents(new CampusSafetyEventsMap());
         builder.AddMessaging(Name, bus =>
         {
-            bus.AddConsumer<MemberUnitRegisteredConsumer>();
-            bus.AddConsumer<AllianceEstablishedConsumer>();
-            bus.AddConsumer<AllianceDissolvedConsumer>();
-            bus.AddConsumer<MemberJoinedConsumer>();
-            bus.AddConsumer<MemberLeftConsumer>();
+            bus.AddAlliancesReplica();
             bus.AddConsumer<SafetyPlanRequestedConsumer>();
         });
         builder.AddPeriodicCheck<HazardOverdueCheck>(TimeSpan.FromMinutes(5));

@@ -1,12 +1,12 @@
 using JasperFx.Events.Projections;
 using JiaoLianTi.Platform;
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
 using JiaoLianTi.Platform.Scheduling;
 using JiaoLianTi.Wellbeing.Alerts;
 using JiaoLianTi.Wellbeing.Children;
 using JiaoLianTi.Wellbeing.Crisis;
-using JiaoLianTi.Wellbeing.Directory;
 using JiaoLianTi.Wellbeing.Integration;
 using JiaoLianTi.Wellbeing.Protection;
 using JiaoLianTi.Wellbeing.Referrals;
@@ -40,19 +40,15 @@ public static class WellbeingService
                 options.Projections.Add(new AlertProjection(), ProjectionLifecycle.Inline);
                 options.Schema.For<ChildKey>().Index(k => k.StudentId);
                 options.Schema.For<Child>().Index(c => c.SchoolId);
-                options.Schema.For<Unit>();
-                options.Schema.For<Membership>().Index(m => m.UnitId);
-                options.Schema.For<DissolvedAlliance>();
+                // Which hospitals and committees serve which school: Wellbeing's replica of Alliances' facts.
+                options.AddAlliancesReplica();
                 options.Schema.For<Alert>().Index(a => a.SchoolId);
                 options.Schema.For<ReadLogEntry>().Index(r => r.StudentId);
             })
             .PublishIntegrationEvents(new WellbeingEventsMap());
         builder.AddMessaging(Name, bus =>
         {
-            bus.AddConsumer<MemberUnitRegisteredConsumer>();
-            bus.AddConsumer<MemberJoinedConsumer>();
-            bus.AddConsumer<MemberLeftConsumer>();
-            bus.AddConsumer<AllianceDissolvedConsumer>();
+            bus.AddAlliancesReplica();
             bus.AddConsumer<SupportRequestedConsumer>();
         });
         builder.AddPeriodicCheck<ReferralOverdueCheck>(TimeSpan.FromMinutes(5));

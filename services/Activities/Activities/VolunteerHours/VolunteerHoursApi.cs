@@ -1,5 +1,6 @@
 using JiaoLianTi.Activities.Activities;
 using JiaoLianTi.Activities.Registrations;
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
@@ -127,7 +128,7 @@ public static class VolunteerHoursApi
     {
         var caller = http.Caller();
         var mine = (caller.IsStaff() || caller.Role == Role.Counsellor) && caller.SchoolId == schoolId;
-        var school = await session.LoadAsync<Catalog.KnownSchool>(schoolId, ct);
+        var school = await session.SchoolAsync(schoolId, ct);
         if (!mine && !(caller.IsAdministration && school is not null && caller.Covers(school.CountyCode)))
         {
             throw new NotFoundException("未找到该学校 / No such school in your scope.");

@@ -1,7 +1,7 @@
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
-using JiaoLianTi.Wellbeing.Directory;
+using JiaoLianTi.Wellbeing.Units;
 using JiaoLianTi.Wellbeing.Protection;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -84,7 +84,7 @@ public static class ChildrenApi
         {
             throw new ForbiddenException("只有本校管理员或心理教师可以建档 / Only the school's admins and counsellors record its children.");
         }
-        var county = await UnitDirectory.CountyOfSchoolAsync(session, schoolId!.Value, ct)
+        var county = await UnitQueries.CountyOfSchoolAsync(session, schoolId!.Value, ct)
             ?? (caller.Region.Length == 6 ? caller.Region : throw new RuleViolation("school-unknown",
                 "教联体目录中没有该学校 / The school is not (yet) known from Alliances."));
 

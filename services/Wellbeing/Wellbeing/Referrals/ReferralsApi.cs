@@ -1,7 +1,7 @@
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.Wellbeing.Children;
-using JiaoLianTi.Wellbeing.Directory;
+using JiaoLianTi.Wellbeing.Units;
 using JiaoLianTi.Wellbeing.Protection;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -52,7 +52,7 @@ public static class ReferralsApi
         {
             throw new RuleViolation("erased", "该档案已被删除 / The record was erased.");
         }
-        var isMedicalMember = await UnitDirectory.IsMedicalMemberOfSchoolsAllianceAsync(session, child.SchoolId, request.UnitId!.Value, ct);
+        var isMedicalMember = await UnitQueries.IsMedicalMemberOfSchoolsAllianceAsync(session, child.SchoolId, request.UnitId!.Value, ct);
         var id = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
         var (key, stored) = KeyVault.NewKey(master, id, child.Id, now);

@@ -1,7 +1,7 @@
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.Wellbeing.Children;
-using JiaoLianTi.Wellbeing.Directory;
+using JiaoLianTi.Wellbeing.Units;
 using JiaoLianTi.Wellbeing.Protection;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -53,7 +53,7 @@ public static class SupportPlansApi
         Validate(request, requireStudent: true);
         var child = await session.LoadAsync<Child>(request.StudentId!.Value, ct);
         var schoolId = child?.SchoolId ?? request.SchoolId ?? caller.SchoolId ?? Guid.Empty;
-        var county = child?.CountyCode ?? await UnitDirectory.CountyOfSchoolAsync(session, schoolId, ct) ?? caller.Region;
+        var county = child?.CountyCode ?? await UnitQueries.CountyOfSchoolAsync(session, schoolId, ct) ?? caller.Region;
         Access.AuthorizeCare(caller, schoolId, county, child);
         if (child?.Erased == true)
         {
@@ -103,7 +103,7 @@ public static class SupportPlansApi
         IDocumentSession session, MasterKey master, OpenPlanRequest r, Guid planId, Guid studentId, Guid schoolId, string county,
         Caller caller, DateTimeOffset now, SupportPlan? state, CancellationToken ct)
     {
-        if (!await UnitDirectory.IsMemberOfSchoolsAllianceAsync(session, schoolId, r.CommunityUnitId!.Value, ct))
+        if (!await UnitQueries.IsMemberOfSchoolsAllianceAsync(session, schoolId, r.CommunityUnitId!.Value, ct))
         {
             throw new RuleViolation("unit-not-member", "社区或医疗方须为本校所在教联体的成员单位 / The community or medical party must be a member unit of the school's alliance.");
         }
