@@ -6,7 +6,7 @@ namespace JiaoLianTi.Alliances.Contracts;
 /// carries <c>Version</c>: the version of the event in that alliance's, resource's or unit's stream in Alliances, set
 /// by Alliances' publisher. Of two facts about the same thing the one with the higher version is the newer, whatever
 /// the order they arrive in. Messages from before the field existed carry null: then the fact's own time decides.
-/// Added in contract version 2, as an optional member (docs/design.md, "Ordering of facts").
+/// Added in contract version 2, as an optional member (docs/design.md 16).
 /// </summary>
 public static class FactOrder
 {

@@ -5,7 +5,7 @@ namespace JiaoLianTi.Platform.AlliancesReplica;
 // 联盟事实副本: what a service knows of Alliances' facts, kept in its own database from Alliances' integration events.
 // One set of documents and consumers for every service (docs/architecture.md, "The replica of Alliances' facts").
 // Every document remembers the version and time of the newest fact applied to it: an older fact arriving later
-// (a retry, a redelivery, a competing consumer) never undoes a newer one (FactOrder, docs/design.md).
+// (a retry, a redelivery, a competing consumer) never undoes a newer one (FactOrder, docs/design.md 16).
 
 /// <summary>What every replica document holds to order the facts about it.</summary>
 public abstract class Fact

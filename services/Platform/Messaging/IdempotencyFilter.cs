@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace JiaoLianTi.Platform.Messaging;
 
 /// <summary>
-/// Applies a message at most once (DESIGN.md 5). The consumer stages its effect in the scoped Marten session and
+/// Applies a message at most once (docs/design.md 5). The consumer stages its effect in the scoped Marten session and
 /// does not save; this filter then records the MessageId in that same session and commits both in one transaction.
 /// A message seen before is acknowledged and skipped. Two deliveries racing each other: the second insert of the
 /// same id fails, MassTransit retries it, and the retry finds it applied.

@@ -8,6 +8,7 @@ using JiaoLianTi.Wellbeing.Alerts;
 using JiaoLianTi.Wellbeing.Children;
 using JiaoLianTi.Wellbeing.Crisis;
 using JiaoLianTi.Wellbeing.Integration;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Wellbeing.Protection;
 using JiaoLianTi.Wellbeing.Referrals;
 using JiaoLianTi.Wellbeing.Retention;
@@ -26,7 +27,7 @@ public static class WellbeingService
     {
         builder.AddServiceApi();
         builder.Services.Configure<WellbeingOptions>(builder.Configuration.GetSection("Wellbeing"));
-        builder.Services.AddSingleton(sp => MasterKey.From(builder.Configuration, builder.Environment));
+        builder.AddPersonalDataVault();
         builder.Services.AddScoped(sp => new ChildReactions(sp.GetRequiredService<IDocumentSession>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WellbeingOptions>>().Value));
         builder.AddEventStore(Database, options =>
@@ -38,7 +39,7 @@ public static class WellbeingService
                 options.Projections.Snapshot<CrisisEscalation>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<ScreeningRound>(SnapshotLifecycle.Inline);
                 options.Projections.Add(new AlertProjection(), ProjectionLifecycle.Inline);
-                options.Schema.For<ChildKey>().Index(k => k.StudentId);
+                options.AddPersonalDataVault();
                 options.Schema.For<Child>().Index(c => c.SchoolId);
                 // Which hospitals and committees serve which school: Wellbeing's replica of Alliances' facts.
                 options.AddAlliancesReplica();

@@ -5,7 +5,7 @@ namespace JiaoLianTi.CampusSafety.Bullying;
 
 /// <summary>
 /// The key that seals one case's narrative (summary, findings, measures). Kept as a document beside the append-only
-/// event store: deleting it erases the text for good (crypto-shredding, DESIGN.md 9), while the events stay.
+/// event store: deleting it erases the text for good (crypto-shredding, docs/design.md 9), while the events stay.
 /// </summary>
 public sealed class CaseKey
 {
