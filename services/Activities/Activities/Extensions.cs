@@ -9,6 +9,7 @@ using JiaoLianTi.Activities.VolunteerHours;
 using JiaoLianTi.Alliances.Contracts;
 using JiaoLianTi.Platform;
 using JiaoLianTi.Platform.AlliancesReplica;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
 using Marten;
@@ -23,10 +24,13 @@ public static class ActivitiesService
     public static IHostApplicationBuilder AddActivities(this IHostApplicationBuilder builder)
     {
         builder.AddServiceApi();
+        builder.AddPersonalDataVault();
         builder.AddEventStore(Database, options =>
             {
                 // What Activities knows of Alliances' units, alliances and resources (Platform's replica).
                 options.AddAlliancesReplica();
+                // Students' names, birth dates and classes are sealed with their own keys (docs/design.md 17).
+                options.AddPersonalDataVault();
 
                 // Inline: the writers and the callers read their own writes.
                 options.Projections.Snapshot<Activity>(SnapshotLifecycle.Inline);
@@ -49,6 +53,7 @@ public static class ActivitiesService
         builder.AddMessaging(Name, bus =>
         {
             bus.AddAlliancesReplica();
+            bus.AddChildErasure();
             bus.AddConsumer<SafetyPlanApprovedConsumer>();
             bus.AddConsumer<SafetyPlanRejectedConsumer>();
         });

@@ -8,6 +8,7 @@ using JiaoLianTi.CampusSafety.SafetyPlans;
 using JiaoLianTi.CampusSafety.TrafficPlans;
 using JiaoLianTi.Platform;
 using JiaoLianTi.Platform.AlliancesReplica;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
 using JiaoLianTi.Platform.Scheduling;
@@ -22,6 +23,8 @@ public static class CampusSafetyService
     public static IHostApplicationBuilder AddCampusSafety(this IHostApplicationBuilder builder)
     {
         builder.AddServiceApi();
+        builder.AddPersonalDataVault();
+        builder.Services.AddChildErasureHook<ErasePartyCases>();
         builder.AddEventStore(Database, options =>
             {
                 // Each stream's own view, inline: read-your-writes for the endpoint that just wrote.
@@ -32,7 +35,8 @@ public static class CampusSafetyService
                 options.Projections.Snapshot<SafetyPlan>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<TrafficPlan>(SnapshotLifecycle.Inline);
                 options.Schema.For<BullyingCase>().Index(c => c.SchoolId);
-                options.Schema.For<CaseKey>();
+                // Case narratives are sealed with keys from the personal-data vault (docs/design.md 17).
+                options.AddPersonalDataVault();
                 options.Schema.For<EmergencyDrill>().Index(d => d.SchoolId);
                 options.Schema.For<SurroundingsReport>().Index(r => r.UnitId).Index(r => r.SchoolId).Index(r => r.DueAt);
                 options.Schema.For<GuardPost>().Index(p => p.SchoolId).Index(p => p.NextOpenShiftStartsAt);
@@ -44,6 +48,7 @@ public static class CampusSafetyService
         builder.AddMessaging(Name, bus =>
         {
             bus.AddAlliancesReplica();
+            bus.AddChildErasure();
             bus.AddConsumer<SafetyPlanRequestedConsumer>();
         });
         builder.AddPeriodicCheck<HazardOverdueCheck>(TimeSpan.FromMinutes(5));

@@ -38,12 +38,15 @@ public static class PersonalDataVault
     public static (byte[] Key, PersonKey Stored) NewKey(IMasterKey master, Guid keyId, Guid personId, DateTimeOffset now)
     {
         var key = RandomNumberGenerator.GetBytes(32);
-        return (key, new PersonKey
-        {
-            Id = keyId, PersonId = personId, CreatedAt = now, MasterKeyId = master.Id,
-            Wrapped = Convert.ToBase64String(master.Wrap(key, keyId.ToByteArray())),
-        });
+        return (key, Wrap(master, keyId, personId, key, now));
     }
+
+    /// <summary>A data key in its stored form: wrapped by the master key, with the key id as associated data.</summary>
+    public static PersonKey Wrap(IMasterKey master, Guid keyId, Guid personId, byte[] key, DateTimeOffset now) => new()
+    {
+        Id = keyId, PersonId = personId, CreatedAt = now, MasterKeyId = master.Id,
+        Wrapped = Convert.ToBase64String(master.Wrap(key, keyId.ToByteArray())),
+    };
 
     /// <summary>
     /// The person's own data key (key id = person id) for sealing a new value: loaded, or created and staged in the
@@ -59,6 +62,34 @@ public static class PersonalDataVault
         var (fresh, stored) = NewKey(master, personId, personId, now);
         session.Insert(stored);
         return fresh;
+    }
+
+    /// <summary>
+    /// The person's own data key, created and committed on its own when missing: for writers that append in a session
+    /// of their own (Activities' group commit). A key without the value it was made for is harmless.
+    /// </summary>
+    public static async Task<byte[]> EnsureKeyOfPersonAsync(
+        IDocumentStore store, IMasterKey master, Guid personId, DateTimeOffset now, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var session = store.LightweightSession();
+            if (await LoadKeyAsync(session, master, personId, ct) is { } key)
+            {
+                return key;
+            }
+            var (fresh, stored) = NewKey(master, personId, personId, now);
+            session.Insert(stored);
+            try
+            {
+                await session.SaveChangesAsync(ct);
+                return fresh;
+            }
+            catch (Marten.Exceptions.DocumentAlreadyExistsException) when (attempt < 3)
+            {
+                // Another request made the person's key at the same moment: use theirs.
+            }
+        }
     }
 
     /// <summary>The data key of <paramref name="keyId"/>, or null once it was erased.</summary>

@@ -3,12 +3,13 @@ using JiaoLianTi.Platform;
 using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Platform.Scheduling;
 using JiaoLianTi.Wellbeing.Alerts;
 using JiaoLianTi.Wellbeing.Children;
 using JiaoLianTi.Wellbeing.Crisis;
+using JiaoLianTi.Wellbeing.Erasure;
 using JiaoLianTi.Wellbeing.Integration;
-using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Wellbeing.Protection;
 using JiaoLianTi.Wellbeing.Referrals;
 using JiaoLianTi.Wellbeing.Retention;
@@ -28,6 +29,7 @@ public static class WellbeingService
         builder.AddServiceApi();
         builder.Services.Configure<WellbeingOptions>(builder.Configuration.GetSection("Wellbeing"));
         builder.AddPersonalDataVault();
+        builder.Services.AddChildErasureHook<CloseErasedChildRecord>();
         builder.Services.AddScoped(sp => new ChildReactions(sp.GetRequiredService<IDocumentSession>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WellbeingOptions>>().Value));
         builder.AddEventStore(Database, options =>
@@ -50,6 +52,7 @@ public static class WellbeingService
         builder.AddMessaging(Name, bus =>
         {
             bus.AddAlliancesReplica();
+            bus.AddChildErasure();
             bus.AddConsumer<SupportRequestedConsumer>();
         });
         builder.AddPeriodicCheck<ReferralOverdueCheck>(TimeSpan.FromMinutes(5));
@@ -68,6 +71,7 @@ public static class WellbeingService
         app.MapReferralEndpoints();
         app.MapCrisisEndpoints();
         app.MapAlertAndAuditEndpoints();
+        app.MapChildErasureEndpoints();
         return app;
     }
 }
