@@ -85,7 +85,7 @@ public static class PersonalDataVault
                 await session.SaveChangesAsync(ct);
                 return fresh;
             }
-            catch (Marten.Exceptions.DocumentAlreadyExistsException) when (attempt < 3)
+            catch (JasperFx.DocumentAlreadyExistsException) when (attempt < 3)
             {
                 // Another request made the person's key at the same moment: use theirs.
             }
