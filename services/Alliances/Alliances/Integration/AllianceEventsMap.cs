@@ -15,13 +15,13 @@ namespace JiaoLianTi.Alliances.Integration;
 /// </summary>
 public sealed class AllianceEventsMap : IIntegrationEventMap
 {
-    public object? ToIntegrationEvent(IEvent @event) => Map(@event.Data, @event.Version);
+    public object? ToIntegrationEvent(IEvent @event) => Map(@event.Data, @event.Version > 0 ? @event.Version : null);
 
     /// <summary>
     /// The facts other services keep a copy of carry the event's stream version, so that a consumer applies the newer
     /// of two facts whatever order they arrive in (<see cref="Contracts.FactOrder"/>).
     /// </summary>
-    private static object? Map(object data, long version) => data switch
+    private static object? Map(object data, long? version) => data switch
     {
         MemberUnitRegistered e => new Contracts.MemberUnitRegistered(e.UnitId, e.Kind.ToString(), e.Name, e.CountyCode, e.At, version),
         AllianceEstablished e => new Contracts.AllianceEstablished(
