@@ -21,7 +21,7 @@ var parentSchool = Service<Projects.ParentSchool>("parentschool");
 var campusSafety = Service<Projects.CampusSafety>("campussafety");
 var wellbeing = Service<Projects.Wellbeing>("wellbeing");
 
-builder.AddProject<Projects.Gateway>("gateway", launchProfileName: "http")
+var gateway = builder.AddProject<Projects.Gateway>("gateway", launchProfileName: "http")
     .WithReference(alliances).WaitFor(alliances)
     .WithReference(activities).WaitFor(activities)
     .WithReference(parentSchool).WaitFor(parentSchool)
@@ -29,5 +29,11 @@ builder.AddProject<Projects.Gateway>("gateway", launchProfileName: "http")
     .WithReference(wellbeing).WaitFor(wellbeing)
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health");
+
+// 工作台 Console: reached through the gateway at /console; it calls the API through the gateway (docs/console.md).
+var console = builder.AddProject<Projects.Console>("console", launchProfileName: "http")
+    .WithReference(gateway)
+    .WithHttpHealthCheck("/health");
+gateway.WithReference(console);
 
 builder.Build().Run();

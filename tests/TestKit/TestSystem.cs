@@ -48,6 +48,13 @@ public class TestSystem : IAsyncLifetime
 
     public string Setting(string key) => settings[key];
 
+    /// <summary>A setting every host of this system starts with (set before <see cref="InitializeAsync"/>).</summary>
+    public TestSystem With(string key, string value)
+    {
+        settings[key] = value;
+        return this;
+    }
+
     public async Task InitializeAsync()
     {
         Servers = await TestServers.GetAsync();
