@@ -20,6 +20,9 @@ public sealed class Program
     public static void Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // The packages' assets (AntDesign, Blazor's script) from the build output in any environment; a published
+        // console has them in wwwroot, and then this finds no manifest and does nothing.
+        builder.WebHost.UseStaticWebAssets();
         builder.AddServiceDefaults();
 
         // Chinese first, whatever the server's own culture (AntDesign follows the culture unless told).

@@ -7,8 +7,8 @@ window.jltConsole = (function () {
     Suspended: { color: '#fa8c16', label: '已暂停 Suspended' },
     Proposed: { color: '#1677ff', label: '筹建中 Proposed' },
     Dissolved: { color: '#8c8c8c', label: '已撤销 Dissolved' },
-    None: { color: '#f0f0f0', label: '未建 None' },
-    Outside: { color: '#fafafa', label: '不在辖区 Outside your region' },
+    None: { color: '#d9d9d9', label: '未建 None' },
+    Outside: { color: '#ffffff', label: '不在辖区 Outside your region' },
   };
 
   async function load(url) {
