@@ -31,7 +31,7 @@ public sealed class ConsoleSystem : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var consolePort = FreePort();
-        System.With("services:console:http:0", $"http://127.0.0.1:{consolePort}");
+        System.WithSetting("services:console:http:0", $"http://127.0.0.1:{consolePort}");
         await System.InitializeAsync();
         Console = StartConsole(consolePort, new Dictionary<string, string>
         {

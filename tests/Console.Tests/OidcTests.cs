@@ -40,8 +40,8 @@ public sealed class OidcSystem : IAsyncLifetime
         await Provider.StartAsync();
 
         var consolePort = ConsoleSystem.FreePort();
-        System.With("Auth:Authority", Issuer).With("Auth:RequireHttpsMetadata", "false")
-            .With("services:console:http:0", $"http://127.0.0.1:{consolePort}");
+        System.WithSetting("Auth:Authority", Issuer).WithSetting("Auth:RequireHttpsMetadata", "false")
+            .WithSetting("services:console:http:0", $"http://127.0.0.1:{consolePort}");
         await System.InitializeAsync();
         var demoMap = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "console", "wwwroot", "maps", "sichuan-counties.json");
         Console = ConsoleSystem.StartConsole(consolePort, new Dictionary<string, string>

@@ -1,11 +1,95 @@
 using JiaoLianTi.Platform.Http;
 using Marten;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JiaoLianTi.Platform.EventStore;
 
-/// <summary>The one way a command changes a stream: load at the expected version, decide, append, commit.</summary>
+/// <summary>
+/// The one write step of every command: load → authorise → decide → append → answer. An endpoint validates its body,
+/// then hands this the stream id, who may act (<c>authorise</c>, on the state just loaded), and the pure decision;
+/// this appends what was decided in one transaction and answers the state as it now is, with its new ETag.
+/// </summary>
+/// <remarks>
+/// The order every service shares: 404 (no such stream) → 403 (the caller may not act) → 428 (no If-Match) →
+/// 412 (If-Match older than the stream) → the decider's 409 → append (412 again if someone else appended meanwhile).
+/// Activities' group commit (its ActivityWriter) keeps its own batched append but the same pieces: If-Match from
+/// <see cref="Versions.ExpectedVersion"/>, <see cref="StaleVersion"/> and the answers in <see cref="Versions"/>.
+/// </remarks>
 public static class StreamWrites
 {
+    /// <summary>
+    /// A command on an existing stream; answers 200 with the stream's document (<typeparamref name="T"/> is an inline
+    /// snapshot) as <paramref name="answer"/> shows it. <paramref name="stage"/> adds what the events set off to the
+    /// same transaction (another stream, a document, erasing a key).
+    /// </summary>
+    public static async Task<Ok<TAnswer>> Change<T, TAnswer>(
+        this IDocumentSession session, HttpContext http, Guid id, Action<T>? authorise,
+        Func<T, Task<IReadOnlyList<object>>> decide, Func<T, TAnswer> answer, CancellationToken ct,
+        Func<T, IReadOnlyList<object>, Task>? stage = null) where T : class
+    {
+        var stream = await session.Events.FetchForWriting<T>(id, ct);
+        var state = stream.Aggregate ?? throw new NotFoundException($"未找到 / {typeof(T).Name} {id} was not found.");
+        authorise?.Invoke(state);
+        var expected = http.ExpectedVersion();
+        if (stream.CurrentVersion != expected)
+        {
+            throw new StaleVersion(typeof(T).Name);
+        }
+        var events = await decide(state);
+        if (events.Count > 0)
+        {
+            // Marten checks at commit that nobody appended since the fetch: a race is a 412 as well.
+            stream.AppendMany(events.ToArray());
+            if (stage is not null)
+            {
+                await stage(state, events);
+            }
+            await session.SaveChangesAsync(ct);
+        }
+        var after = await session.LoadAsync<T>(id, ct) ?? throw new NotFoundException($"未找到 / {typeof(T).Name} {id} was not found.");
+        return http.Changed(answer(after), expected + events.Count);
+    }
+
+    /// <summary><see cref="Change{T,TAnswer}"/> with a decision that need not wait for anything.</summary>
+    public static Task<Ok<TAnswer>> Change<T, TAnswer>(
+        this IDocumentSession session, HttpContext http, Guid id, Action<T>? authorise,
+        Func<T, IReadOnlyList<object>> decide, Func<T, TAnswer> answer, CancellationToken ct,
+        Func<T, IReadOnlyList<object>, Task>? stage = null) where T : class
+        => session.Change(http, id, authorise, state => Task.FromResult(decide(state)), answer, ct, stage);
+
+    /// <summary><see cref="Change{T,TAnswer}"/> answering the document itself.</summary>
+    public static Task<Ok<T>> Change<T>(
+        this IDocumentSession session, HttpContext http, Guid id, Action<T>? authorise,
+        Func<T, IReadOnlyList<object>> decide, CancellationToken ct) where T : class
+        => session.Change(http, id, authorise, state => Task.FromResult(decide(state)), state => state, ct);
+
+    /// <summary><see cref="Change{T}"/> with a decision that first loads what it needs.</summary>
+    public static Task<Ok<T>> Change<T>(
+        this IDocumentSession session, HttpContext http, Guid id, Action<T>? authorise,
+        Func<T, Task<IReadOnlyList<object>>> decide, CancellationToken ct) where T : class
+        => session.Change(http, id, authorise, decide, state => state, ct);
+
+    /// <summary>
+    /// A command that starts a stream (its id is new; the creating decision was already taken, authorised by the
+    /// endpoint). Whatever else the endpoint staged in the session commits with it. Answers 201 at
+    /// <paramref name="location"/> with the new document as <paramref name="answer"/> shows it, and ETag 1 + ….
+    /// </summary>
+    public static async Task<Created<TAnswer>> Start<T, TAnswer>(
+        this IDocumentSession session, HttpContext http, Guid id, IReadOnlyList<object> events, string location,
+        Func<T, TAnswer> answer, CancellationToken ct) where T : class
+    {
+        var version = await session.StartStream<T>(id, events, ct);
+        var created = await session.LoadAsync<T>(id, ct) ?? throw new NotFoundException($"未找到 / {typeof(T).Name} {id} was not found.");
+        return http.Created(location, answer(created), version);
+    }
+
+    /// <summary><see cref="Start{T,TAnswer}"/> answering the document itself.</summary>
+    public static Task<Created<T>> Start<T>(
+        this IDocumentSession session, HttpContext http, Guid id, IReadOnlyList<object> events, string location,
+        CancellationToken ct) where T : class
+        => session.Start<T, T>(http, id, events, location, state => state, ct);
+
     /// <summary>
     /// Starts a new stream with the events its creating command decided. Returns the new stream version.
     /// </summary>
@@ -18,9 +102,9 @@ public static class StreamWrites
     }
 
     /// <summary>
-    /// Loads <typeparamref name="T"/> at <paramref name="expectedVersion"/> (from If-Match), runs the pure decision and
-    /// appends what it decided. A stale version throws Marten's concurrency exception, answered as 412.
-    /// Returns the new stream version (the next ETag).
+    /// Loads <typeparamref name="T"/> at <paramref name="expectedVersion"/>, runs the pure decision and appends what it
+    /// decided. For the service's own writes (periodic checks, consumers) that know the version they read; a stale
+    /// version throws Marten's concurrency exception. Returns the new stream version.
     /// </summary>
     public static async Task<long> Decide<T>(
         this IDocumentSession session, Guid id, long expectedVersion, Func<T, IReadOnlyList<object>> decide,

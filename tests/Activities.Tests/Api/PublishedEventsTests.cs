@@ -6,6 +6,7 @@ using JiaoLianTi.TestKit;
 using RabbitMQ.Client;
 using Xunit;
 using static JiaoLianTi.Activities.Tests.Api.Drive;
+using JiaoLianTi.Activities.Registrations;
 
 namespace JiaoLianTi.Activities.Tests.Api;
 

@@ -29,7 +29,7 @@ public sealed class ReplicaConflictTests(ActivitiesSystem system)
             var writer = i % 2 == 0 ? first : second;
             var studentId = Guid.NewGuid();
             return Task.Run(() => writer.Submit(id,
-                state => ActivityDecider.Decide(new Register(id, studentId, student, "replica-test", DateTimeOffset.UtcNow), state),
+                state => RegistrationDecider.Decide(new Register(id, studentId, student, "replica-test", DateTimeOffset.UtcNow), state),
                 (state, _) => state.Roster[studentId].Status));
         }).ToArray();
         var answers = await Task.WhenAll(registrations);

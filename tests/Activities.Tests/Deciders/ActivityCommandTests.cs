@@ -2,6 +2,7 @@ using JiaoLianTi.Activities.Activities;
 using JiaoLianTi.Platform.Http;
 using Xunit;
 using static JiaoLianTi.Activities.Tests.Deciders.Given;
+using JiaoLianTi.Activities.Registrations;
 
 namespace JiaoLianTi.Activities.Tests.Deciders;
 

@@ -1,4 +1,5 @@
 using JiaoLianTi.Activities.Activities;
+using JiaoLianTi.Activities.Registrations;
 
 namespace JiaoLianTi.Activities.Tests.Deciders;
 

@@ -2,6 +2,7 @@ using JiaoLianTi.Activities.Activities;
 using JiaoLianTi.Platform.Http;
 using Xunit;
 using static JiaoLianTi.Activities.Tests.Deciders.Given;
+using JiaoLianTi.Activities.Registrations;
 
 namespace JiaoLianTi.Activities.Tests.Deciders;
 
@@ -13,7 +14,7 @@ public sealed class RegisterTests
     public void A_seat_while_seats_remain()
     {
         var student = Guid.NewGuid();
-        var e = Assert.IsType<RegistrationConfirmed>(Assert.Single(ActivityDecider.Decide(When(student), Open(seats: 1))));
+        var e = Assert.IsType<RegistrationConfirmed>(Assert.Single(RegistrationDecider.Decide(When(student), Open(seats: 1))));
         Assert.Equal((student, 1L), (e.StudentId, e.Sequence));
     }
 
@@ -21,7 +22,7 @@ public sealed class RegisterTests
     public void The_waitlist_when_none_remain()
     {
         var state = Open(1, Confirmed(Guid.NewGuid(), 1));
-        var e = Assert.IsType<RegistrationWaitlisted>(Assert.Single(ActivityDecider.Decide(When(Guid.NewGuid()), state)));
+        var e = Assert.IsType<RegistrationWaitlisted>(Assert.Single(RegistrationDecider.Decide(When(Guid.NewGuid()), state)));
         Assert.Equal(2L, e.Sequence);
     }
 
@@ -29,22 +30,22 @@ public sealed class RegisterTests
     public void Registering_again_decides_nothing_new()
     {
         var student = Guid.NewGuid();
-        Assert.Empty(ActivityDecider.Decide(When(student), Open(1, Confirmed(student, 1))));
-        Assert.Empty(ActivityDecider.Decide(When(student), Open(1, Confirmed(Guid.NewGuid(), 1), Waitlisted(student, 2))));
+        Assert.Empty(RegistrationDecider.Decide(When(student), Open(1, Confirmed(student, 1))));
+        Assert.Empty(RegistrationDecider.Decide(When(student), Open(1, Confirmed(Guid.NewGuid(), 1), Waitlisted(student, 2))));
     }
 
     [Theory]
     [InlineData(5)]
     [InlineData(19)]
     public void Outside_the_age_range_is_refused(int age) =>
-        Assert.Equal("outside-age-range", Assert.Throws<RuleViolation>(() => ActivityDecider.Decide(When(Guid.NewGuid(), age), Open())).Code);
+        Assert.Equal("outside-age-range", Assert.Throws<RuleViolation>(() => RegistrationDecider.Decide(When(Guid.NewGuid(), age), Open())).Code);
 
     [Fact]
     public void Under_14_needs_consent_and_14_does_not()
     {
         Assert.Equal("guardian-consent-required",
-            Assert.Throws<RuleViolation>(() => ActivityDecider.Decide(When(Guid.NewGuid(), 13, consent: false), Open())).Code);
-        Assert.Single(ActivityDecider.Decide(When(Guid.NewGuid(), 14, consent: false), Open()));
+            Assert.Throws<RuleViolation>(() => RegistrationDecider.Decide(When(Guid.NewGuid(), 13, consent: false), Open())).Code);
+        Assert.Single(RegistrationDecider.Decide(When(Guid.NewGuid(), 14, consent: false), Open()));
     }
 
     [Fact]
@@ -57,7 +58,7 @@ public sealed class RegisterTests
             Open(2, new ActivityCancelled(Id, "雨", "admin", Now)),
         })
         {
-            Assert.Equal("registration-not-open", Assert.Throws<RuleViolation>(() => ActivityDecider.Decide(When(Guid.NewGuid()), state)).Code);
+            Assert.Equal("registration-not-open", Assert.Throws<RuleViolation>(() => RegistrationDecider.Decide(When(Guid.NewGuid()), state)).Code);
         }
     }
 }
@@ -69,7 +70,7 @@ public sealed class CancelRegistrationTests
     {
         var (a, b, c) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         var state = Open(1, Confirmed(a, 1), Waitlisted(b, 2), Waitlisted(c, 3));
-        var events = ActivityDecider.Decide(new CancelRegistration(Id, a, 1, "parent", Now), state);
+        var events = RegistrationDecider.Decide(new CancelRegistration(Id, a, 1, "parent", Now), state);
         Assert.IsType<RegistrationCancelled>(events[0]);
         Assert.Equal(b, Assert.IsType<WaitlistPromoted>(events[1]).StudentId);
         var after = events.Aggregate(state, (s, e) => s.Then(e));
@@ -82,8 +83,8 @@ public sealed class CancelRegistrationTests
     {
         var (a, b) = (Guid.NewGuid(), Guid.NewGuid());
         var state = Open(1, Confirmed(a, 1), Waitlisted(b, 2));
-        Assert.Single(ActivityDecider.Decide(new CancelRegistration(Id, b, 1, "parent", Now), state));
-        Assert.Throws<StaleVersion>(() => ActivityDecider.Decide(new CancelRegistration(Id, b, 2, "parent", Now), state));
+        Assert.Single(RegistrationDecider.Decide(new CancelRegistration(Id, b, 1, "parent", Now), state));
+        Assert.Throws<StaleVersion>(() => RegistrationDecider.Decide(new CancelRegistration(Id, b, 2, "parent", Now), state));
     }
 }
 
@@ -94,10 +95,10 @@ public sealed class CheckInTests
     {
         var a = Guid.NewGuid();
         var state = Open(1, Confirmed(a, 1));
-        Assert.Equal("not-the-day", Assert.Throws<RuleViolation>(() => ActivityDecider.Decide(new CheckIn(Id, a, 1, "t", Now), state)).Code);
+        Assert.Equal("not-the-day", Assert.Throws<RuleViolation>(() => RegistrationDecider.Decide(new CheckIn(Id, a, 1, "t", Now), state)).Code);
         var day = Now.AddDays(3);
-        var e = Assert.Single(ActivityDecider.Decide(new CheckIn(Id, a, 1, "t", day), state));
-        Assert.Equal("already-checked-in", Assert.Throws<RuleViolation>(() => ActivityDecider.Decide(new CheckIn(Id, a, 2, "t", day), state.Then(e))).Code);
+        var e = Assert.Single(RegistrationDecider.Decide(new CheckIn(Id, a, 1, "t", day), state));
+        Assert.Equal("already-checked-in", Assert.Throws<RuleViolation>(() => RegistrationDecider.Decide(new CheckIn(Id, a, 2, "t", day), state.Then(e))).Code);
     }
 }
 
@@ -108,8 +109,8 @@ public sealed class RecordAttendanceTests
     {
         var (a, b) = (Guid.NewGuid(), Guid.NewGuid());
         var state = Open(1, Confirmed(a, 1), Waitlisted(b, 2));
-        Assert.Equal("not-started", Assert.Throws<RuleViolation>(() => ActivityDecider.Decide(new RecordAttendance(Id, a, true, 1, "t", Now), state)).Code);
-        Assert.Single(ActivityDecider.Decide(new RecordAttendance(Id, a, true, 1, "t", Now.AddDays(4)), state));
-        Assert.Equal("not-confirmed", Assert.Throws<RuleViolation>(() => ActivityDecider.Decide(new RecordAttendance(Id, b, true, 1, "t", Now.AddDays(4)), state)).Code);
+        Assert.Equal("not-started", Assert.Throws<RuleViolation>(() => RegistrationDecider.Decide(new RecordAttendance(Id, a, true, 1, "t", Now), state)).Code);
+        Assert.Single(RegistrationDecider.Decide(new RecordAttendance(Id, a, true, 1, "t", Now.AddDays(4)), state));
+        Assert.Equal("not-confirmed", Assert.Throws<RuleViolation>(() => RegistrationDecider.Decide(new RecordAttendance(Id, b, true, 1, "t", Now.AddDays(4)), state)).Code);
     }
 }

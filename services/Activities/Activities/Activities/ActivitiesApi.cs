@@ -119,10 +119,9 @@ public static class ActivitiesApi
             request.Topics?.Select(t => t.Trim()).Distinct().ToArray() ?? resource?.Topics.ToArray() ?? [],
             caller.Subject, clock.GetUtcNow());
         await session.StartStream<Activity>(command.ActivityId, ActivityDecider.Decide(command, null), ct);
-
-        var view = await session.LoadAsync<ActivityView>(command.ActivityId, ct);
-        http.SetETag(view!.Revision);
-        return TypedResults.Created($"/api/activities/{command.ActivityId}", view);
+        // The ETag is the activity's revision, not the stream's version: hence not StreamWrites.Start.
+        var view = (await session.LoadAsync<ActivityView>(command.ActivityId, ct))!;
+        return http.Created($"/api/activities/{command.ActivityId}", view, view.Revision);
     }
 
     private static async Task<Ok<Page<ActivityView>>> Calendar(
@@ -167,43 +166,48 @@ public static class ActivitiesApi
         return http.Versioned(view, view.Revision);
     }
 
-    private static Task<Ok<ActivityView>> Open(Guid id, OpenActivityRequest? request, HttpContext http,
+    private static async Task<Ok<ActivityView>> Open(Guid id, OpenActivityRequest? request, HttpContext http,
         IQuerySession session, ActivityWriter writer, TimeProvider clock, CancellationToken ct)
     {
         new Validation().MaxLength("arrangements", request?.Arrangements, 4000).ThrowIfInvalid();
-        return Change(id, http, session, writer, ct, (caller, revision) => state =>
-            ActivityDecider.Decide(new OpenActivity(id, revision, request?.Arrangements, caller.Subject, clock.GetUtcNow()), state));
+        var caller = await Organiser(id, http, session, ct);
+        var command = new OpenActivity(id, Revision(http), request?.Arrangements, caller.Subject, clock.GetUtcNow());
+        return await writer.Change(http, session, id, state => ActivityDecider.Decide(command, state), ct);
     }
 
-    private static Task<Ok<ActivityView>> Close(Guid id, HttpContext http, IQuerySession session, ActivityWriter writer,
-        TimeProvider clock, CancellationToken ct) =>
-        Change(id, http, session, writer, ct, (caller, revision) => state =>
-            ActivityDecider.Decide(new CloseActivity(id, revision, caller.Subject, clock.GetUtcNow()), state));
+    private static async Task<Ok<ActivityView>> Close(Guid id, HttpContext http, IQuerySession session, ActivityWriter writer,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var caller = await Organiser(id, http, session, ct);
+        var command = new CloseActivity(id, Revision(http), caller.Subject, clock.GetUtcNow());
+        return await writer.Change(http, session, id, state => ActivityDecider.Decide(command, state), ct);
+    }
 
-    private static Task<Ok<ActivityView>> Complete(Guid id, HttpContext http, IQuerySession session, ActivityWriter writer,
-        TimeProvider clock, CancellationToken ct) =>
-        Change(id, http, session, writer, ct, (caller, revision) => state =>
-            ActivityDecider.Decide(new CompleteActivity(id, revision, caller.Subject, clock.GetUtcNow()), state));
+    private static async Task<Ok<ActivityView>> Complete(Guid id, HttpContext http, IQuerySession session, ActivityWriter writer,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var caller = await Organiser(id, http, session, ct);
+        var command = new CompleteActivity(id, Revision(http), caller.Subject, clock.GetUtcNow());
+        return await writer.Change(http, session, id, state => ActivityDecider.Decide(command, state), ct);
+    }
 
-    private static Task<Ok<ActivityView>> Cancel(Guid id, CancelActivityRequest? request, HttpContext http,
+    private static async Task<Ok<ActivityView>> Cancel(Guid id, CancelActivityRequest? request, HttpContext http,
         IQuerySession session, ActivityWriter writer, TimeProvider clock, CancellationToken ct)
     {
         new Validation().Required("reason", request?.Reason).MaxLength("reason", request?.Reason, 500).ThrowIfInvalid();
-        return Change(id, http, session, writer, ct, (caller, revision) => state =>
-            ActivityDecider.Decide(new CancelActivity(id, revision, request!.Reason!, caller.Subject, clock.GetUtcNow()), state));
+        var caller = await Organiser(id, http, session, ct);
+        var command = new CancelActivity(id, Revision(http), request!.Reason!, caller.Subject, clock.GetUtcNow());
+        return await writer.Change(http, session, id, state => ActivityDecider.Decide(command, state), ct);
     }
 
-    /// <summary>Scope, If-Match, then the decision in the activity's lane; answers the activity as it is after.</summary>
-    private static async Task<Ok<ActivityView>> Change(
-        Guid id, HttpContext http, IQuerySession session, ActivityWriter writer, CancellationToken ct,
-        Func<Caller, int, Func<Activity, IReadOnlyList<object>>> decide)
+    /// <summary>The authorise step: the caller runs this activity (404 if they may not know it, else 403).</summary>
+    private static async Task<Caller> Organiser(Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
     {
         var caller = http.Caller();
         caller.MustRun(await session.LoadAsync<ActivityView>(id, ct), id);
-        var revision = (int)http.ExpectedVersion();
-        var after = await writer.Submit(id, decide(caller, revision), (state, _) => state.Revision);
-        var view = await session.LoadAsync<ActivityView>(id, ct);
-        http.SetETag(after);
-        return TypedResults.Ok(view!);
+        return caller;
     }
+
+    /// <summary>If-Match: the activity's revision the command expects (the decider answers 412 if it moved on).</summary>
+    private static int Revision(HttpContext http) => (int)http.ExpectedVersion();
 }

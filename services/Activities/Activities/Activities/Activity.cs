@@ -1,4 +1,7 @@
+using System.Collections.Frozen;
 using System.Collections.Immutable;
+using System.Reflection;
+using JiaoLianTi.Activities.Registrations;
 
 namespace JiaoLianTi.Activities.Activities;
 
@@ -100,25 +103,29 @@ public sealed record Activity(
     public Activity Apply(AttendanceRecorded e) =>
         this with { Roster = Roster.SetItem(e.StudentId, Roster[e.StudentId] with { Attended = e.Attended, Version = Roster[e.StudentId].Version + 1 }) };
 
-    /// <summary>Evolves the state by one event (what Marten does with the Apply methods above), for the writers that
-    /// decide several commands against one loaded state.</summary>
-    public Activity Then(object @event) => @event switch
+    /// <summary>
+    /// Evolves the state by one event, with the same Apply methods Marten uses, for the writers that decide several
+    /// commands against one loaded state. An event without an Apply here is a mistake, not a no-op: it throws.
+    /// </summary>
+    public Activity Then(object @event) => Appliers.TryGetValue(@event.GetType(), out var apply)
+        ? apply(this, @event)
+        : throw new InvalidOperationException($"Activity has no Apply({@event.GetType().Name}).");
+
+    /// <summary>Every <c>Apply(event)</c> above, by event type: derived, so a new one needs no second line here.</summary>
+    private static readonly FrozenDictionary<Type, Func<Activity, object, Activity>> Appliers = typeof(Activity)
+        .GetMethods(BindingFlags.Public | BindingFlags.Instance)
+        .Where(m => m.Name == nameof(Apply) && m.ReturnType == typeof(Activity) && m.GetParameters().Length == 1)
+        .ToFrozenDictionary(m => m.GetParameters()[0].ParameterType, Applier);
+
+    private static Func<Activity, object, Activity> Applier(MethodInfo apply) =>
+        (Func<Activity, object, Activity>)typeof(Activity).GetMethod(nameof(Typed), BindingFlags.NonPublic | BindingFlags.Static)!
+            .MakeGenericMethod(apply.GetParameters()[0].ParameterType).Invoke(null, [apply])!;
+
+    private static Func<Activity, object, Activity> Typed<TEvent>(MethodInfo apply)
     {
-        SafetyPlanRequested e => Apply(e),
-        SafetyPlanApproved e => Apply(e),
-        SafetyPlanRejected e => Apply(e),
-        ActivityOpened e => Apply(e),
-        ActivityClosed e => Apply(e),
-        ActivityCompleted e => Apply(e),
-        ActivityCancelled e => Apply(e),
-        RegistrationConfirmed e => Apply(e),
-        RegistrationWaitlisted e => Apply(e),
-        WaitlistPromoted e => Apply(e),
-        RegistrationCancelled e => Apply(e),
-        StudentCheckedIn e => Apply(e),
-        AttendanceRecorded e => Apply(e),
-        _ => this,
-    };
+        var typed = apply.CreateDelegate<Func<Activity, TEvent, Activity>>();
+        return (state, @event) => typed(state, (TEvent)@event);
+    }
 
     /// <summary>A registration's next version: a re-registration after a cancellation continues the count.</summary>
     private int Next(Guid studentId) => Roster.TryGetValue(studentId, out var seat) ? seat.Version + 1 : 1;

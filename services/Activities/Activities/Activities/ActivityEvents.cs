@@ -20,10 +20,10 @@ public enum ActivityKind
 /// </summary>
 public enum ActivityStatus { Draft, AwaitingSafetyPlan, Open, Closed, Completed, Cancelled }
 
-public enum RegistrationStatus { Confirmed, Waitlisted, Cancelled }
 
 // Internal events of the activity stream. Past tense, stream id first, time last. Registrations live in the
-// activity's stream: one stream orders every seat, so "never overbook" is a property of one stream.
+// activity's stream too (one stream orders every seat, so "never overbook" is a property of one stream); their events
+// are in Registrations/RegistrationEvents.cs.
 
 public record ActivityDrafted(
     Guid ActivityId, ActivityKind Kind, Guid? SchoolId, Guid? AllianceId, Guid? ResourceId, Guid? ResourceUnitId,
@@ -51,29 +51,3 @@ public record ActivityClosed(Guid ActivityId, string ClosedBy, DateTimeOffset At
 public record ActivityCompleted(Guid ActivityId, ActivityFacts Facts, string CompletedBy, DateTimeOffset At);
 
 public record ActivityCancelled(Guid ActivityId, string Reason, string CancelledBy, DateTimeOffset At);
-
-/// <summary>A student took a seat. <paramref name="Sequence"/> orders every registration of the activity.</summary>
-public record RegistrationConfirmed(
-    Guid ActivityId, Guid StudentId, long Sequence, StudentDetails Student, string RegisteredBy, DateTimeOffset At);
-
-/// <summary>No seat was left: the student waits, in the order of <paramref name="Sequence"/>.</summary>
-public record RegistrationWaitlisted(
-    Guid ActivityId, Guid StudentId, long Sequence, StudentDetails Student, string RegisteredBy, DateTimeOffset At);
-
-/// <summary>A seat came free and the first student on the waitlist took it.</summary>
-public record WaitlistPromoted(Guid ActivityId, Guid StudentId, DateTimeOffset At);
-
-/// <summary><paramref name="Was"/>: what the registration was before (a seat frees only if it was confirmed).</summary>
-public record RegistrationCancelled(Guid ActivityId, Guid StudentId, RegistrationStatus Was, string CancelledBy, DateTimeOffset At);
-
-public record StudentCheckedIn(Guid ActivityId, Guid StudentId, string CheckedInBy, DateTimeOffset At);
-
-public record AttendanceRecorded(Guid ActivityId, Guid StudentId, bool Attended, string RecordedBy, DateTimeOffset At);
-
-/// <summary>
-/// What Activities keeps about a registered student, and only here (never in an integration event): the display
-/// name, the birth date (for the age range), the school and class, and the guardian's consent for an under-14.
-/// </summary>
-public record StudentDetails(
-    string DisplayName, DateOnly BirthDate, Guid? SchoolId, string? ClassName, string? ConsentGivenBy,
-    DateTimeOffset? ConsentGivenAt);

@@ -1,3 +1,5 @@
+using JiaoLianTi.Activities.Registrations;
+
 namespace JiaoLianTi.Activities.Activities;
 
 /// <summary>

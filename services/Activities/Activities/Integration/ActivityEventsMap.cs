@@ -3,6 +3,7 @@ using JiaoLianTi.Activities.Activities;
 using JiaoLianTi.Activities.VolunteerHours;
 using JiaoLianTi.Platform.Messaging;
 using Contracts = JiaoLianTi.Activities.Contracts;
+using JiaoLianTi.Activities.Registrations;
 
 namespace JiaoLianTi.Activities.Integration;
 

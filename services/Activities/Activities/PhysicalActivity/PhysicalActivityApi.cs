@@ -56,14 +56,10 @@ public static class PhysicalActivityApi
         var id = ClassDay.IdFor(school.Id, command.ClassName, day);
         if (await session.LoadAsync<ClassDay>(id, ct) is null)
         {
-            var version = await session.StartStream<ClassDay>(id, PhysicalActivityDecider.Decide(command, null), ct);
-            http.SetETag(version);
-            return TypedResults.Created($"/api/activities/physical-activity/classes/{Uri.EscapeDataString(command.ClassName)}/days/{day:yyyy-MM-dd}",
-                await session.LoadAsync<ClassDay>(id, ct));
+            return await session.Start<ClassDay>(http, id, PhysicalActivityDecider.Decide(command, null),
+                $"/api/activities/physical-activity/classes/{Uri.EscapeDataString(command.ClassName)}/days/{day:yyyy-MM-dd}", ct);
         }
-        var next = await session.Decide<ClassDay>(id, http.ExpectedVersion(), state => PhysicalActivityDecider.Decide(command, state), ct);
-        http.SetETag(next);
-        return TypedResults.Ok(await session.LoadAsync<ClassDay>(id, ct));
+        return await session.Change<ClassDay>(http, id, null, state => PhysicalActivityDecider.Decide(command, state), ct);
     }
 
     private static async Task<Results<Ok<ClassDay>, StatusCodeHttpResult>> Get(

@@ -92,17 +92,16 @@ public static class RegistrationsApi
                 {
                     throw Scope.NotFound(id);
                 }
-                return ActivityDecider.Decide(new Register(id, studentId, student, caller.Subject, now), state);
+                return RegistrationDecider.Decide(new Register(id, studentId, student, caller.Subject, now), state);
             },
             // A student just waitlisted stands last: no need to look for them in the waitlist.
             (state, events) => (events is [RegistrationWaitlisted]
                 ? Answer(state, studentId, state.Waitlist.Count)
                 : Answer(state, studentId), events.Count > 0));
 
-        http.SetETag(answer.Version);
         return created
-            ? TypedResults.Created($"/api/activities/{id}/registrations/{studentId}", answer)
-            : TypedResults.Ok(answer);
+            ? http.Created($"/api/activities/{id}/registrations/{studentId}", answer, answer.Version)
+            : http.Changed(answer, answer.Version);
     }
 
     private static async Task<Ok<Page<RegistrationView>>> Roster(
@@ -177,35 +176,40 @@ public static class RegistrationsApi
         return TypedResults.Ok(new Page<RegistrationView>(views, result.PageNumber, result.PageSize, result.Total));
     }
 
-    private static Task<Ok<RegistrationAnswer>> Cancel(
+    private static async Task<Ok<RegistrationAnswer>> Cancel(
         Guid id, Guid studentId, HttpContext http, IQuerySession session, ActivityWriter writer, TimeProvider clock,
-        CancellationToken ct) =>
-        Change(id, studentId, http, session, writer, staffOnly: false, ct, (caller, version) =>
-            state => ActivityDecider.Decide(new CancelRegistration(id, studentId, version, caller.Subject, clock.GetUtcNow()), state));
+        CancellationToken ct)
+    {
+        var caller = await MayChange(id, studentId, http, session, staffOnly: false, ct);
+        var command = new CancelRegistration(id, studentId, Version(http), caller.Subject, clock.GetUtcNow());
+        return await writer.Change(http, id, state => RegistrationDecider.Decide(command, state), state => Answer(state, studentId), a => a.Version);
+    }
 
-    private static Task<Ok<RegistrationAnswer>> CheckIn(
+    private static async Task<Ok<RegistrationAnswer>> CheckIn(
         Guid id, Guid studentId, HttpContext http, IQuerySession session, ActivityWriter writer, TimeProvider clock,
-        CancellationToken ct) =>
-        Change(id, studentId, http, session, writer, staffOnly: true, ct, (caller, version) =>
-            state => ActivityDecider.Decide(new CheckIn(id, studentId, version, caller.Subject, clock.GetUtcNow()), state));
+        CancellationToken ct)
+    {
+        var caller = await MayChange(id, studentId, http, session, staffOnly: true, ct);
+        var command = new CheckIn(id, studentId, Version(http), caller.Subject, clock.GetUtcNow());
+        return await writer.Change(http, id, state => RegistrationDecider.Decide(command, state), state => Answer(state, studentId), a => a.Version);
+    }
 
-    private static Task<Ok<RegistrationAnswer>> Attendance(
+    private static async Task<Ok<RegistrationAnswer>> Attendance(
         Guid id, Guid studentId, AttendanceRequest request, HttpContext http, IQuerySession session,
         ActivityWriter writer, TimeProvider clock, CancellationToken ct)
     {
         new Validation().Required("attended", request.Attended).ThrowIfInvalid();
-        return Change(id, studentId, http, session, writer, staffOnly: true, ct, (caller, version) =>
-            state => ActivityDecider.Decide(
-                new RecordAttendance(id, studentId, request.Attended!.Value, version, caller.Subject, clock.GetUtcNow()), state));
+        var caller = await MayChange(id, studentId, http, session, staffOnly: true, ct);
+        var command = new RecordAttendance(id, studentId, request.Attended!.Value, Version(http), caller.Subject, clock.GetUtcNow());
+        return await writer.Change(http, id, state => RegistrationDecider.Decide(command, state), state => Answer(state, studentId), a => a.Version);
     }
 
     /// <summary>
-    /// A change to one registration: its parent (cancel only) or the organisers; If-Match names the registration's
-    /// version; the decision runs in the activity's lane.
+    /// The authorise step of a change to one registration: its parent (cancel only) or the organisers, or the student's
+    /// school staff (cancel only).
     /// </summary>
-    private static async Task<Ok<RegistrationAnswer>> Change(
-        Guid id, Guid studentId, HttpContext http, IQuerySession session, ActivityWriter writer, bool staffOnly,
-        CancellationToken ct, Func<Caller, int, Func<Activity, IReadOnlyList<object>>> decide)
+    private static async Task<Caller> MayChange(
+        Guid id, Guid studentId, HttpContext http, IQuerySession session, bool staffOnly, CancellationToken ct)
     {
         var caller = http.Caller();
         var registration = await session.LoadAsync<StudentRegistration>(RegistrationIds.For(id, studentId), ct);
@@ -220,11 +224,11 @@ public static class RegistrationsApi
         {
             throw new ForbiddenException("无权操作此报名 / You may not change this registration.");
         }
-        var version = (int)http.ExpectedVersion();
-        var answer = await writer.Submit(id, decide(caller, version), (state, _) => Answer(state, studentId));
-        http.SetETag(answer.Version);
-        return TypedResults.Ok(answer);
+        return caller;
     }
+
+    /// <summary>If-Match: the registration's own version the command expects (the decider answers 412 if it moved on).</summary>
+    private static int Version(HttpContext http) => (int)http.ExpectedVersion();
 
     private static bool MaySee(Caller caller, StudentRegistration r, ActivityView a) =>
         caller.IsParentOf(r.StudentId)

@@ -51,15 +51,10 @@ public static class VolunteerHoursApi
         var existing = await session.LoadAsync<VolunteerHoursRecord>(recordId, ct);
         if (existing is null)
         {
-            var version = await session.StartStream<VolunteerHoursRecord>(recordId, VolunteerHoursDecider.Decide(command, null), ct);
-            http.SetETag(version);
-            return TypedResults.Created($"/api/activities/{id}/volunteer-hours/{studentId}",
-                await session.LoadAsync<VolunteerHoursRecord>(recordId, ct));
+            return await session.Start<VolunteerHoursRecord>(http, recordId, VolunteerHoursDecider.Decide(command, null),
+                $"/api/activities/{id}/volunteer-hours/{studentId}", ct);
         }
-        var next = await session.Decide<VolunteerHoursRecord>(recordId, http.ExpectedVersion(),
-            state => VolunteerHoursDecider.Decide(command, state), ct);
-        http.SetETag(next);
-        return TypedResults.Ok(await session.LoadAsync<VolunteerHoursRecord>(recordId, ct));
+        return await session.Change<VolunteerHoursRecord>(http, recordId, null, state => VolunteerHoursDecider.Decide(command, state), ct);
     }
 
     private static async Task<Ok<VolunteerHoursRecord>> Approve(
@@ -78,10 +73,8 @@ public static class VolunteerHoursApi
         {
             throw new ForbiddenException("志愿时长由学生所在学校或主办学校的教师认定 / Hours are approved by a teacher of the student's or the running school.");
         }
-        var version = await session.Decide<VolunteerHoursRecord>(recordId, http.ExpectedVersion(),
-            state => VolunteerHoursDecider.Decide(new ApproveVolunteerHours(id, studentId, caller.Subject, clock.GetUtcNow()), state), ct);
-        http.SetETag(version);
-        return TypedResults.Ok((await session.LoadAsync<VolunteerHoursRecord>(recordId, ct))!);
+        var command = new ApproveVolunteerHours(id, studentId, caller.Subject, clock.GetUtcNow());
+        return await session.Change<VolunteerHoursRecord>(http, recordId, null, state => VolunteerHoursDecider.Decide(command, state), ct);
     }
 
     private static async Task<Results<Ok<VolunteerHoursRecord>, StatusCodeHttpResult>> Get(
