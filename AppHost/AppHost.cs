@@ -41,7 +41,7 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway", launchProfileName:
 // 工作台 Console: reached through the gateway at /console; it calls the API through the gateway (docs/console.md).
 var console = builder.AddProject<Projects.Console>("console", launchProfileName: "http")
     .WithReference(gateway)
-    .WithHttpHealthCheck("/health");
+    .WithScale(scale, "console", builder.ExecutionContext, authority);
 gateway.WithReference(console);
 
 builder.Build().Run();
