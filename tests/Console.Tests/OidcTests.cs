@@ -130,7 +130,8 @@ public sealed class OidcTests(OidcSystem oidc)
         {
             BaseURL = oidc.System.GatewayAddress.ToString(), Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
         });
-        context.SetDefaultTimeout(30_000);
+        // The first sign-in warms up the provider, the console's OIDC handler and a second whole system: be patient.
+        context.SetDefaultTimeout(90_000);
         var page = await context.NewPageAsync();
         await page.GotoAsync("/console/coverage");
         // Through the provider (code flow) and back to the page asked for, via the gateway's address.
