@@ -155,13 +155,15 @@ public sealed class NavigationTests
     [Fact]
     public void The_map_drills_from_the_province_to_a_city_and_selects_a_county_there()
     {
-        Assert.Equal(("5101", (string?)null), CoverageDrill.Click("51", "51", "510104"));
-        Assert.Equal(((string?)null, "510104"), CoverageDrill.Click("5101", "51", "510104"));
-        Assert.Equal("51", CoverageDrill.Up("5101", "51"));
-        Assert.Null(CoverageDrill.Up("5101", "5101"));
-        // A county officer stays on their county: the province map is context, not a door.
-        Assert.Equal(((string?)null, "510104"), CoverageDrill.Click("510104", "510104", "510104"));
-        Assert.Equal(((string?)null, (string?)null), CoverageDrill.Click("510104", "510104", "511102"));
+        Assert.Equal(("5101", (string?)null), CoverageDrill.Click("51", "510104"));
+        Assert.Equal(((string?)null, "510104"), CoverageDrill.Click("5101", "510104"));
+        Assert.Equal(("5111", (string?)null), CoverageDrill.Click("5101", "511102"));
+        Assert.Equal(((string?)null, (string?)null), CoverageDrill.Click("51", "520102"));
+        Assert.Equal("51", CoverageDrill.Up("5101"));
+        Assert.Null(CoverageDrill.Up("51"));
+        Assert.Equal("51", CoverageDrill.Home("510104"));
+        Assert.Equal("510104", CoverageDrill.HomeSelection("510104"));
+        Assert.Null(CoverageDrill.HomeSelection("5101"));
         Assert.Equal("51", CoverageDrill.MapPrefix("510104"));
         Assert.Equal("5101", CoverageDrill.MapPrefix("5101"));
         Assert.Equal("70.5%", CoverageDrill.Percent(0.7049));

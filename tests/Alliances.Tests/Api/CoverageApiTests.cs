@@ -95,11 +95,14 @@ public sealed class CoverageApiTests(AlliancesSystem system)
     }
 
     [Fact]
-    public async Task Coverage_is_for_bureaus_in_their_own_region_and_bad_input_names_the_field()
+    public async Task Coverage_is_for_bureaus_in_their_own_province_and_bad_input_names_the_field()
     {
         using var chengdu = system.Client(Role.CityAdmin, "5101");
-        Assert.Equal(HttpStatusCode.Forbidden, (await chengdu.GetAsync("/api/alliances/coverage?region=5103")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await chengdu.GetAsync("/api/alliances/coverage?region=51")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await chengdu.GetAsync("/api/alliances/coverage?region=5103")).StatusCode);
+        Assert.Equal(183, (await chengdu.GetAsync("/api/alliances/coverage?region=51").Ok()).GetProperty("counties").GetInt32());
+        using var jinjiang = system.Client(Role.CountyAdmin, "510104");
+        Assert.Equal(183, (await jinjiang.GetAsync("/api/alliances/coverage?region=51").Ok()).GetProperty("counties").GetInt32());
+        Assert.Equal(HttpStatusCode.Forbidden, (await jinjiang.GetAsync("/api/alliances/coverage?region=5201")).StatusCode);
         using var school = system.Client(Role.SchoolAdmin, "510104", schoolId: Guid.NewGuid());
         Assert.Equal(HttpStatusCode.Forbidden, (await school.GetAsync("/api/alliances/coverage")).StatusCode);
 

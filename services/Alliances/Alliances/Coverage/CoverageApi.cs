@@ -68,7 +68,10 @@ public static class CoverageApi
             .Check(parsed is not null, "asOf", "须为日期 yyyy-MM-dd 或时间 / must be a date (yyyy-MM-dd) or a date-time")
             .ThrowIfInvalid();
         Access.Require(caller.IsAdministration, "只有教育行政部门可以查看覆盖率 / Only education bureaus see coverage.");
-        Access.Require(caller.Covers(region), "该区域不在您的辖区 / That region is outside yours.");
+        // Coverage is an aggregate with nothing personal in it: every bureau sees its whole province, so that a county
+        // knows where it stands against the province's targets (docs/alliances.md, 覆盖率).
+        Access.Require(region.StartsWith(caller.Region[..2], StringComparison.Ordinal),
+            "该区域不在您所在的省 / That region is outside your province.");
         var asOf = parsed!.Value;
 
         var figures = await CoverageFigures.LoadAsync(session, region, asOf, ct);
