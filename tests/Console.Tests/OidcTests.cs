@@ -143,7 +143,9 @@ public sealed class OidcTests(OidcSystem oidc)
         await Assertions.Expect(who).Not.ToContainTextAsync("开发登录");
         // The console called the API with the provider's token: the gateway and Alliances accepted it.
         var figure = page.Locator("[data-test=coverage-figure]");
-        await Assertions.Expect(figure).ToContainTextAsync("锦江区：已建成 0 / 1");
+        // A fresh system: none of Sichuan's 183 counties established; the officer's own county selected.
+        await Assertions.Expect(figure).ToContainTextAsync("四川省：已建成 0 / 183");
+        await Assertions.Expect(page.Locator("[data-test=selected]")).ToContainTextAsync("锦江区");
         await page.Locator("[data-test=map][data-features]").WaitForAsync();
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder(), "10-oidc-coverage.png") });
 
