@@ -1,4 +1,5 @@
 using JiaoLianTi.CampusSafety.Contracts;
+using JiaoLianTi.Platform.EventStore;
 using Marten;
 using Kinds = JiaoLianTi.Alliances.Contracts.MemberUnitKinds;
 
@@ -36,7 +37,7 @@ public sealed class KnownMembership
     /// <summary>Set by MemberLeft: kept as a tombstone, so that a MemberJoined arriving late does not bring it back.</summary>
     public DateTimeOffset? LeftAt { get; set; }
 
-    public static Guid IdOf(Guid allianceId, Guid unitId) => Ids.Derived("membership", allianceId, unitId);
+    public static Guid IdOf(Guid allianceId, Guid unitId) => NameBasedIds.Create(allianceId, $"membership:{unitId:N}");
 }
 
 /// <summary>The units of a school's alliances that serve it, by kind.</summary>
