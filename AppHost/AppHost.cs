@@ -3,9 +3,14 @@ using JiaoLianTi.AppHost;
 var builder = DistributedApplication.CreateBuilder(args);
 
 var infrastructure = Infrastructure.Add(builder);
+var scale = Scale.From(builder.Configuration);
+// Outside Development every token comes from the province's OIDC issuer (services/Platform/Identity).
+var authority = builder.ExecutionContext.IsPublishMode ? builder.AddParameter("auth-authority") : null;
 
 string[] services = ["alliances", "activities", "parentschool", "campussafety", "wellbeing"];
 var awaitQueues = string.Join(',', services);
+// Quorum queues need a RabbitMQ cluster (a published deployment has one); one local node keeps classic queues.
+var queueType = builder.Configuration["Messaging:QueueType"] ?? (builder.ExecutionContext.IsPublishMode ? "quorum" : "classic");
 
 IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject : IProjectMetadata, new() =>
     builder.AddProject<TProject>(name, launchProfileName: "http")
@@ -13,7 +18,8 @@ IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject 
         .WithReference(infrastructure.Broker).WaitFor(infrastructure.Broker)
         // Publishers hold their first message until every consumer's queue exists (DESIGN.md 6).
         .WithEnvironment("Messaging__AwaitQueues", awaitQueues)
-        .WithHttpHealthCheck("/health");
+        .WithEnvironment("Messaging__QueueType", queueType)
+        .WithScale(scale, name, builder.ExecutionContext, authority);
 
 var alliances = Service<Projects.Alliances>("alliances");
 var activities = Service<Projects.Activities>("activities");
@@ -28,6 +34,8 @@ builder.AddProject<Projects.Gateway>("gateway", launchProfileName: "http")
     .WithReference(campusSafety).WaitFor(campusSafety)
     .WithReference(wellbeing).WaitFor(wellbeing)
     .WithExternalHttpEndpoints()
-    .WithHttpHealthCheck("/health");
+    // Each gateway replica keeps its own token buckets: it enforces its share of the per-client limit (docs/deploy.md).
+    .WithEnvironment("RateLimit__GatewayReplicas", scale.ReplicasOf("gateway").ToString(System.Globalization.CultureInfo.InvariantCulture))
+    .WithScale(scale, "gateway", builder.ExecutionContext, authority);
 
 builder.Build().Run();

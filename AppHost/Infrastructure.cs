@@ -24,6 +24,10 @@ public sealed class Infrastructure
 
     public static Infrastructure Add(IDistributedApplicationBuilder builder)
     {
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return AddPublished(builder);
+        }
         var useLocalServers = !string.IsNullOrEmpty(builder.Configuration.GetConnectionString("rabbitmq"));
         return useLocalServers ? AddLocal(builder) : AddContainers(builder);
     }
@@ -42,6 +46,21 @@ public sealed class Infrastructure
                 ?? throw new InvalidOperationException($"ConnectionStrings:{name} is not set, but ConnectionStrings:rabbitmq is.");
             builder.Services.AddHealthChecks().AddAsyncCheck($"{name}-answers", ct => PostgresAnswers(connectionString, ct));
             infrastructure.databases[name] = builder.AddConnectionString(name).WithHealthCheck($"{name}-answers");
+        }
+        return infrastructure;
+    }
+
+    /// <summary>
+    /// Publishing a deployment (deploy/): the databases and the broker are servers the province runs (CloudNativePG
+    /// clusters, a RabbitMQ cluster; deploy/k8s/infra), given to the services as secret connection strings, never
+    /// containers of this model (a published PostgreSQL container would keep its data on ephemeral storage).
+    /// </summary>
+    private static Infrastructure AddPublished(IDistributedApplicationBuilder builder)
+    {
+        var infrastructure = new Infrastructure { Broker = builder.AddConnectionString("rabbitmq") };
+        foreach (var name in DatabaseNames)
+        {
+            infrastructure.databases[name] = builder.AddConnectionString(name);
         }
         return infrastructure;
     }

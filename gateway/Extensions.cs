@@ -29,9 +29,13 @@ public static class GatewayComposition
             .AddServiceDiscoveryDestinationResolver();
         builder.Services.AddRateLimiter(options =>
         {
+            // The limits are per client across the whole gateway. Each replica keeps its own buckets in memory, so
+            // with RateLimit:GatewayReplicas = N (the AppHost and deploy/ set it) each enforces 1/N of them: with
+            // requests spread evenly the client gets the configured limit in all (docs/deploy.md).
             var limits = builder.Configuration.GetSection("RateLimit");
-            var tokens = limits.GetValue("TokensPerClient", 200);
-            var perSecond = limits.GetValue("ReplenishPerSecond", 100);
+            var replicas = Math.Max(1, limits.GetValue("GatewayReplicas", 1));
+            var tokens = Math.Max(1, limits.GetValue("TokensPerClient", 200) / replicas);
+            var perSecond = Math.Max(1, limits.GetValue("ReplenishPerSecond", 100) / replicas);
             options.AddPolicy(PerClientPolicy, http => RateLimitPartition.GetTokenBucketLimiter(
                 ClientKey(http),
                 _ => new TokenBucketRateLimiterOptions

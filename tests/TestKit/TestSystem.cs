@@ -20,6 +20,7 @@ public class TestSystem : IAsyncLifetime
     private readonly Dictionary<string, IServiceHost> running = [];
     private readonly Dictionary<string, int> ports = [];
     private readonly Dictionary<string, Action<IServiceCollection>> overrides = [];
+    private readonly Dictionary<string, int> replicas = [];
     private readonly Dictionary<string, string> settings = new()
     {
         ["Logging:LogLevel:Default"] = "Warning",
@@ -43,10 +44,39 @@ public class TestSystem : IAsyncLifetime
 
     public IServiceProvider Services(string service) => running[service].Provider;
 
+    /// <summary>
+    /// Runs <paramref name="count"/> hosts of a service (before the system starts): same database, same virtual host,
+    /// each on its own port, all of them behind the gateway, as replicas run in a deployment. Replica 0 is the one
+    /// <see cref="Services(string)"/> and <see cref="StopServiceAsync"/> name by the service's name alone.
+    /// </summary>
+    public TestSystem WithReplicas(string service, int count)
+    {
+        replicas[service] = count;
+        return this;
+    }
+
+    public int Replicas(string service) => replicas.GetValueOrDefault(service, 1);
+
+    /// <summary>The name of a replica for <see cref="StartService"/> and <see cref="StopServiceAsync"/>: <c>activities#1</c>.</summary>
+    public static string ReplicaName(string service, int replica) => replica == 0 ? service : $"{service}#{replica}";
+
+    public IServiceProvider Services(string service, int replica) => running[ReplicaName(service, replica)].Provider;
+
+    public Uri Address(string service, int replica) => running[ReplicaName(service, replica)].Address;
+
+    public bool IsRunning(string service, int replica) => running.ContainsKey(ReplicaName(service, replica));
+
     /// <summary>Where a service listens, to reach it without the gateway.</summary>
     public Uri Address(string service) => running[service].Address;
 
     public string Setting(string key) => settings[key];
+
+    /// <summary>A setting for every host of this system (before it starts).</summary>
+    public TestSystem WithSetting(string key, string value)
+    {
+        settings[key] = value;
+        return this;
+    }
 
     public async Task InitializeAsync()
     {
@@ -58,18 +88,25 @@ public class TestSystem : IAsyncLifetime
         }
         foreach (var service in ServiceNames)
         {
-            StartService(service);
+            for (var replica = 0; replica < Replicas(service); replica++)
+            {
+                StartService(ReplicaName(service, replica));
+            }
         }
         foreach (var service in ServiceNames)
         {
-            settings[$"services:{service}:http:0"] = running[service].Address.ToString().TrimEnd('/');
+            for (var replica = 0; replica < Replicas(service); replica++)
+            {
+                settings[$"services:{service}:http:{replica}"] = Address(service, replica).ToString().TrimEnd('/');
+            }
         }
         StartService("gateway");
     }
 
     public void StartService(string name)
     {
-        var host = Create(name, new Dictionary<string, string>(settings), overrides.GetValueOrDefault(name));
+        var service = name.Split('#')[0];
+        var host = Create(service, new Dictionary<string, string>(settings), overrides.GetValueOrDefault(service));
         host.Start(ports.GetValueOrDefault(name));
         ports[name] = host.Address.Port;
         running[name] = host;

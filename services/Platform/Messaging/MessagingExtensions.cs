@@ -17,6 +17,14 @@ public static class MessagingExtensions
     /// the service shares (replicas compete on it). Every consumer runs behind <see cref="IdempotencyFilter{T}"/>, so a
     /// redelivered message is applied once; failed messages are retried by MassTransit and then parked in
     /// <c>{service}_error</c>.
+    /// <para>
+    /// <c>Messaging:QueueType=quorum</c> (a RabbitMQ cluster; see <see cref="QueueTypes"/>) makes the queue a
+    /// replicated quorum queue named <c>{service}-quorum</c>, with <c>Messaging:QuorumReplicas</c> copies (the
+    /// broker's default when unset). A classic queue of the same service left by an earlier run keeps being consumed
+    /// beside it until an operator deletes it once empty (docs/deploy.md): both are bound to the same exchanges,
+    /// and the idempotency filter applies a message that reaches both once.
+    /// </para>
+    /// <c>Messaging:PrefetchCount</c> (default 32) bounds the messages a replica holds unacknowledged.
     /// </summary>
     public static IServiceCollection AddMessaging(
         this IHostApplicationBuilder builder, string serviceName, Action<IBusRegistrationConfigurator>? consumers = null)
@@ -35,8 +43,11 @@ public static class MessagingExtensions
                     host.Password(broker.Password);
                     host.PublisherConfirmation = true;
                 });
-                rabbit.ReceiveEndpoint(serviceName, endpoint =>
+                var queueType = QueueTypes.From(builder.Configuration);
+                var prefetch = builder.Configuration.GetValue("Messaging:PrefetchCount", 32);
+                void Consume(IRabbitMqReceiveEndpointConfigurator endpoint)
                 {
+                    endpoint.PrefetchCount = prefetch;
                     endpoint.UseMessageRetry(retry =>
                     {
                         retry.Intervals(50, 250, 1000, 5000);
@@ -44,7 +55,24 @@ public static class MessagingExtensions
                     });
                     endpoint.UseConsumeFilter(typeof(IdempotencyFilter<>), context);
                     endpoint.ConfigureConsumers(context);
-                });
+                }
+                if (queueType.Quorum)
+                {
+                    rabbit.ReceiveEndpoint(QueueTypes.QueueName(serviceName, quorum: true), endpoint =>
+                    {
+                        endpoint.SetQuorumQueue(queueType.Replicas);
+                        Consume(endpoint);
+                    });
+                    if (QueueTypes.ClassicQueueExists(broker, serviceName))
+                    {
+                        // The safe path from classic: drain what the old queue holds, beside the new one.
+                        rabbit.ReceiveEndpoint(serviceName, Consume);
+                    }
+                }
+                else
+                {
+                    rabbit.ReceiveEndpoint(serviceName, Consume);
+                }
             });
         });
         builder.Services.Configure<MassTransitHostOptions>(options =>
@@ -67,6 +95,50 @@ public static class MessagingExtensions
         marten.Services.AddSingleton(map);
         marten.AddSubscriptionWithServices<IntegrationEventPublisher>(ServiceLifetime.Singleton);
         return marten;
+    }
+}
+
+/// <summary>
+/// Which kind of queue each service consumes from: <c>Messaging:QueueType</c> = <c>classic</c> (default: one broker
+/// node, as the run and test commands start) or <c>quorum</c> (replicated over a RabbitMQ cluster, as a province
+/// runs; deploy/ sets it), with <c>Messaging:QuorumReplicas</c> copies.
+/// </summary>
+public sealed record QueueTypes(bool Quorum, int? Replicas)
+{
+    public static QueueTypes From(IConfiguration configuration)
+    {
+        var type = configuration["Messaging:QueueType"] ?? "classic";
+        var quorum = type.ToLowerInvariant() switch
+        {
+            "classic" => false,
+            "quorum" => true,
+            _ => throw new InvalidOperationException($"Messaging:QueueType must be 'classic' or 'quorum', not '{type}'."),
+        };
+        return new QueueTypes(quorum, configuration.GetValue<int?>("Messaging:QuorumReplicas"));
+    }
+
+    /// <summary>A service's queue: its name, or <c>{name}-quorum</c> (a classic queue cannot become a quorum one).</summary>
+    public static string QueueName(string service, bool quorum) => quorum ? $"{service}-quorum" : service;
+
+    /// <summary>Whether a classic queue of this name is on the broker (a passive declare; quorum ones say so too).</summary>
+    public static bool ClassicQueueExists(BrokerAddress broker, string queue)
+    {
+        var factory = new RabbitMQ.Client.ConnectionFactory
+        {
+            HostName = broker.Host, Port = broker.Port, VirtualHost = broker.VirtualHost,
+            UserName = broker.Username, Password = broker.Password,
+        };
+        using var connection = factory.CreateConnectionAsync().GetAwaiter().GetResult();
+        using var channel = connection.CreateChannelAsync().GetAwaiter().GetResult();
+        try
+        {
+            channel.QueueDeclarePassiveAsync(queue).GetAwaiter().GetResult();
+            return true;
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            return false;
+        }
     }
 }
 

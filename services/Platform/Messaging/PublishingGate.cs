@@ -13,8 +13,9 @@ namespace JiaoLianTi.Platform.Messaging;
 /// </summary>
 public sealed class PublishingGate(BrokerAddress broker, IConfiguration configuration, ILogger<PublishingGate> logger)
 {
-    private readonly string[] queues = (configuration["Messaging:AwaitQueues"] ?? "")
-        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    private readonly string[] queues = [.. (configuration["Messaging:AwaitQueues"] ?? "")
+        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(service => QueueTypes.QueueName(service, QueueTypes.From(configuration).Quorum))];
     private volatile bool open;
 
     public async Task WaitAsync(CancellationToken ct)

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Configuration;
+
+namespace JiaoLianTi.AppHost;
+
+/// <summary>
+/// How many replicas of each service and of the gateway run: <c>Scale:Replicas</c> for all (default 1), and
+/// <c>Scale:{name}</c> (e.g. <c>Scale:activities=3</c>) for one. The run command passes <c>JLT_REPLICAS</c> as
+/// <c>Scale:Replicas</c>. The same counts go into the published deployment (deploy/).
+/// </summary>
+public sealed class Scale(int all, IReadOnlyDictionary<string, int> perService)
+{
+    public static Scale From(IConfiguration configuration)
+    {
+        var all = Count(configuration["Scale:Replicas"], "Scale:Replicas") ?? 1;
+        var perService = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var child in configuration.GetSection("Scale").GetChildren())
+        {
+            if (!string.Equals(child.Key, "Replicas", StringComparison.OrdinalIgnoreCase)
+                && Count(child.Value, $"Scale:{child.Key}") is { } count)
+            {
+                perService[child.Key] = count;
+            }
+        }
+        return new Scale(all, perService);
+    }
+
+    public int ReplicasOf(string name) => perService.GetValueOrDefault(name, all);
+
+    private static int? Count(string? text, string key)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        return int.TryParse(text, out var count) && count is >= 1 and <= 64
+            ? count
+            : throw new InvalidOperationException($"{key} must be a whole number from 1 to 64, not '{text}'.");
+    }
+}
+
+public static class ScaleExtensions
+{
+    public const string ReadinessPath = "/health";
+    public const string LivenessPath = "/alive";
+
+    /// <summary>
+    /// Replicas from <see cref="Scale"/> and the health check the orchestrator waits on (<c>/health</c>: database and
+    /// broker answer). When publishing, the project's manifest entry also carries what a deployment needs and the
+    /// manifest format has no field for: <c>replicas</c> and the probes (readiness <c>/health</c>, liveness
+    /// <c>/alive</c>); deploy/generate.sh turns it into Kubernetes files.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithScale(
+        this IResourceBuilder<ProjectResource> project, Scale scale, string name, DistributedApplicationExecutionContext context,
+        IResourceBuilder<ParameterResource>? authority)
+    {
+        var replicas = scale.ReplicasOf(name);
+        project.WithReplicas(replicas);
+        if (!context.IsPublishMode)
+        {
+            return project.WithHttpHealthCheck(ReadinessPath);
+        }
+        if (authority is not null)
+        {
+            project.WithEnvironment("Auth__Authority", authority);
+        }
+        return project.WithManifestPublishingCallback(async manifest =>
+        {
+            var resource = project.Resource;
+            var writer = manifest.Writer;
+            writer.WriteString("type", "project.v0");
+            writer.WriteString("path", manifest.GetManifestRelativePath(resource.GetProjectMetadata().ProjectPath));
+            await manifest.WriteEnvironmentVariablesAsync(resource);
+            manifest.WriteBindings(resource);
+            writer.WriteNumber("replicas", replicas);
+            writer.WriteStartObject("probes");
+            writer.WriteString("readiness", ReadinessPath);
+            writer.WriteString("liveness", LivenessPath);
+            writer.WriteEndObject();
+        });
+    }
+}
