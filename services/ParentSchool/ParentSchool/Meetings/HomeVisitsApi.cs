@@ -1,6 +1,7 @@
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.Platform.PersonalData;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -27,8 +28,9 @@ public static class HomeVisitsApi
         return app;
     }
 
-    private static async Task<Created<HomeVisit>> ScheduleVisit(
-        ScheduleHomeVisitRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    private static async Task<Created<HomeVisitView>> ScheduleVisit(
+        ScheduleHomeVisitRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock,
+        CancellationToken ct)
     {
         var caller = http.Caller();
         new Validation()
@@ -39,12 +41,16 @@ public static class HomeVisitsApi
         var (school, county) = MeetingsApi.StaffSchool(caller);
         var scheduled = new HomeVisitScheduled(Guid.CreateVersion7(), school, county, request.StudentId!.Value,
             request.Purpose!.Trim(), request.PlannedAt!.Value, caller.Subject, clock.GetUtcNow());
-        return await session.Start<HomeVisit>(http, scheduled.VisitId, HomeVisitDecider.Decide(scheduled, null),
-            $"/api/parentschool/home-visits/{scheduled.VisitId}", ct);
+        // What the visit says of the child and family is sealed with the student's key (docs/design.md 17).
+        var key = await PersonalDataVault.KeyOfPersonAsync(session, master, scheduled.StudentId, scheduled.At, ct);
+        return await session.Start<HomeVisit, HomeVisitView>(http, scheduled.VisitId,
+            HomeVisitView.Sealed(HomeVisitDecider.Decide(scheduled, null), key, scheduled.StudentId),
+            $"/api/parentschool/home-visits/{scheduled.VisitId}", visit => HomeVisitView.Of(visit, key), ct);
     }
 
-    private static async Task<Ok<HomeVisit>> RecordVisit(
-        Guid id, RecordHomeVisitRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<HomeVisitView>> RecordVisit(
+        Guid id, RecordHomeVisitRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock,
+        CancellationToken ct)
     {
         var caller = http.Caller();
         new Validation()
@@ -52,18 +58,25 @@ public static class HomeVisitsApi
                 "familyPresent", "至少一位家庭成员 / at least one family member present")
             .Required("notes", request.Notes).MaxLength("notes", request.Notes, 5000)
             .ThrowIfInvalid();
+        var visit = await OwnVisit(session, caller, id, ct);
+        var key = await PersonalDataVault.KeyOfPersonAsync(session, master, visit.StudentId, clock.GetUtcNow(), ct);
         var command = new RecordHomeVisit(id, request.FamilyPresent!.Select(p => p.Trim()).ToArray(), request.Notes!.Trim(),
             caller.Subject, clock.GetUtcNow());
-        return await session.Change<HomeVisit>(http, id, OwnVisit(caller), v => HomeVisitDecider.Decide(command, v), ct);
+        return await session.Change<HomeVisit, HomeVisitView>(http, id, null,
+            v => HomeVisitView.Sealed(HomeVisitDecider.Decide(command, v), key, visit.StudentId), v => HomeVisitView.Of(v, key), ct);
     }
 
-    private static async Task<Ok<HomeVisit>> CancelVisit(
-        Guid id, CancelRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<HomeVisitView>> CancelVisit(
+        Guid id, CancelRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock,
+        CancellationToken ct)
     {
         var caller = http.Caller();
         new Validation().Required("reason", request.Reason).MaxLength("reason", request.Reason, 500).ThrowIfInvalid();
+        var visit = await OwnVisit(session, caller, id, ct);
+        var key = await PersonalDataVault.LoadKeyAsync(session, master, visit.StudentId, ct);
         var command = new CancelHomeVisit(id, request.Reason!.Trim(), caller.Subject, clock.GetUtcNow());
-        return await session.Change<HomeVisit>(http, id, OwnVisit(caller), v => HomeVisitDecider.Decide(command, v), ct);
+        return await session.Change<HomeVisit, HomeVisitView>(http, id, null, v => HomeVisitDecider.Decide(command, v),
+            v => HomeVisitView.Of(v, key), ct);
     }
 
     /// <summary>A home visit is need-to-know: the teacher who makes it, the school's admins, the child's own parents.</summary>
@@ -76,16 +89,18 @@ public static class HomeVisitsApi
     };
 
     /// <summary>The authorise step: only the visit's own teacher or the school's admins change it (404 for anyone else).</summary>
-    private static Action<HomeVisit> OwnVisit(Caller caller) => visit =>
+    private static async Task<HomeVisit> OwnVisit(IQuerySession session, Caller caller, Guid id, CancellationToken ct)
     {
-        if (!SeesVisit(caller, visit) || caller.Role == Role.Parent)
+        var visit = await session.LoadAsync<HomeVisit>(id, ct);
+        if (visit is null || !SeesVisit(caller, visit) || caller.Role == Role.Parent)
         {
-            throw new NotFoundException($"家访 {visit.Id} 不存在 / Home visit {visit.Id} was not found.");
+            throw new NotFoundException($"家访 {id} 不存在 / Home visit {id} was not found.");
         }
-    };
+        return visit;
+    }
 
-    private static async Task<Results<Ok<HomeVisit>, NotFound, StatusCodeHttpResult>> GetVisit(
-        Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
+    private static async Task<Results<Ok<HomeVisitView>, NotFound, StatusCodeHttpResult>> GetVisit(
+        Guid id, HttpContext http, IQuerySession session, IMasterKey master, CancellationToken ct)
     {
         var visit = await session.LoadAsync<HomeVisit>(id, ct);
         if (visit is null || !SeesVisit(http.Caller(), visit))
@@ -94,12 +109,12 @@ public static class HomeVisitsApi
         }
         if (http.IsNotModified(visit.Version)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         http.SetETag(visit.Version);
-        return TypedResults.Ok(visit);
+        return TypedResults.Ok(HomeVisitView.Of(visit, await PersonalDataVault.LoadKeyAsync(session, master, visit.StudentId, ct)));
     }
 
-    private static async Task<Ok<Page<HomeVisit>>> ListVisits(
-        HttpContext http, IQuerySession session, int? page, int? pageSize, HomeVisitStatus? status, Guid? studentId,
-        CancellationToken ct)
+    private static async Task<Ok<Page<HomeVisitView>>> ListVisits(
+        HttpContext http, IQuerySession session, IMasterKey master, int? page, int? pageSize, HomeVisitStatus? status,
+        Guid? studentId, CancellationToken ct)
     {
         var caller = http.Caller();
         var paging = Paging.From(page, pageSize);
@@ -124,6 +139,8 @@ public static class HomeVisitsApi
         }
         if (status is { } s) query = query.Where(v => v.Status == s);
         if (studentId is { } st) query = query.Where(v => v.StudentId == st);
-        return TypedResults.Ok(await query.OrderByDescending(v => v.PlannedAt).ToPageAsync(paging, ct));
+        var result = await query.OrderByDescending(v => v.PlannedAt).ToPageAsync(paging, ct);
+        var keys = await PersonalDataVault.LoadKeysAsync(session, master, result.Items.Select(v => v.StudentId), ct);
+        return TypedResults.Ok(result.Map(v => HomeVisitView.Of(v, keys.GetValueOrDefault(v.StudentId))));
     }
 }

@@ -1,4 +1,5 @@
 using JiaoLianTi.Wellbeing.Crisis;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Wellbeing.Protection;
 using Marten;
 
@@ -18,7 +19,7 @@ public sealed class ChildReactions(IDocumentSession session, WellbeingOptions op
             {
                 case ChildErased:
                     // Crypto-shredding: the child's own key and the keys of its plans and referrals.
-                    KeyVault.EraseKeysOf(session, child.Id);
+                    PersonalDataVault.EraseKeysOf(session, child.Id);
                     break;
                 case TierChanged { To: Tier.Red } red:
                     await StartCrisisAsync(child, CrisisTrigger.RedTier, "screening", red.At, ct);

@@ -2,6 +2,7 @@ using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Scheduling;
 using JiaoLianTi.Wellbeing.Children;
 using JiaoLianTi.Wellbeing.Crisis;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Wellbeing.Protection;
 using JiaoLianTi.Wellbeing.Referrals;
 using JiaoLianTi.Wellbeing.SupportPlans;
@@ -85,7 +86,7 @@ public sealed class RetentionCheck(IDocumentSession session, IOptions<WellbeingO
         {
             if (await session.Act<Child>(id,
                     c => c.LastActivityAt < childCutoff ? ChildDecider.Decide(new EraseChild(id, ErasureReason.RetentionExpired, "retention", now), c) : [], ct,
-                    (c, _) => KeyVault.EraseKeysOf(session, c.Id)) > 0)
+                    (c, _) => PersonalDataVault.EraseKeysOf(session, c.Id)) > 0)
             {
                 acted++;
             }
@@ -96,7 +97,7 @@ public sealed class RetentionCheck(IDocumentSession session, IOptions<WellbeingO
         {
             if (await session.Act<SupportPlan>(id,
                     p => p.Erased ? [] : [new PlanErased(id, "RetentionExpired", now)], ct,
-                    (_, _) => KeyVault.EraseKey(session, id)) > 0)
+                    (_, _) => PersonalDataVault.EraseKey(session, id)) > 0)
             {
                 acted++;
             }
@@ -107,7 +108,7 @@ public sealed class RetentionCheck(IDocumentSession session, IOptions<WellbeingO
         {
             if (await session.Act<Referral>(id,
                     r => r.Erased ? [] : [new ReferralErased(id, "RetentionExpired", now)], ct,
-                    (_, _) => KeyVault.EraseKey(session, id)) > 0)
+                    (_, _) => PersonalDataVault.EraseKey(session, id)) > 0)
             {
                 acted++;
             }
