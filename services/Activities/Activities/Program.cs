@@ -1,10 +1,12 @@
+using JasperFx;
 using JiaoLianTi.Platform;
 
 namespace JiaoLianTi.Activities;
 
 public sealed class Program
 {
-    public static void Main(string[] args)
+    /// <summary>Runs the service; <c>codegen write</c> writes Marten's code ahead of time (run.sh does, for Release).</summary>
+    public static Task<int> Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
 
@@ -17,6 +19,6 @@ public sealed class Program
         app.MapDefaultEndpoints();
         app.MapActivitiesApi();
 
-        app.Run();
+        return app.RunJasperFxCommands(args);
     }
 }
