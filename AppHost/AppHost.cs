@@ -12,13 +12,8 @@ var awaitQueues = string.Join(',', services);
 // Quorum queues need a RabbitMQ cluster (a published deployment has one); one local node keeps classic queues.
 var queueType = builder.Configuration["Messaging:QueueType"] ?? (builder.ExecutionContext.IsPublishMode ? "quorum" : "classic");
 
-// Marten:CodeMode=Static (run.sh, and a published deployment, whose images are built with Marten's code written
-// ahead of time: docs/deploy.md): the services load that code instead of compiling it when they start.
-var codeMode = builder.Configuration["Marten:CodeMode"] ?? (builder.ExecutionContext.IsPublishMode ? "Static" : "Dynamic");
-
 IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject : IProjectMetadata, new() =>
     builder.AddProject<TProject>(name, launchProfileName: "http")
-        .WithEnvironment("Marten__CodeMode", codeMode)
         .WithReference(infrastructure.Database($"{name}db")).WaitFor(infrastructure.Database($"{name}db"))
         .WithReference(infrastructure.Broker).WaitFor(infrastructure.Broker)
         // Publishers hold their first message until every consumer's queue exists (DESIGN.md 6).

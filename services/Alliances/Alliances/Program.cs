@@ -1,12 +1,10 @@
-using JasperFx;
 using JiaoLianTi.Platform;
 
 namespace JiaoLianTi.Alliances;
 
 public sealed class Program
 {
-    /// <summary>Runs the service; <c>codegen write</c> writes Marten's code ahead of time (run.sh does, for Release).</summary>
-    public static Task<int> Main(string[] args)
+    public static void Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
 
@@ -19,6 +17,6 @@ public sealed class Program
         app.MapDefaultEndpoints();
         app.MapAlliancesApi();
 
-        return app.RunJasperFxCommands(args);
+        app.Run();
     }
 }

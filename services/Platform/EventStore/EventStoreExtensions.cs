@@ -28,15 +28,6 @@ public static class EventStoreExtensions
         builder.Services.AddHealthChecks().AddCheck(
             databaseName, new PostgresHealthCheck(connectionString), HealthStatus.Unhealthy, ["ready"]);
 
-        // Marten's generated code: compiled at start (Dynamic, the default, as tests run), or loaded from the
-        // assembly (Marten:CodeMode=Static: run.sh writes it with `codegen write` and builds it into the Release build).
-        var codeMode = Enum.Parse<JasperFx.CodeGeneration.TypeLoadMode>(builder.Configuration["Marten:CodeMode"] ?? "Dynamic", ignoreCase: true);
-        builder.Services.CritterStackDefaults(defaults =>
-        {
-            defaults.Development.GeneratedCodeMode = codeMode;
-            defaults.Production.GeneratedCodeMode = codeMode;
-        });
-
         return builder.Services.AddMarten(options =>
             {
                 options.Connection(connectionString);
