@@ -16,7 +16,7 @@ IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject 
     builder.AddProject<TProject>(name, launchProfileName: "http")
         .WithReference(infrastructure.Database($"{name}db")).WaitFor(infrastructure.Database($"{name}db"))
         .WithReference(infrastructure.Broker).WaitFor(infrastructure.Broker)
-        // Publishers hold their first message until every consumer's queue exists (DESIGN.md 6).
+        // Publishers hold their first message until every consumer's queue exists (docs/design.md 6).
         .WithEnvironment("Messaging__AwaitQueues", awaitQueues)
         .WithEnvironment("Messaging__QueueType", queueType)
         .WithScale(scale, name, builder.ExecutionContext, authority);

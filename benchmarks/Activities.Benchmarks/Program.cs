@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using JiaoLianTi.Activities.Catalog;
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Alliances.Contracts;
 using JiaoLianTi.BenchKit;
 using JiaoLianTi.CampusSafety.Contracts;
@@ -47,7 +47,7 @@ try
     await Eventually.Until(async () =>
     {
         await using var session = store.QuerySession();
-        return await session.LoadAsync<KnownSchool>(school) is not null && await session.LoadAsync<KnownResource>(resource) is not null;
+        return await session.LoadAsync<KnownUnit>(school) is not null && await session.LoadAsync<KnownResource>(resource) is not null;
     }, known => known);
 
     using var staff = system.Client(Role.SchoolAdmin, County, schoolId: school);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using JiaoLianTi.BenchKit;
 using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.TestKit;
 using JiaoLianTi.Wellbeing.Children;
 using JiaoLianTi.Wellbeing.Protection;
@@ -34,7 +35,7 @@ await system.InitializeAsync();
 var school = Guid.NewGuid();
 const string county = "510104";
 var store = system.Services("wellbeing").GetRequiredService<IDocumentStore>();
-var master = system.Services("wellbeing").GetRequiredService<MasterKey>();
+var master = system.Services("wellbeing").GetRequiredService<IMasterKey>();
 var ids = Enumerable.Range(0, rows).Select(_ => Guid.CreateVersion7()).ToArray();
 var seeding = Stopwatch.StartNew();
 foreach (var chunk in ids.Chunk(1000))
@@ -42,9 +43,9 @@ foreach (var chunk in ids.Chunk(1000))
     await using var session = store.LightweightSession();
     foreach (var id in chunk)
     {
-        var (key, stored) = KeyVault.NewKey(master, id, id, DateTimeOffset.UtcNow);
+        var (key, stored) = PersonalDataVault.NewKey(master, id, id, DateTimeOffset.UtcNow);
         session.Store(stored);
-        var details = KeyVault.Seal(key, id, new PersonalDetails("学生", new DateOnly(2014, 9, 1), "五年级一班", [new Guardian("监护人", "母亲", null)]));
+        var details = PersonalDataVault.Seal(key, id, new PersonalDetails("学生", new DateOnly(2014, 9, 1), "五年级一班", [new Guardian("监护人", "母亲", null)]));
         session.Events.StartStream<Child>(id, new ChildRecorded(id, school, county, details, true, ConsentStatus.Given, details, "bench", DateTimeOffset.UtcNow));
     }
     await session.SaveChangesAsync();

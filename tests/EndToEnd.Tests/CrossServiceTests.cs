@@ -20,6 +20,7 @@ public sealed class CrossServiceTests(TestSystem system)
     private const string Wenjiang = "510115";   // 成都市温江区
     private const string Shuangliu = "510116";  // 成都市双流区
     private const string Pidu = "510117";       // 成都市郫都区
+    private const string Jintang = "510121";    // 成都市金堂县
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
@@ -202,6 +203,104 @@ public sealed class CrossServiceTests(TestSystem system)
         var accepted = await Send(hospital, HttpMethod.Post, $"/api/wellbeing/referrals/{referralId}/accept", new { }, current.Headers.ETag);
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         Assert.Equal("Accepted", (await accepted.ReadJson()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task After_a_childs_erasure_no_service_can_show_the_childs_data_while_counts_and_audit_entries_remain()
+    {
+        var world = await AllianceWith(Jintang);
+        var marker = Guid.NewGuid().ToString("N")[..8];
+        using var schoolAdmin = system.Client(new TokenRequest(Role.SchoolAdmin, Jintang, world.SchoolId, Subject: $"admin-{Guid.NewGuid():N}"));
+        using var teacher = system.Client(new TokenRequest(Role.Teacher, Jintang, world.SchoolId, Subject: $"teacher-{Guid.NewGuid():N}"));
+
+        // Wellbeing: the child's care record (the child's id is the one every service knows).
+        var recorded = await Eventually.Until(() => schoolAdmin.Post("/api/wellbeing/children", new
+        {
+            schoolId = world.SchoolId, name = $"欧阳{marker}", dateOfBirth = "2014-05-01", className = "五年级三班",
+            guardians = new[] { new { name = $"监护人{marker}", relation = "母亲" } }, consent = "Given", consentGivenBy = "监护人",
+        }), r => r.StatusCode == HttpStatusCode.Created, Patience);
+        Assert.Equal(HttpStatusCode.Created, recorded.StatusCode);
+        var child = (await recorded.ReadJson()).GetProperty("studentId").GetGuid();
+        using var parent = system.Client(new TokenRequest(Role.Parent, Jintang, SchoolId: world.SchoolId,
+            Subject: $"parent-{Guid.NewGuid():N}", Children: [child]));
+
+        // Activities: the parent registers the child for a lecture.
+        var drafted = await Eventually.Until(() => schoolAdmin.Post("/api/activities", new
+        {
+            kind = "Lecture", title = "院士讲座", location = "报告厅", offCampus = false, startsAt = DateTimeOffset.UtcNow.AddDays(20),
+            endsAt = DateTimeOffset.UtcNow.AddDays(20).AddHours(2), seats = 30, minAge = 6, maxAge = 18,
+        }), r => r.StatusCode == HttpStatusCode.Created, Patience);
+        var activity = (await drafted.ReadJson()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK,
+            (await Send(schoolAdmin, HttpMethod.Post, $"/api/activities/{activity}/open", new { }, drafted.Headers.ETag)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await parent.Post($"/api/activities/{activity}/registrations", new
+        {
+            studentId = child, displayName = $"欧阳{marker}", birthDate = "2014-05-01", schoolId = world.SchoolId,
+            className = "五年级三班", guardianConsent = true,
+        })).StatusCode);
+
+        // ParentSchool: a home visit to the child's family.
+        var visit = await teacher.Post("/api/parentschool/home-visits", new
+        {
+            studentId = child, purpose = $"了解欧阳{marker}近况", plannedAt = DateTimeOffset.UtcNow.AddHours(-1),
+        });
+        Assert.Equal(HttpStatusCode.Created, visit.StatusCode);
+        var visitId = (await visit.ReadJson()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await Send(teacher, HttpMethod.Post, $"/api/parentschool/home-visits/{visitId}/record",
+            new { familyPresent = new[] { $"监护人{marker}" }, notes = $"欧阳{marker}在家表现良好" }, visit.Headers.ETag)).StatusCode);
+
+        // CampusSafety: a bullying case the child is a party to.
+        var reported = await Eventually.Until(() => teacher.Post("/api/campussafety/bullying-cases", new
+        {
+            schoolId = world.SchoolId, grade = 5, summary = $"欧阳{marker}被推搡", anonymous = false,
+            parties = new[] { new { studentId = child, role = "Target" } },
+        }), r => r.StatusCode == HttpStatusCode.Created, Patience);
+        Assert.Equal(HttpStatusCode.Created, reported.StatusCode);
+        var caseId = (await reported.ReadJson()).GetProperty("id").GetGuid();
+
+        // What each service shows of the child: the care record, the registration (the parent's and the roster), the
+        // visit (the teacher's and the parent's list), the case.
+        async Task<string[]> Everything()
+        {
+            var bodies = new[]
+            {
+                await schoolAdmin.GetAsync($"/api/wellbeing/children/{child}?purpose=Care"),
+                await parent.GetAsync($"/api/activities/{activity}/registrations/{child}"),
+                await schoolAdmin.GetAsync($"/api/activities/{activity}/registrations"),
+                await teacher.GetAsync($"/api/parentschool/home-visits/{visitId}"),
+                await parent.GetAsync("/api/parentschool/home-visits"),
+                await schoolAdmin.GetAsync($"/api/campussafety/bullying-cases/{caseId}?reason=erasure-check"),
+            };
+            Assert.All(bodies, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+            return await Task.WhenAll(bodies.Select(r => r.Content.ReadAsStringAsync()));
+        }
+        var before = await Everything();
+        Assert.All(before, body => Assert.Contains(marker, body));
+        Assert.Contains($"欧阳{marker}被推搡", before[5]);
+        Assert.Contains($"{marker}在家表现良好", before[3]);
+
+        // Another parent may not ask; the child's guardian may.
+        using var stranger = system.Client(new TokenRequest(Role.Parent, Jintang, Subject: $"other-{Guid.NewGuid():N}", Children: [Guid.NewGuid()]));
+        Assert.Equal(HttpStatusCode.Forbidden, (await stranger.Post("/api/wellbeing/erasure-requests", new { studentId = child })).StatusCode);
+        var asked = await parent.Post("/api/wellbeing/erasure-requests", new { studentId = child });
+        Assert.Equal(HttpStatusCode.Accepted, asked.StatusCode);
+
+        var after = await Eventually.Until(Everything, bodies => bodies.All(body => !body.Contains(marker)), Patience);
+        Assert.All(after, body => Assert.DoesNotContain(marker, body));
+
+        // What stays: the record (marked erased), the registration and its seat, the visit, the case, and every read.
+        var record = await (await schoolAdmin.GetAsync($"/api/wellbeing/children/{child}?purpose=Care")).ReadJson();
+        Assert.True(record.GetProperty("erased").GetBoolean());
+        var roster = await (await schoolAdmin.GetAsync($"/api/activities/{activity}/registrations")).ReadJson();
+        Assert.Equal(1, roster.GetProperty("total").GetInt32());
+        Assert.Equal(child, roster.GetProperty("items")[0].GetProperty("studentId").GetGuid());
+        var details = await (await schoolAdmin.GetAsync($"/api/activities/{activity}")).ReadJson();
+        Assert.Equal(29, details.GetProperty("seatsLeft").GetInt32());
+        Assert.Equal("Done", (await (await teacher.GetAsync($"/api/parentschool/home-visits/{visitId}")).ReadJson()).GetProperty("status").GetString());
+        var reads = await (await schoolAdmin.GetAsync($"/api/campussafety/bullying-cases/{caseId}/reads?reason=erasure-check")).ReadJson();
+        Assert.True(reads.GetProperty("total").GetInt32() >= 2);
+        var accessLog = await (await schoolAdmin.GetAsync($"/api/wellbeing/access-log?studentId={child}")).ReadJson();
+        Assert.True(accessLog.GetProperty("total").GetInt32() >= 2);
     }
 
     /// <summary>A school and units of the given kinds, registered in Alliances and joined to a new regional alliance.</summary>

@@ -9,7 +9,7 @@ using AllianceEstablished = JiaoLianTi.Alliances.Contracts.AllianceEstablished;
 namespace JiaoLianTi.EndToEnd.Tests;
 
 /// <summary>
-/// DESIGN.md 4-6 against the real broker: nothing acknowledged is lost, nothing is applied twice.
+/// docs/design.md 4-6 against the real broker: nothing acknowledged is lost, nothing is applied twice.
 /// Each test works in a county of its own, so that it can count exactly.
 /// </summary>
 [Collection(SystemCollection.Name)]

@@ -26,6 +26,8 @@ public class TestSystem : IAsyncLifetime
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:JiaoLianTi"] = "Information",
         ["Messaging:AwaitQueues"] = string.Join(',', ServiceNames),
+        // The personal-data vault's master key: a fresh one per test system (docs/design.md 17).
+        ["PersonalData:MasterKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
     };
 
     public TestServers Servers { get; private set; } = null!;

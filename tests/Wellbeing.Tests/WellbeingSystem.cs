@@ -3,7 +3,7 @@ using System.Text.Json;
 using JiaoLianTi.Alliances.Contracts;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.TestKit;
-using JiaoLianTi.Wellbeing.Directory;
+using JiaoLianTi.Platform.AlliancesReplica;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -41,7 +41,7 @@ public sealed class WellbeingSystem : TestSystem
         await Eventually.Until(async () =>
         {
             await using var q = Store.QuerySession();
-            return await q.Query<Membership>().CountAsync(m => m.UnitId == school.Id || m.UnitId == school.HospitalId
+            return await q.Query<KnownMembership>().CountAsync(m => m.UnitId == school.Id || m.UnitId == school.HospitalId
                 || m.UnitId == school.CommunityId || m.UnitId == school.OutsideHospitalId);
         }, n => n == 4);
         return school;

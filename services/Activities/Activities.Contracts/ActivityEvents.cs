@@ -8,7 +8,7 @@ namespace JiaoLianTi.Activities.Contracts;
 /// <param name="SchoolId">The school that runs it, if a school does.</param>
 /// <param name="AllianceId">The alliance that runs it, or whose resource it uses.</param>
 /// <param name="ResourceId">The alliance resource it uses (Alliances' <c>ResourcePublished</c>), if any.</param>
-/// <param name="Topics">Topic tags (the six pairings of GLOSSARY.md, as in Alliances.Contracts.Pairings).</param>
+/// <param name="Topics">Topic tags (the six pairings of docs/glossary.md, as in Alliances.Contracts.Pairings).</param>
 public sealed record ActivityPublished(
     Guid ActivityId, string Kind, Guid? SchoolId, Guid? AllianceId, Guid? ResourceId, string Title,
     DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Seats, string CountyCode, IReadOnlyList<string> Topics,

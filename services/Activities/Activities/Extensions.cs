@@ -1,13 +1,15 @@
 using JasperFx.Events.Projections;
 using JiaoLianTi.Activities.Activities;
 using JiaoLianTi.Activities.Alliances;
-using JiaoLianTi.Activities.Catalog;
 using JiaoLianTi.Activities.Integration;
 using JiaoLianTi.Activities.Participation;
 using JiaoLianTi.Activities.PhysicalActivity;
 using JiaoLianTi.Activities.Registrations;
 using JiaoLianTi.Activities.VolunteerHours;
+using JiaoLianTi.Alliances.Contracts;
 using JiaoLianTi.Platform;
+using JiaoLianTi.Platform.AlliancesReplica;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
 using Marten;
@@ -22,11 +24,13 @@ public static class ActivitiesService
     public static IHostApplicationBuilder AddActivities(this IHostApplicationBuilder builder)
     {
         builder.AddServiceApi();
+        builder.AddPersonalDataVault();
         builder.AddEventStore(Database, options =>
             {
-                options.Schema.For<KnownAlliance>().Index(a => a.CountyCode);
-                options.Schema.For<KnownResource>().Index(r => r.CountyCode);
-                options.Schema.For<KnownSchool>().Index(s => s.CountyCode);
+                // What Activities knows of Alliances' units, alliances and resources (Platform's replica).
+                options.AddAlliancesReplica();
+                // Students' names, birth dates and classes are sealed with their own keys (docs/design.md 17).
+                options.AddPersonalDataVault();
 
                 // Inline: the writers and the callers read their own writes.
                 options.Projections.Snapshot<Activity>(SnapshotLifecycle.Inline);
@@ -45,12 +49,11 @@ public static class ActivitiesService
             })
             .PublishIntegrationEvents(new ActivityEventsMap());
         builder.Services.AddSingleton<ActivityWriter>();
+        builder.Services.AddAllianceFactHook<ResourceWithdrawn, ResourceWithdrawnCancelsActivities>();
         builder.AddMessaging(Name, bus =>
         {
-            bus.AddConsumer<AllianceEstablishedConsumer>();
-            bus.AddConsumer<MemberUnitRegisteredConsumer>();
-            bus.AddConsumer<ResourcePublishedConsumer>();
-            bus.AddConsumer<ResourceWithdrawnConsumer>();
+            bus.AddAlliancesReplica();
+            bus.AddChildErasure();
             bus.AddConsumer<SafetyPlanApprovedConsumer>();
             bus.AddConsumer<SafetyPlanRejectedConsumer>();
         });

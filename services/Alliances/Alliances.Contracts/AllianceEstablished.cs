@@ -13,15 +13,18 @@ namespace JiaoLianTi.Alliances.Contracts;
 /// <param name="EstablishedAt">When it was established.</param>
 /// <param name="LeadUnitId">The registered member unit that leads it (the school of a school alliance), if any.
 /// The lead unit is also announced as a member by <see cref="MemberJoined"/> with role <c>Lead</c>.</param>
+/// <param name="Version">The fact's place in the alliance's history (see <see cref="FactOrder"/>).</param>
 public sealed record AllianceEstablished(
     Guid AllianceId, string Name, string Kind, string CountyCode, string LeadUnit, DateTimeOffset EstablishedAt,
-    Guid? LeadUnitId = null);
+    Guid? LeadUnitId = null, long? Version = null);
 
 /// <summary>教联体暂停: an established alliance was suspended. Its members stay members, but it takes on no new work.</summary>
-public sealed record AllianceSuspended(Guid AllianceId, string CountyCode, string Reason, DateTimeOffset SuspendedAt);
+public sealed record AllianceSuspended(
+    Guid AllianceId, string CountyCode, string Reason, DateTimeOffset SuspendedAt, long? Version = null);
 
 /// <summary>教联体恢复: a suspended alliance was established again.</summary>
-public sealed record AllianceReestablished(Guid AllianceId, string CountyCode, DateTimeOffset ReestablishedAt);
+public sealed record AllianceReestablished(Guid AllianceId, string CountyCode, DateTimeOffset ReestablishedAt, long? Version = null);
 
 /// <summary>教联体撤销: an alliance was dissolved, for good. Every membership of it ends at the same moment.</summary>
-public sealed record AllianceDissolved(Guid AllianceId, string CountyCode, string Reason, DateTimeOffset DissolvedAt);
+public sealed record AllianceDissolved(
+    Guid AllianceId, string CountyCode, string Reason, DateTimeOffset DissolvedAt, long? Version = null);

@@ -8,10 +8,11 @@ namespace JiaoLianTi.Alliances.Contracts;
 /// <param name="Capacity">How many people it takes at once: an activity using it may not offer more seats.</param>
 public sealed record ResourcePublished(
     Guid ResourceId, Guid AllianceId, Guid UnitId, string Kind, string Title, IReadOnlyList<string> Topics,
-    int Capacity, string CountyCode, DateTimeOffset PublishedAt);
+    int Capacity, string CountyCode, DateTimeOffset PublishedAt, long? Version = null);
 
 /// <summary>资源撤回: a resource is no longer offered. Work that depends on it must stop (Activities cancels).</summary>
-public sealed record ResourceWithdrawn(Guid ResourceId, Guid AllianceId, string Reason, DateTimeOffset WithdrawnAt);
+public sealed record ResourceWithdrawn(
+    Guid ResourceId, Guid AllianceId, string Reason, DateTimeOffset WithdrawnAt, long? Version = null);
 
 /// <summary>
 /// 需求提出 (需求清单): a school raised a need for itself or its families. The description stays in Alliances (it may

@@ -29,7 +29,7 @@ public static class MemberUnitKinds
     public const string Other = "Other";
 }
 
-/// <summary>The six pairings (GLOSSARY.md), as the topic tags resources and activities carry.</summary>
+/// <summary>The six pairings (docs/glossary.md), as the topic tags resources and activities carry.</summary>
 public static class Pairings
 {
     /// <summary>馆校协同</summary>
@@ -52,7 +52,8 @@ public static class Pairings
 /// </summary>
 /// <param name="Kind">One of <see cref="MemberUnitKinds"/>.</param>
 /// <param name="CountyCode">The 6-digit division code of the unit's county.</param>
-public sealed record MemberUnitRegistered(Guid UnitId, string Kind, string Name, string CountyCode, DateTimeOffset RegisteredAt);
+public sealed record MemberUnitRegistered(
+    Guid UnitId, string Kind, string Name, string CountyCode, DateTimeOffset RegisteredAt, long? Version = null);
 
 /// <summary>
 /// 成员单位加入: a unit joined an alliance. With <see cref="AllianceEstablished"/> this says which police, traffic
@@ -60,7 +61,7 @@ public sealed record MemberUnitRegistered(Guid UnitId, string Kind, string Name,
 /// </summary>
 /// <param name="Role">The unit's role in the alliance: <c>Lead</c>, <c>Member</c> …</param>
 public sealed record MemberJoined(
-    Guid AllianceId, Guid UnitId, string UnitKind, string CountyCode, string Role, DateTimeOffset JoinedAt);
+    Guid AllianceId, Guid UnitId, string UnitKind, string CountyCode, string Role, DateTimeOffset JoinedAt, long? Version = null);
 
 /// <summary>成员单位退出: a unit left an alliance (or the alliance was dissolved).</summary>
-public sealed record MemberLeft(Guid AllianceId, Guid UnitId, DateTimeOffset LeftAt);
+public sealed record MemberLeft(Guid AllianceId, Guid UnitId, DateTimeOffset LeftAt, long? Version = null);

@@ -5,9 +5,10 @@ using JiaoLianTi.CampusSafety.GuardPosts;
 using JiaoLianTi.CampusSafety.Hazards;
 using JiaoLianTi.CampusSafety.Integration;
 using JiaoLianTi.CampusSafety.SafetyPlans;
-using JiaoLianTi.CampusSafety.Schools;
 using JiaoLianTi.CampusSafety.TrafficPlans;
 using JiaoLianTi.Platform;
+using JiaoLianTi.Platform.AlliancesReplica;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
 using JiaoLianTi.Platform.Scheduling;
@@ -22,6 +23,8 @@ public static class CampusSafetyService
     public static IHostApplicationBuilder AddCampusSafety(this IHostApplicationBuilder builder)
     {
         builder.AddServiceApi();
+        builder.AddPersonalDataVault();
+        builder.Services.AddChildErasureHook<ErasePartyCases>();
         builder.AddEventStore(Database, options =>
             {
                 // Each stream's own view, inline: read-your-writes for the endpoint that just wrote.
@@ -32,23 +35,20 @@ public static class CampusSafetyService
                 options.Projections.Snapshot<SafetyPlan>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<TrafficPlan>(SnapshotLifecycle.Inline);
                 options.Schema.For<BullyingCase>().Index(c => c.SchoolId);
-                options.Schema.For<CaseKey>();
+                // Case narratives are sealed with keys from the personal-data vault (docs/design.md 17).
+                options.AddPersonalDataVault();
                 options.Schema.For<EmergencyDrill>().Index(d => d.SchoolId);
                 options.Schema.For<SurroundingsReport>().Index(r => r.UnitId).Index(r => r.SchoolId).Index(r => r.DueAt);
                 options.Schema.For<GuardPost>().Index(p => p.SchoolId).Index(p => p.NextOpenShiftStartsAt);
                 options.Schema.For<HazardPhoto>().Index(p => p.ReportId);
-                options.Schema.For<KnownUnit>().Index(u => u.Kind);
-                options.Schema.For<KnownAlliance>().UseOptimisticConcurrency(true);
-                options.Schema.For<KnownMembership>().Index(m => m.UnitId).Index(m => m.AllianceId).UseOptimisticConcurrency(true);
+                // Who serves which school: CampusSafety's replica of Alliances' facts.
+                options.AddAlliancesReplica();
             })
             .PublishIntegrationEvents(new CampusSafetyEventsMap());
         builder.AddMessaging(Name, bus =>
         {
-            bus.AddConsumer<MemberUnitRegisteredConsumer>();
-            bus.AddConsumer<AllianceEstablishedConsumer>();
-            bus.AddConsumer<AllianceDissolvedConsumer>();
-            bus.AddConsumer<MemberJoinedConsumer>();
-            bus.AddConsumer<MemberLeftConsumer>();
+            bus.AddAlliancesReplica();
+            bus.AddChildErasure();
             bus.AddConsumer<SafetyPlanRequestedConsumer>();
         });
         builder.AddPeriodicCheck<HazardOverdueCheck>(TimeSpan.FromMinutes(5));

@@ -9,6 +9,7 @@ using JiaoLianTi.ParentSchool.Recommendations;
 using JiaoLianTi.Platform;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
+using JiaoLianTi.Platform.PersonalData;
 
 namespace JiaoLianTi.ParentSchool;
 
@@ -20,8 +21,11 @@ public static class ParentSchoolService
     public static IHostApplicationBuilder AddParentSchool(this IHostApplicationBuilder builder)
     {
         builder.AddServiceApi();
+        builder.AddPersonalDataVault();
         builder.AddEventStore(Database, options =>
             {
+                // Home visits' purpose, family and notes are sealed with the student's key (docs/design.md 17).
+                options.AddPersonalDataVault();
                 // Each stream's own view inline (read-your-writes); the cross-stream roll-ups async, off the hot path.
                 options.Projections.Snapshot<MicroCourse>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<LibraryItem>(SnapshotLifecycle.Inline);
@@ -41,6 +45,7 @@ public static class ParentSchoolService
             .PublishIntegrationEvents(new ParentSchoolEventsMap());
         builder.AddMessaging(Name, bus =>
         {
+            bus.AddChildErasure();
             bus.AddConsumer<BullyingCaseOpenedConsumer>();
             bus.AddConsumer<HazardReportedConsumer>();
             bus.AddConsumer<ActivityCompletedConsumer>();

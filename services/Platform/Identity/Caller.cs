@@ -2,7 +2,7 @@ using System.Security.Claims;
 
 namespace JiaoLianTi.Platform.Identity;
 
-/// <summary>Who signs in (GLOSSARY.md, Roles). The claim carries these names exactly.</summary>
+/// <summary>Who signs in (docs/glossary.md, Roles). The claim carries these names exactly.</summary>
 public enum Role
 {
     ProvinceAdmin,

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using MassTransit;
 using Marten;
 using Microsoft.Extensions.Logging;
@@ -5,18 +6,36 @@ using Microsoft.Extensions.Logging;
 namespace JiaoLianTi.Platform.Messaging;
 
 /// <summary>
-/// Applies a message at most once (DESIGN.md 5). The consumer stages its effect in the scoped Marten session and
+/// Applies a message at most once (docs/design.md 5). The consumer stages its effect in the scoped Marten session and
 /// does not save; this filter then records the MessageId in that same session and commits both in one transaction.
 /// A message seen before is acknowledged and skipped. Two deliveries racing each other: the second insert of the
-/// same id fails, MassTransit retries it, and the retry finds it applied.
+/// same id fails, MassTransit retries it, and the retry finds it applied. Within one process, deliveries of the same id
+/// take turns (in the order they reach the filter), so the first one is the one applied.
 /// </summary>
 public sealed class IdempotencyFilter<T>(IDocumentSession session, TimeProvider clock, ILogger<IdempotencyFilter<T>> logger)
     : IFilter<ConsumeContext<T>> where T : class
 {
+    private static readonly ConcurrentDictionary<Guid, SemaphoreSlim> InFlight = new();
+
     public async Task Send(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next)
     {
         var messageId = context.MessageId
             ?? throw new InvalidOperationException($"{typeof(T).Name} arrived without a MessageId; it cannot be applied once.");
+        var turn = InFlight.GetOrAdd(messageId, _ => new SemaphoreSlim(1, 1));
+        await turn.WaitAsync(context.CancellationToken);
+        try
+        {
+            await ApplyOnce(context, next, messageId);
+        }
+        finally
+        {
+            turn.Release();
+            InFlight.TryRemove(KeyValuePair.Create(messageId, turn));
+        }
+    }
+
+    private async Task ApplyOnce(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next, Guid messageId)
+    {
 
         // A retry may reuse this scope: nothing of a failed attempt may be committed with the next one.
         session.EjectAllPendingChanges();

@@ -12,7 +12,7 @@ using Polly.Retry;
 namespace JiaoLianTi.Platform.Messaging;
 
 /// <summary>
-/// The event store is the outbox (DESIGN.md 4). This Marten subscription reads committed events in order, maps those
+/// The event store is the outbox (docs/design.md 4). This Marten subscription reads committed events in order, maps those
 /// that leave the service to their contracts and publishes them with MessageId = the Marten event id, waiting for
 /// the broker's confirm. Marten moves the checkpoint only after the page returns, so an event is published at least
 /// once and never lost; consumers drop the duplicates by MessageId. While the broker is away the page is retried

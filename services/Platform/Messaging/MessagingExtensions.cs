@@ -103,7 +103,7 @@ public static class MessagingExtensions
     }
 
     /// <summary>
-    /// Publishes the service's integration events from its event store (DESIGN.md 4): <paramref name="map"/> turns an
+    /// Publishes the service's integration events from its event store (docs/design.md 4): <paramref name="map"/> turns an
     /// internal event into its contract, or null for events that stay inside.
     /// </summary>
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression PublishIntegrationEvents(

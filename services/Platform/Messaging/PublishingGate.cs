@@ -6,7 +6,7 @@ using RabbitMQ.Client.Exceptions;
 namespace JiaoLianTi.Platform.Messaging;
 
 /// <summary>
-/// RabbitMQ drops a message published to an exchange no queue is bound to (DESIGN.md 6). So a publisher holds its
+/// RabbitMQ drops a message published to an exchange no queue is bound to (docs/design.md 6). So a publisher holds its
 /// first publish until the queue of every consuming service exists: each service declares its queue and bindings
 /// before it reports started, and the queue outlives the process. The queues to wait for are
 /// <c>Messaging:AwaitQueues</c> (the AppHost names all five services); with none configured the gate is open.

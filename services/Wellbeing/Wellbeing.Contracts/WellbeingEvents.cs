@@ -23,3 +23,10 @@ public sealed record SupportPlanOpened(Guid PlanId, Guid StudentId, Guid SchoolI
 /// <summary>帮扶档案结案: a support plan was closed.</summary>
 /// <param name="Outcome"><c>GoalsMet</c>, <c>Transferred</c>, <c>Withdrawn</c> …</param>
 public sealed record SupportPlanClosed(Guid PlanId, Guid SchoolId, string CountyCode, string Outcome, DateTimeOffset ClosedAt);
+
+/// <summary>
+/// 删除儿童个人数据: a child's personal data is to be erased everywhere (docs/design.md 17). Accepted by Wellbeing from
+/// the child's guardian or an admin of the child's school; every service, Wellbeing included, consumes it and destroys
+/// the child's keys in its personal-data vault. Carries the opaque student id only; counts and audit entries stay.
+/// </summary>
+public sealed record ChildErasureRequested(Guid RequestId, Guid StudentId, DateTimeOffset RequestedAt);

@@ -1,12 +1,14 @@
 using JasperFx.Events.Projections;
 using JiaoLianTi.Platform;
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Platform.Scheduling;
 using JiaoLianTi.Wellbeing.Alerts;
 using JiaoLianTi.Wellbeing.Children;
 using JiaoLianTi.Wellbeing.Crisis;
-using JiaoLianTi.Wellbeing.Directory;
+using JiaoLianTi.Wellbeing.Erasure;
 using JiaoLianTi.Wellbeing.Integration;
 using JiaoLianTi.Wellbeing.Protection;
 using JiaoLianTi.Wellbeing.Referrals;
@@ -26,7 +28,8 @@ public static class WellbeingService
     {
         builder.AddServiceApi();
         builder.Services.Configure<WellbeingOptions>(builder.Configuration.GetSection("Wellbeing"));
-        builder.Services.AddSingleton(sp => MasterKey.From(builder.Configuration, builder.Environment));
+        builder.AddPersonalDataVault();
+        builder.Services.AddChildErasureHook<CloseErasedChildRecord>();
         builder.Services.AddScoped(sp => new ChildReactions(sp.GetRequiredService<IDocumentSession>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WellbeingOptions>>().Value));
         builder.AddEventStore(Database, options =>
@@ -38,21 +41,18 @@ public static class WellbeingService
                 options.Projections.Snapshot<CrisisEscalation>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<ScreeningRound>(SnapshotLifecycle.Inline);
                 options.Projections.Add(new AlertProjection(), ProjectionLifecycle.Inline);
-                options.Schema.For<ChildKey>().Index(k => k.StudentId);
+                options.AddPersonalDataVault();
                 options.Schema.For<Child>().Index(c => c.SchoolId);
-                options.Schema.For<Unit>();
-                options.Schema.For<Membership>().Index(m => m.UnitId);
-                options.Schema.For<DissolvedAlliance>();
+                // Which hospitals and committees serve which school: Wellbeing's replica of Alliances' facts.
+                options.AddAlliancesReplica();
                 options.Schema.For<Alert>().Index(a => a.SchoolId);
                 options.Schema.For<ReadLogEntry>().Index(r => r.StudentId);
             })
             .PublishIntegrationEvents(new WellbeingEventsMap());
         builder.AddMessaging(Name, bus =>
         {
-            bus.AddConsumer<MemberUnitRegisteredConsumer>();
-            bus.AddConsumer<MemberJoinedConsumer>();
-            bus.AddConsumer<MemberLeftConsumer>();
-            bus.AddConsumer<AllianceDissolvedConsumer>();
+            bus.AddAlliancesReplica();
+            bus.AddChildErasure();
             bus.AddConsumer<SupportRequestedConsumer>();
         });
         builder.AddPeriodicCheck<ReferralOverdueCheck>(TimeSpan.FromMinutes(5));
@@ -71,6 +71,7 @@ public static class WellbeingService
         app.MapReferralEndpoints();
         app.MapCrisisEndpoints();
         app.MapAlertAndAuditEndpoints();
+        app.MapChildErasureEndpoints();
         return app;
     }
 }

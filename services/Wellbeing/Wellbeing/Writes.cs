@@ -1,6 +1,7 @@
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Wellbeing.Children;
 using JiaoLianTi.Wellbeing.Crisis;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Wellbeing.Protection;
 using Marten;
 
@@ -44,7 +45,7 @@ public sealed class ChildReactions(IDocumentSession session, WellbeingOptions op
             {
                 case ChildErased:
                     // Crypto-shredding: the child's own key and the keys of its plans and referrals.
-                    KeyVault.EraseKeysOf(session, child.Id);
+                    PersonalDataVault.EraseKeysOf(session, child.Id);
                     break;
                 case TierChanged { To: Tier.Red } red:
                     await StartCrisisAsync(child, CrisisTrigger.RedTier, "screening", red.At, ct);

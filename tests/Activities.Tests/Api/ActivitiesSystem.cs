@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using JiaoLianTi.Activities.Catalog;
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Alliances.Contracts;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.TestKit;
@@ -37,7 +37,7 @@ public sealed class ActivitiesSystem : TestSystem
     {
         var id = Guid.NewGuid();
         await PublishAsync(new MemberUnitRegistered(id, MemberUnitKinds.School, name, county, DateTimeOffset.UtcNow));
-        await Known<KnownSchool>(id);
+        await Known<KnownUnit>(id);
         return id;
     }
 

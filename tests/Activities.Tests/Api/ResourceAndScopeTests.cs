@@ -1,6 +1,8 @@
 using System.Net;
 using JiaoLianTi.Alliances.Contracts;
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.Platform.Messaging;
 using JiaoLianTi.TestKit;
 using Xunit;
 using static JiaoLianTi.Activities.Tests.Api.Drive;
@@ -30,6 +32,33 @@ public sealed class ResourceAndScopeTests(ActivitiesSystem system)
             Assert.Contains("withdrawn", cancelled.Str("cancelReason"));
         }
         Assert.Equal("Open", (await Details(staff, unrelated)).Str("status"));
+        await AssertProblem(await staff.Post("/api/activities", ActivityBody(kind: "StudyTrip", seats: 10, resourceId: resource)),
+            HttpStatusCode.Conflict, "resource-withdrawn");
+    }
+
+    [Fact]
+    public async Task A_publication_delivered_after_the_resources_withdrawal_leaves_the_activity_cancelled()
+    {
+        var school = await system.School(Jinjiang);
+        using var staff = system.Staff(Jinjiang, school);
+        var resource = Guid.NewGuid();
+        var alliance = Guid.NewGuid();
+        var now = DateTimeOffset.UtcNow;
+        var published = new ResourcePublished(resource, alliance, Guid.NewGuid(), "Venue", "成都自然博物馆研学基地",
+            [Pairings.VenueSchool], 100, Jinjiang, now, Version: 1);
+        await system.PublishAsync(published);
+        await system.Known<KnownResource>(resource);
+        var open = await OpenStudyTrip(system, staff, resource, 50);
+        await system.PublishAsync(new ResourceWithdrawn(resource, alliance, "场馆闭馆改造", now.AddMinutes(1), Version: 2));
+        await Status(staff, open, "Cancelled");
+
+        // The publication overtaken on its way (another consumer, a retry) arrives after the withdrawal, as a new message.
+        var late = Guid.NewGuid();
+        await system.PublishAsync(published, late);
+        await system.Known<ProcessedMessage>(late);
+
+        Assert.Equal("Cancelled", (await Details(staff, open)).Str("status"));
+        Assert.True((await system.Known<KnownResource>(resource)).Withdrawn);
         await AssertProblem(await staff.Post("/api/activities", ActivityBody(kind: "StudyTrip", seats: 10, resourceId: resource)),
             HttpStatusCode.Conflict, "resource-withdrawn");
     }
@@ -80,7 +109,7 @@ public sealed class ResourceAndScopeTests(ActivitiesSystem system)
     {
         var alliance = Guid.NewGuid();
         await system.PublishAsync(new AllianceEstablished(alliance, "锦江区教联体", "Regional", Jinjiang, "锦江区教育局", DateTimeOffset.UtcNow));
-        await system.Known<JiaoLianTi.Activities.Alliances.KnownAlliance>(alliance);
+        await system.Known<JiaoLianTi.Platform.AlliancesReplica.KnownAlliance>(alliance);
         using var county = system.Client(Role.CountyAdmin, Jinjiang);
         var starts = DateTimeOffset.UtcNow.AddDays(30);
 

@@ -50,6 +50,19 @@ public sealed class AllianceEventsMapTests
             (IEvent)Activator.CreateInstance(typeof(Event<>).MakeGenericType(internalEvent.GetType()), internalEvent)!));
 
     [Fact]
+    public void The_facts_others_keep_leave_with_their_stream_version_so_that_the_newer_one_wins()
+    {
+        var left = Assert.IsType<Contracts.MemberLeft>(Map.ToIntegrationEvent(new Event<MemberLeft>(
+            new MemberLeft(A, U, MemberUnitKind.Hospital, County, MemberRole.Member, Now, "r", "a", Now)) { Version = 7 }));
+        Assert.Equal(7, left.Version);
+        var withdrawn = Assert.IsType<Contracts.ResourceWithdrawn>(Map.ToIntegrationEvent(new Event<ResourceWithdrawn>(
+            new ResourceWithdrawn(X, A, County, "r", "a", Now)) { Version = 2 }));
+        Assert.Equal(2, withdrawn.Version);
+        Assert.True(Contracts.FactOrder.IsNewer(left.Version, Now.AddDays(-1), heldVersion: 6, heldAt: Now));
+        Assert.False(Contracts.FactOrder.IsNewer(5, Now.AddDays(1), heldVersion: 6, heldAt: Now));
+    }
+
+    [Fact]
     public void A_published_resource_leaves_with_its_capacity_and_topics()
     {
         var published = Assert.IsType<Contracts.ResourcePublished>(Out(new ResourcePublished(

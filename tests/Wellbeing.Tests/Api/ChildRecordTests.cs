@@ -31,7 +31,7 @@ public sealed class ChildRecordTests(WellbeingSystem system)
         Assert.Equal("consent-required", (await response.Json()).GetProperty("code").GetString());
         Assert.Equal(0, await EventsOf(id));
         await using var q = system.Store.QuerySession();
-        Assert.Null(await q.LoadAsync<Protection.ChildKey>(id));
+        Assert.Null(await q.LoadAsync<JiaoLianTi.Platform.PersonalData.PersonKey>(id));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using JiaoLianTi.CampusSafety.Contracts;
 using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Platform.Scheduling;
 using JiaoLianTi.TestKit;
 using JiaoLianTi.Wellbeing.Protection;
@@ -210,7 +211,7 @@ public sealed class ErasureTests(WellbeingSystem system)
     private async Task<int> KeysOf(Guid studentId)
     {
         await using var q = system.Store.QuerySession();
-        return await q.Query<ChildKey>().CountAsync(k => k.StudentId == studentId);
+        return await q.Query<PersonKey>().CountAsync(k => k.PersonId == studentId);
     }
 
     [Fact]
@@ -243,17 +244,17 @@ public sealed class ErasureTests(WellbeingSystem system)
         Assert.True(after.Count(r => r.Contains("\"studentId\"")) >= eventsBefore);
         Assert.DoesNotContain(await AllStoredRows(), r => r.Contains(marker));
         Assert.Contains(ciphersBefore, c => ciphersAfter.Contains(c));
-        var master = (MasterKey)system.Services("wellbeing").GetService(typeof(MasterKey))!;
+        var master = (IMasterKey)system.Services("wellbeing").GetService(typeof(IMasterKey))!;
         await using (var q = system.Store.QuerySession())
         {
-            var remaining = await q.Query<ChildKey>().Take(200).ToListAsync();
+            var remaining = await q.Query<PersonKey>().Take(200).ToListAsync();
             foreach (var cipher in ciphersBefore)
             {
                 var bytes = Convert.FromBase64String(cipher);
                 foreach (var stored in remaining)
                 {
-                    var key = KeyVault.Unwrap(master, stored);
-                    Assert.Null(KeyVault.Decrypt(key, bytes, id.ToByteArray()));
+                    var key = PersonalDataVault.Unwrap(master, stored);
+                    Assert.Null(Aead.Decrypt(key, bytes, id.ToByteArray()));
                 }
             }
         }

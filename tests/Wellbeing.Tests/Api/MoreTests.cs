@@ -3,7 +3,7 @@ using JiaoLianTi.Alliances.Contracts;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.Platform.Scheduling;
 using JiaoLianTi.TestKit;
-using JiaoLianTi.Wellbeing.Directory;
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Wellbeing.Retention;
 using Marten;
 using Xunit;
@@ -47,7 +47,7 @@ public sealed class CareAndDirectoryTests(WellbeingSystem system)
         await Eventually.Until(async () =>
         {
             await using var q = system.Store.QuerySession();
-            return (await q.LoadAsync<Membership>(Membership.IdOf(school.AllianceId, school.HospitalId)))!.Active;
+            return (await q.LoadAsync<KnownMembership>(KnownMembership.IdOf(school.AllianceId, school.HospitalId)))!.Active;
         }, active => !active);
         var refused = await admin.Post("/api/wellbeing/referrals", new { studentId = child, unitId = school.HospitalId, urgency = "Urgent", reason = "r" });
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
@@ -64,7 +64,7 @@ public sealed class CareAndDirectoryTests(WellbeingSystem system)
         await Eventually.Until(async () =>
         {
             await using var q = system.Store.QuerySession();
-            return await q.Query<Membership>().CountAsync(m => m.AllianceId == school.AllianceId && m.Active);
+            return await q.Query<KnownMembership>().CountAsync(m => m.AllianceId == school.AllianceId && m.Active);
         }, n => n == 0);
         Assert.Equal(HttpStatusCode.Conflict, (await admin.Post("/api/wellbeing/referrals",
             new { studentId = child, unitId = school.HospitalId, urgency = "Routine", reason = "r" })).StatusCode);

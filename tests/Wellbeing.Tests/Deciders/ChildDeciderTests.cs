@@ -1,4 +1,5 @@
 using JiaoLianTi.Platform.Http;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Wellbeing.Children;
 using JiaoLianTi.Wellbeing.Protection;
 using Xunit;

@@ -1,5 +1,4 @@
-using JiaoLianTi.Activities.Alliances;
-using JiaoLianTi.Activities.Catalog;
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
@@ -79,7 +78,7 @@ public static class ActivitiesApi
         string county;
         if (caller.IsStaff())
         {
-            var school = caller.SchoolId is { } id ? await session.LoadAsync<KnownSchool>(id, ct) : null;
+            var school = caller.SchoolId is { } id ? await session.SchoolAsync(id, ct) : null;
             if (school is null)
             {
                 throw new RuleViolation("school-unknown",

@@ -1,6 +1,6 @@
 namespace JiaoLianTi.Activities.Activities;
 
-/// <summary>The kinds of activity (GLOSSARY.md, Activities).</summary>
+/// <summary>The kinds of activity (docs/glossary.md, Activities).</summary>
 public enum ActivityKind
 {
     /// <summary>研学实践</summary>

@@ -1,9 +1,17 @@
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JiaoLianTi.Activities.Alliances;
+
+/// <summary>
+/// An alliance Activities has heard of, from its replica of Alliances' facts (Platform's AlliancesReplica). Activities
+/// never reads Alliances' database. <see cref="LeadUnitId"/> is the lead school of a school alliance, if named.
+/// </summary>
+public sealed record AllianceSummary(
+    Guid Id, string Name, string Kind, string CountyCode, string LeadUnit, DateTimeOffset EstablishedAt, Guid? LeadUnitId);
 
 public static class KnownAlliancesApi
 {
@@ -14,15 +22,17 @@ public static class KnownAlliancesApi
         return group;
     }
 
-    private static async Task<Ok<Page<KnownAlliance>>> List(
+    private static async Task<Ok<Page<AllianceSummary>>> List(
         HttpContext http, IQuerySession session, int? page, int? pageSize, CancellationToken ct)
     {
         var caller = http.Caller();
         var paging = Paging.From(page, pageSize);
         var result = await session.Query<KnownAlliance>()
-            .Where(a => a.CountyCode.StartsWith(caller.Region))
+            .Where(a => a.CountyCode.StartsWith(caller.Region) && a.EstablishedAt != null)
             .OrderBy(a => a.Name)
             .ToPageAsync(paging, ct);
-        return TypedResults.Ok(result);
+        return TypedResults.Ok(new Page<AllianceSummary>(
+            result.Items.Select(a => new AllianceSummary(a.Id, a.Name, a.Kind, a.CountyCode, a.LeadUnit, a.EstablishedAt!.Value, a.LeadUnitId)).ToList(),
+            result.PageNumber, result.PageSize, result.Total));
     }
 }

@@ -1,5 +1,5 @@
 using JiaoLianTi.Activities.Activities;
-using JiaoLianTi.Activities.Catalog;
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Activities.Registrations;
 using JiaoLianTi.Activities.VolunteerHours;
 using JiaoLianTi.Platform.Http;
@@ -29,7 +29,7 @@ public static class ParticipationApi
     {
         var caller = http.Caller();
         var mine = (caller.IsStaff() || caller.Role == Role.Counsellor) && caller.SchoolId == schoolId;
-        var school = await session.LoadAsync<KnownSchool>(schoolId, ct);
+        var school = await session.SchoolAsync(schoolId, ct);
         if (!mine && !(caller.IsAdministration && school is not null && caller.Covers(school.CountyCode)))
         {
             throw new NotFoundException("未找到该学校 / No such school in your scope.");

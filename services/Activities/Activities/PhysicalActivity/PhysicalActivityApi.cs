@@ -1,5 +1,5 @@
 using JiaoLianTi.Activities.Activities;
-using JiaoLianTi.Activities.Catalog;
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
@@ -48,7 +48,7 @@ public static class PhysicalActivityApi
         {
             throw new ForbiddenException("班级体育活动时间由本校管理员或教师记录 / A school's admins and teachers log their classes' minutes.");
         }
-        var school = await session.LoadAsync<KnownSchool>(caller.SchoolId.Value, ct)
+        var school = await session.SchoolAsync(caller.SchoolId.Value, ct)
             ?? throw new RuleViolation("school-unknown", "您的学校尚未在教联体成员单位中登记 / Your school is not (yet) registered as an alliance member unit.");
 
         var command = new LogPhysicalActivity(school.Id, school.CountyCode, className.Trim(), day, request.Minutes!.Value,
@@ -111,7 +111,7 @@ public static class PhysicalActivityApi
 
         var days = await query.Take(MaxRows).ToListAsync(ct);
         var schoolIds = days.Select(d => d.SchoolId).Distinct().ToArray();
-        var names = (await session.LoadManyAsync<KnownSchool>(ct, schoolIds)).ToDictionary(k => k.Id, k => k.Name);
+        var names = (await session.LoadManyAsync<KnownUnit>(ct, schoolIds)).ToDictionary(k => k.Id, k => k.Name);
         var schools = days.GroupBy(d => (d.SchoolId, d.CountyCode))
             .Select(g => new SchoolDailyActivity(g.Key.SchoolId, names.GetValueOrDefault(g.Key.SchoolId), g.Key.CountyCode, Figures(g)))
             .OrderBy(x => x.CountyCode).ThenBy(x => x.SchoolName).ToList();

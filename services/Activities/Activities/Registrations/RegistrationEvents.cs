@@ -1,3 +1,5 @@
+using JiaoLianTi.Platform.PersonalData;
+
 namespace JiaoLianTi.Activities.Registrations;
 
 public enum RegistrationStatus { Confirmed, Waitlisted, Cancelled }
@@ -26,7 +28,19 @@ public record AttendanceRecorded(Guid ActivityId, Guid StudentId, bool Attended,
 /// <summary>
 /// What Activities keeps about a registered student, and only here (never in an integration event): the display
 /// name, the birth date (for the age range), the school and class, and the guardian's consent for an under-14.
+/// In a command the personal fields are plain (the age rule needs the birth date); in a stored event they are empty
+/// and <see cref="Personal"/> holds them sealed with the student's key from the personal-data vault
+/// (docs/design.md 17), so that erasing the student's key erases them.
 /// </summary>
 public record StudentDetails(
     string DisplayName, DateOnly BirthDate, Guid? SchoolId, string? ClassName, string? ConsentGivenBy,
-    DateTimeOffset? ConsentGivenAt);
+    DateTimeOffset? ConsentGivenAt, Sealed? Personal = null)
+{
+    /// <summary>The same details with the name, birth date and class sealed under the student's key.</summary>
+    public StudentDetails SealedWith(byte[] key, Guid keyId) =>
+        new("", default, SchoolId, null, ConsentGivenBy, ConsentGivenAt,
+            PersonalDataVault.Seal(key, keyId, new StudentPersonal(DisplayName, BirthDate, ClassName)));
+}
+
+/// <summary>The sealed part of <see cref="StudentDetails"/>.</summary>
+public sealed record StudentPersonal(string DisplayName, DateOnly BirthDate, string? ClassName);

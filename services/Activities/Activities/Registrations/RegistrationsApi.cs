@@ -1,6 +1,7 @@
 using JiaoLianTi.Activities.Activities;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.Platform.PersonalData;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -22,7 +23,7 @@ public sealed record RegistrationAnswer(
 /// <summary>A registration as read: its answer, the student's name as given here, and the activity it is for.</summary>
 public sealed record RegistrationView(
     Guid ActivityId, string? ActivityTitle, DateTimeOffset? StartsAt, ActivityStatus? ActivityStatus, Guid StudentId,
-    string DisplayName, Guid? SchoolId, string? ClassName, RegistrationStatus Status, int? WaitlistPosition,
+    string? DisplayName, Guid? SchoolId, string? ClassName, RegistrationStatus Status, int? WaitlistPosition,
     long Sequence, DateTimeOffset RegisteredAt, string? ConsentGivenBy, DateTimeOffset? CheckedInAt, bool? Attended,
     int Version);
 
@@ -44,7 +45,8 @@ public static class RegistrationsApi
     }
 
     private static async Task<Results<Created<RegistrationAnswer>, Ok<RegistrationAnswer>>> Register(
-        Guid id, RegisterRequest request, HttpContext http, ActivityWriter writer, TimeProvider clock)
+        Guid id, RegisterRequest request, HttpContext http, ActivityWriter writer, IDocumentStore store, IMasterKey master,
+        TimeProvider clock)
     {
         var caller = http.Caller();
         var now = clock.GetUtcNow();
@@ -85,6 +87,9 @@ public static class RegistrationsApi
         var consent = request.GuardianConsent == true;
         var student = new StudentDetails(request.DisplayName!.Trim(), request.BirthDate!.Value, schoolId,
             request.ClassName?.Trim(), consent ? caller.Subject : null, consent ? now : null);
+        // The name, birth date and class are stored sealed with the student's own key (docs/design.md 17).
+        var key = await PersonalDataVault.EnsureKeyOfPersonAsync(store, master, studentId, now, http.RequestAborted);
+        var stored = student.SealedWith(key, studentId);
         var (answer, created) = await writer.Submit(id,
             state =>
             {
@@ -92,7 +97,14 @@ public static class RegistrationsApi
                 {
                     throw Scope.NotFound(id);
                 }
-                return RegistrationDecider.Decide(new Register(id, studentId, student, caller.Subject, now), state);
+                return RegistrationDecider.Decide(new Register(id, studentId, student, caller.Subject, now), state)
+                    .Select(e => e switch
+                    {
+                        RegistrationConfirmed c => c with { Student = stored },
+                        RegistrationWaitlisted w => w with { Student = stored },
+                        _ => e,
+                    })
+                    .ToList();
             },
             // A student just waitlisted stands last: no need to look for them in the waitlist.
             (state, events) => (events is [RegistrationWaitlisted]
@@ -133,7 +145,7 @@ public static class RegistrationsApi
                 positions[waiting.StudentId] = ++before;
             }
         }
-        var views = await Views(session, result.Items, ct, positions);
+        var views = await Views(session, Master(http), result.Items, ct, positions);
         return TypedResults.Ok(new Page<RegistrationView>(views, result.PageNumber, result.PageSize, result.Total));
     }
 
@@ -147,7 +159,7 @@ public static class RegistrationsApi
         {
             throw RegistrationNotFound();
         }
-        return http.Versioned((await Views(session, [registration], ct))[0], registration.RegistrationVersion);
+        return http.Versioned((await Views(session, Master(http), [registration], ct))[0], registration.RegistrationVersion);
     }
 
     private static async Task<Ok<Page<RegistrationView>>> OfStudent(
@@ -172,7 +184,7 @@ public static class RegistrationsApi
             throw new ForbiddenException("学生的报名仅家长和本校可见 / A student's registrations are for the parents and the school.");
         }
         var result = await query.OrderByDescending(r => r.RegisteredAt).ToPageAsync(paging, ct);
-        var views = await Views(session, result.Items, ct);
+        var views = await Views(session, Master(http), result.Items, ct);
         return TypedResults.Ok(new Page<RegistrationView>(views, result.PageNumber, result.PageSize, result.Total));
     }
 
@@ -248,10 +260,15 @@ public static class RegistrationsApi
         new("未找到该报名 / No such registration in your scope.");
 
     /// <summary>Adds the activity and, for the waitlisted, their current place (earlier waitlisted ones + 1).</summary>
+    private static IMasterKey Master(HttpContext http) => http.RequestServices.GetRequiredService<IMasterKey>();
+
     private static async Task<IReadOnlyList<RegistrationView>> Views(
-        IQuerySession session, IReadOnlyList<StudentRegistration> registrations, CancellationToken ct,
+        IQuerySession session, IMasterKey master, IReadOnlyList<StudentRegistration> registrations, CancellationToken ct,
         IReadOnlyDictionary<Guid, int>? knownPositions = null)
     {
+        // The name and class open with the student's key; once the student is erased they show as null.
+        var keys = await PersonalDataVault.LoadKeysAsync(session, master,
+            registrations.Where(r => r.Personal is not null).Select(r => r.Personal!.KeyId), ct);
         var activities = (await session.LoadManyAsync<ActivityView>(ct, registrations.Select(r => r.ActivityId).Distinct()))
             .ToDictionary(a => a.Id);
         var views = new List<RegistrationView>(registrations.Count);
@@ -268,8 +285,11 @@ public static class RegistrationsApi
                     o.ActivityId == r.ActivityId && o.Status == RegistrationStatus.Waitlisted && o.Sequence < r.Sequence, ct) + 1;
             }
             var activity = activities.GetValueOrDefault(r.ActivityId);
+            var personal = r.Personal is null
+                ? new StudentPersonal(r.DisplayName, r.BirthDate, r.ClassName)
+                : PersonalDataVault.Open<StudentPersonal>(keys, r.Personal);
             views.Add(new RegistrationView(r.ActivityId, activity?.Title, activity?.StartsAt, activity?.Status,
-                r.StudentId, r.DisplayName, r.SchoolId, r.ClassName, r.Status, position, r.Sequence, r.RegisteredAt,
+                r.StudentId, personal?.DisplayName, r.SchoolId, personal?.ClassName, r.Status, position, r.Sequence, r.RegisteredAt,
                 r.ConsentGivenBy, r.CheckedInAt, r.Attended, r.RegistrationVersion));
         }
         return views;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using JasperFx.Events;
 using JiaoLianTi.Activities.Activities;
+using JiaoLianTi.Platform.PersonalData;
 using Marten.Events.Projections;
 
 namespace JiaoLianTi.Activities.Registrations;
@@ -15,10 +16,13 @@ public sealed class StudentRegistration
     public Guid Id { get; set; }
     public Guid ActivityId { get; set; }
     public Guid StudentId { get; set; }
+    /// <summary>Empty since the vault: the name, birth date and class are in <see cref="Personal"/>, sealed.</summary>
     public string DisplayName { get; set; } = "";
     public DateOnly BirthDate { get; set; }
     public Guid? SchoolId { get; set; }
     public string? ClassName { get; set; }
+    /// <summary>The name, birth date and class sealed with the student's key; unreadable once the student is erased.</summary>
+    public Sealed? Personal { get; set; }
     public string? ConsentGivenBy { get; set; }
     public DateTimeOffset? ConsentGivenAt { get; set; }
     public RegistrationStatus Status { get; set; }
@@ -110,6 +114,7 @@ public sealed class StudentRegistrationProjection : MultiStreamProjection<Studen
         r.BirthDate = student.BirthDate;
         r.SchoolId = student.SchoolId;
         r.ClassName = student.ClassName;
+        r.Personal = student.Personal;
         r.ConsentGivenBy = student.ConsentGivenBy;
         r.ConsentGivenAt = student.ConsentGivenAt;
         r.Status = status;

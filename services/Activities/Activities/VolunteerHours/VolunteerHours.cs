@@ -1,4 +1,5 @@
 using JiaoLianTi.Platform.Http;
+using JiaoLianTi.Platform.PersonalData;
 
 namespace JiaoLianTi.Activities.VolunteerHours;
 
@@ -7,7 +8,7 @@ public enum VolunteerHoursStatus { Recorded, Approved }
 /// <summary>志愿时长: hours a student served at a volunteer activity (recorded, amended until approved).</summary>
 public record VolunteerHoursRecorded(
     Guid RecordId, Guid ActivityId, Guid StudentId, Guid? SchoolId, string? ClassName, string CountyCode,
-    decimal Hours, string RecordedBy, DateTimeOffset At);
+    decimal Hours, string RecordedBy, DateTimeOffset At, Sealed? SealedClass = null);
 
 /// <summary>志愿时长认定: a teacher approved them; they count in the totals from now on.</summary>
 public record VolunteerHoursApproved(
@@ -16,13 +17,14 @@ public record VolunteerHoursApproved(
 /// <summary>One student's volunteer hours for one activity: the stream's state and its inline read model.</summary>
 public sealed record VolunteerHoursRecord(
     Guid Id, Guid ActivityId, Guid StudentId, Guid? SchoolId, string? ClassName, string CountyCode, decimal Hours,
-    VolunteerHoursStatus Status, string RecordedBy, string? ApprovedBy, DateTimeOffset RecordedAt, DateTimeOffset? ApprovedAt)
+    VolunteerHoursStatus Status, string RecordedBy, string? ApprovedBy, DateTimeOffset RecordedAt, DateTimeOffset? ApprovedAt,
+    Sealed? SealedClass = null)
 {
     public long Version { get; set; }
 
     public static VolunteerHoursRecord Create(VolunteerHoursRecorded e) =>
         new(e.RecordId, e.ActivityId, e.StudentId, e.SchoolId, e.ClassName, e.CountyCode, e.Hours,
-            VolunteerHoursStatus.Recorded, e.RecordedBy, null, e.At, null);
+            VolunteerHoursStatus.Recorded, e.RecordedBy, null, e.At, null, e.SealedClass);
 
     public VolunteerHoursRecord Apply(VolunteerHoursRecorded e) => this with { Hours = e.Hours, RecordedBy = e.RecordedBy, RecordedAt = e.At };
 
@@ -38,7 +40,8 @@ public sealed record VolunteerHoursRecord(
 /// <param name="SeatConfirmed">Only a student who held a seat served.</param>
 public record RecordVolunteerHours(
     Guid ActivityId, Guid StudentId, Guid? SchoolId, string? ClassName, string CountyCode, decimal Hours,
-    bool ActivityIsVolunteerService, bool ActivityStarted, bool SeatConfirmed, string By, DateTimeOffset Now);
+    bool ActivityIsVolunteerService, bool ActivityStarted, bool SeatConfirmed, string By, DateTimeOffset Now,
+    Sealed? SealedClass = null);
 
 public record ApproveVolunteerHours(Guid ActivityId, Guid StudentId, string By, DateTimeOffset Now);
 
@@ -69,7 +72,7 @@ public static class VolunteerHoursDecider
             throw new RuleViolation("hours-out-of-range", $"时长须大于 0 且不超过 {MaxHours} / Hours must be more than 0 and at most {MaxHours}.");
         }
         return [new VolunteerHoursRecorded(VolunteerHoursRecord.IdFor(c.ActivityId, c.StudentId), c.ActivityId,
-            c.StudentId, c.SchoolId, c.ClassName, c.CountyCode, c.Hours, c.By, c.Now)];
+            c.StudentId, c.SchoolId, c.ClassName, c.CountyCode, c.Hours, c.By, c.Now, c.SealedClass)];
     }
 
     public static IReadOnlyList<object> Decide(ApproveVolunteerHours c, VolunteerHoursRecord state)

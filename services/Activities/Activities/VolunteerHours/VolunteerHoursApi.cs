@@ -1,8 +1,10 @@
 using JiaoLianTi.Activities.Activities;
 using JiaoLianTi.Activities.Registrations;
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.Platform.PersonalData;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -31,7 +33,7 @@ public static class VolunteerHoursApi
 
     private static async Task<Results<Created<VolunteerHoursRecord>, Ok<VolunteerHoursRecord>>> Record(
         Guid id, Guid studentId, RecordHoursRequest request, HttpContext http, IDocumentSession session,
-        TimeProvider clock, CancellationToken ct)
+        IMasterKey master, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         new Validation().Required("hours", request.Hours)
@@ -42,10 +44,14 @@ public static class VolunteerHoursApi
         caller.MustRun(activity, id);
         var registration = await session.LoadAsync<StudentRegistration>(RegistrationIds.For(id, studentId), ct);
         var now = clock.GetUtcNow();
-        var command = new RecordVolunteerHours(id, studentId, registration?.SchoolId, registration?.ClassName,
+        // The class travels sealed with the student's key, as in the registration (docs/design.md 17).
+        var key = registration?.Personal is { } personal ? await PersonalDataVault.LoadKeyAsync(session, master, personal.KeyId, ct) : null;
+        var className = key is null ? registration?.ClassName : PersonalDataVault.Open<StudentPersonal>(key, registration!.Personal)?.ClassName;
+        var command = new RecordVolunteerHours(id, studentId, registration?.SchoolId, key is null ? className : null,
             activity!.CountyCode, request.Hours!.Value, activity.Kind == ActivityKind.VolunteerService,
             now >= activity.StartsAt && activity.Status != ActivityStatus.Cancelled,
-            registration?.Status == RegistrationStatus.Confirmed, caller.Subject, now);
+            registration?.Status == RegistrationStatus.Confirmed, caller.Subject, now,
+            key is null ? null : PersonalDataVault.SealText(key, registration!.Personal!.KeyId, className));
         var recordId = VolunteerHoursRecord.IdFor(id, studentId);
 
         var existing = await session.LoadAsync<VolunteerHoursRecord>(recordId, ct);
@@ -116,11 +122,12 @@ public static class VolunteerHoursApi
             records));
     }
 
-    private static async Task<Ok<SchoolHours>> OfSchool(Guid schoolId, HttpContext http, IQuerySession session, CancellationToken ct)
+    private static async Task<Ok<SchoolHours>> OfSchool(
+        Guid schoolId, HttpContext http, IQuerySession session, IMasterKey master, CancellationToken ct)
     {
         var caller = http.Caller();
         var mine = (caller.IsStaff() || caller.Role == Role.Counsellor) && caller.SchoolId == schoolId;
-        var school = await session.LoadAsync<Catalog.KnownSchool>(schoolId, ct);
+        var school = await session.SchoolAsync(schoolId, ct);
         if (!mine && !(caller.IsAdministration && school is not null && caller.Covers(school.CountyCode)))
         {
             throw new NotFoundException("未找到该学校 / No such school in your scope.");
@@ -128,7 +135,10 @@ public static class VolunteerHoursApi
         var approved = await session.Query<VolunteerHoursRecord>()
             .Where(r => r.SchoolId == schoolId && r.Status == VolunteerHoursStatus.Approved)
             .ToListAsync(ct);
-        var classes = approved.GroupBy(r => r.ClassName ?? "")
+        var keys = await PersonalDataVault.LoadKeysAsync(session, master,
+            approved.Where(r => r.SealedClass is not null).Select(r => r.SealedClass!.KeyId), ct);
+        // An erased student's class no longer opens: their hours count under no class.
+        var classes = approved.GroupBy(r => (r.SealedClass is null ? r.ClassName : PersonalDataVault.Open<string>(keys, r.SealedClass)) ?? "")
             .Select(g => new HoursTotal(g.Key == "" ? null : g.Key, g.Sum(r => r.Hours), g.Select(r => r.StudentId).Distinct().Count()))
             .OrderBy(c => c.ClassName)
             .ToList();

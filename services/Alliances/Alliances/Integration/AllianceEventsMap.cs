@@ -15,19 +15,25 @@ namespace JiaoLianTi.Alliances.Integration;
 /// </summary>
 public sealed class AllianceEventsMap : IIntegrationEventMap
 {
-    public object? ToIntegrationEvent(IEvent @event) => @event.Data switch
+    public object? ToIntegrationEvent(IEvent @event) => Map(@event.Data, @event.Version > 0 ? @event.Version : null);
+
+    /// <summary>
+    /// The facts other services keep a copy of carry the event's stream version, so that a consumer applies the newer
+    /// of two facts whatever order they arrive in (<see cref="Contracts.FactOrder"/>).
+    /// </summary>
+    private static object? Map(object data, long? version) => data switch
     {
-        MemberUnitRegistered e => new Contracts.MemberUnitRegistered(e.UnitId, e.Kind.ToString(), e.Name, e.CountyCode, e.At),
+        MemberUnitRegistered e => new Contracts.MemberUnitRegistered(e.UnitId, e.Kind.ToString(), e.Name, e.CountyCode, e.At, version),
         AllianceEstablished e => new Contracts.AllianceEstablished(
-            e.AllianceId, e.Name, e.Kind.ToString(), e.CountyCode, e.LeadUnit, e.At, e.LeadUnitId),
-        AllianceSuspended e => new Contracts.AllianceSuspended(e.AllianceId, e.CountyCode, e.Reason, e.At),
-        AllianceReestablished e => new Contracts.AllianceReestablished(e.AllianceId, e.CountyCode, e.At),
-        AllianceDissolved e => new Contracts.AllianceDissolved(e.AllianceId, e.CountyCode, e.Reason, e.At),
-        MemberJoined e => new Contracts.MemberJoined(e.AllianceId, e.UnitId, e.UnitKind.ToString(), e.CountyCode, e.Role.ToString(), e.At),
-        MemberLeft e => new Contracts.MemberLeft(e.AllianceId, e.UnitId, e.At),
+            e.AllianceId, e.Name, e.Kind.ToString(), e.CountyCode, e.LeadUnit, e.At, e.LeadUnitId, version),
+        AllianceSuspended e => new Contracts.AllianceSuspended(e.AllianceId, e.CountyCode, e.Reason, e.At, version),
+        AllianceReestablished e => new Contracts.AllianceReestablished(e.AllianceId, e.CountyCode, e.At, version),
+        AllianceDissolved e => new Contracts.AllianceDissolved(e.AllianceId, e.CountyCode, e.Reason, e.At, version),
+        MemberJoined e => new Contracts.MemberJoined(e.AllianceId, e.UnitId, e.UnitKind.ToString(), e.CountyCode, e.Role.ToString(), e.At, version),
+        MemberLeft e => new Contracts.MemberLeft(e.AllianceId, e.UnitId, e.At, version),
         ResourcePublished e => new Contracts.ResourcePublished(
-            e.ResourceId, e.AllianceId, e.UnitId, e.Kind.ToString(), e.Title, e.Topics, e.Capacity, e.CountyCode, e.At),
-        ResourceWithdrawn e => new Contracts.ResourceWithdrawn(e.ResourceId, e.AllianceId, e.Reason, e.At),
+            e.ResourceId, e.AllianceId, e.UnitId, e.Kind.ToString(), e.Title, e.Topics, e.Capacity, e.CountyCode, e.At, version),
+        ResourceWithdrawn e => new Contracts.ResourceWithdrawn(e.ResourceId, e.AllianceId, e.Reason, e.At, version),
         NeedRaised e => new Contracts.NeedRaised(e.NeedId, e.AllianceId, e.SchoolId, e.Category.ToString(), e.CountyCode, e.At),
         NeedAccepted e => new Contracts.NeedAccepted(e.NeedId, e.AllianceId, e.UnitId, e.At),
         NeedResolved e => new Contracts.NeedResolved(e.NeedId, e.AllianceId, e.UnitId, e.At),

@@ -2,6 +2,7 @@ using JiaoLianTi.CampusSafety.Schools;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.Platform.PersonalData;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -81,7 +82,7 @@ public static class BullyingCasesApi
         }
         var caseId = Guid.CreateVersion7();
         var key = CaseKey.New(caseId);
-        session.Store(key);
+        key.Store(session, Master(http), clock.GetUtcNow());
         var command = new ReportBullyingCase(caseId, schoolId, school.CountyCode, request.Grade!.Value,
             CaseCipher.Seal(key, request.Summary!.Trim()), request.Anonymous ?? false, caller.Subject,
             parties.Select(p => new Party(p.StudentId!.Value, p.Role!.Value)).ToList(), clock.GetUtcNow());
@@ -140,7 +141,7 @@ public static class BullyingCasesApi
             new BullyingCaseRead(id, caller.Subject, caller.Role.ToString(), why!.Trim(), clock.GetUtcNow()));
         await session.SaveChangesAsync(ct);
         http.SetETag(@case.Version);
-        return TypedResults.Ok(BullyingCaseView.Of(@case, await session.LoadAsync<CaseKey>(id, ct)));
+        return TypedResults.Ok(BullyingCaseView.Of(@case, await CaseKey.LoadAsync(session, Master(http), id, ct)));
     }
 
     private static async Task<Ok<Page<CaseReadRecord>>> Reads(
@@ -191,7 +192,7 @@ public static class BullyingCasesApi
         new Validation().Required("isBullying", request.IsBullying)
             .Required("findings", request.Findings).MaxLength("findings", request.Findings, 4000).ThrowIfInvalid();
         await SchoolAdminOnly(id, caller, session, ct);
-        var findings = await Sealed(id, request.Findings!, session, ct);
+        var findings = await Sealed(id, request.Findings!, Master(http), session, ct);
         var command = new DetermineBullyingCase(request.IsBullying!.Value, findings, caller.Subject, clock.GetUtcNow());
         return await Write(id, http, session, s => BullyingCaseDecider.Decide(command, s), ct);
     }
@@ -202,7 +203,7 @@ public static class BullyingCasesApi
         var caller = http.Caller();
         new Validation().Required("description", request.Description).MaxLength("description", request.Description, 2000).ThrowIfInvalid();
         await NeedToKnow(id, caller, session, ct);
-        var description = await Sealed(id, request.Description!, session, ct);
+        var description = await Sealed(id, request.Description!, Master(http), session, ct);
         var command = new RecordBullyingMeasure(Guid.CreateVersion7(), description, caller.Subject, clock.GetUtcNow());
         return await Write(id, http, session, s => BullyingCaseDecider.Decide(command, s), ct);
     }
@@ -223,14 +224,16 @@ public static class BullyingCasesApi
         await SchoolAdminOnly(id, caller, session, ct);
         var command = new EraseBullyingCase(caller.Subject, clock.GetUtcNow());
         // The key goes in the same transaction as the event that says so; a refused erase deletes nothing.
-        session.Delete<CaseKey>(id);
+        PersonalDataVault.EraseKey(session, id);
         return await Write(id, http, session, s => BullyingCaseDecider.Decide(command, s), ct);
     }
 
     /// <summary>Seals new text of a case with its key; once the key is erased nothing more is written to it.</summary>
-    private static async Task<string> Sealed(Guid id, string text, IQuerySession session, CancellationToken ct)
+    private static IMasterKey Master(HttpContext http) => http.RequestServices.GetRequiredService<IMasterKey>();
+
+    private static async Task<string> Sealed(Guid id, string text, IMasterKey master, IQuerySession session, CancellationToken ct)
     {
-        var key = await session.LoadAsync<CaseKey>(id, ct)
+        var key = await CaseKey.LoadAsync(session, master, id, ct)
             ?? throw new RuleViolation("case-erased", "案件内容已销毁 / The case's narrative has been erased.");
         return CaseCipher.Seal(key, text.Trim());
     }

@@ -1,4 +1,5 @@
 using JiaoLianTi.CampusSafety.Schools;
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;

@@ -48,7 +48,7 @@ public static class HazardDecider
             c.Location.Trim(), c.ReportedBy, c.ReporterRole, due, c.Now);
         return c.Unit is { } unit
             ? [filed, new HazardReportAssigned(c.ReportId, c.SchoolId, c.CountyCode, c.Kind, unit.UnitId, unit.UnitKind, due, c.Now)]
-            : [filed, new HazardReportUnrouted(c.ReportId, Schools.Directory.ResponsibleKind(c.Kind), c.Now)];
+            : [filed, new HazardReportUnrouted(c.ReportId, Schools.SchoolRouting.ResponsibleKind(c.Kind), c.Now)];
     }
 
     public static IReadOnlyList<object> Decide(RouteHazardReport c, SurroundingsReport s)

@@ -1,6 +1,6 @@
 namespace JiaoLianTi.ParentSchool.Courses;
 
-/// <summary>微课程主题 / the topics of courses and library items (GLOSSARY.md, Parent school).</summary>
+/// <summary>微课程主题 / the topics of courses and library items (docs/glossary.md, Parent school).</summary>
 public enum CourseTopic
 {
     /// <summary>手机管理</summary>

@@ -1,31 +1,43 @@
 using JiaoLianTi.Platform.Http;
+using JiaoLianTi.Platform.PersonalData;
 
 namespace JiaoLianTi.ParentSchool.Meetings;
 
 public enum HomeVisitStatus { Scheduled, Done, Cancelled }
 
-/// <summary>家访 to the family of a student (opaque id: the child's data stays with the school's own systems).</summary>
+/// <summary>
+/// 家访 to the family of a student (opaque id: the child's data stays with the school's own systems). As stored, the
+/// purpose is empty and <see cref="SealedPurpose"/> holds it sealed with the student's key (docs/design.md 17).
+/// </summary>
 public record HomeVisitScheduled(
     Guid VisitId, Guid SchoolId, string CountyCode, Guid StudentId, string Purpose, DateTimeOffset PlannedAt,
-    string Teacher, DateTimeOffset At);
+    string Teacher, DateTimeOffset At, Sealed? SealedPurpose = null);
 
-/// <summary>The visit took place: who of the family was present, and the teacher's notes (need-to-know, stays here).</summary>
-public record HomeVisitRecorded(Guid VisitId, string[] FamilyPresent, string Notes, string RecordedBy, DateTimeOffset At);
+/// <summary>
+/// The visit took place: who of the family was present, and the teacher's notes (need-to-know, stays here). As stored,
+/// both are empty and <see cref="SealedRecord"/> holds them sealed with the student's key.
+/// </summary>
+public record HomeVisitRecorded(
+    Guid VisitId, string[] FamilyPresent, string Notes, string RecordedBy, DateTimeOffset At, Sealed? SealedRecord = null);
+
+/// <summary>The sealed part of <see cref="HomeVisitRecorded"/>.</summary>
+public sealed record VisitRecord(string[] FamilyPresent, string Notes);
 
 public record HomeVisitCancelled(Guid VisitId, string Reason, string CancelledBy, DateTimeOffset At);
 
 public sealed record HomeVisit(
     Guid Id, Guid SchoolId, string CountyCode, Guid StudentId, string Purpose, DateTimeOffset PlannedAt, string Teacher,
-    HomeVisitStatus Status, string[] FamilyPresent, string? Notes, DateTimeOffset? VisitedAt, string? CancellationReason)
+    HomeVisitStatus Status, string[] FamilyPresent, string? Notes, DateTimeOffset? VisitedAt, string? CancellationReason,
+    Sealed? SealedPurpose = null, Sealed? SealedRecord = null)
 {
     public long Version { get; set; }
 
     public static HomeVisit Create(HomeVisitScheduled e) =>
         new(e.VisitId, e.SchoolId, e.CountyCode, e.StudentId, e.Purpose, e.PlannedAt, e.Teacher, HomeVisitStatus.Scheduled,
-            [], null, null, null);
+            [], null, null, null, e.SealedPurpose);
 
     public HomeVisit Apply(HomeVisitRecorded e) =>
-        this with { Status = HomeVisitStatus.Done, FamilyPresent = e.FamilyPresent, Notes = e.Notes, VisitedAt = e.At };
+        this with { Status = HomeVisitStatus.Done, FamilyPresent = e.FamilyPresent, Notes = e.Notes, VisitedAt = e.At, SealedRecord = e.SealedRecord };
 
     public HomeVisit Apply(HomeVisitCancelled e) => this with { Status = HomeVisitStatus.Cancelled, CancellationReason = e.Reason };
 }
@@ -57,4 +69,32 @@ public static class HomeVisitDecider
         HomeVisitStatus.Done => throw new RuleViolation("visit-recorded", "家访已完成，不能取消 / The visit took place: it cannot be cancelled."),
         _ => [new HomeVisitCancelled(command.VisitId, command.Reason, command.By, command.Now)],
     };
+}
+
+/// <summary>A home visit as its readers see it: the purpose, family and notes opened with the student's key (null once erased).</summary>
+public sealed record HomeVisitView(
+    Guid Id, Guid SchoolId, string CountyCode, Guid StudentId, string? Purpose, DateTimeOffset PlannedAt, string Teacher,
+    HomeVisitStatus Status, string[] FamilyPresent, string? Notes, DateTimeOffset? VisitedAt, string? CancellationReason,
+    long Version)
+{
+    public static HomeVisitView Of(HomeVisit v, byte[]? key)
+    {
+        var record = v.SealedRecord is null ? null : PersonalDataVault.Open<VisitRecord>(key, v.SealedRecord);
+        return new(v.Id, v.SchoolId, v.CountyCode, v.StudentId,
+            v.SealedPurpose is null ? v.Purpose : PersonalDataVault.Open<string>(key, v.SealedPurpose), v.PlannedAt, v.Teacher,
+            v.Status, v.SealedRecord is null ? v.FamilyPresent : record?.FamilyPresent ?? [],
+            v.SealedRecord is null ? v.Notes : record?.Notes, v.VisitedAt, v.CancellationReason, v.Version);
+    }
+
+    /// <summary>Seals what a visit's events say of the child and family with the student's key, before they are appended.</summary>
+    public static IReadOnlyList<object> Sealed(IReadOnlyList<object> events, byte[] key, Guid keyId) =>
+        events.Select(e => e switch
+        {
+            HomeVisitScheduled s => s with { Purpose = "", SealedPurpose = PersonalDataVault.Seal(key, keyId, s.Purpose) },
+            HomeVisitRecorded r => r with
+            {
+                FamilyPresent = [], Notes = "", SealedRecord = PersonalDataVault.Seal(key, keyId, new VisitRecord(r.FamilyPresent, r.Notes)),
+            },
+            _ => e,
+        }).ToList();
 }

@@ -1,6 +1,7 @@
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.Platform.PersonalData;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -160,8 +161,9 @@ public static class MeetingsApi
         return TypedResults.Ok(await query.OrderBy(m => m.StartsAt).ToPageAsync(paging, ct));
     }
 
-    private static async Task<Created<HomeVisit>> ScheduleVisit(
-        ScheduleHomeVisitRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    private static async Task<Created<HomeVisitView>> ScheduleVisit(
+        ScheduleHomeVisitRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock,
+        CancellationToken ct)
     {
         var caller = http.Caller();
         new Validation()
@@ -172,14 +174,18 @@ public static class MeetingsApi
         var (school, county) = StaffSchool(caller);
         var scheduled = new HomeVisitScheduled(Guid.CreateVersion7(), school, county, request.StudentId!.Value,
             request.Purpose!.Trim(), request.PlannedAt!.Value, caller.Subject, clock.GetUtcNow());
-        var version = await session.StartStream<HomeVisit>(scheduled.VisitId, HomeVisitDecider.Decide(scheduled, null), ct);
+        // What the visit says of the child and family is sealed with the student's key (docs/design.md 17).
+        var key = await PersonalDataVault.KeyOfPersonAsync(session, master, scheduled.StudentId, scheduled.At, ct);
+        var version = await session.StartStream<HomeVisit>(scheduled.VisitId,
+            HomeVisitView.Sealed(HomeVisitDecider.Decide(scheduled, null), key, scheduled.StudentId), ct);
         http.SetETag(version);
         return TypedResults.Created($"/api/parentschool/home-visits/{scheduled.VisitId}",
-            (await session.LoadAsync<HomeVisit>(scheduled.VisitId, ct))!);
+            HomeVisitView.Of((await session.LoadAsync<HomeVisit>(scheduled.VisitId, ct))!, key));
     }
 
-    private static async Task<Ok<HomeVisit>> RecordVisit(
-        Guid id, RecordHomeVisitRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<HomeVisitView>> RecordVisit(
+        Guid id, RecordHomeVisitRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock,
+        CancellationToken ct)
     {
         var caller = http.Caller();
         var expected = http.ExpectedVersion();
@@ -188,25 +194,28 @@ public static class MeetingsApi
                 "familyPresent", "至少一位家庭成员 / at least one family member present")
             .Required("notes", request.Notes).MaxLength("notes", request.Notes, 5000)
             .ThrowIfInvalid();
-        await OwnVisit(session, caller, id, ct);
-        var version = await session.Decide<HomeVisit>(id, expected, v => HomeVisitDecider.Decide(
+        var visit = await OwnVisit(session, caller, id, ct);
+        var key = await PersonalDataVault.KeyOfPersonAsync(session, master, visit.StudentId, clock.GetUtcNow(), ct);
+        var version = await session.Decide<HomeVisit>(id, expected, v => HomeVisitView.Sealed(HomeVisitDecider.Decide(
             new RecordHomeVisit(id, request.FamilyPresent!.Select(p => p.Trim()).ToArray(), request.Notes!.Trim(), caller.Subject,
-                clock.GetUtcNow()), v), ct);
+                clock.GetUtcNow()), v), key, visit.StudentId), ct);
         http.SetETag(version);
-        return TypedResults.Ok((await session.LoadAsync<HomeVisit>(id, ct))!);
+        return TypedResults.Ok(HomeVisitView.Of((await session.LoadAsync<HomeVisit>(id, ct))!, key));
     }
 
-    private static async Task<Ok<HomeVisit>> CancelVisit(
-        Guid id, CancelRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<HomeVisitView>> CancelVisit(
+        Guid id, CancelRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock,
+        CancellationToken ct)
     {
         var caller = http.Caller();
         var expected = http.ExpectedVersion();
         new Validation().Required("reason", request.Reason).MaxLength("reason", request.Reason, 500).ThrowIfInvalid();
-        await OwnVisit(session, caller, id, ct);
+        var visit = await OwnVisit(session, caller, id, ct);
         var version = await session.Decide<HomeVisit>(id, expected, v => HomeVisitDecider.Decide(
             new CancelHomeVisit(id, request.Reason!.Trim(), caller.Subject, clock.GetUtcNow()), v), ct);
         http.SetETag(version);
-        return TypedResults.Ok((await session.LoadAsync<HomeVisit>(id, ct))!);
+        return TypedResults.Ok(HomeVisitView.Of((await session.LoadAsync<HomeVisit>(id, ct))!,
+            await PersonalDataVault.LoadKeyAsync(session, master, visit.StudentId, ct)));
     }
 
     /// <summary>A home visit is need-to-know: the teacher who makes it, the school's admins, the child's own parents.</summary>
@@ -218,17 +227,18 @@ public static class MeetingsApi
         _ => false,
     };
 
-    private static async Task OwnVisit(IQuerySession session, Caller caller, Guid id, CancellationToken ct)
+    private static async Task<HomeVisit> OwnVisit(IQuerySession session, Caller caller, Guid id, CancellationToken ct)
     {
         var visit = await session.LoadAsync<HomeVisit>(id, ct);
         if (visit is null || !SeesVisit(caller, visit) || caller.Role == Role.Parent)
         {
             throw new NotFoundException($"家访 {id} 不存在 / Home visit {id} was not found.");
         }
+        return visit;
     }
 
-    private static async Task<Results<Ok<HomeVisit>, NotFound, StatusCodeHttpResult>> GetVisit(
-        Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
+    private static async Task<Results<Ok<HomeVisitView>, NotFound, StatusCodeHttpResult>> GetVisit(
+        Guid id, HttpContext http, IQuerySession session, IMasterKey master, CancellationToken ct)
     {
         var visit = await session.LoadAsync<HomeVisit>(id, ct);
         if (visit is null || !SeesVisit(http.Caller(), visit))
@@ -237,12 +247,12 @@ public static class MeetingsApi
         }
         if (http.IsNotModified(visit.Version)) return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         http.SetETag(visit.Version);
-        return TypedResults.Ok(visit);
+        return TypedResults.Ok(HomeVisitView.Of(visit, await PersonalDataVault.LoadKeyAsync(session, master, visit.StudentId, ct)));
     }
 
-    private static async Task<Ok<Page<HomeVisit>>> ListVisits(
-        HttpContext http, IQuerySession session, int? page, int? pageSize, HomeVisitStatus? status, Guid? studentId,
-        CancellationToken ct)
+    private static async Task<Ok<Page<HomeVisitView>>> ListVisits(
+        HttpContext http, IQuerySession session, IMasterKey master, int? page, int? pageSize, HomeVisitStatus? status,
+        Guid? studentId, CancellationToken ct)
     {
         var caller = http.Caller();
         var paging = Paging.From(page, pageSize);
@@ -267,6 +277,10 @@ public static class MeetingsApi
         }
         if (status is { } s) query = query.Where(v => v.Status == s);
         if (studentId is { } st) query = query.Where(v => v.StudentId == st);
-        return TypedResults.Ok(await query.OrderByDescending(v => v.PlannedAt).ToPageAsync(paging, ct));
+        var result = await query.OrderByDescending(v => v.PlannedAt).ToPageAsync(paging, ct);
+        var keys = await PersonalDataVault.LoadKeysAsync(session, master, result.Items.Select(v => v.StudentId), ct);
+        return TypedResults.Ok(new Page<HomeVisitView>(
+            result.Items.Select(v => HomeVisitView.Of(v, keys.GetValueOrDefault(v.StudentId))).ToList(),
+            result.PageNumber, result.PageSize, result.Total));
     }
 }

@@ -3,6 +3,7 @@ using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.Wellbeing.Children;
 using JiaoLianTi.Wellbeing.Crisis;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Wellbeing.Protection;
 using JiaoLianTi.Wellbeing.Referrals;
 using Marten;

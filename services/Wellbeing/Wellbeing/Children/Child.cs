@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Wellbeing.Protection;
 
 namespace JiaoLianTi.Wellbeing.Children;

@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Wellbeing.Protection;
 
 namespace JiaoLianTi.Wellbeing.Children;
@@ -13,7 +14,7 @@ public enum CareSource { CivilAffairs, School, Community, Health, Guardian }
 /// <summary>Screening tiers, from the configurable thresholds (<see cref="Screening.TierThresholds"/>).</summary>
 public enum Tier { Green, Yellow, Orange, Red }
 
-public enum ErasureReason { PurposeEnded, ConsentWithdrawn, RetentionExpired }
+public enum ErasureReason { PurposeEnded, ConsentWithdrawn, RetentionExpired, ErasureRequested }
 
 /// <summary>The personal details, as they are sealed (never stored in clear).</summary>
 public sealed record PersonalDetails(string Name, DateOnly DateOfBirth, string ClassName, IReadOnlyList<Guardian> Guardians);

@@ -1,7 +1,8 @@
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
-using JiaoLianTi.Wellbeing.Directory;
+using JiaoLianTi.Wellbeing.Units;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Wellbeing.Protection;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -59,7 +60,7 @@ public static class ChildrenApi
     }
 
     private static async Task<Created<ChildSummary>> Record(
-        RecordChildRequest request, HttpContext http, IDocumentSession session, MasterKey master, TimeProvider clock, CancellationToken ct)
+        RecordChildRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         var schoolId = request.SchoolId ?? caller.SchoolId;
@@ -84,17 +85,17 @@ public static class ChildrenApi
         {
             throw new ForbiddenException("只有本校管理员或心理教师可以建档 / Only the school's admins and counsellors record its children.");
         }
-        var county = await UnitDirectory.CountyOfSchoolAsync(session, schoolId!.Value, ct)
+        var county = await UnitQueries.CountyOfSchoolAsync(session, schoolId!.Value, ct)
             ?? (caller.Region.Length == 6 ? caller.Region : throw new RuleViolation("school-unknown",
                 "教联体目录中没有该学校 / The school is not (yet) known from Alliances."));
 
         var studentId = request.StudentId ?? Guid.CreateVersion7();
         var now = clock.GetUtcNow();
-        var (key, stored) = KeyVault.NewKey(master, studentId, studentId, now);
+        var (key, stored) = PersonalDataVault.NewKey(master, studentId, studentId, now);
         var details = new PersonalDetails(request.Name!.Trim(), request.DateOfBirth!.Value, request.ClassName!.Trim(),
             guardians.Select(g => new Guardian(g.Name!.Trim(), g.Relation!.Trim(), g.Phone)).ToArray());
-        var command = new RecordChild(studentId, schoolId.Value, county, KeyVault.Seal(key, studentId, details),
-            request.DateOfBirth.Value, request.Consent, KeyVault.SealText(key, studentId, request.ConsentGivenBy?.Trim()),
+        var command = new RecordChild(studentId, schoolId.Value, county, PersonalDataVault.Seal(key, studentId, details),
+            request.DateOfBirth.Value, request.Consent, PersonalDataVault.SealText(key, studentId, request.ConsentGivenBy?.Trim()),
             caller.Subject, now);
 
         var existing = await session.Events.FetchStreamStateAsync(studentId, ct);
@@ -132,7 +133,7 @@ public static class ChildrenApi
     }
 
     private static async Task<Results<Ok<ChildView>, StatusCodeHttpResult>> Get(
-        Guid id, AccessPurpose? purpose, HttpContext http, IDocumentSession session, MasterKey master, TimeProvider clock, CancellationToken ct)
+        Guid id, AccessPurpose? purpose, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         var why = Access.RequirePurpose(purpose);
@@ -146,22 +147,22 @@ public static class ChildrenApi
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
-        var key = await KeyVault.LoadKeyAsync(session, master, id, ct);
+        var key = await PersonalDataVault.LoadKeyAsync(session, master, id, ct);
         http.SetETag(child.Version);
-        return TypedResults.Ok(new ChildView(child.Id, child.SchoolId, child.CountyCode, KeyVault.Open<PersonalDetails>(key, child.Details),
+        return TypedResults.Ok(new ChildView(child.Id, child.SchoolId, child.CountyCode, PersonalDataVault.Open<PersonalDetails>(key, child.Details),
             child.UnderFourteen, child.Consent, child.ConsentAt, child.Counsellor, child.Categories, child.Grants, child.Tier,
             child.LastScore, child.LastScreenedAt, child.Erased, child.ErasedFor, child.ErasedAt, grant, child.Version));
     }
 
     private static async Task<Ok<ChildSummary>> Consent(
-        Guid id, ConsentRequest request, HttpContext http, IDocumentSession session, MasterKey master, ChildReactions reactions,
+        Guid id, ConsentRequest request, HttpContext http, IDocumentSession session, IMasterKey master, ChildReactions reactions,
         TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         new Validation().Required("status", request.Status)
             .Required("guardian", request.Guardian).MaxLength("guardian", request.Guardian, 100).ThrowIfInvalid();
         var version = http.ExpectedVersion();
-        var key = await KeyVault.LoadKeyAsync(session, master, id, ct);
+        var key = await PersonalDataVault.LoadKeyAsync(session, master, id, ct);
         var now = clock.GetUtcNow();
         return await Change(http, session, id, version, child =>
         {
@@ -171,7 +172,7 @@ public static class ChildrenApi
                 Access.AuthorizeCare(caller, child.SchoolId, child.CountyCode, child);
             }
             return ChildDecider.Decide(new RecordConsent(id, request.Status!.Value,
-                key is null ? null : KeyVault.SealText(key, id, request.Guardian!.Trim()), caller.Subject, now), child);
+                key is null ? null : PersonalDataVault.SealText(key, id, request.Guardian!.Trim()), caller.Subject, now), child);
         }, reactions, ct);
     }
 
@@ -202,7 +203,7 @@ public static class ChildrenApi
     }
 
     private static async Task<Created<Grant>> Grant(
-        Guid id, GrantRequest request, HttpContext http, IDocumentSession session, MasterKey master, ChildReactions reactions,
+        Guid id, GrantRequest request, HttpContext http, IDocumentSession session, IMasterKey master, ChildReactions reactions,
         TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
@@ -211,7 +212,7 @@ public static class ChildrenApi
             .Required("reason", request.Reason).MaxLength("reason", request.Reason, 500)
             .Required("until", request.Until).ThrowIfInvalid();
         var version = http.ExpectedVersion();
-        var key = await KeyVault.LoadKeyAsync(session, master, id, ct);
+        var key = await PersonalDataVault.LoadKeyAsync(session, master, id, ct);
         var grantId = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
         var (newVersion, _) = await Writes.DecideAsync<Child>(session, id, version, child =>
@@ -221,7 +222,7 @@ public static class ChildrenApi
             {
                 throw new RuleViolation("erased", "该档案已被删除 / The record was erased.");
             }
-            return ChildDecider.Decide(new GrantAccess(id, grantId, request.Grantee!.Trim(), KeyVault.Seal(key, id, request.Reason!.Trim()),
+            return ChildDecider.Decide(new GrantAccess(id, grantId, request.Grantee!.Trim(), PersonalDataVault.Seal(key, id, request.Reason!.Trim()),
                 request.Until!.Value, caller.Subject, now), child);
         }, (child, events) => reactions.StageAsync(child, events, ct), ct);
         http.SetETag(newVersion);
@@ -264,7 +265,7 @@ public static class ChildrenApi
     }
 
     private static async Task<Ok<ChildSummary>> FollowUp(
-        Guid id, FollowUpRequest request, HttpContext http, IDocumentSession session, MasterKey master, ChildReactions reactions,
+        Guid id, FollowUpRequest request, HttpContext http, IDocumentSession session, IMasterKey master, ChildReactions reactions,
         TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
@@ -273,12 +274,12 @@ public static class ChildrenApi
             .Check(request.On is null || request.On <= DateOnly.FromDateTime(now.UtcDateTime), "on", "不能晚于今天 / cannot be in the future")
             .MaxLength("notes", request.Notes, 2000).ThrowIfInvalid();
         var version = http.ExpectedVersion();
-        var key = await KeyVault.LoadKeyAsync(session, master, id, ct);
+        var key = await PersonalDataVault.LoadKeyAsync(session, master, id, ct);
         return await Change(http, session, id, version, child =>
         {
             Access.AuthorizeCare(caller, child.SchoolId, child.CountyCode, child);
             return ChildDecider.Decide(new RecordFollowUp(id, request.On!.Value,
-                key is null ? null : KeyVault.SealText(key, id, request.Notes), caller.Subject, now), child);
+                key is null ? null : PersonalDataVault.SealText(key, id, request.Notes), caller.Subject, now), child);
         }, reactions, ct);
     }
 

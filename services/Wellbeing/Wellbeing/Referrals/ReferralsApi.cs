@@ -1,7 +1,8 @@
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.Wellbeing.Children;
-using JiaoLianTi.Wellbeing.Directory;
+using JiaoLianTi.Wellbeing.Units;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Wellbeing.Protection;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -37,7 +38,7 @@ public static class ReferralsApi
     }
 
     private static async Task<Created<ReferralSummary>> Make(
-        MakeReferralRequest request, HttpContext http, IDocumentSession session, MasterKey master, TimeProvider clock, CancellationToken ct)
+        MakeReferralRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         new Validation().Required("studentId", request.StudentId).Required("unitId", request.UnitId).Required("urgency", request.Urgency)
@@ -52,12 +53,12 @@ public static class ReferralsApi
         {
             throw new RuleViolation("erased", "该档案已被删除 / The record was erased.");
         }
-        var isMedicalMember = await UnitDirectory.IsMedicalMemberOfSchoolsAllianceAsync(session, child.SchoolId, request.UnitId!.Value, ct);
+        var isMedicalMember = await UnitQueries.IsMedicalMemberOfSchoolsAllianceAsync(session, child.SchoolId, request.UnitId!.Value, ct);
         var id = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
-        var (key, stored) = KeyVault.NewKey(master, id, child.Id, now);
+        var (key, stored) = PersonalDataVault.NewKey(master, id, child.Id, now);
         var events = ReferralDecider.Decide(new MakeReferral(id, child.Id, child.SchoolId, child.CountyCode, request.UnitId.Value,
-            request.Urgency!.Value, KeyVault.Seal(key, id, request.Reason!.Trim()), isMedicalMember, caller.Subject, now));
+            request.Urgency!.Value, PersonalDataVault.Seal(key, id, request.Reason!.Trim()), isMedicalMember, caller.Subject, now));
         session.Store(stored);
         var version = await Platform.EventStore.StreamWrites.StartStream<Referral>(session, id, events, ct);
         http.SetETag(version);
@@ -82,7 +83,7 @@ public static class ReferralsApi
     }
 
     private static async Task<Results<Ok<ReferralView>, StatusCodeHttpResult>> Get(
-        Guid id, AccessPurpose? purpose, HttpContext http, IDocumentSession session, MasterKey master, TimeProvider clock, CancellationToken ct)
+        Guid id, AccessPurpose? purpose, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         var why = Access.RequirePurpose(purpose);
@@ -97,11 +98,11 @@ public static class ReferralsApi
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
-        var key = await KeyVault.LoadKeyAsync(session, master, id, ct);
+        var key = await PersonalDataVault.LoadKeyAsync(session, master, id, ct);
         http.SetETag(referral.Version);
         return TypedResults.Ok(new ReferralView(referral.Id, referral.StudentId, referral.SchoolId, referral.CountyCode, referral.UnitId,
-            referral.Urgency, KeyVault.Open<string>(key, referral.Reason), referral.Status, referral.MadeAt, referral.AcceptedAt,
-            referral.SeenOn, referral.ReturnOn, KeyVault.Open<string>(key, referral.ReEntryPlan), referral.Overdue,
+            referral.Urgency, PersonalDataVault.Open<string>(key, referral.Reason), referral.Status, referral.MadeAt, referral.AcceptedAt,
+            referral.SeenOn, referral.ReturnOn, PersonalDataVault.Open<string>(key, referral.ReEntryPlan), referral.Overdue,
             referral.Erased || key is null, referral.Version));
     }
 
@@ -127,12 +128,12 @@ public static class ReferralsApi
     }
 
     private static async Task<Ok<ReferralSummary>> Return(
-        Guid id, ReturnRequest request, HttpContext http, IDocumentSession session, MasterKey master, TimeProvider clock, CancellationToken ct)
+        Guid id, ReturnRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         new Validation().Required("returnOn", request.ReturnOn)
             .Required("reEntryPlan", request.ReEntryPlan).MaxLength("reEntryPlan", request.ReEntryPlan, 4000).ThrowIfInvalid();
-        var key = await KeyVault.LoadKeyAsync(session, master, id, ct);
+        var key = await PersonalDataVault.LoadKeyAsync(session, master, id, ct);
         var current = await session.LoadAsync<Referral>(id, ct) ?? throw new NotFoundException("未找到 / Not found.");
         var child = await session.LoadAsync<Child>(current.StudentId, ct);
         return await Change(id, http, session, ct, r =>
@@ -142,7 +143,7 @@ public static class ReferralsApi
             {
                 throw new RuleViolation("erased", "该转介已被删除 / The referral was erased.");
             }
-            return ReferralDecider.Decide(new ReturnToSchool(id, request.ReturnOn!.Value, KeyVault.Seal(key, id, request.ReEntryPlan!.Trim()),
+            return ReferralDecider.Decide(new ReturnToSchool(id, request.ReturnOn!.Value, PersonalDataVault.Seal(key, id, request.ReEntryPlan!.Trim()),
                 caller.Subject, clock.GetUtcNow()), r);
         });
     }

@@ -2,6 +2,7 @@ using JasperFx;
 using JiaoLianTi.Platform.Scheduling;
 using JiaoLianTi.Wellbeing.Children;
 using JiaoLianTi.Wellbeing.Crisis;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Wellbeing.Protection;
 using JiaoLianTi.Wellbeing.Referrals;
 using JiaoLianTi.Wellbeing.SupportPlans;
@@ -117,7 +118,7 @@ public sealed class RetentionCheck(IDocumentSession session, IOptions<WellbeingO
         {
             if (await CheckWrites.ActAsync<Child>(session, id,
                     c => c.LastActivityAt < childCutoff ? ChildDecider.Decide(new EraseChild(id, ErasureReason.RetentionExpired, "retention", now), c) : [],
-                    (c, _) => KeyVault.EraseKeysOf(session, c.Id), ct))
+                    (c, _) => PersonalDataVault.EraseKeysOf(session, c.Id), ct))
             {
                 acted++;
             }
@@ -127,7 +128,7 @@ public sealed class RetentionCheck(IDocumentSession session, IOptions<WellbeingO
         foreach (var id in await session.Query<SupportPlan>().Where(p => !p.Erased && p.Status == PlanStatus.Closed && p.ClosedAt < planCutoff).Select(p => p.Id).ToListAsync(ct))
         {
             if (await CheckWrites.ActAsync<SupportPlan>(session, id,
-                    p => p.Erased ? [] : [new PlanErased(id, "RetentionExpired", now)], (_, _) => KeyVault.EraseKey(session, id), ct))
+                    p => p.Erased ? [] : [new PlanErased(id, "RetentionExpired", now)], (_, _) => PersonalDataVault.EraseKey(session, id), ct))
             {
                 acted++;
             }
@@ -137,7 +138,7 @@ public sealed class RetentionCheck(IDocumentSession session, IOptions<WellbeingO
         foreach (var id in await session.Query<Referral>().Where(r => !r.Erased && r.Status == ReferralStatus.Returned && r.ReturnedAt < referralCutoff).Select(r => r.Id).ToListAsync(ct))
         {
             if (await CheckWrites.ActAsync<Referral>(session, id,
-                    r => r.Erased ? [] : [new ReferralErased(id, "RetentionExpired", now)], (_, _) => KeyVault.EraseKey(session, id), ct))
+                    r => r.Erased ? [] : [new ReferralErased(id, "RetentionExpired", now)], (_, _) => PersonalDataVault.EraseKey(session, id), ct))
             {
                 acted++;
             }

@@ -3,7 +3,6 @@ using JasperFx;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.Wellbeing.Children;
-using JiaoLianTi.Wellbeing.Directory;
 using Marten;
 
 using Microsoft.AspNetCore.Http.HttpResults;

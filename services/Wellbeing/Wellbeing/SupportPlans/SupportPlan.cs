@@ -1,4 +1,5 @@
 using JiaoLianTi.Platform.Http;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Wellbeing.Protection;
 
 namespace JiaoLianTi.Wellbeing.SupportPlans;

@@ -1,7 +1,8 @@
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.Wellbeing.Children;
-using JiaoLianTi.Wellbeing.Directory;
+using JiaoLianTi.Wellbeing.Units;
+using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Wellbeing.Protection;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -47,13 +48,13 @@ public static class SupportPlansApi
     }
 
     private static async Task<Created<PlanSummary>> Open(
-        OpenPlanRequest request, HttpContext http, IDocumentSession session, MasterKey master, TimeProvider clock, CancellationToken ct)
+        OpenPlanRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         Validate(request, requireStudent: true);
         var child = await session.LoadAsync<Child>(request.StudentId!.Value, ct);
         var schoolId = child?.SchoolId ?? request.SchoolId ?? caller.SchoolId ?? Guid.Empty;
-        var county = child?.CountyCode ?? await UnitDirectory.CountyOfSchoolAsync(session, schoolId, ct) ?? caller.Region;
+        var county = child?.CountyCode ?? await UnitQueries.CountyOfSchoolAsync(session, schoolId, ct) ?? caller.Region;
         Access.AuthorizeCare(caller, schoolId, county, child);
         if (child?.Erased == true)
         {
@@ -68,7 +69,7 @@ public static class SupportPlansApi
     }
 
     private static async Task<Ok<PlanSummary>> OpenProposed(
-        Guid id, OpenPlanRequest request, HttpContext http, IDocumentSession session, MasterKey master, TimeProvider clock, CancellationToken ct)
+        Guid id, OpenPlanRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         Validate(request, requireStudent: false);
@@ -100,17 +101,17 @@ public static class SupportPlansApi
     }
 
     private static async Task<IReadOnlyList<object>> OpenEvents(
-        IDocumentSession session, MasterKey master, OpenPlanRequest r, Guid planId, Guid studentId, Guid schoolId, string county,
+        IDocumentSession session, IMasterKey master, OpenPlanRequest r, Guid planId, Guid studentId, Guid schoolId, string county,
         Caller caller, DateTimeOffset now, SupportPlan? state, CancellationToken ct)
     {
-        if (!await UnitDirectory.IsMemberOfSchoolsAllianceAsync(session, schoolId, r.CommunityUnitId!.Value, ct))
+        if (!await UnitQueries.IsMemberOfSchoolsAllianceAsync(session, schoolId, r.CommunityUnitId!.Value, ct))
         {
             throw new RuleViolation("unit-not-member", "社区或医疗方须为本校所在教联体的成员单位 / The community or medical party must be a member unit of the school's alliance.");
         }
         // The plan's own key, a key of this child: erasing the child erases it too.
-        var (key, stored) = KeyVault.NewKey(master, planId, studentId, now);
+        var (key, stored) = PersonalDataVault.NewKey(master, planId, studentId, now);
         var events = SupportPlanDecider.Decide(new OpenPlan(planId, studentId, schoolId, county, r.SchoolParty!.Trim(),
-            KeyVault.Seal(key, planId, r.FamilyParty!.Trim()), r.CommunityUnitId.Value, KeyVault.Seal(key, planId, r.Goals!.Select(g => g.Trim()).ToArray()),
+            PersonalDataVault.Seal(key, planId, r.FamilyParty!.Trim()), r.CommunityUnitId.Value, PersonalDataVault.Seal(key, planId, r.Goals!.Select(g => g.Trim()).ToArray()),
             caller.Subject, now), state);
         session.Store(stored);
         return events;
@@ -134,7 +135,7 @@ public static class SupportPlansApi
     }
 
     private static async Task<Results<Ok<PlanView>, StatusCodeHttpResult>> Get(
-        Guid id, AccessPurpose? purpose, HttpContext http, IDocumentSession session, MasterKey master, TimeProvider clock, CancellationToken ct)
+        Guid id, AccessPurpose? purpose, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         var why = Access.RequirePurpose(purpose);
@@ -150,17 +151,17 @@ public static class SupportPlansApi
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
-        var key = await KeyVault.LoadKeyAsync(session, master, id, ct);
+        var key = await PersonalDataVault.LoadKeyAsync(session, master, id, ct);
         http.SetETag(plan.Version);
         return TypedResults.Ok(new PlanView(plan.Id, plan.StudentId, plan.SchoolId, plan.CountyCode, plan.Status, plan.Reason, plan.SchoolParty,
-            KeyVault.Open<string>(key, plan.FamilyParty), plan.CommunityUnitId, KeyVault.Open<string[]>(key, plan.Goals),
-            plan.Measures.Select(m => new MeasureView(m.MeasureId, KeyVault.Open<string>(key, m.Description), m.Owner, m.DueOn)).ToArray(),
-            plan.Reviews.Select(r => new ReviewView(r.ReviewedOn, KeyVault.Open<string>(key, r.Notes), r.By)).ToArray(),
-            plan.Outcome, KeyVault.Open<string>(key, plan.ClosingNotes), plan.OpenedAt, plan.ClosedAt, plan.Erased || key is null, plan.Version));
+            PersonalDataVault.Open<string>(key, plan.FamilyParty), plan.CommunityUnitId, PersonalDataVault.Open<string[]>(key, plan.Goals),
+            plan.Measures.Select(m => new MeasureView(m.MeasureId, PersonalDataVault.Open<string>(key, m.Description), m.Owner, m.DueOn)).ToArray(),
+            plan.Reviews.Select(r => new ReviewView(r.ReviewedOn, PersonalDataVault.Open<string>(key, r.Notes), r.By)).ToArray(),
+            plan.Outcome, PersonalDataVault.Open<string>(key, plan.ClosingNotes), plan.OpenedAt, plan.ClosedAt, plan.Erased || key is null, plan.Version));
     }
 
     private static async Task<Ok<PlanSummary>> AddMeasure(
-        Guid id, MeasureRequest request, HttpContext http, IDocumentSession session, MasterKey master, TimeProvider clock, CancellationToken ct)
+        Guid id, MeasureRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
     {
         new Validation().Required("description", request.Description).MaxLength("description", request.Description, 1000)
             .Required("owner", request.Owner).Required("dueOn", request.DueOn).ThrowIfInvalid();
@@ -168,11 +169,11 @@ public static class SupportPlansApi
             new AddMeasure(id, Guid.CreateVersion7(), Seal(key, id, request.Description!.Trim()), request.Owner!.Value, request.DueOn!.Value, caller.Subject, now), plan));
     }
 
-    private static Task<Ok<PlanSummary>> StartReview(Guid id, HttpContext http, IDocumentSession session, MasterKey master, TimeProvider clock, CancellationToken ct) =>
+    private static Task<Ok<PlanSummary>> StartReview(Guid id, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct) =>
         Change(id, http, session, master, clock, ct, (plan, _, caller, now) => SupportPlanDecider.Decide(new StartReview(id, caller.Subject, now), plan));
 
     private static async Task<Ok<PlanSummary>> RecordReview(
-        Guid id, ReviewRequest request, HttpContext http, IDocumentSession session, MasterKey master, TimeProvider clock, CancellationToken ct)
+        Guid id, ReviewRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
     {
         new Validation().Required("reviewedOn", request.ReviewedOn).Required("notes", request.Notes).MaxLength("notes", request.Notes, 4000).ThrowIfInvalid();
         return await Change(id, http, session, master, clock, ct, (plan, key, caller, now) => SupportPlanDecider.Decide(
@@ -180,24 +181,24 @@ public static class SupportPlansApi
     }
 
     private static async Task<Ok<PlanSummary>> Close(
-        Guid id, ClosePlanRequest request, HttpContext http, IDocumentSession session, MasterKey master, TimeProvider clock, CancellationToken ct)
+        Guid id, ClosePlanRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
     {
         new Validation().Required("outcome", request.Outcome).MaxLength("notes", request.Notes, 4000).ThrowIfInvalid();
         return await Change(id, http, session, master, clock, ct, (plan, key, caller, now) => SupportPlanDecider.Decide(
-            new ClosePlan(id, request.Outcome!.Value, key is null || string.IsNullOrWhiteSpace(request.Notes) ? null : KeyVault.SealText(key, id, request.Notes.Trim()),
+            new ClosePlan(id, request.Outcome!.Value, key is null || string.IsNullOrWhiteSpace(request.Notes) ? null : PersonalDataVault.SealText(key, id, request.Notes.Trim()),
                 caller.Subject, now), plan));
     }
 
     private static Sealed Seal(byte[]? key, Guid id, string text) =>
-        key is null ? throw new RuleViolation("erased", "该档案已被删除 / The plan was erased.") : KeyVault.Seal(key, id, text);
+        key is null ? throw new RuleViolation("erased", "该档案已被删除 / The plan was erased.") : PersonalDataVault.Seal(key, id, text);
 
     private static async Task<Ok<PlanSummary>> Change(
-        Guid id, HttpContext http, IDocumentSession session, MasterKey master, TimeProvider clock, CancellationToken ct,
+        Guid id, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct,
         Func<SupportPlan, byte[]?, Caller, DateTimeOffset, IReadOnlyList<object>> decide)
     {
         var caller = http.Caller();
         var version = http.ExpectedVersion();
-        var key = await KeyVault.LoadKeyAsync(session, master, id, ct);
+        var key = await PersonalDataVault.LoadKeyAsync(session, master, id, ct);
         var now = clock.GetUtcNow();
         var current = await session.LoadAsync<SupportPlan>(id, ct) ?? throw new NotFoundException("未找到 / Not found.");
         var child = await session.LoadAsync<Child>(current.StudentId, ct);
