@@ -10,11 +10,14 @@ DATA=${JLT_DATA:-/var/lib/jiaolianti}
 PG_PORT=${JLT_PG_PORT:-5433}
 RABBIT_PORT=${JLT_RABBIT_PORT:-5672}
 RABBIT_MGMT_PORT=${JLT_RABBIT_MGMT_PORT:-15672}
-RABBIT_NODE=jiaolianti@localhost
+# One node name per port, so that two systems on one machine never share (or stop) each other's broker.
+if [ "$RABBIT_PORT" = 5672 ]; then RABBIT_NODE=jiaolianti@localhost; else RABBIT_NODE="jiaolianti-$RABBIT_PORT@localhost"; fi
 GATEWAY=http://127.0.0.1:5100
 DASHBOARD=http://127.0.0.1:15888
 
 ensure_prerequisites
+# The gateway's port is fixed (5100): another system answering there would be mistaken for this one.
+if curl -fsS "$GATEWAY/health" >/dev/null 2>&1; then die "Something already answers on $GATEWAY: stop it first."; fi
 say "启动 PostgreSQL / starting PostgreSQL on 127.0.0.1:$PG_PORT (data: $DATA/postgres)"
 pg_start "$DATA/postgres" "$PG_PORT"
 pg_create_databases "$PG_PORT" "${JLT_DATABASES[@]}"
