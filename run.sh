@@ -18,6 +18,8 @@ DASHBOARD=http://127.0.0.1:15888
 ensure_prerequisites
 # The gateway's port is fixed (5100): another system answering there would be mistaken for this one.
 if curl -fsS "$GATEWAY/health" >/dev/null 2>&1; then die "Something already answers on $GATEWAY: stop it first."; fi
+command -v npm >/dev/null || { apt-get update -qq >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null; }
+scripts/console-assets.sh || say "工作台地图未取得 / the console's demo map could not be fetched (the console shows the table)"
 say "启动 PostgreSQL / starting PostgreSQL on 127.0.0.1:$PG_PORT (data: $DATA/postgres)"
 pg_start "$DATA/postgres" "$PG_PORT"
 pg_create_databases "$PG_PORT" "${JLT_DATABASES[@]}"
@@ -104,6 +106,7 @@ memory_lines+=$(printf '  %-14s %4d MiB RSS  %4d MiB PSS' RabbitMQ $(( rss / 102
 cat <<TXT
 
   教联体 JiaoLianTi is running.
+  工作台 Console:      $GATEWAY/console/   (开发登录 Development sign-in: 锦江区教育局, 四川省教育厅, ...)
   网关 Gateway:        $GATEWAY            (API under /api/alliances, /api/activities, ...)
   控制台 Dashboard:    $DASHBOARD           (traces, logs, metrics; no login locally)
   RabbitMQ 管理:       http://127.0.0.1:$RABBIT_MGMT_PORT   (guest / guest)

@@ -6,6 +6,9 @@ cd "$(dirname "$0")"
 source scripts/infra.sh
 
 ensure_prerequisites
+ensure_browser
+scripts/console-assets.sh || die "the console's assets (ECharts, demo map) could not be fetched"
+export JLT_SCREENSHOTS=${JLT_SCREENSHOTS:-/tmp/jiaolianti-console-screenshots}
 WORK=$(mktemp -d /tmp/jiaolianti-test.XXXXXX)
 chmod 755 "$WORK"
 PG_PORT=$(free_port 55432)
@@ -52,5 +55,6 @@ for trx in "$WORK"/results/*.trx; do
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 say "用时 / took $(( $(date +%s) - started )) s"
+say "工作台截图 / console screenshots: $JLT_SCREENSHOTS"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

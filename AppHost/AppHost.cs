@@ -27,7 +27,7 @@ var parentSchool = Service<Projects.ParentSchool>("parentschool");
 var campusSafety = Service<Projects.CampusSafety>("campussafety");
 var wellbeing = Service<Projects.Wellbeing>("wellbeing");
 
-builder.AddProject<Projects.Gateway>("gateway", launchProfileName: "http")
+var gateway = builder.AddProject<Projects.Gateway>("gateway", launchProfileName: "http")
     .WithReference(alliances).WaitFor(alliances)
     .WithReference(activities).WaitFor(activities)
     .WithReference(parentSchool).WaitFor(parentSchool)
@@ -37,5 +37,11 @@ builder.AddProject<Projects.Gateway>("gateway", launchProfileName: "http")
     // Each gateway replica keeps its own token buckets: it enforces its share of the per-client limit (docs/deploy.md).
     .WithEnvironment("RateLimit__GatewayReplicas", scale.ReplicasOf("gateway").ToString(System.Globalization.CultureInfo.InvariantCulture))
     .WithScale(scale, "gateway", builder.ExecutionContext, authority);
+
+// 工作台 Console: reached through the gateway at /console; it calls the API through the gateway (docs/console.md).
+var console = builder.AddProject<Projects.Console>("console", launchProfileName: "http")
+    .WithReference(gateway)
+    .WithScale(scale, "console", builder.ExecutionContext, authority);
+gateway.WithReference(console);
 
 builder.Build().Run();

@@ -84,12 +84,16 @@ public static class GatewayComposition
     public static WebApplication MapGateway(this WebApplication app)
     {
         app.MapReverseProxy();
-        app.MapGet("/", () => TypedResults.Ok(new
-        {
-            name = "JiaoLianTi 教联体 gateway",
-            services = ProxyRoutes.Services.Select(s => new { service = s, api = $"/api/{s}", openApi = $"/api/{s}/openapi/v1.json" }),
-            devToken = app.Environment.IsDevelopment() ? "POST /dev/token {\"role\":\"CountyAdmin\",\"region\":\"510104\"}" : null,
-        })).AllowAnonymous();
+        // A browser goes to the 工作台 console; a program gets the directory of the APIs.
+        app.MapGet("/", (HttpContext http) => http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal)
+            ? Results.Redirect("/console/")
+            : Results.Ok(new
+            {
+                name = "JiaoLianTi 教联体 gateway",
+                console = "/console/",
+                services = ProxyRoutes.Services.Select(s => new { service = s, api = $"/api/{s}", openApi = $"/api/{s}/openapi/v1.json" }),
+                devToken = app.Environment.IsDevelopment() ? "POST /dev/token {\"role\":\"CountyAdmin\",\"region\":\"510104\"}" : null,
+            })).AllowAnonymous();
 
         if (app.Environment.IsDevelopment())
         {

@@ -5,14 +5,24 @@ namespace JiaoLianTi.Gateway;
 /// <summary>
 /// <c>/api/{service}/**</c> goes, path unchanged, to the service of that name, found by service discovery
 /// (<c>http://alliances</c> ...). Every route needs a signed-in caller and counts against the caller's rate limit, but
-/// for the OpenAPI documents, which are public.
+/// for the OpenAPI documents, which are public. <c>/console/**</c> goes to the 工作台 console (it signs people in
+/// itself and calls back through <c>/api</c> with their token), unlimited: a page load is many requests.
 /// </summary>
 public static class ProxyRoutes
 {
     public static readonly string[] Services = ["alliances", "activities", "parentschool", "campussafety", "wellbeing"];
 
+    public const string Console = "console";
+
     public static IReadOnlyList<RouteConfig> Routes() =>
     [
+        new RouteConfig
+        {
+            RouteId = Console,
+            ClusterId = Console,
+            AuthorizationPolicy = GatewayComposition.AnonymousPolicy,
+            Match = new RouteMatch { Path = "/console/{**rest}" },
+        },
         .. Services.Select(s => new RouteConfig
         {
             RouteId = $"{s}-openapi",
@@ -32,6 +42,13 @@ public static class ProxyRoutes
 
     public static IReadOnlyList<ClusterConfig> Clusters() =>
     [
+        new ClusterConfig
+        {
+            ClusterId = Console,
+            // Blazor Server keeps a circuit per browser tab: with several console replicas, a tab must stay on one.
+            SessionAffinity = new SessionAffinityConfig { Enabled = true, AffinityKeyName = ".jlt.console.affinity" },
+            Destinations = new Dictionary<string, DestinationConfig> { ["d1"] = new() { Address = $"http://{Console}" } },
+        },
         .. Services.Select(s => new ClusterConfig
         {
             ClusterId = s,

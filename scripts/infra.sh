@@ -31,6 +31,22 @@ ensure_prerequisites() {
   fi
 }
 
+# The 工作台 console's browser tests drive Debian's chromium (Playwright, by path) and need CJK fonts to render
+# Chinese; its assets (ECharts, the demo county map) come from npm. Only test.sh needs the browser.
+ensure_browser() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  [ -d /usr/share/fonts/opentype/noto ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing+=(fonts-noto-cjk)
+  command -v npm >/dev/null || missing+=(npm)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "安装 / installing: ${missing[*]}"
+    [ "$(id -u)" = 0 ] || die "Installing ${missing[*]} needs root (apt-get)."
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+      || die "apt-get install ${missing[*]} failed"
+  fi
+}
+
 # pg_start DIR PORT [throwaway]: a PostgreSQL cluster in DIR on 127.0.0.1:PORT (user app / password app).
 pg_start() {
   local dir=$1 port=$2 throwaway=${3:-}

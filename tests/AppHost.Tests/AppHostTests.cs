@@ -16,7 +16,7 @@ namespace JiaoLianTi.AppHost.Tests;
 /// </summary>
 public sealed class AppHostTests
 {
-    private static readonly string[] Projects = ["alliances", "activities", "parentschool", "campussafety", "wellbeing", "gateway"];
+    private static readonly string[] Projects = ["alliances", "activities", "parentschool", "campussafety", "wellbeing", "gateway", "console"];
     private static readonly string[] Databases = ["alliancesdb", "activitiesdb", "parentschooldb", "campussafetydb", "wellbeingdb"];
 
     [Fact]
@@ -43,6 +43,11 @@ public sealed class AppHostTests
 
         using var gateway = app.CreateHttpClient("gateway", "http");
         Assert.Equal(HttpStatusCode.OK, (await gateway.GetAsync("/health", timeout.Token)).StatusCode);
+        // The 工作台 console answers through the gateway: a browser that is not signed in is sent to sign in.
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = gateway.BaseAddress };
+        var console = await browser.GetAsync("/console/", timeout.Token);
+        Assert.Equal(HttpStatusCode.Redirect, console.StatusCode);
+        Assert.Contains("/console/signin", console.Headers.Location!.ToString());
 
         gateway.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
             TestSystem.Token(new TokenRequest(Role.CountyAdmin, "510104")));

@@ -46,6 +46,8 @@ public static class IdentityExtensions
             else
             {
                 options.Authority = authority;
+                // Only a test's own provider on loopback is reached over plain HTTP; production keeps HTTPS.
+                options.RequireHttpsMetadata = auth.GetValue("RequireHttpsMetadata", true);
             }
         });
         builder.Services.AddAuthorizationBuilder()

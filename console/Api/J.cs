@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace JiaoLianTi.Console.Api;
+
+/// <summary>Reading the API's JSON for display (lists are shown as they come, without a copy of every record type).</summary>
+public static class J
+{
+    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+
+    public static string Str(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)
+            ? v.ValueKind switch
+            {
+                JsonValueKind.String => v.GetString() ?? "",
+                JsonValueKind.Null or JsonValueKind.Undefined => "",
+                JsonValueKind.Array => string.Join("、", v.EnumerateArray().Select(x => x.ToString())),
+                _ => v.ToString(),
+            }
+            : "";
+
+    public static int Int(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : 0;
+
+    public static Guid Id(this JsonElement e, string name = "id") =>
+        Guid.TryParse(e.Str(name), out var id) ? id : Guid.Empty;
+
+    public static bool Bool(this JsonElement e, string name) =>
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.True;
+
+    /// <summary>A time of the API shown in China's time, <c>yyyy-MM-dd HH:mm</c>; a date stays a date.</summary>
+    public static string When(this JsonElement e, string name)
+    {
+        var text = e.Str(name);
+        if (text.Length == 10)
+        {
+            return text;
+        }
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at.ToOffset(China).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
+            : text;
+    }
+
+    public static IEnumerable<JsonElement> Items(this JsonElement page, string name = "items") =>
+        page.ValueKind == JsonValueKind.Object && page.TryGetProperty(name, out var items) && items.ValueKind == JsonValueKind.Array
+            ? items.EnumerateArray()
+            : [];
+}
+
+/// <summary>A query string of the values given (empty ones left out: the API binds an empty enum as an error).</summary>
+public static class Q
+{
+    public static string Of(string path, params (string Name, object? Value)[] parameters)
+    {
+        var given = parameters
+            .Select(p => (p.Name, Value: p.Value?.ToString()?.Trim()))
+            .Where(p => !string.IsNullOrEmpty(p.Value))
+            .Select(p => $"{p.Name}={Uri.EscapeDataString(p.Value!)}");
+        var query = string.Join('&', given);
+        return query.Length == 0 ? path : $"{path}{(path.Contains('?') ? '&' : '?')}{query}";
+    }
+}

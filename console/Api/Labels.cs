@@ -1,0 +1,37 @@
+namespace JiaoLianTi.Console.Api;
+
+/// <summary>Chinese names of the API's enum values (GLOSSARY), shown with the value itself beside them.</summary>
+public static class Labels
+{
+    private static readonly Dictionary<string, string> Names = new(StringComparer.Ordinal)
+    {
+        // alliances
+        ["Proposed"] = "筹建中", ["Established"] = "已成立", ["Suspended"] = "已暂停", ["Dissolved"] = "已撤销",
+        ["Regional"] = "区域教联体", ["School"] = "校级教联体",
+        ["Member"] = "成员", ["Partner"] = "合作", ["Adviser"] = "顾问", ["Lead"] = "牵头",
+        // needs, responsibilities, resources
+        ["Raised"] = "待匹配", ["Matched"] = "已匹配", ["Accepted"] = "已受理", ["Resolved"] = "已解决", ["Closed"] = "已关闭",
+        ["Assigned"] = "已分派", ["InProgress"] = "进行中", ["Overdue"] = "已逾期", ["Done"] = "已完成",
+        ["Published"] = "已发布", ["Withdrawn"] = "已撤回",
+        ["Venue"] = "场馆", ["Course"] = "课程", ["Expert"] = "专家", ["VolunteerPlaces"] = "志愿岗位",
+        // activities
+        ["Draft"] = "草稿", ["AwaitingSafetyPlan"] = "待安全预案", ["Open"] = "报名中", ["Completed"] = "已结束",
+        ["Cancelled"] = "已取消", ["Confirmed"] = "已确认", ["Waitlisted"] = "候补",
+        ["StudyTrip"] = "研学实践", ["CommunityClass"] = "社区实践课堂", ["VolunteerService"] = "志愿服务", ["Lecture"] = "讲座",
+        ["Sport"] = "体育",
+        // safety
+        ["Submitted"] = "待审批", ["Approved"] = "已批准", ["Rejected"] = "已驳回",
+        ["Reported"] = "已上报", ["Acknowledged"] = "已确认收到", ["Reopened"] = "已重开",
+        ["Traffic"] = "交通", ["VendorsAndFood"] = "摊贩与食品", ["Security"] = "治安", ["Construction"] = "施工", ["Other"] = "其他",
+        ["Scheduled"] = "已排班", ["CheckedIn"] = "已到岗", ["Missed"] = "缺岗", ["Planned"] = "计划中",
+        // wellbeing
+        ["None"] = "未建", ["Green"] = "绿", ["Yellow"] = "黄", ["Orange"] = "橙", ["Red"] = "红",
+        ["Routine"] = "常规", ["Priority"] = "优先", ["Urgent"] = "紧急",
+    };
+
+    public static string Of(string? value) =>
+        string.IsNullOrEmpty(value) ? "—" : Names.TryGetValue(value, out var name) ? $"{name} {value}" : value;
+
+    public static string Chinese(string? value) =>
+        string.IsNullOrEmpty(value) ? "—" : Names.GetValueOrDefault(value, value);
+}

@@ -1,0 +1,47 @@
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace JiaoLianTi.Console.Auth;
+
+/// <summary>
+/// Who is signed in, as the console keeps it in its server-side session: the claims of the access token (the same
+/// ones the gateway and the services read: <c>role</c>, <c>region</c>, <c>school_id</c>, <c>member_unit_id</c>) and
+/// the access token itself, which never leaves the server.
+/// </summary>
+public static class ConsoleClaims
+{
+    public const string Role = "role";
+    public const string Region = "region";
+    public const string SchoolId = "school_id";
+    public const string MemberUnitId = "member_unit_id";
+    public const string Subject = "sub";
+    public const string Name = "name";
+    public const string Child = "child";
+    /// <summary>The bearer token for the gateway: a claim of the server-side session only.</summary>
+    public const string AccessToken = "jlt_access_token";
+    /// <summary>How the person signed in: <c>oidc</c> or <c>dev</c> (开发登录).</summary>
+    public const string Method = "jlt_signin";
+
+    private static readonly string[] Copied = [Role, Region, SchoolId, MemberUnitId, Subject, Name, Child];
+
+    /// <summary>The session's identity from an access token (its claims are not re-validated here: the console
+    /// received it over its own server-to-server channel; the gateway validates it on every call).</summary>
+    public static ClaimsIdentity FromAccessToken(string accessToken, string method, string authenticationType)
+    {
+        var token = new JsonWebToken(accessToken);
+        var identity = new ClaimsIdentity(authenticationType, Subject, Role);
+        foreach (var claim in token.Claims.Where(c => Copied.Contains(c.Type)))
+        {
+            identity.AddClaim(new Claim(claim.Type, claim.Value));
+        }
+        identity.AddClaim(new Claim(AccessToken, accessToken));
+        identity.AddClaim(new Claim(Method, method));
+        return identity;
+    }
+
+    public static DateTimeOffset? Expires(string accessToken)
+    {
+        var token = new JsonWebToken(accessToken);
+        return token.ValidTo == DateTime.MinValue ? null : new DateTimeOffset(token.ValidTo, TimeSpan.Zero);
+    }
+}

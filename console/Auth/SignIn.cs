@@ -1,0 +1,179 @@
+using System.Net.Http.Json;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace JiaoLianTi.Console.Auth;
+
+/// <summary>
+/// Sign-in. With <c>Auth:Authority</c> set: OpenID Connect (authorization code with PKCE) against the province's
+/// identity provider, the one whose tokens the gateway trusts. Without it, in Development only: 开发登录, a chooser
+/// that asks the gateway's development token issuer (<c>POST /dev/token</c>) for a token of the chosen role and region.
+/// Either way the token is kept in the server-side session (<see cref="SessionStore"/>) and sent to the gateway by
+/// the server.
+/// </summary>
+public static class SignIn
+{
+    public const string Oidc = "oidc";
+
+    public static bool UsesOidc(IConfiguration configuration) => !string.IsNullOrEmpty(configuration["Auth:Authority"]);
+
+    public static IServiceCollection AddConsoleSignIn(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var oidc = UsesOidc(configuration);
+        if (!oidc && !environment.IsDevelopment())
+        {
+            throw new InvalidOperationException(
+                "Auth:Authority is not set. Outside Development the console signs people in only through the configured OIDC provider.");
+        }
+        services.AddMemoryCache();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionStoreSetup>();
+        var auth = services.AddAuthentication(options =>
+        {
+            options.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+            options.DefaultChallengeScheme = oidc ? Oidc : CookieAuthenticationDefaults.AuthenticationScheme;
+        }).AddCookie(options =>
+        {
+            options.Cookie.Name = ".jlt.console";
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Lax;
+            options.LoginPath = "/signin";
+            options.AccessDeniedPath = "/signin";
+            options.SlidingExpiration = false;
+        });
+        if (oidc)
+        {
+            var section = configuration.GetSection("Auth");
+            auth.AddOpenIdConnect(Oidc, options =>
+            {
+                options.Authority = section["Authority"];
+                options.ClientId = section["ClientId"] ?? "jiaolianti-console";
+                options.ClientSecret = section["ClientSecret"];
+                options.ResponseType = "code";
+                options.UsePkce = true;
+                options.MapInboundClaims = false;
+                options.SaveTokens = false;
+                options.GetClaimsFromUserInfoEndpoint = false;
+                options.RequireHttpsMetadata = section.GetValue("RequireHttpsMetadata", true);
+                options.Scope.Clear();
+                foreach (var scope in (section["Scopes"] ?? "openid profile").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    options.Scope.Add(scope);
+                }
+                options.Events.OnTokenValidated = context =>
+                {
+                    // The session is built from the access token: its claims are the ones the API enforces.
+                    var accessToken = context.TokenEndpointResponse?.AccessToken;
+                    if (string.IsNullOrEmpty(accessToken))
+                    {
+                        context.Fail("The identity provider issued no access token.");
+                        return Task.CompletedTask;
+                    }
+                    var identity = ConsoleClaims.FromAccessToken(accessToken, "oidc", CookieAuthenticationDefaults.AuthenticationScheme);
+                    if (identity.FindFirst(ConsoleClaims.Name) is null
+                        && context.Principal?.FindFirst("name") is { } name)
+                    {
+                        identity.AddClaim(new Claim(ConsoleClaims.Name, name.Value));
+                    }
+                    context.Principal = new ClaimsPrincipal(identity);
+                    context.Properties!.ExpiresUtc = ConsoleClaims.Expires(accessToken);
+                    context.Properties.IsPersistent = false;
+                    return Task.CompletedTask;
+                };
+            });
+        }
+        services.AddAuthorization();
+        services.AddCascadingAuthenticationState();
+        return services;
+    }
+
+    public static void MapConsoleSignIn(this WebApplication app)
+    {
+        var oidc = UsesOidc(app.Configuration);
+        app.MapPost("/signout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            return Results.Redirect(http.Request.PathBase + "/signin");
+        }).RequireAuthorization();
+
+        if (oidc)
+        {
+            // The sign-in page of OIDC is the provider's: /signin starts the code flow.
+            app.MapGet("/signin/oidc", (string? returnUrl, HttpContext http) => Results.Challenge(
+                new AuthenticationProperties { RedirectUri = LocalUrl(http, returnUrl) }, [Oidc])).AllowAnonymous();
+        }
+        else if (app.Environment.IsDevelopment())
+        {
+            app.MapPost("/signin/dev", DevSignIn).AllowAnonymous();
+        }
+    }
+
+    /// <summary>开发登录: only in Development, only without an OIDC authority.</summary>
+    private static async Task<IResult> DevSignIn(
+        [FromForm] DevSignInForm form, HttpContext http, IHttpClientFactory clients, ILoggerFactory logs)
+    {
+        var client = clients.CreateClient(nameof(Api.GatewayClient));
+        var request = new
+        {
+            role = form.Role,
+            region = form.Region?.Trim(),
+            schoolId = Guid.TryParse(form.SchoolId, out var school) ? school : (Guid?)null,
+            memberUnitId = Guid.TryParse(form.MemberUnitId, out var unit) ? unit : (Guid?)null,
+            subject = string.IsNullOrWhiteSpace(form.Name) ? $"dev-{form.Role}-{form.Region}" : $"dev-{form.Name!.Trim()}",
+            name = string.IsNullOrWhiteSpace(form.Name) ? null : form.Name.Trim(),
+        };
+        var back = http.Request.PathBase + "/signin";
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.PostAsJsonAsync("dev/token", request, Api.GatewayClient.Json);
+        }
+        catch (HttpRequestException e)
+        {
+            logs.CreateLogger("SignIn").LogWarning(e, "The gateway's development token issuer cannot be reached");
+            return Results.Redirect($"{back}?error={Uri.EscapeDataString("网关不可达 / The gateway cannot be reached")}");
+        }
+        if (!response.IsSuccessStatusCode)
+        {
+            var problem = Api.ApiProblem.Parse(response.StatusCode, await response.Content.ReadAsStringAsync());
+            var text = problem.Errors.Count > 0
+                ? string.Join("; ", problem.Errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"))
+                : problem.Summary;
+            return Results.Redirect($"{back}?error={Uri.EscapeDataString(text)}");
+        }
+        var token = (await response.Content.ReadFromJsonAsync<DevTokenAnswer>(Api.GatewayClient.Json))!.AccessToken;
+        var identity = ConsoleClaims.FromAccessToken(token, "dev", CookieAuthenticationDefaults.AuthenticationScheme);
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity),
+            new AuthenticationProperties { ExpiresUtc = ConsoleClaims.Expires(token), IsPersistent = false });
+        return Results.Redirect(LocalUrl(http, form.ReturnUrl));
+    }
+
+    /// <summary>Only a path of this console: never an open redirect.</summary>
+    public static string LocalUrl(HttpContext http, string? returnUrl)
+    {
+        var home = http.Request.PathBase + "/";
+        if (string.IsNullOrEmpty(returnUrl) || !returnUrl.StartsWith('/') || returnUrl.StartsWith("//") || returnUrl.StartsWith("/\\"))
+        {
+            return home;
+        }
+        return returnUrl.StartsWith(http.Request.PathBase + "/", StringComparison.Ordinal) || http.Request.PathBase == ""
+            ? returnUrl
+            : home;
+    }
+
+    public sealed class DevSignInForm
+    {
+        public string? Role { get; set; }
+        public string? Region { get; set; }
+        public string? SchoolId { get; set; }
+        public string? MemberUnitId { get; set; }
+        public string? Name { get; set; }
+        public string? ReturnUrl { get; set; }
+    }
+
+    private sealed record DevTokenAnswer(string AccessToken);
+}

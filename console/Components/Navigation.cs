@@ -1,0 +1,41 @@
+using JiaoLianTi.Console.Auth;
+using static JiaoLianTi.Console.Auth.Roles;
+
+namespace JiaoLianTi.Console.Components;
+
+/// <summary>A page of the console and the roles it is for (the API enforces the scope; this decides what is shown).</summary>
+public sealed record ConsolePage(string Path, string Title, string English, string Icon, IReadOnlySet<Roles> Roles);
+
+/// <summary>The console's pages by role: the menu shows a person only their pages, and a page refuses other roles.</summary>
+public static class Navigation
+{
+    private static readonly Roles[] Bureaus = [ProvinceAdmin, CityAdmin, CountyAdmin];
+    private static readonly Roles[] Everyone = Enum.GetValues<Roles>();
+
+    public static readonly IReadOnlyList<ConsolePage> Pages =
+    [
+        Page("", "工作台", "Workbench", "home", Everyone),
+        Page("coverage", "覆盖率", "Coverage", "global", Bureaus),
+        Page("alliances", "教联体", "Alliances", "apartment", [.. Bureaus, SchoolAdmin, MemberOfficer]),
+        Page("units", "成员单位", "Member units", "team", [.. Bureaus, SchoolAdmin]),
+        Page("inbox", "本单位待办", "Our unit's inbox", "inbox", [MemberOfficer, SchoolAdmin]),
+        Page("resources", "资源清单", "Resources", "database", [.. Bureaus, SchoolAdmin, MemberOfficer]),
+        Page("needs", "需求清单", "Needs", "bulb", [.. Bureaus, SchoolAdmin, MemberOfficer]),
+        Page("responsibilities", "责任清单", "Responsibilities", "check-square", [.. Bureaus, SchoolAdmin, MemberOfficer]),
+        Page("meetings", "恳谈会", "Meetings", "comment", Bureaus),
+        Page("activities", "活动", "Activities", "calendar", [.. Bureaus, SchoolAdmin, Teacher, MemberOfficer]),
+        Page("safety-plans", "安全预案审批", "Safety plans", "safety-certificate", [.. Bureaus, SchoolAdmin]),
+        Page("safety", "护校安园", "Campus safety", "safety", [.. Bureaus, SchoolAdmin, Teacher, Counsellor, MemberOfficer]),
+        Page("parentschool", "家长学校", "Parent school", "read", [.. Bureaus, SchoolAdmin, Teacher]),
+        Page("wellbeing", "心链网络", "Care network", "heart", [.. Bureaus, SchoolAdmin, Counsellor, MemberOfficer]),
+    ];
+
+    public static IReadOnlyList<ConsolePage> For(Roles? role) =>
+        role is { } r ? Pages.Where(p => p.Roles.Contains(r)).ToList() : [];
+
+    public static bool Allows(Roles? role, string path) =>
+        role is { } r && Pages.Single(p => p.Path == path).Roles.Contains(r);
+
+    private static ConsolePage Page(string path, string title, string english, string icon, Roles[] roles) =>
+        new(path, title, english, icon, roles.ToHashSet());
+}

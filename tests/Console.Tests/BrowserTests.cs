@@ -1,0 +1,248 @@
+using System.Net;
+using System.Text.Json;
+using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.TestKit;
+using Microsoft.Playwright;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace JiaoLianTi.Console.Tests;
+
+/// <summary>
+/// The console in a real chromium, through the real gateway, against the whole system: what a county officer, a
+/// province officer and a school administrator see and do (issue 14, Tests).
+/// </summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class BrowserTests(ConsoleSystem console, ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private const string Jinjiang = ConsoleSystem.Jinjiang;
+
+    [Fact]
+    public async Task A_county_officer_signs_in_sees_the_workbench_and_the_map_with_the_coverage_the_API_gives()
+    {
+        await EstablishedAsync(Jinjiang);
+        var page = await console.SignInAsync("CountyAdmin", Jinjiang);
+        await ConsoleSystem.InteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-test=who]")).ToContainTextAsync("开发登录");
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("工作台");
+        await page.Locator("[data-test=rendered]").WaitForAsync();
+        var todos = await page.Locator("[data-test=todo]").CountAsync();
+        Assert.True(todos >= 5, $"a county officer has {todos} kinds of to-do");
+        await Assertions.Expect(page.Locator("[data-test=todo][data-key=safety-plans]")).ToContainTextAsync("待审批的安全预案");
+        output.WriteLine($"工作台 all to-dos read in {await page.Locator("[data-test=rendered]").GetAttributeAsync("data-ms")} ms");
+        await console.ShotAsync(page, "01-workbench-county-510104");
+
+        await page.ClickAsync("a.jlt-menu-item[href=coverage]");
+        var map = page.Locator("[data-test=map][data-features]");
+        await map.WaitForAsync();
+        using var api = console.Api(Role.CountyAdmin, Jinjiang);
+        var coverage = await (await api.GetAsync("/api/alliances/coverage")).ReadJson();
+        var figure = page.Locator("[data-test=coverage-figure]");
+        Assert.Equal(coverage.GetProperty("establishedCounties").GetInt32().ToString(), await figure.GetAttributeAsync("data-established"));
+        Assert.Equal(coverage.GetProperty("counties").GetInt32().ToString(), await figure.GetAttributeAsync("data-counties"));
+        await Assertions.Expect(figure).ToContainTextAsync("锦江区：已建成 1 / 1");
+        // The province's map, the officer's own county the only one with figures (the API shows a county its county).
+        Assert.Equal("183", await map.GetAttributeAsync("data-features"));
+        Assert.Equal("1", await map.GetAttributeAsync("data-coloured"));
+        output.WriteLine($"map drawn in {await map.GetAttributeAsync("data-rendered-ms")} ms (in the browser)");
+        await console.ShotAsync(page, "02-coverage-county-510104");
+    }
+
+    [Fact]
+    public async Task A_province_officer_sees_every_county_drills_into_a_city_and_downloads_the_CSV()
+    {
+        foreach (var county in new[] { Jinjiang, "510105", "510106", "510107", "510703", "511102", "513401" })
+        {
+            await EstablishedAsync(county);
+        }
+        var page = await console.SignInAsync("ProvinceAdmin", "51", "/console/coverage");
+        await ConsoleSystem.InteractiveAsync(page);
+        var map = page.Locator("[data-test=map][data-features]");
+        await map.WaitForAsync();
+        using var api = console.Api(Role.ProvinceAdmin, "51");
+        var coverage = await (await api.GetAsync("/api/alliances/coverage?region=51")).ReadJson();
+        Assert.Equal(183, coverage.GetProperty("counties").GetInt32());
+        var figure = page.Locator("[data-test=coverage-figure]");
+        Assert.Equal(coverage.GetProperty("establishedCounties").GetInt32().ToString(), await figure.GetAttributeAsync("data-established"));
+        Assert.Equal("183", await map.GetAttributeAsync("data-coloured"));
+        Assert.Equal(coverage.GetProperty("establishedCounties").GetInt32().ToString(), await map.GetAttributeAsync("data-established"));
+        Assert.Equal(183, await page.Locator("[data-test=coverage-table] tbody tr").CountAsync());
+        await console.ShotAsync(page, "03-coverage-province-51");
+
+        // Drill down: a click on 锦江区 opens 成都市's map.
+        await ClickCountyAsync(page, Jinjiang);
+        await Assertions.Expect(page.Locator("[data-test=coverage-figure]")).ToContainTextAsync("成都市");
+        await page.Locator("[data-test=map][data-features]").WaitForAsync();
+        var cityFeatures = int.Parse((await page.Locator("[data-test=map]").GetAttributeAsync("data-features"))!);
+        Assert.Equal(20, cityFeatures);
+        await console.ShotAsync(page, "04-coverage-city-5101");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("[data-test=csv]"));
+        var file = Path.Combine(console.Screenshots, "coverage-5101.csv");
+        await download.SaveAsAsync(file);
+        var lines = await File.ReadAllLinesAsync(file);
+        Assert.StartsWith("县区代码 County code", lines[0].TrimStart('\uFEFF'));
+        Assert.Contains(lines, l => l.StartsWith(Jinjiang + ","));
+    }
+
+    [Fact]
+    public async Task A_county_officer_establishes_an_alliance_through_the_form_and_finds_it_in_the_list()
+    {
+        var page = await console.SignInAsync("CountyAdmin", Jinjiang, "/console/alliances");
+        await ConsoleSystem.InteractiveAsync(page);
+        await page.ClickAsync("[data-test=open-establish]");
+        var name = $"锦江区社区教联体 {Guid.NewGuid().ToString()[..6]}";
+        await page.FillAsync("[data-test=name]", name);
+        await page.FillAsync("[data-test=leadUnit]", "成都市锦江区教育局");
+        await page.ClickAsync("[data-test=submit]");
+        await Assertions.Expect(page.Locator("[data-test=established]")).ToContainTextAsync(name);
+        await console.ShotAsync(page, "05-alliances-established");
+        await Assertions.Expect(page.Locator("[data-test=alliances]")).ToContainTextAsync(name);
+
+        using var api = console.Api(Role.CountyAdmin, Jinjiang);
+        var list = await (await api.GetAsync($"/api/alliances?county={Jinjiang}&pageSize=500")).ReadJson();
+        Assert.Contains(list.GetProperty("items").EnumerateArray(), a => a.GetProperty("name").GetString() == name);
+        await console.ShotAsync(page, "05-alliances-established");
+    }
+
+    [Fact]
+    public async Task A_wrong_form_shows_each_field_error_the_API_gives_and_changes_nothing()
+    {
+        using var api = console.Api(Role.CountyAdmin, Jinjiang);
+        var before = (await (await api.GetAsync($"/api/alliances?county={Jinjiang}&pageSize=1")).ReadJson()).GetProperty("total").GetInt32();
+        var page = await console.SignInAsync("CountyAdmin", Jinjiang, "/console/alliances");
+        await ConsoleSystem.InteractiveAsync(page);
+        await page.ClickAsync("[data-test=open-establish]");
+        await page.FillAsync("[data-test=countyCode]", "519999");
+        await page.ClickAsync("[data-test=submit]");
+        var nameError = page.Locator("[data-test=field-error][data-field=name]");
+        await Assertions.Expect(nameError).ToContainTextAsync("必填");
+        await Assertions.Expect(page.Locator("[data-test=field-error][data-field=countyCode]")).ToContainTextAsync("县级行政区划代码");
+        await Assertions.Expect(page.Locator("[data-test=field-error][data-field=leadUnit]")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("[data-test=problem]")).ToContainTextAsync("请求参数无效");
+        await console.ShotAsync(page, "06-establish-field-errors");
+        var after = (await (await api.GetAsync($"/api/alliances?county={Jinjiang}&pageSize=1")).ReadJson()).GetProperty("total").GetInt32();
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public async Task A_school_admin_cannot_reach_the_countys_pages()
+    {
+        var school = await SchoolAsync(Jinjiang);
+        var page = await console.SignInWithFormAsync("SchoolAdmin", Jinjiang, schoolId: school);
+        await ConsoleSystem.InteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-test=who]")).ToContainTextAsync("学校管理员");
+        Assert.Equal(0, await page.Locator("a.jlt-menu-item[href=coverage]").CountAsync());
+        Assert.Equal(0, await page.Locator("a.jlt-menu-item[href=meetings]").CountAsync());
+        await page.GotoAsync("/console/coverage");
+        await Assertions.Expect(page.Locator("[data-test=forbidden]")).ToContainTextAsync("无权访问此页");
+        Assert.Equal(0, await page.Locator("[data-test=coverage-figure]").CountAsync());
+        // ... and the API, which decides, refuses the school too.
+        using var api = console.Api(Role.SchoolAdmin, Jinjiang, schoolId: school);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync("/api/alliances/coverage")).StatusCode);
+        await console.ShotAsync(page, "07-school-admin-forbidden");
+    }
+
+    [Fact]
+    public async Task A_safety_plan_approved_in_the_console_opens_the_activity()
+    {
+        var school = await SchoolAsync(Jinjiang);
+        using var admin = console.Api(Role.SchoolAdmin, Jinjiang, schoolId: school);
+        var title = $"锦江研学 {Guid.NewGuid().ToString()[..6]}";
+        var drafted = await Eventually.Until(() => admin.Post("/api/activities", new
+        {
+            kind = "StudyTrip", title, location = "四川科技馆", offCampus = true,
+            startsAt = DateTimeOffset.UtcNow.AddDays(10), endsAt = DateTimeOffset.UtcNow.AddDays(10).AddHours(5),
+            seats = 40, minAge = 9, maxAge = 14,
+        }), r => r.StatusCode == HttpStatusCode.Created, Patience);
+        Assert.Equal(HttpStatusCode.Created, drafted.StatusCode);
+        var activityId = (await drafted.ReadJson()).GetProperty("id").GetGuid();
+        var opening = new HttpRequestMessage(HttpMethod.Post, $"/api/activities/{activityId}/open")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { arrangements = "大巴 1 辆，带队教师 4 名，意外险" }),
+        };
+        opening.Headers.IfMatch.Add(drafted.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(opening)).StatusCode);
+        using var county = console.Api(Role.CountyAdmin, Jinjiang);
+        await Eventually.Until(
+            async () => await (await county.GetAsync($"/api/campussafety/safety-plans?activityId={activityId}")).ReadJson(),
+            p => p.GetProperty("total").GetInt32() == 1, Patience);
+
+        var page = await console.SignInAsync("CountyAdmin", Jinjiang, "/console/safety-plans");
+        await ConsoleSystem.InteractiveAsync(page);
+        var row = page.Locator("tr", new PageLocatorOptions { Has = page.Locator($"[data-test=plan-title]:text-is('{title}')") });
+        await row.Locator("[data-test=notes]").FillAsync("同意，注意交通安全");
+        await console.ShotAsync(page, "08-safety-plans-to-review");
+        await row.Locator("[data-test=approve]").ClickAsync();
+        await Assertions.Expect(page.Locator(".ant-alert-success")).ToContainTextAsync("已批准");
+
+        var activity = await Eventually.Until(
+            async () => await (await admin.GetAsync($"/api/activities/{activityId}")).ReadJson(),
+            a => a.GetProperty("status").GetString() == "Open", Patience);
+        Assert.Equal("Open", activity.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_change_made_meanwhile_by_someone_else_shows_someone_changed_this_reload()
+    {
+        using var api = console.Api(Role.CountyAdmin, "510108");
+        var created = await api.Post("/api/alliances", new { name = "成华区教联体", kind = "Regional", countyCode = "510108", leadUnit = "成华区教育局" });
+        var id = (await created.ReadJson()).GetProperty("id").GetGuid();
+        var page = await console.SignInWithFormAsync("CountyAdmin", "510108", path: $"/console/alliances/{id}");
+        await ConsoleSystem.InteractiveAsync(page);
+        await page.Locator("[data-test=suspend]").WaitForAsync();
+
+        var suspend = new HttpRequestMessage(HttpMethod.Post, $"/api/alliances/{id}/suspend")
+        {
+            Content = System.Net.Http.Json.JsonContent.Create(new { reason = "整改 under review" }),
+        };
+        suspend.Headers.IfMatch.Add(created.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(suspend)).StatusCode);
+
+        await page.FillAsync("[data-test=reason]", "合并 merged");
+        await page.ClickAsync("[data-test=dissolve]");
+        await Assertions.Expect(page.Locator("[data-test=problem][data-status='412']")).ToContainTextAsync("他人已修改此项，请刷新");
+        await console.ShotAsync(page, "09-stale-412");
+        await page.ClickAsync("[data-test=reload]");
+        await Assertions.Expect(page.Locator("[data-test=reestablish]")).ToBeVisibleAsync();
+    }
+
+    private static async Task ClickCountyAsync(IPage page, string code)
+    {
+        // A click on the county's shape: ECharts draws on a canvas, so click where the county's centre is drawn.
+        var point = await page.EvaluateAsync<double[]>(@"code => {
+            const el = document.querySelector('[data-test=map]');
+            const chart = echarts.getInstanceByDom(el);
+            const p = chart.convertToPixel({ seriesId: 'coverage' }, chart.getModel().getSeriesByIndex(0).coordinateSystem.getRegion(code).getCenter());
+            const r = el.getBoundingClientRect();
+            return [r.left + p[0], r.top + p[1]];
+        }", code);
+        await page.Mouse.ClickAsync((float)point[0], (float)point[1]);
+    }
+
+    private async Task EstablishedAsync(string county)
+    {
+        using var api = console.Api(Role.CountyAdmin, county);
+        var list = await (await api.GetAsync($"/api/alliances?county={county}&kind=Regional&status=Established&pageSize=1")).ReadJson();
+        if (list.GetProperty("total").GetInt32() > 0) return;
+        var created = await api.Post("/api/alliances", new { name = $"{county} 区域教联体", kind = "Regional", countyCode = county, leadUnit = "教育局" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
+
+    private async Task<Guid> SchoolAsync(string county)
+    {
+        using var api = console.Api(Role.CountyAdmin, county);
+        var units = await (await api.GetAsync($"/api/alliances/units?county={county}&kind=School&pageSize=1")).ReadJson();
+        if (units.GetProperty("items").EnumerateArray().FirstOrDefault() is { ValueKind: JsonValueKind.Object } existing)
+        {
+            return existing.GetProperty("id").GetGuid();
+        }
+        var created = await api.Post("/api/alliances/units", new
+        {
+            kind = "School", name = "成都市锦江区试验小学", countyCode = county, contactOfficer = "王老师", contactPhone = "028-00000000",
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.ReadJson()).GetProperty("id").GetGuid();
+    }
+}
