@@ -10,11 +10,14 @@ DATA=${JLT_DATA:-/var/lib/jiaolianti}
 PG_PORT=${JLT_PG_PORT:-5433}
 RABBIT_PORT=${JLT_RABBIT_PORT:-5672}
 RABBIT_MGMT_PORT=${JLT_RABBIT_MGMT_PORT:-15672}
-RABBIT_NODE=jiaolianti@localhost
+# One node name per port, so that two systems on one machine never share (or stop) each other's broker.
+if [ "$RABBIT_PORT" = 5672 ]; then RABBIT_NODE=jiaolianti@localhost; else RABBIT_NODE="jiaolianti-$RABBIT_PORT@localhost"; fi
 GATEWAY=http://127.0.0.1:5100
 DASHBOARD=http://127.0.0.1:15888
 
 ensure_prerequisites
+# The gateway's port is fixed (5100): another system answering there would be mistaken for this one.
+if curl -fsS "$GATEWAY/health" >/dev/null 2>&1; then die "Something already answers on $GATEWAY: stop it first."; fi
 command -v npm >/dev/null || { apt-get update -qq >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null; }
 scripts/console-assets.sh || say "工作台地图未取得 / the console's demo map could not be fetched (the console shows the table)"
 say "启动 PostgreSQL / starting PostgreSQL on 127.0.0.1:$PG_PORT (data: $DATA/postgres)"
@@ -46,11 +49,16 @@ trap 'stop_all 130' INT
 trap 'stop_all 143' TERM
 trap 'stop_all $?' EXIT
 
-say "构建 / building"
-dotnet build AppHost/AppHost.csproj -nologo -v q -clp:ErrorsOnly
+REPLICAS=${JLT_REPLICAS:-1}
+SERVICES=(Alliances Activities ParentSchool CampusSafety Wellbeing)
+say "构建 / building (Release)"
+nice dotnet build AppHost/AppHost.csproj -c Release -nologo -v q -clp:ErrorsOnly
+# No service compiles code when it starts: Marten 9 generates nothing at run time (no Roslyn among its
+# dependencies; `codegen write` finds nothing to write), and EndToEnd.Tests checks that no service loads a compiler.
 started=$(date +%s)
-say "启动系统 / starting the AppHost"
-dotnet run --no-build --project AppHost/AppHost.csproj --launch-profile http &
+say "启动系统 / starting the AppHost ($REPLICAS replica(s) of each service)"
+dotnet run --no-build -c Release --project AppHost/AppHost.csproj --launch-profile http -- \
+  --Scale:Replicas="$REPLICAS" &
 apphost_pid=$!
 
 for _ in $(seq 1 300); do
@@ -59,11 +67,41 @@ for _ in $(seq 1 300); do
   sleep 1
 done
 curl -fsS "$GATEWAY/health" >/dev/null 2>&1 || die "The gateway was not healthy after 300 s: see the dashboard $DASHBOARD"
-say "全部就绪 / all healthy after $(( $(date +%s) - started )) s"
+cold_start=$(( $(date +%s) - started ))
+say "全部就绪 / all healthy after $cold_start s"
 
 if [ "${JLT_NO_DEMO:-}" != "1" ]; then
   scripts/seed-demo.sh "$GATEWAY" || say "演示数据未完成 / the demo seed did not finish (the system still runs)"
 fi
+
+# Memory, idle: the services' and the gateway's processes (not the `dotnet run` wrappers the orchestrator starts
+# them with, nor the AppHost, dashboard and orchestrator, counted apart), PostgreSQL and RabbitMQ. RSS as ps shows
+# it (shared pages counted in each process: PostgreSQL's shared buffers once per backend) and PSS (shared pages
+# divided among the processes sharing them).
+sleep 10
+memory_of() { # pids... -> "rss_kib pss_kib"
+  local rss=0 pss=0 pid r p
+  for pid in "$@"; do
+    r=$(ps -o rss= -p "$pid" 2>/dev/null | tr -d ' '); rss=$(( rss + ${r:-0} ))
+    p=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null); pss=$(( pss + ${p:-0} ))
+  done
+  echo "$rss $pss"
+}
+memory_lines=""; total_rss=0; total_pss=0
+for name in "${SERVICES[@]}" Gateway; do
+  pids=$(pgrep -f "$PWD/.*/bin/Release/net10.0/$name(\.dll)?( |$)" || true)
+  read -r rss pss <<<"$(memory_of $pids)"
+  total_rss=$(( total_rss + rss )); total_pss=$(( total_pss + pss ))
+  memory_lines+=$(printf '  %-14s %4d MiB RSS  %4d MiB PSS  (%s process(es))' "$name" $(( rss / 1024 )) $(( pss / 1024 )) "$(wc -w <<<"$pids")")$'\n'
+done
+postmaster=$(head -n 1 "$DATA/postgres/postmaster.pid")
+read -r rss pss <<<"$(memory_of "$postmaster" $(pgrep -P "$postmaster"))"
+total_rss=$(( total_rss + rss )); total_pss=$(( total_pss + pss ))
+memory_lines+=$(printf '  %-14s %4d MiB RSS  %4d MiB PSS' PostgreSQL $(( rss / 1024 )) $(( pss / 1024 )))$'\n'
+beam=$(cat "$DATA/rabbitmq/rabbit.pid")
+read -r rss pss <<<"$(memory_of "$beam" $(pgrep -P "$beam"))"
+total_rss=$(( total_rss + rss )); total_pss=$(( total_pss + pss ))
+memory_lines+=$(printf '  %-14s %4d MiB RSS  %4d MiB PSS' RabbitMQ $(( rss / 1024 )) $(( pss / 1024 )))$'\n'
 
 cat <<TXT
 
@@ -74,6 +112,10 @@ cat <<TXT
   RabbitMQ 管理:       http://127.0.0.1:$RABBIT_MGMT_PORT   (guest / guest)
   令牌 Token:          curl -s -X POST $GATEWAY/dev/token -H 'Content-Type: application/json' \\
                          -d '{"role":"CountyAdmin","region":"510104"}'
+  副本 Replicas:        $REPLICAS of each service and of the gateway (JLT_REPLICAS)
+  冷启动 Cold start:   $cold_start s from starting the AppHost to all healthy (Release builds)
+  内存 Memory (idle after the demo seed; the AppHost, dashboard and orchestrator apart):
+$memory_lines  合计 Total         $(( total_rss / 1024 )) MiB RSS  $(( total_pss / 1024 )) MiB PSS
   Ctrl-C 停止 / stops everything.
 
 TXT

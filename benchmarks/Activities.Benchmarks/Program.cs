@@ -27,7 +27,14 @@ var amqp = Environment.GetEnvironmentVariable("JLT_TEST_AMQP")!;
 Console.WriteLine($"报名风暴 registration storm: {parents:N0} parents, {seats:N0} seats, {Environment.ProcessorCount} cores (shared, noisy machine)");
 await Baselines.PrintAsync(postgres, amqp);
 
+// JLT_BENCH_REPLICAS=2: two hosts of every service (same database and queue), as two replicas run.
+var replicas = int.Parse(Environment.GetEnvironmentVariable("JLT_BENCH_REPLICAS") ?? "1");
+Console.WriteLine($"replicas per service    {replicas}");
 var system = new TestSystem();
+foreach (var service in TestSystem.ServiceNames)
+{
+    system.WithReplicas(service, replicas);
+}
 await system.InitializeAsync();
 try
 {

@@ -7,7 +7,7 @@ using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.TestKit;
 
 // 覆盖率查询基准 / Coverage query benchmark.
-//   benchmarks/run.sh Alliances.Benchmarks [--schools N] [--queries N] [--concurrency N]
+//   benchmarks/run.sh Alliances.Benchmarks [--schools N] [--queries N] [--concurrency N] [--users N]
 //   ... -- --serve      only start the system in-process and print its gateway (to try scripts/seed/10-alliances.sh)
 var options = Options.Parse(args);
 // WebApplicationFactory finds each service's folder through MvcTestingAppManifest.json in the current directory.
@@ -72,15 +72,46 @@ await Measure("coverage JSON, Sichuan, as of 2025-12-31", province, "/api/allian
 await Measure("coverage JSON, Sichuan", province, "/api/alliances/coverage?region=51", options.Queries, options.Concurrency);
 await Measure("coverage CSV, Sichuan", province, "/api/alliances/coverage/csv?region=51", options.Queries / 2, 1);
 await Measure("coverage JSON, Chengdu (5101)", chengdu, "/api/alliances/coverage?region=5101", options.Queries, 1);
+
+// 20 users at once (each their own token, so that the per-client rate limit does not queue them): the province's
+// coverage, and the lists a county officer (锦江区 510104) opens every day.
+async Task MeasureUsers(string label, Func<int, HttpClient> user, string path, int queries, int users)
+{
+    var clients = Enumerable.Range(0, users).Select(user).ToArray();
+    foreach (var client in clients) (await client.GetAsync(path)).EnsureSuccessStatusCode(); // warm-up
+    var latencies = new Latencies();
+    var started = Stopwatch.StartNew();
+    await Parallel.ForEachAsync(Enumerable.Range(0, queries), new ParallelOptions { MaxDegreeOfParallelism = users },
+        async (i, _) => await latencies.Time(async () =>
+        {
+            using var response = await clients[i % users].GetAsync(path);
+            response.EnsureSuccessStatusCode();
+            return await response.Content.ReadAsByteArrayAsync();
+        }));
+    Console.WriteLine($"{label,-44} {latencies.Summary()}, {queries / started.Elapsed.TotalSeconds:N1} queries/s, {users} users");
+    foreach (var client in clients) client.Dispose();
+}
+var users = options.Users;
+HttpClient ProvinceUser(int _) => system.Client(Role.ProvinceAdmin, "51");
+HttpClient CountyUser(int _) => system.Client(Role.CountyAdmin, "510104");
+await MeasureUsers("coverage JSON, Sichuan", ProvinceUser, "/api/alliances/coverage?region=51", options.Queries * 2, users);
+await MeasureUsers("coverage JSON, Sichuan, as of 2025-12-31", ProvinceUser, "/api/alliances/coverage?region=51&asOf=2025-12-31", options.Queries * 2, users);
+await MeasureUsers("county: inbox 待办", CountyUser, "/api/alliances/inbox", options.Queries * 2, users);
+await MeasureUsers("county: alliances 教联体", CountyUser, "/api/alliances/", options.Queries * 2, users);
+await MeasureUsers("county: units 成员单位 (page 1 of 120)", CountyUser, "/api/alliances/units/?county=510104", options.Queries * 2, users);
+await MeasureUsers("county: responsibilities 责任清单", CountyUser, "/api/alliances/responsibilities/", options.Queries * 2, users);
+await MeasureUsers("county: needs 需求", CountyUser, "/api/alliances/needs/", options.Queries * 2, users);
+await MeasureUsers("county: resources 资源", CountyUser, "/api/alliances/resources/", options.Queries * 2, users);
+await MeasureUsers("county: coverage of its county", CountyUser, "/api/alliances/coverage?region=510104", options.Queries * 2, users);
 await system.DisposeAsync();
 
-internal sealed record Options(bool Serve, int SchoolsPerCounty, int Queries, int Concurrency)
+internal sealed record Options(bool Serve, int SchoolsPerCounty, int Queries, int Concurrency, int Users)
 {
     public static Options Parse(string[] args)
     {
         int Int(string name, int fallback) =>
             Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
-        return new Options(args.Contains("--serve"), Int("--schools", 110), Int("--queries", 100), Int("--concurrency", 4));
+        return new Options(args.Contains("--serve"), Int("--schools", 110), Int("--queries", 100), Int("--concurrency", 4), Int("--users", 20));
     }
 }
 

@@ -27,7 +27,14 @@ var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
 Console.WriteLine($"家长学校基准 ParentSchool benchmark: {parents} concurrent parents, a course of {lessonsPerCourse} lessons each, {Environment.ProcessorCount} cores (shared, noisy)");
 var (pgBaseline, mqBaseline) = await Baselines.PrintAsync(postgres, amqp);
 
+// JLT_BENCH_REPLICAS=2: two hosts of every service (same database and queue), as two replicas run.
+var replicas = int.Parse(Environment.GetEnvironmentVariable("JLT_BENCH_REPLICAS") ?? "1");
+Console.WriteLine($"replicas per service    {replicas}");
 var system = new TestSystem();
+foreach (var service in TestSystem.ServiceNames)
+{
+    system.WithReplicas(service, replicas);
+}
 await system.InitializeAsync();
 try
 {

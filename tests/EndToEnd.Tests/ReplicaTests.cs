@@ -227,6 +227,46 @@ public sealed class ReplicaTests(ReplicatedSystem system)
     }
 
     [Fact]
+    public async Task A_replica_moved_to_quorum_queues_drains_the_classic_queue_and_every_message_is_applied_once()
+    {
+        const string county = "510108";
+        using var admin = system.Client(Role.CountyAdmin, county);
+        var quorumQueue = QueueTypes.QueueName("activities", quorum: true);
+
+        // An installation on classic queues has a backlog when the first replica of the new version starts.
+        await system.StopServiceAsync(TestSystem.ReplicaName("activities", 0));
+        await system.StopServiceAsync(TestSystem.ReplicaName("activities", 1));
+        try
+        {
+            var units = await RegisterAsync(admin, county, 200);
+            Assert.True(await Eventually.Until(() => QueueDepthAsync("activities"), depth => depth >= 200, Patience) >= 200);
+
+            // Replica 0 comes back with quorum queues; replica 1 (the old version) stays away.
+            system.StartService(TestSystem.ReplicaName("activities", 0), new Dictionary<string, string> { ["Messaging:QueueType"] = "quorum" });
+            var upgraded = Consumed(0);
+            // New messages reach both queues (both bound), the old backlog only the classic one.
+            units.AddRange(await RegisterAsync(admin, county, 200));
+
+            await Eventually.Until(() => Task.FromResult(upgraded.UnitsIn(county).Distinct().Count()), n => n >= 400, Patience);
+            Assert.Equal(units.Order(), upgraded.UnitsIn(county).Distinct().Order());
+            var messages = upgraded.MessagesIn(county).Distinct().ToList();
+            Assert.Equal(400, messages.Count);
+            Assert.Equal(400, await AppliedAsync(messages));
+            // The quorum queue exists and is consumed; the classic one is drained (an operator deletes it: docs/deploy.md).
+            Assert.Equal(1u, await ConsumersAsync(quorumQueue));
+            Assert.Equal(0u, await Eventually.Until(() => QueueDepthAsync("activities"), depth => depth == 0, Patience));
+        }
+        finally
+        {
+            // Back to classic for the other tests of this system: without its consumer the quorum queue goes.
+            await system.StopServiceAsync(TestSystem.ReplicaName("activities", 0));
+            await DeleteQueueAsync(quorumQueue);
+            system.StartService(TestSystem.ReplicaName("activities", 0));
+            system.StartService(TestSystem.ReplicaName("activities", 1));
+        }
+    }
+
+    [Fact]
     public async Task A_periodic_check_runs_once_a_period_with_two_replicas()
     {
         const string check = "OverdueCheck";
@@ -290,7 +330,14 @@ public sealed class ReplicaTests(ReplicatedSystem system)
         return (await session.LoadManyAsync<ProcessedMessage>(ids)).Count;
     }
 
-    private async Task<long> QueueDepthAsync(string queue)
+    private Task<uint> QueueDepthAsync(string queue) => OnBrokerAsync(async c => (await c.QueueDeclarePassiveAsync(queue)).MessageCount);
+
+    private Task<uint> ConsumersAsync(string queue) => OnBrokerAsync(async c => (await c.QueueDeclarePassiveAsync(queue)).ConsumerCount);
+
+    private Task DeleteQueueAsync(string queue) => OnBrokerAsync(async c => await c.QueueDeleteAsync(queue, ifUnused: false, ifEmpty: false));
+
+    /// <summary>Asks this system's virtual host something, on a connection of its own.</summary>
+    private async Task<T> OnBrokerAsync<T>(Func<RabbitMQ.Client.IChannel, Task<T>> ask)
     {
         var broker = BrokerAddress.From(new ConfigurationBuilder()
             .AddInMemoryCollection([new("ConnectionStrings:rabbitmq", system.Setting("ConnectionStrings:rabbitmq"))]).Build());
@@ -300,7 +347,7 @@ public sealed class ReplicaTests(ReplicatedSystem system)
         };
         await using var connection = await factory.CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
-        return (await channel.QueueDeclarePassiveAsync(queue)).MessageCount;
+        return await ask(channel);
     }
 
     /// <summary>The periods claimed since <paramref name="since"/> (the primary key allows one row per period).</summary>

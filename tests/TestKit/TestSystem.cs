@@ -105,10 +105,16 @@ public class TestSystem : IAsyncLifetime
         StartService("gateway");
     }
 
-    public void StartService(string name)
+    /// <summary>Starts a service (or a replica: <see cref="ReplicaName"/>), with settings of its own on top if given.</summary>
+    public void StartService(string name, IReadOnlyDictionary<string, string>? extraSettings = null)
     {
         var service = name.Split('#')[0];
-        var host = Create(service, new Dictionary<string, string>(settings), overrides.GetValueOrDefault(service));
+        var hostSettings = new Dictionary<string, string>(settings);
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string>())
+        {
+            hostSettings[key] = value;
+        }
+        var host = Create(service, hostSettings, overrides.GetValueOrDefault(service));
         host.Start(ports.GetValueOrDefault(name));
         ports[name] = host.Address.Port;
         running[name] = host;

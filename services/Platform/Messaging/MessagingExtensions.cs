@@ -35,6 +35,12 @@ public static class MessagingExtensions
         builder.Services.AddMassTransit(bus =>
         {
             consumers?.Invoke(bus);
+            var consumerTypes = builder.Services
+                .Select(d => d.ServiceType)
+                .Where(t => t is { IsClass: true, IsAbstract: false } && t.GetInterfaces()
+                    .Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IConsumer<>)))
+                .Distinct()
+                .ToList();
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(broker.Host, broker.Port, broker.VirtualHost, host =>
@@ -45,7 +51,8 @@ public static class MessagingExtensions
                 });
                 var queueType = QueueTypes.From(builder.Configuration);
                 var prefetch = builder.Configuration.GetValue("Messaging:PrefetchCount", 32);
-                void Consume(IRabbitMqReceiveEndpointConfigurator endpoint)
+                void Consume(IRabbitMqReceiveEndpointConfigurator endpoint) => Configure(endpoint, everyConsumerByName: false);
+                void Configure(IRabbitMqReceiveEndpointConfigurator endpoint, bool everyConsumerByName)
                 {
                     endpoint.PrefetchCount = prefetch;
                     endpoint.UseMessageRetry(retry =>
@@ -54,19 +61,29 @@ public static class MessagingExtensions
                         retry.Ignore<Http.RuleViolation>();
                     });
                     endpoint.UseConsumeFilter(typeof(IdempotencyFilter<>), context);
-                    endpoint.ConfigureConsumers(context);
+                    if (!everyConsumerByName)
+                    {
+                        endpoint.ConfigureConsumers(context);
+                        return;
+                    }
+                    // Two endpoints with the same consumers: ConfigureConsumers leaves out those another endpoint
+                    // names (their messages would be moved to {queue}_skipped), so each endpoint names every one.
+                    foreach (var consumer in consumerTypes)
+                    {
+                        endpoint.ConfigureConsumer(context, consumer);
+                    }
                 }
                 if (queueType.Quorum)
                 {
                     rabbit.ReceiveEndpoint(QueueTypes.QueueName(serviceName, quorum: true), endpoint =>
                     {
                         endpoint.SetQuorumQueue(queueType.Replicas);
-                        Consume(endpoint);
+                        Configure(endpoint, everyConsumerByName: true);
                     });
                     if (QueueTypes.ClassicQueueExists(broker, serviceName))
                     {
                         // The safe path from classic: drain what the old queue holds, beside the new one.
-                        rabbit.ReceiveEndpoint(serviceName, Consume);
+                        rabbit.ReceiveEndpoint(serviceName, endpoint => Configure(endpoint, everyConsumerByName: true));
                     }
                 }
                 else

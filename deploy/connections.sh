@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# 连接串 / Writes the Secret jiaolianti-connections (the services' connection strings) from the Secrets the operators
+# made: <service>-db-app (CloudNativePG) and jiaolianti-rabbitmq-default-user (RabbitMQ Cluster Operator). Run it
+# after deploy/k8s/infra is ready and again after a password rotation; then restart the Deployments
+# (kubectl -n jiaolianti rollout restart deployment). Connection strings exist only in that Secret.
+#   deploy/connections.sh [namespace]            (default: jiaolianti)
+set -euo pipefail
+ns=${1:-jiaolianti}
+field() { kubectl -n "$ns" get secret "$1" -o "jsonpath={.data.$2}" | base64 -d; }
+urlencode() { jq -rn --arg v "$1" '$v|@uri'; }
+args=()
+for service in alliances activities parentschool campussafety wellbeing; do
+  user=$(field "$service-db-app" username)
+  password=$(field "$service-db-app" password)
+  # Straight to the primary (-rw): the Marten daemon's advisory locks need session-level connections
+  # (a PgBouncer Pooler in front must be in session mode).
+  args+=("--from-literal=${service}db=Host=$service-db-rw;Port=5432;Database=app;Username=$user;Password=$password;Maximum Pool Size=20;Application Name=$service")
+done
+user=$(field jiaolianti-rabbitmq-default-user username)
+password=$(field jiaolianti-rabbitmq-default-user password)
+args+=("--from-literal=rabbitmq=amqp://$(urlencode "$user"):$(urlencode "$password")@jiaolianti-rabbitmq:5672/")
+kubectl -n "$ns" create secret generic jiaolianti-connections "${args[@]}" --dry-run=client -o yaml | kubectl -n "$ns" apply -f -
+echo "Secret $ns/jiaolianti-connections written."
