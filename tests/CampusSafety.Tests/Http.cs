@@ -6,14 +6,12 @@ using Xunit;
 
 namespace JiaoLianTi.CampusSafety.Tests;
 
+/// <summary>
+/// CampusSafety's way of sending a change: If-Match as the <see cref="EntityTagHeaderValue"/> read before, and an empty JSON
+/// object when there is no body. The rest is TestKit's.
+/// </summary>
 internal static class Http
 {
-    public static async Task<JsonElement> ReadJson(this HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        return JsonDocument.Parse(string.IsNullOrEmpty(text) ? "null" : text).RootElement;
-    }
-
     public static Task<HttpResponseMessage> Post(this HttpClient client, string path, object? body) =>
         client.PostAsJsonAsync(path, body ?? new { });
 
@@ -36,8 +34,6 @@ internal static class Http
         return response.Headers.ETag!;
     }
 
-    public static IReadOnlyList<JsonElement> Items(this JsonElement page) => page.GetProperty("items").EnumerateArray().ToList();
-
     public static async Task AssertProblem(this HttpResponseMessage response, HttpStatusCode status, string? field = null)
     {
         var body = await response.Content.ReadAsStringAsync();
@@ -50,7 +46,4 @@ internal static class Http
         }
     }
 
-    public static Guid Id(this JsonElement element) => element.GetProperty("id").GetGuid();
-
-    public static string Str(this JsonElement element, string name) => element.GetProperty(name).GetString()!;
 }

@@ -7,40 +7,6 @@ namespace JiaoLianTi.ParentSchool.Tests;
 
 internal static class Json
 {
-    public static async Task<JsonElement> ReadJson(this HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        return JsonDocument.Parse(string.IsNullOrEmpty(text) ? "null" : text).RootElement;
-    }
-
-    public static Task<HttpResponseMessage> Post(this HttpClient client, string path, object? body, string? ifMatch = null) =>
-        Send(client, HttpMethod.Post, path, body, ifMatch);
-
-    public static Task<HttpResponseMessage> Put(this HttpClient client, string path, object? body, string? ifMatch = null) =>
-        Send(client, HttpMethod.Put, path, body, ifMatch);
-
-    public static Task<HttpResponseMessage> PostRaw(this HttpClient client, string path, string json) =>
-        client.PostAsync(path, new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
-
-    private static Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string path, object? body, string? ifMatch)
-    {
-        var request = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-        }
-        if (ifMatch is not null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-        return client.SendAsync(request);
-    }
-
-    public static string ETag(this HttpResponseMessage response) =>
-        response.Headers.ETag?.ToString() ?? throw new Xunit.Sdk.XunitException($"no ETag on {(int)response.StatusCode}");
-
-    public static IEnumerable<JsonElement> Items(this JsonElement page) => page.GetProperty("items").EnumerateArray();
-
     public static async Task<JsonElement> Expect(this Task<HttpResponseMessage> call, HttpStatusCode status)
     {
         var response = await call;

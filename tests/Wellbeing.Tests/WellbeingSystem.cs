@@ -61,26 +61,6 @@ public sealed class SystemCollection : ICollectionFixture<WellbeingSystem>
 
 internal static class Http
 {
-    public static async Task<JsonElement> Json(this HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        return JsonDocument.Parse(string.IsNullOrEmpty(text) ? "null" : text).RootElement;
-    }
-
-    public static Task<HttpResponseMessage> Post(this HttpClient client, string path, object body, string? etag = null) =>
-        client.SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) }.WithIfMatch(etag));
-
-    public static Task<HttpResponseMessage> Put(this HttpClient client, string path, object body, string? etag = null) =>
-        client.SendAsync(new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body) }.WithIfMatch(etag));
-
-    private static HttpRequestMessage WithIfMatch(this HttpRequestMessage request, string? etag)
-    {
-        if (etag is not null) request.Headers.TryAddWithoutValidation("If-Match", etag);
-        return request;
-    }
-
-    public static string ETag(this HttpResponseMessage response) => response.Headers.ETag!.Tag;
-
     /// <summary>Records a child under 14 with a guardian's consent; returns its id and ETag.</summary>
     public static async Task<(Guid Id, string ETag)> RecordChild(this HttpClient client, School school, string name = "张小明",
         string? counsellor = null, DateOnly? born = null)

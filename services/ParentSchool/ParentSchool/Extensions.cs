@@ -61,6 +61,7 @@ public static class ParentSchoolService
         app.MapLibraryEndpoints();
         app.MapFigureEndpoints();
         app.MapMeetingEndpoints();
+        app.MapHomeVisitEndpoints();
         app.MapRecommendationEndpoints();
         return app;
     }

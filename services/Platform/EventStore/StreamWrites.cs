@@ -1,3 +1,5 @@
+using JasperFx;
+using JasperFx.Events;
 using JiaoLianTi.Platform.Http;
 using Marten;
 using Microsoft.AspNetCore.Http;
@@ -21,15 +23,19 @@ public static class StreamWrites
     /// <summary>
     /// A command on an existing stream; answers 200 with the stream's document (<typeparamref name="T"/> is an inline
     /// snapshot) as <paramref name="answer"/> shows it. <paramref name="stage"/> adds what the events set off to the
-    /// same transaction (another stream, a document, erasing a key).
+    /// same transaction (another stream, a document, erasing a key). <paramref name="inMemory"/>: answer from the
+    /// state evolved by <see cref="Evolution{T}"/> instead of reading it again (a hot path). <paramref name="missing"/>:
+    /// the refusal when there is no such stream (404 by default).
     /// </summary>
     public static async Task<Ok<TAnswer>> Change<T, TAnswer>(
         this IDocumentSession session, HttpContext http, Guid id, Action<T>? authorise,
         Func<T, Task<IReadOnlyList<object>>> decide, Func<T, TAnswer> answer, CancellationToken ct,
-        Func<T, IReadOnlyList<object>, Task>? stage = null) where T : class
+        Func<T, IReadOnlyList<object>, Task>? stage = null, bool inMemory = false, Func<Exception>? missing = null)
+        where T : class
     {
         var stream = await session.Events.FetchForWriting<T>(id, ct);
-        var state = stream.Aggregate ?? throw new NotFoundException($"未找到 / {typeof(T).Name} {id} was not found.");
+        var state = stream.Aggregate
+            ?? throw (missing?.Invoke() ?? new NotFoundException($"未找到 / {typeof(T).Name} {id} was not found."));
         authorise?.Invoke(state);
         var expected = http.ExpectedVersion();
         if (stream.CurrentVersion != expected)
@@ -47,7 +53,9 @@ public static class StreamWrites
             }
             await session.SaveChangesAsync(ct);
         }
-        var after = await session.LoadAsync<T>(id, ct) ?? throw new NotFoundException($"未找到 / {typeof(T).Name} {id} was not found.");
+        var after = inMemory
+            ? events.Aggregate(state, Evolution<T>.Apply)
+            : await session.LoadAsync<T>(id, ct) ?? throw new NotFoundException($"未找到 / {typeof(T).Name} {id} was not found.");
         return http.Changed(answer(after), expected + events.Count);
     }
 
@@ -55,8 +63,9 @@ public static class StreamWrites
     public static Task<Ok<TAnswer>> Change<T, TAnswer>(
         this IDocumentSession session, HttpContext http, Guid id, Action<T>? authorise,
         Func<T, IReadOnlyList<object>> decide, Func<T, TAnswer> answer, CancellationToken ct,
-        Func<T, IReadOnlyList<object>, Task>? stage = null) where T : class
-        => session.Change(http, id, authorise, state => Task.FromResult(decide(state)), answer, ct, stage);
+        Func<T, IReadOnlyList<object>, Task>? stage = null, bool inMemory = false, Func<Exception>? missing = null)
+        where T : class
+        => session.Change(http, id, authorise, state => Task.FromResult(decide(state)), answer, ct, stage, inMemory, missing);
 
     /// <summary><see cref="Change{T,TAnswer}"/> answering the document itself.</summary>
     public static Task<Ok<T>> Change<T>(
@@ -102,24 +111,36 @@ public static class StreamWrites
     }
 
     /// <summary>
-    /// Loads <typeparamref name="T"/> at <paramref name="expectedVersion"/>, runs the pure decision and appends what it
-    /// decided. For the service's own writes (periodic checks, consumers) that know the version they read; a stale
-    /// version throws Marten's concurrency exception. Returns the new stream version.
+    /// A service's own change, not a caller's (a periodic check): decide on the stream as it is now, append what was
+    /// decided (and what <paramref name="stage"/> adds) in one transaction. No such stream, nothing decided, or another
+    /// writer (a replica, a caller) appending first all give 0, and the next run looks again. Returns how many events
+    /// were appended.
     /// </summary>
-    public static async Task<long> Decide<T>(
-        this IDocumentSession session, Guid id, long expectedVersion, Func<T, IReadOnlyList<object>> decide,
-        CancellationToken ct) where T : class
+    public static async Task<int> Act<T>(
+        this IDocumentSession session, Guid id, Func<T, IReadOnlyList<object>> decide, CancellationToken ct,
+        Action<T, IReadOnlyList<object>>? stage = null) where T : class
     {
-        var stream = await session.Events.FetchForWriting<T>(id, expectedVersion, ct);
-        var aggregate = stream.Aggregate ?? throw new NotFoundException($"{typeof(T).Name} {id} was not found.");
-        var events = decide(aggregate);
+        var stream = await session.Events.FetchForWriting<T>(id, ct);
+        if (stream.Aggregate is not { } state)
+        {
+            return 0;
+        }
+        var events = decide(state);
         if (events.Count == 0)
         {
-            return expectedVersion;
+            return 0;
         }
-
         stream.AppendMany(events.ToArray());
-        await session.SaveChangesAsync(ct);
-        return expectedVersion + events.Count;
+        stage?.Invoke(state, events);
+        try
+        {
+            await session.SaveChangesAsync(ct);
+            return events.Count;
+        }
+        catch (Exception e) when (e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException)
+        {
+            session.EjectAllPendingChanges();
+            return 0;
+        }
     }
 }

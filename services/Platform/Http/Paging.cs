@@ -1,7 +1,14 @@
 namespace JiaoLianTi.Platform.Http;
 
 /// <summary>One page of a list. Pages count from 1.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, long Total);
+public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, long Total)
+{
+    /// <summary>The same page with each item shown as <paramref name="show"/> shows it.</summary>
+    public Page<TView> Map<TView>(Func<T, TView> show) => With(Items.Select(show).ToList());
+
+    /// <summary>The same page holding <paramref name="items"/>, made for this page's items (same count, same order).</summary>
+    public Page<TView> With<TView>(IReadOnlyList<TView> items) => new(items, PageNumber, PageSize, Total);
+}
 
 /// <summary>Query-string paging: <c>?page=1&amp;pageSize=50</c>, at most 500 a page.</summary>
 public readonly record struct Paging(int PageNumber, int PageSize)
@@ -16,4 +23,8 @@ public readonly record struct Paging(int PageNumber, int PageSize)
             .ThrowIfInvalid();
         return new Paging(page ?? 1, pageSize ?? 50);
     }
+
+    /// <summary>This page of a list already in memory (a list computed, not queried).</summary>
+    public Page<T> Of<T>(IReadOnlyList<T> all) =>
+        new(all.Skip((PageNumber - 1) * PageSize).Take(PageSize).ToList(), PageNumber, PageSize, all.Count);
 }

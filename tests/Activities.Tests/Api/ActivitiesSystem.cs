@@ -74,31 +74,8 @@ public sealed class SystemCollection : ICollectionFixture<ActivitiesSystem>
     public const string Name = "activities-system";
 }
 
+/// <summary>Activities' own reading of a field: any JSON value as text (TestKit's <c>Str</c> reads strings only).</summary>
 internal static class Json
 {
-    public static async Task<JsonElement> ReadJson(this HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        return JsonDocument.Parse(string.IsNullOrEmpty(text) ? "null" : text).RootElement;
-    }
-
-    public static Task<HttpResponseMessage> Post(this HttpClient client, string path, object? body, string? ifMatch = null) =>
-        Send(client, HttpMethod.Post, path, body, ifMatch);
-
-    public static Task<HttpResponseMessage> Put(this HttpClient client, string path, object? body, string? ifMatch = null) =>
-        Send(client, HttpMethod.Put, path, body, ifMatch);
-
-    public static async Task<HttpResponseMessage> Send(HttpClient client, HttpMethod method, string path, object? body, string? ifMatch)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body ?? new { }) };
-        if (ifMatch is not null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-        return await client.SendAsync(request);
-    }
-
-    public static string? ETag(this HttpResponseMessage response) => response.Headers.ETag?.Tag;
-
     public static string Str(this JsonElement e, string name) => e.GetProperty(name).ToString();
 }

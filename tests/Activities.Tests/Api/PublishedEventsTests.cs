@@ -1,12 +1,10 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
+using JiaoLianTi.Activities.Registrations;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.TestKit;
-using RabbitMQ.Client;
 using Xunit;
 using static JiaoLianTi.Activities.Tests.Api.Drive;
-using JiaoLianTi.Activities.Registrations;
 
 namespace JiaoLianTi.Activities.Tests.Api;
 
@@ -20,28 +18,13 @@ public sealed class PublishedEventsTests(ActivitiesSystem system) : IAsyncLifeti
     private static readonly string[] Contracts =
         ["SafetyPlanRequested", "ActivityPublished", "RegistrationConfirmed", "ActivityCompleted", "ActivityCancelled", "VolunteerHoursApproved"];
 
-    private IConnection connection = null!;
-    private IChannel channel = null!;
-    private readonly string queue = "activities-tests-" + Guid.NewGuid().ToString("N")[..8];
+    private BrokerProbe probe = null!;
 
-    public async Task InitializeAsync()
-    {
-        connection = await new ConnectionFactory { Uri = new Uri(system.Setting("ConnectionStrings:rabbitmq")) }.CreateConnectionAsync();
-        channel = await connection.CreateChannelAsync();
-        await channel.QueueDeclareAsync(queue, durable: false, exclusive: true, autoDelete: true);
-        foreach (var contract in Contracts)
-        {
-            var exchange = $"JiaoLianTi.Activities.Contracts:{contract}";
-            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
-            await channel.QueueBindAsync(queue, exchange, "");
-        }
-    }
+    public async Task InitializeAsync() =>
+        probe = await BrokerProbe.BindAsync(system, Contracts.Select(c => typeof(JiaoLianTi.Activities.Contracts.ActivityPublished).Assembly
+            .GetType($"JiaoLianTi.Activities.Contracts.{c}", throwOnError: true)!).ToArray());
 
-    public async Task DisposeAsync()
-    {
-        await channel.DisposeAsync();
-        await connection.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await probe.DisposeAsync();
 
     [Fact]
     public async Task An_activitys_life_leaves_as_contracts_with_opaque_student_ids_only()
@@ -58,21 +41,7 @@ public sealed class PublishedEventsTests(ActivitiesSystem system) : IAsyncLifeti
         system.Clock.Advance(TimeSpan.FromMinutes(15));
         Assert.Equal(HttpStatusCode.OK, (await staff.Post($"/api/activities/{lecture}/complete", new { }, "\"2\"")).StatusCode);
 
-        var seen = new List<(string Type, JsonElement Message, string Raw)>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && !Has(seen, "ActivityCompleted", lecture))
-        {
-            var got = await channel.BasicGetAsync(queue, autoAck: true);
-            if (got is null)
-            {
-                await Task.Delay(100);
-                continue;
-            }
-            var raw = Encoding.UTF8.GetString(got.Body.Span);
-            var envelope = JsonDocument.Parse(raw).RootElement;
-            var type = envelope.GetProperty("messageType")[0].GetString()!.Split(':').Last();
-            seen.Add((type, envelope.GetProperty("message"), raw));
-        }
+        var seen = await probe.Until(seen => Has(seen, "ActivityCompleted", lecture));
 
         var requested = Single(seen, "SafetyPlanRequested", trip);
         Assert.Equal(school, requested.GetProperty("schoolId").GetGuid());
@@ -102,20 +71,7 @@ public sealed class PublishedEventsTests(ActivitiesSystem system) : IAsyncLifeti
         Assert.Equal(HttpStatusCode.Created, recorded.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await teacher.Post($"/api/activities/{id}/volunteer-hours/{student}/approve", new { }, recorded.ETag())).StatusCode);
 
-        var seen = new List<(string Type, JsonElement Message, string Raw)>();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && !Has(seen, "VolunteerHoursApproved", id))
-        {
-            var got = await channel.BasicGetAsync(queue, autoAck: true);
-            if (got is null)
-            {
-                await Task.Delay(100);
-                continue;
-            }
-            var raw = Encoding.UTF8.GetString(got.Body.Span);
-            var envelope = JsonDocument.Parse(raw).RootElement;
-            seen.Add((envelope.GetProperty("messageType")[0].GetString()!.Split(':').Last(), envelope.GetProperty("message"), raw));
-        }
+        var seen = await probe.Until(seen => Has(seen, "VolunteerHoursApproved", id));
 
         var approved = Single(seen, "VolunteerHoursApproved", id);
         Assert.Equal(student, approved.GetProperty("studentId").GetGuid());
@@ -124,9 +80,9 @@ public sealed class PublishedEventsTests(ActivitiesSystem system) : IAsyncLifeti
         Assert.All(seen, s => Assert.DoesNotContain("李小红", s.Raw));
     }
 
-    private static bool Has(List<(string Type, JsonElement Message, string Raw)> seen, string type, Guid activity) =>
+    private static bool Has(IReadOnlyList<BrokerProbe.Delivery> seen, string type, Guid activity) =>
         seen.Any(s => s.Type == type && s.Message.GetProperty("activityId").GetGuid() == activity);
 
-    private static JsonElement Single(List<(string Type, JsonElement Message, string Raw)> seen, string type, Guid activity) =>
+    private static JsonElement Single(IReadOnlyList<BrokerProbe.Delivery> seen, string type, Guid activity) =>
         Assert.Single(seen, s => s.Type == type && s.Message.GetProperty("activityId").GetGuid() == activity).Message;
 }

@@ -43,26 +43,6 @@ public sealed class AlliancesCollection : ICollectionFixture<AlliancesSystem>
 /// <summary>The steps most tests need, through the gateway, asserting each one worked.</summary>
 public static class Steps
 {
-    public static async Task<JsonElement> ReadJson(this HttpResponseMessage response)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        return JsonDocument.Parse(string.IsNullOrEmpty(text) ? "null" : text).RootElement;
-    }
-
-    public static Task<HttpResponseMessage> Post(this HttpClient client, string path, object? body, string? ifMatch = null) =>
-        client.Send(HttpMethod.Post, path, body, ifMatch);
-
-    public static async Task<HttpResponseMessage> Send(
-        this HttpClient client, HttpMethod method, string path, object? body, string? ifMatch = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        if (ifMatch is not null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-        return await client.SendAsync(request);
-    }
-
     public static async Task<JsonElement> Ok(this Task<HttpResponseMessage> call, System.Net.HttpStatusCode expected = System.Net.HttpStatusCode.OK)
     {
         var response = await call;
@@ -70,14 +50,6 @@ public static class Steps
         Assert.True(response.StatusCode == expected, $"expected {expected}, got {(int)response.StatusCode}: {body}");
         return body;
     }
-
-    public static string ETag(this HttpResponseMessage response) => response.Headers.ETag!.Tag;
-
-    public static Guid Id(this JsonElement element) => element.GetProperty("id").GetGuid();
-
-    public static string Str(this JsonElement element, string name) => element.GetProperty(name).GetString()!;
-
-    public static IEnumerable<JsonElement> Items(this JsonElement page) => page.GetProperty("items").EnumerateArray();
 
     public static async Task<string> Etag(this HttpClient client, string path)
     {

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Text;
 using JiaoLianTi.Alliances.Contracts;
-using RabbitMQ.Client;
 using Xunit;
 
 namespace JiaoLianTi.Alliances.Tests.Api;
@@ -75,22 +73,13 @@ public sealed class ResourcesApiTests(AlliancesSystem system)
     [Fact]
     public async Task A_published_resource_leaves_the_service_on_the_broker()
     {
-        var factory = new ConnectionFactory { Uri = new Uri(system.Setting("ConnectionStrings:rabbitmq")) };
-        await using var connection = await factory.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        const string exchange = "JiaoLianTi.Alliances.Contracts:ResourcePublished";
-        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
-        var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
-        await channel.QueueBindAsync(queue, exchange, "");
+        await using var probe = await BrokerProbe.BindAsync(system, typeof(JiaoLianTi.Alliances.Contracts.ResourcePublished));
 
         var w = await system.World();
         var resource = await w.Officer.Post($"/api/alliances/{w.Alliance}/resources", Body(w.Police, "禁毒宣传")).Ok(HttpStatusCode.Created);
 
-        var found = await JiaoLianTi.TestKit.Eventually.Until(async () =>
-        {
-            var message = await channel.BasicGetAsync(queue, autoAck: true);
-            return message is null ? null : Encoding.UTF8.GetString(message.Body.Span);
-        }, text => text is not null && text.Contains(resource.Id().ToString()));
+        var found = (await probe.Until(seen => seen.Any(d => d.Raw.Contains(resource.Id().ToString()))))
+            .FirstOrDefault(d => d.Raw.Contains(resource.Id().ToString()))?.Raw;
 
         Assert.NotNull(found);
         Assert.Contains(resource.Id().ToString(), found);

@@ -1,8 +1,6 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using JiaoLianTi.TestKit;
-using RabbitMQ.Client;
 using Xunit;
 
 namespace JiaoLianTi.ParentSchool.Tests.Api;
@@ -17,15 +15,8 @@ public sealed class IntegrationEventTests(ParentSchoolSystem system)
     [Fact]
     public async Task Publishing_retiring_and_completing_leave_the_service_as_contracts_with_opaque_ids_only()
     {
-        await using var connection = await new ConnectionFactory { Uri = new Uri(system.Setting("ConnectionStrings:rabbitmq")) }.CreateConnectionAsync();
-        await using var channel = await connection.CreateChannelAsync();
-        var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
-        foreach (var contract in new[] { "CoursePublished", "CourseRetired", "EnrolmentCompleted" })
-        {
-            var exchange = $"JiaoLianTi.ParentSchool.Contracts:{contract}";
-            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true);
-            await channel.QueueBindAsync(queue, exchange, "");
-        }
+        await using var probe = await BrokerProbe.BindAsync(system, typeof(Contracts.CoursePublished), typeof(Contracts.CourseRetired),
+            typeof(Contracts.EnrolmentCompleted));
 
         var place = ParentSchoolSystem.NewPlace();
         using var county = system.CountyAdmin(place);
@@ -38,16 +29,10 @@ public sealed class IntegrationEventTests(ParentSchoolSystem system)
         await county.Post($"/api/parentschool/courses/{course}/retire", null, etag).Expect(HttpStatusCode.OK);
 
         var received = new Dictionary<string, JsonElement>();
-        await Eventually.Until(async () =>
+        foreach (var delivery in await probe.Until(seen => seen.Select(d => d.Type).Distinct().Count() == 3, TimeSpan.FromSeconds(60)))
         {
-            while (await channel.BasicGetAsync(queue, autoAck: true) is { } delivery)
-            {
-                var envelope = JsonDocument.Parse(Encoding.UTF8.GetString(delivery.Body.Span)).RootElement;
-                var type = envelope.GetProperty("messageType")[0].GetString()!.Split(':')[^1];
-                received[type] = envelope.GetProperty("message");
-            }
-            return received.Count;
-        }, count => count == 3, TimeSpan.FromSeconds(60));
+            received[delivery.Type] = delivery.Message;
+        }
 
         Assert.Equal(3, received.Count);
         var published = received["CoursePublished"];

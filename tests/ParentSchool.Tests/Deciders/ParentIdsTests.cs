@@ -1,6 +1,7 @@
+using JiaoLianTi.ParentSchool.Courses;
 using JiaoLianTi.ParentSchool.Parents;
 using JiaoLianTi.ParentSchool.Recommendations;
-using JiaoLianTi.ParentSchool.Courses;
+using JiaoLianTi.Platform.EventStore;
 using Xunit;
 
 namespace JiaoLianTi.ParentSchool.Tests.Deciders;
@@ -23,7 +24,7 @@ public sealed class ParentIdsTests
     {
         // RFC 9562 appendix A: the DNS namespace and "www.example.com" give this version-5 UUID.
         Assert.Equal(new Guid("2ed6657d-e927-568b-95e1-2665a8aea6a2"),
-            ParentIds.NameBased(new Guid("6ba7b810-9dad-11d1-80b4-00c04fd430c8"), "www.example.com"));
+            NameBasedIds.Create(new Guid("6ba7b810-9dad-11d1-80b4-00c04fd430c8"), "www.example.com"));
     }
 
     [Fact]

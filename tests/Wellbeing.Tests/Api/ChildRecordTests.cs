@@ -1,7 +1,7 @@
 using System.Net;
 using JiaoLianTi.Platform.Identity;
-using JiaoLianTi.Wellbeing.Children;
 using JiaoLianTi.Platform.Scheduling;
+using JiaoLianTi.Wellbeing.Children;
 using Marten;
 using Xunit;
 
@@ -28,7 +28,7 @@ public sealed class ChildRecordTests(WellbeingSystem system)
             guardians = new[] { new { name = "李母", relation = "母亲" } },
         });
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Equal("consent-required", (await response.Json()).GetProperty("code").GetString());
+        Assert.Equal("consent-required", (await response.ReadJson()).GetProperty("code").GetString());
         Assert.Equal(0, await EventsOf(id));
         await using var q = system.Store.QuerySession();
         Assert.Null(await q.LoadAsync<JiaoLianTi.Platform.PersonalData.PersonKey>(id));
@@ -41,7 +41,7 @@ public sealed class ChildRecordTests(WellbeingSystem system)
         using var admin = system.Admin(school);
         var response = await admin.Post("/api/wellbeing/children", new { schoolId = school.Id, guardians = Array.Empty<object>() });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var errors = (await response.Json()).GetProperty("errors");
+        var errors = (await response.ReadJson()).GetProperty("errors");
         foreach (var field in new[] { "name", "dateOfBirth", "className", "guardians" })
         {
             Assert.True(errors.TryGetProperty(field, out _), field);
@@ -70,7 +70,7 @@ public sealed class ChildRecordTests(WellbeingSystem system)
 
         var read = await admin.GetAsync($"/api/wellbeing/children/{id}?purpose=Care");
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
-        var body = await read.Json();
+        var body = await read.ReadJson();
         Assert.Equal("赵小刚", body.GetProperty("details").GetProperty("name").GetString());
         Assert.Equal("三年级二班", body.GetProperty("details").GetProperty("className").GetString());
 
@@ -88,13 +88,13 @@ public sealed class ChildRecordTests(WellbeingSystem system)
         // The access log: two reads recorded, none for the refusals; listable by the school's admins and the county.
         var logResponse = await admin.GetAsync($"/api/wellbeing/access-log?studentId={id}");
         Assert.True(logResponse.IsSuccessStatusCode, await logResponse.Content.ReadAsStringAsync());
-        var log = await logResponse.Json();
+        var log = await logResponse.ReadJson();
         Assert.Equal(2, log.GetProperty("total").GetInt32());
         var readers = log.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("reader").GetString()).ToHashSet();
         Assert.Contains(counsellorSubject, readers);
         Assert.Contains("Screening", log.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("purpose").GetString()));
         using var county = system.Client(Role.CountyAdmin, school.County);
-        var countyLog = await (await county.GetAsync($"/api/wellbeing/access-log?studentId={id}")).Json();
+        var countyLog = await (await county.GetAsync($"/api/wellbeing/access-log?studentId={id}")).ReadJson();
         Assert.Equal(2, countyLog.GetProperty("total").GetInt32());
         Assert.Equal(HttpStatusCode.Forbidden, (await counsellor.GetAsync($"/api/wellbeing/access-log?studentId={id}")).StatusCode);
     }
@@ -114,12 +114,12 @@ public sealed class ChildRecordTests(WellbeingSystem system)
         var granted = await admin.Post($"/api/wellbeing/children/{id}/grants",
             new { grantee = teacherSubject, reason = "班主任参与帮扶", until = system.Clock.GetUtcNow().AddDays(7) }, etag);
         Assert.Equal(HttpStatusCode.Created, granted.StatusCode);
-        var grantId = (await granted.Json()).GetProperty("grantId").GetGuid();
+        var grantId = (await granted.ReadJson()).GetProperty("grantId").GetGuid();
 
         var read = await teacher.GetAsync($"/api/wellbeing/children/{id}?purpose=SupportPlan");
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
-        Assert.Equal(grantId, (await read.Json()).GetProperty("readUnderGrant").GetGuid());
-        var log = await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={id}&reader={teacherSubject}")).Json();
+        Assert.Equal(grantId, (await read.ReadJson()).GetProperty("readUnderGrant").GetGuid());
+        var log = await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={id}&reader={teacherSubject}")).ReadJson();
         Assert.Equal(grantId, Assert.Single(log.GetProperty("items").EnumerateArray()).GetProperty("grantId").GetGuid());
 
         var stale = await admin.Post($"/api/wellbeing/children/{id}/grants", new { grantee = "x", reason = "y", until = system.Clock.GetUtcNow().AddDays(1) }, etag);
@@ -140,11 +140,11 @@ public sealed class ChildRecordTests(WellbeingSystem system)
 
         var first = await counsellor.Post($"/api/wellbeing/children/{id}/screenings", new { score = 12, takenOn = today }, etag);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal("Yellow", (await first.Json()).GetProperty("tier").GetString());
+        Assert.Equal("Yellow", (await first.ReadJson()).GetProperty("tier").GetString());
         var second = await counsellor.Post($"/api/wellbeing/children/{id}/screenings", new { score = 13, takenOn = today }, first.ETag());
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
 
-        var alerts = await (await counsellor.GetAsync($"/api/wellbeing/alerts?studentId={id}")).Json();
+        var alerts = await (await counsellor.GetAsync($"/api/wellbeing/alerts?studentId={id}")).ReadJson();
         var alert = Assert.Single(alerts.GetProperty("items").EnumerateArray());
         Assert.Equal("Yellow", alert.GetProperty("code").GetString());
         Assert.Equal(HttpStatusCode.BadRequest, (await counsellor.Post($"/api/wellbeing/children/{id}/screenings", new { score = 500, takenOn = today }, second.ETag())).StatusCode);
@@ -159,13 +159,13 @@ public sealed class ChildRecordTests(WellbeingSystem system)
         var today = DateOnly.FromDateTime(system.Clock.GetUtcNow().UtcDateTime);
         Assert.Equal(HttpStatusCode.OK, (await admin.Post($"/api/wellbeing/children/{id}/screenings", new { score = 25, takenOn = today }, etag)).StatusCode);
 
-        var crises = await (await admin.GetAsync("/api/wellbeing/crises")).Json();
+        var crises = await (await admin.GetAsync("/api/wellbeing/crises")).ReadJson();
         var crisis = Assert.Single(crises.GetProperty("items").EnumerateArray());
         var crisisId = crisis.GetProperty("id").GetGuid();
         Assert.Equal("RedTier", crisis.GetProperty("trigger").GetString());
 
         await system.Services("wellbeing").RunCheckAsync<Retention.CrisisEscalationCheck>(system.Clock.GetUtcNow().AddMinutes(20));
-        var after = await (await admin.GetAsync($"/api/wellbeing/crises/{crisisId}")).Json();
+        var after = await (await admin.GetAsync($"/api/wellbeing/crises/{crisisId}")).ReadJson();
         var steps = after.GetProperty("steps").EnumerateArray().ToArray();
         Assert.Equal(2, steps.Length);
         Assert.True(steps[0].GetProperty("missed").GetBoolean());
@@ -175,17 +175,17 @@ public sealed class ChildRecordTests(WellbeingSystem system)
         var etagCrisis = (await admin.GetAsync($"/api/wellbeing/crises/{crisisId}")).ETag();
         var ack = await admin.Post($"/api/wellbeing/crises/{crisisId}/acknowledge", new { level = "Principal" }, etagCrisis);
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
-        Assert.Equal("Guardian", (await ack.Json()).GetProperty("steps").EnumerateArray().Last().GetProperty("level").GetString());
+        Assert.Equal("Guardian", (await ack.ReadJson()).GetProperty("steps").EnumerateArray().Last().GetProperty("level").GetString());
         using var stranger = system.Client(Role.Counsellor, school.County, school.Id);
         Assert.Equal(HttpStatusCode.Forbidden, (await stranger.Post($"/api/wellbeing/crises/{crisisId}/acknowledge", new { level = "Guardian" }, ack.ETag())).StatusCode);
 
         // The guardian (a parent whose token names the child) sees the chain and acknowledges; the county is told.
         using var parent = system.Client(new TokenRequest(Role.Parent, school.County, Children: [id]));
-        var mine = await (await parent.GetAsync("/api/wellbeing/crises")).Json();
+        var mine = await (await parent.GetAsync("/api/wellbeing/crises")).ReadJson();
         Assert.Equal(crisisId, Assert.Single(mine.GetProperty("items").EnumerateArray()).GetProperty("id").GetGuid());
         var guardianAck = await parent.Post($"/api/wellbeing/crises/{crisisId}/acknowledge", new { level = "Guardian" }, ack.ETag());
         Assert.Equal(HttpStatusCode.OK, guardianAck.StatusCode);
-        Assert.Equal("County", (await guardianAck.Json()).GetProperty("steps").EnumerateArray().Last().GetProperty("level").GetString());
+        Assert.Equal("County", (await guardianAck.ReadJson()).GetProperty("steps").EnumerateArray().Last().GetProperty("level").GetString());
         using var otherParent = system.Client(new TokenRequest(Role.Parent, school.County, Children: [Guid.NewGuid()]));
         Assert.Equal(HttpStatusCode.NotFound, (await otherParent.GetAsync($"/api/wellbeing/crises/{crisisId}")).StatusCode);
     }

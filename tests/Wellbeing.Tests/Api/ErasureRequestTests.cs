@@ -29,7 +29,7 @@ public sealed class ErasureRequestTests(WellbeingSystem system)
         using var admin = system.Admin(school);
         var response = await admin.Post("/api/wellbeing/erasure-requests", new { });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.True((await response.Json()).GetProperty("errors").TryGetProperty("studentId", out _));
+        Assert.True((await response.ReadJson()).GetProperty("errors").TryGetProperty("studentId", out _));
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class ErasureRequestTests(WellbeingSystem system)
 
         var asked = await admin.Post("/api/wellbeing/erasure-requests", new { studentId = child });
         Assert.Equal(HttpStatusCode.Accepted, asked.StatusCode);
-        Assert.Equal(child, (await asked.Json()).GetProperty("studentId").GetGuid());
+        Assert.Equal(child, (await asked.ReadJson()).GetProperty("studentId").GetGuid());
         Assert.Equal(1, await Requests(child));
 
         // The request comes back over the broker: the child's keys are destroyed and the record says it was erased.
@@ -63,7 +63,7 @@ public sealed class ErasureRequestTests(WellbeingSystem system)
         Assert.True(erased.Item1!.Erased);
         Assert.Equal(ErasureReason.ErasureRequested, erased.Item1.ErasedFor);
         Assert.Equal(0, erased.Item2);
-        var read = await (await admin.GetAsync($"/api/wellbeing/children/{child}?purpose=Care")).Json();
+        var read = await (await admin.GetAsync($"/api/wellbeing/children/{child}?purpose=Care")).ReadJson();
         Assert.Equal(System.Text.Json.JsonValueKind.Null, read.GetProperty("details").ValueKind);
     }
 

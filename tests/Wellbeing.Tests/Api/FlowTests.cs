@@ -30,7 +30,7 @@ public sealed class ScreeningImportTests(WellbeingSystem system)
 
         var response = await admin.PostAsync($"/api/wellbeing/screenings/rounds?schoolId={school.Id}", Csv(csv));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var report = await response.Json();
+        var report = await response.ReadJson();
         Assert.Equal(3, report.GetProperty("accepted").GetInt32());
         Assert.Equal(3, report.GetProperty("rejected").GetInt32());
         Assert.Equal(1, report.GetProperty("tierChanges").GetInt32());
@@ -38,9 +38,9 @@ public sealed class ScreeningImportTests(WellbeingSystem system)
         Assert.Equal([3, 4, 5], rows);
 
         using var counsellor = system.Counsellor(school, "c-csv");
-        var alerts = await (await counsellor.GetAsync($"/api/wellbeing/alerts?studentId={a}")).Json();
+        var alerts = await (await counsellor.GetAsync($"/api/wellbeing/alerts?studentId={a}")).ReadJson();
         Assert.Equal(1, alerts.GetProperty("total").GetInt32());
-        var child = await (await admin.GetAsync($"/api/wellbeing/children/{a}?purpose=Screening")).Json();
+        var child = await (await admin.GetAsync($"/api/wellbeing/children/{a}?purpose=Screening")).ReadJson();
         Assert.Equal(13, child.GetProperty("lastScore").GetInt32());
     }
 
@@ -83,7 +83,7 @@ public sealed class ReferralAndPlanTests(WellbeingSystem system)
 
         var made = await admin.Post("/api/wellbeing/referrals", new { studentId = child, unitId = school.HospitalId, urgency = "Routine", reason = "持续失眠" });
         Assert.Equal(HttpStatusCode.Created, made.StatusCode);
-        var id = (await made.Json()).GetProperty("referralId").GetGuid();
+        var id = (await made.ReadJson()).GetProperty("referralId").GetGuid();
 
         using var officer = system.Client(Role.MemberOfficer, school.County, memberUnitId: school.HospitalId);
         using var otherOfficer = system.Client(Role.MemberOfficer, school.County, memberUnitId: school.OutsideHospitalId);
@@ -91,9 +91,9 @@ public sealed class ReferralAndPlanTests(WellbeingSystem system)
         var accepted = await officer.Post($"/api/wellbeing/referrals/{id}/accept", new { }, made.ETag());
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
         var view = await officer.GetAsync($"/api/wellbeing/referrals/{id}?purpose=Referral");
-        Assert.Equal("持续失眠", (await view.Json()).GetProperty("reason").GetString());
+        Assert.Equal("持续失眠", (await view.ReadJson()).GetProperty("reason").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await otherOfficer.GetAsync($"/api/wellbeing/referrals/{id}?purpose=Referral")).StatusCode);
-        var log = await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={child}")).Json();
+        var log = await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={child}")).ReadJson();
         var entry = Assert.Single(log.GetProperty("items").EnumerateArray());
         Assert.Equal(("Referral", "MemberOfficer", id), (entry.GetProperty("resource").GetString(), entry.GetProperty("readerRole").GetString(), entry.GetProperty("resourceId").GetGuid()));
 
@@ -102,7 +102,7 @@ public sealed class ReferralAndPlanTests(WellbeingSystem system)
         // (Other tests' referrals in the shared store may be overdue too: the count is checked for this school's alerts.)
         Assert.True(await system.Services("wellbeing").RunCheckAsync<ReferralOverdueCheck>(later) >= 1);
         await system.Services("wellbeing").RunCheckAsync<ReferralOverdueCheck>(later.AddHours(1));
-        var overdue = await (await admin.GetAsync($"/api/wellbeing/alerts?kind=ReferralOverdue")).Json();
+        var overdue = await (await admin.GetAsync($"/api/wellbeing/alerts?kind=ReferralOverdue")).ReadJson();
         Assert.Equal("Appointment", Assert.Single(overdue.GetProperty("items").EnumerateArray()).GetProperty("code").GetString());
 
         var today = DateOnly.FromDateTime(system.Clock.GetUtcNow().UtcDateTime);
@@ -111,7 +111,7 @@ public sealed class ReferralAndPlanTests(WellbeingSystem system)
         Assert.Equal(HttpStatusCode.OK, seen.StatusCode);
         var returned = await admin.Post($"/api/wellbeing/referrals/{id}/return", new { returnOn = today, reEntryPlan = "每周两次心理辅导" }, seen.ETag());
         Assert.Equal(HttpStatusCode.OK, returned.StatusCode);
-        Assert.Equal("Returned", (await returned.Json()).GetProperty("status").GetString());
+        Assert.Equal("Returned", (await returned.ReadJson()).GetProperty("status").GetString());
     }
 
     [Fact]
@@ -125,23 +125,23 @@ public sealed class ReferralAndPlanTests(WellbeingSystem system)
 
         var opened = await admin.Post("/api/wellbeing/plans", new { studentId = child, schoolParty = "c1", familyParty = "张大明", communityUnitId = school.CommunityId, goals = new[] { "恢复上学", "改善睡眠" } });
         Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
-        var id = (await opened.Json()).GetProperty("planId").GetGuid();
+        var id = (await opened.ReadJson()).GetProperty("planId").GetGuid();
         var today = DateOnly.FromDateTime(system.Clock.GetUtcNow().UtcDateTime);
 
         var measure = await admin.Post($"/api/wellbeing/plans/{id}/measures", new { description = "每周家访", owner = "Family", dueOn = today.AddDays(14) }, opened.ETag());
         Assert.Equal(HttpStatusCode.OK, measure.StatusCode);
         var early = await admin.Post($"/api/wellbeing/plans/{id}/reviews", new { reviewedOn = today.AddDays(-3), notes = "早" }, measure.ETag());
         Assert.Equal(HttpStatusCode.Conflict, early.StatusCode);
-        Assert.Equal("review-before-plan", (await early.Json()).GetProperty("code").GetString());
+        Assert.Equal("review-before-plan", (await early.ReadJson()).GetProperty("code").GetString());
         Assert.Equal(measure.ETag(), (await admin.GetAsync($"/api/wellbeing/plans/{id}?purpose=SupportPlan")).ETag()); // nothing appended
         var underReview = await admin.Post($"/api/wellbeing/plans/{id}/review", new { }, measure.ETag());
         Assert.Equal(HttpStatusCode.OK, underReview.StatusCode);
         var reviewed = await admin.Post($"/api/wellbeing/plans/{id}/reviews", new { reviewedOn = today, notes = "进展良好" }, underReview.ETag());
         Assert.Equal(HttpStatusCode.OK, reviewed.StatusCode);
         var closed = await admin.Post($"/api/wellbeing/plans/{id}/close", new { outcome = "GoalsMet" }, reviewed.ETag());
-        Assert.Equal("Closed", (await closed.Json()).GetProperty("status").GetString());
+        Assert.Equal("Closed", (await closed.ReadJson()).GetProperty("status").GetString());
 
-        var plan = await (await admin.GetAsync($"/api/wellbeing/plans/{id}?purpose=SupportPlan")).Json();
+        var plan = await (await admin.GetAsync($"/api/wellbeing/plans/{id}?purpose=SupportPlan")).ReadJson();
         Assert.Equal("张大明", plan.GetProperty("familyParty").GetString());
         Assert.Equal("进展良好", plan.GetProperty("reviews")[0].GetProperty("notes").GetString());
     }
@@ -154,10 +154,10 @@ public sealed class ReferralAndPlanTests(WellbeingSystem system)
         await system.PublishAsync(request);
         await system.PublishAsync(request, Guid.NewGuid());
         using var admin = system.Admin(school);
-        var page = await Eventually.Until(async () => await (await admin.GetAsync($"/api/wellbeing/plans?studentId={request.StudentId}")).Json(),
+        var page = await Eventually.Until(async () => await (await admin.GetAsync($"/api/wellbeing/plans?studentId={request.StudentId}")).ReadJson(),
             p => p.GetProperty("total").GetInt32() > 0);
         await Task.Delay(500);
-        page = await (await admin.GetAsync($"/api/wellbeing/plans?studentId={request.StudentId}")).Json();
+        page = await (await admin.GetAsync($"/api/wellbeing/plans?studentId={request.StudentId}")).ReadJson();
         var plan = Assert.Single(page.GetProperty("items").EnumerateArray());
         Assert.Equal("Proposed", plan.GetProperty("status").GetString());
         Assert.Equal("BullyingTarget", plan.GetProperty("reason").GetString());
@@ -168,7 +168,7 @@ public sealed class ReferralAndPlanTests(WellbeingSystem system)
         var opened = await admin.Post($"/api/wellbeing/plans/{request.RequestId}/open",
             new { schoolParty = "c-bully", familyParty = "家长", communityUnitId = school.CommunityId, goals = new[] { "安全感" } }, etag);
         Assert.Equal(HttpStatusCode.OK, opened.StatusCode);
-        Assert.Equal("Open", (await opened.Json()).GetProperty("status").GetString());
+        Assert.Equal("Open", (await opened.ReadJson()).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.Conflict, (await admin.Post($"/api/wellbeing/plans/{request.RequestId}/open",
             new { schoolParty = "c-bully", familyParty = "家长", communityUnitId = school.CommunityId, goals = new[] { "安全感" } }, opened.ETag())).StatusCode);
     }
@@ -259,10 +259,10 @@ public sealed class ErasureTests(WellbeingSystem system)
             }
         }
 
-        var read = await (await admin.GetAsync($"/api/wellbeing/children/{id}?purpose=Care")).Json();
+        var read = await (await admin.GetAsync($"/api/wellbeing/children/{id}?purpose=Care")).ReadJson();
         Assert.True(read.GetProperty("erased").GetBoolean());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, read.GetProperty("details").ValueKind);
-        var planView = await (await admin.GetAsync($"/api/wellbeing/plans/{(await plan.Json()).GetProperty("planId").GetGuid()}?purpose=SupportPlan")).Json();
+        var planView = await (await admin.GetAsync($"/api/wellbeing/plans/{(await plan.ReadJson()).GetProperty("planId").GetGuid()}?purpose=SupportPlan")).ReadJson();
         Assert.Equal(System.Text.Json.JsonValueKind.Null, planView.GetProperty("familyParty").ValueKind);
     }
 
@@ -275,7 +275,7 @@ public sealed class ErasureTests(WellbeingSystem system)
         using var parent = system.Client(new TokenRequest(Role.Parent, school.County, Children: [id]));
         var withdrawn = await parent.Post($"/api/wellbeing/children/{id}/consent", new { status = "Withdrawn", guardian = "张大明" }, etag);
         Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
-        Assert.True((await withdrawn.Json()).GetProperty("erased").GetBoolean());
+        Assert.True((await withdrawn.ReadJson()).GetProperty("erased").GetBoolean());
         Assert.Equal(0, await KeysOf(id));
     }
 

@@ -30,10 +30,10 @@ public sealed class CareAndDirectoryTests(WellbeingSystem system)
         await checks.RunCheckAsync<FollowUpCheck>(now.AddDays(10));
         await checks.RunCheckAsync<FollowUpCheck>(now.AddDays(31));
         await checks.RunCheckAsync<FollowUpCheck>(now.AddDays(32));
-        var listed = await (await counsellor.GetAsync("/api/wellbeing/children?category=LeftBehindChild")).Json();
+        var listed = await (await counsellor.GetAsync("/api/wellbeing/children?category=LeftBehindChild")).ReadJson();
         Assert.Equal(id, Assert.Single(listed.GetProperty("items").EnumerateArray()).GetProperty("studentId").GetGuid());
-        Assert.Equal(0, (await (await counsellor.GetAsync("/api/wellbeing/children?category=MigrantChild")).Json()).GetProperty("total").GetInt32());
-        var alerts = await (await counsellor.GetAsync($"/api/wellbeing/alerts?studentId={id}&kind=FollowUpMissed")).Json();
+        Assert.Equal(0, (await (await counsellor.GetAsync("/api/wellbeing/children?category=MigrantChild")).ReadJson()).GetProperty("total").GetInt32());
+        var alerts = await (await counsellor.GetAsync($"/api/wellbeing/alerts?studentId={id}&kind=FollowUpMissed")).ReadJson();
         Assert.Equal("LeftBehindChild", Assert.Single(alerts.GetProperty("items").EnumerateArray()).GetProperty("code").GetString());
     }
 
@@ -51,7 +51,7 @@ public sealed class CareAndDirectoryTests(WellbeingSystem system)
         }, active => !active);
         var refused = await admin.Post("/api/wellbeing/referrals", new { studentId = child, unitId = school.HospitalId, urgency = "Urgent", reason = "r" });
         Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
-        Assert.Equal("unit-not-medical-member", (await refused.Json()).GetProperty("code").GetString());
+        Assert.Equal("unit-not-medical-member", (await refused.ReadJson()).GetProperty("code").GetString());
     }
 
     [Fact]
@@ -97,7 +97,7 @@ public sealed class CareAndDirectoryTests(WellbeingSystem system)
         Assert.Equal(HttpStatusCode.Forbidden, (await teacher.Post("/api/wellbeing/crises", new { studentId = id })).StatusCode);
         var started = await counsellor.Post("/api/wellbeing/crises", new { studentId = id });
         Assert.Equal(HttpStatusCode.Created, started.StatusCode);
-        var crisisId = (await started.Json()).GetProperty("id").GetGuid();
+        var crisisId = (await started.ReadJson()).GetProperty("id").GetGuid();
 
         var ack = await counsellor.Post($"/api/wellbeing/crises/{crisisId}/acknowledge", new { level = "Counsellor" }, started.ETag());
         Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
@@ -108,11 +108,11 @@ public sealed class CareAndDirectoryTests(WellbeingSystem system)
         using var county = system.Client(Role.CountyAdmin, school.County);
         var crisis = await county.GetAsync($"/api/wellbeing/crises/{crisisId}");
         Assert.Equal(HttpStatusCode.OK, crisis.StatusCode);
-        var levels = (await crisis.Json()).GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("level").GetString()!).ToArray();
+        var levels = (await crisis.ReadJson()).GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("level").GetString()!).ToArray();
         Assert.Equal(["Counsellor", "Principal", "Guardian", "County"], levels);
         var countyAck = await county.Post($"/api/wellbeing/crises/{crisisId}/acknowledge", new { level = "County" }, crisis.ETag());
         Assert.Equal(HttpStatusCode.OK, countyAck.StatusCode);
-        var countyAlerts = await (await county.GetAsync($"/api/wellbeing/alerts?studentId={id}&kind=CrisisLevel")).Json();
+        var countyAlerts = await (await county.GetAsync($"/api/wellbeing/alerts?studentId={id}&kind=CrisisLevel")).ReadJson();
         Assert.Equal(4, countyAlerts.GetProperty("total").GetInt32());
     }
 }

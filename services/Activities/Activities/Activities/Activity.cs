@@ -1,7 +1,6 @@
-using System.Collections.Frozen;
 using System.Collections.Immutable;
-using System.Reflection;
 using JiaoLianTi.Activities.Registrations;
+using JiaoLianTi.Platform.EventStore;
 
 namespace JiaoLianTi.Activities.Activities;
 
@@ -104,28 +103,10 @@ public sealed record Activity(
         this with { Roster = Roster.SetItem(e.StudentId, Roster[e.StudentId] with { Attended = e.Attended, Version = Roster[e.StudentId].Version + 1 }) };
 
     /// <summary>
-    /// Evolves the state by one event, with the same Apply methods Marten uses, for the writers that decide several
-    /// commands against one loaded state. An event without an Apply here is a mistake, not a no-op: it throws.
+    /// Evolves the state by one event, with the Apply methods above (those Marten uses), for the writer that decides
+    /// several commands against one loaded state. An event without an Apply here throws.
     /// </summary>
-    public Activity Then(object @event) => Appliers.TryGetValue(@event.GetType(), out var apply)
-        ? apply(this, @event)
-        : throw new InvalidOperationException($"Activity has no Apply({@event.GetType().Name}).");
-
-    /// <summary>Every <c>Apply(event)</c> above, by event type: derived, so a new one needs no second line here.</summary>
-    private static readonly FrozenDictionary<Type, Func<Activity, object, Activity>> Appliers = typeof(Activity)
-        .GetMethods(BindingFlags.Public | BindingFlags.Instance)
-        .Where(m => m.Name == nameof(Apply) && m.ReturnType == typeof(Activity) && m.GetParameters().Length == 1)
-        .ToFrozenDictionary(m => m.GetParameters()[0].ParameterType, Applier);
-
-    private static Func<Activity, object, Activity> Applier(MethodInfo apply) =>
-        (Func<Activity, object, Activity>)typeof(Activity).GetMethod(nameof(Typed), BindingFlags.NonPublic | BindingFlags.Static)!
-            .MakeGenericMethod(apply.GetParameters()[0].ParameterType).Invoke(null, [apply])!;
-
-    private static Func<Activity, object, Activity> Typed<TEvent>(MethodInfo apply)
-    {
-        var typed = apply.CreateDelegate<Func<Activity, TEvent, Activity>>();
-        return (state, @event) => typed(state, (TEvent)@event);
-    }
+    public Activity Then(object @event) => Evolution<Activity>.Apply(this, @event);
 
     /// <summary>A registration's next version: a re-registration after a cancellation continues the count.</summary>
     private int Next(Guid studentId) => Roster.TryGetValue(studentId, out var seat) ? seat.Version + 1 : 1;

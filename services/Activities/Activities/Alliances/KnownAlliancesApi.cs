@@ -31,8 +31,6 @@ public static class KnownAlliancesApi
             .Where(a => a.CountyCode.StartsWith(caller.Region) && a.EstablishedAt != null)
             .OrderBy(a => a.Name)
             .ToPageAsync(paging, ct);
-        return TypedResults.Ok(new Page<AllianceSummary>(
-            result.Items.Select(a => new AllianceSummary(a.Id, a.Name, a.Kind, a.CountyCode, a.LeadUnit, a.EstablishedAt!.Value, a.LeadUnitId)).ToList(),
-            result.PageNumber, result.PageSize, result.Total));
+        return TypedResults.Ok(result.Map(a => new AllianceSummary(a.Id, a.Name, a.Kind, a.CountyCode, a.LeadUnit, a.EstablishedAt!.Value, a.LeadUnitId)));
     }
 }

@@ -24,7 +24,7 @@ public sealed record ClassDay(
     public ClassDay Apply(PhysicalActivityLogged e) => this with { Minutes = e.Minutes, LoggedBy = e.LoggedBy, LoggedAt = e.At };
 
     public static Guid IdFor(Guid schoolId, string className, DateOnly date) =>
-        Registrations.RegistrationIds.Named(schoolId, $"class-day:{className}:{date:yyyy-MM-dd}");
+        Platform.EventStore.NameBasedIds.Create(schoolId, $"class-day:{className}:{date:yyyy-MM-dd}");
 }
 
 public record LogPhysicalActivity(

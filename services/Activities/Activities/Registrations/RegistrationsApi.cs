@@ -146,7 +146,7 @@ public static class RegistrationsApi
             }
         }
         var views = await Views(session, Master(http), result.Items, ct, positions);
-        return TypedResults.Ok(new Page<RegistrationView>(views, result.PageNumber, result.PageSize, result.Total));
+        return TypedResults.Ok(result.With(views));
     }
 
     private static async Task<Results<Ok<RegistrationView>, StatusCodeHttpResult>> Get(
@@ -185,7 +185,7 @@ public static class RegistrationsApi
         }
         var result = await query.OrderByDescending(r => r.RegisteredAt).ToPageAsync(paging, ct);
         var views = await Views(session, Master(http), result.Items, ct);
-        return TypedResults.Ok(new Page<RegistrationView>(views, result.PageNumber, result.PageSize, result.Total));
+        return TypedResults.Ok(result.With(views));
     }
 
     private static async Task<Ok<RegistrationAnswer>> Cancel(

@@ -1,7 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
 using JasperFx.Events;
 using JiaoLianTi.Activities.Activities;
+using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.PersonalData;
 using Marten.Events.Projections;
 
@@ -42,17 +41,7 @@ public sealed class StudentRegistration
 /// <summary>A registration's document id: one per activity and student.</summary>
 public static class RegistrationIds
 {
-    public static Guid For(Guid activityId, Guid studentId) => Named(activityId, studentId.ToString("N"));
-
-    /// <summary>A name-based (SHA-1, RFC 9562 version 5 layout) id under <paramref name="scope"/>.</summary>
-    public static Guid Named(Guid scope, string name)
-    {
-        var bytes = SHA1.HashData([.. scope.ToByteArray(), .. Encoding.UTF8.GetBytes(name)]);
-        var guid = bytes.AsSpan(0, 16).ToArray();
-        guid[7] = (byte)((guid[7] & 0x0F) | 0x50);
-        guid[8] = (byte)((guid[8] & 0x3F) | 0x80);
-        return new Guid(guid);
-    }
+    public static Guid For(Guid activityId, Guid studentId) => NameBasedIds.Create(activityId, studentId.ToString("N"));
 }
 
 /// <summary>Inline: a parent reads the answer of their registration the moment it is given.</summary>

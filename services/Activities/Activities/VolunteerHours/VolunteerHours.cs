@@ -32,7 +32,7 @@ public sealed record VolunteerHoursRecord(
         this with { Status = VolunteerHoursStatus.Approved, ApprovedBy = e.ApprovedBy, ApprovedAt = e.At };
 
     public static Guid IdFor(Guid activityId, Guid studentId) =>
-        Registrations.RegistrationIds.Named(activityId, "volunteer-hours:" + studentId.ToString("N"));
+        Platform.EventStore.NameBasedIds.Create(activityId, "volunteer-hours:" + studentId.ToString("N"));
 }
 
 /// <param name="ActivityIsVolunteerService">Hours are served at volunteer service activities only.</param>

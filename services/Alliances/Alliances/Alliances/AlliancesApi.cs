@@ -18,8 +18,6 @@ public sealed record EstablishAllianceRequest(
 
 public sealed record ReasonRequest(string? Reason);
 public sealed record CharterRequest(string? Charter);
-public sealed record JoinRequest(Guid? UnitId, MemberRole? Role);
-public sealed record JoinManyRequest(IReadOnlyList<JoinRequest>? Members);
 
 public static class AlliancesApi
 {
@@ -35,10 +33,7 @@ public static class AlliancesApi
         group.MapPost("/{id:guid}/reestablish", Reestablish).WithSummary("恢复 / Re-establish a suspended alliance");
         group.MapPost("/{id:guid}/dissolve", Dissolve).WithSummary("撤销 / Dissolve an alliance");
         group.MapPut("/{id:guid}/charter", Charter).WithSummary("修订章程 / Amend the charter");
-        group.MapPost("/{id:guid}/members", Join).WithSummary("成员加入 / A unit joins");
-        group.MapPost("/{id:guid}/members/batch", JoinMany).WithSummary("成员批量加入 / Several units join at once");
-        group.MapPost("/{id:guid}/members/{unitId:guid}/leave", Leave).WithSummary("成员退出 / A unit leaves");
-        group.MapGet("/{id:guid}/members", Members).WithSummary("成员名单（含历史） / Memberships, past and present");
+        group.MapMembershipEndpoints();
         return group;
     }
 
@@ -83,12 +78,8 @@ public static class AlliancesApi
         var command = new EstablishAlliance(Guid.CreateVersion7(), request.Name!, request.Kind!.Value, county,
             request.LeadUnit ?? "", caller.Subject, clock.GetUtcNow(), lead, request.Charter,
             ProposeOnly: request.Status == AllianceStatus.Proposed);
-        var events = AllianceDecider.Decide(command, null);
-        var version = await session.StartStream<Alliance>(command.AllianceId, events, ct);
-
-        var alliance = await session.LoadAsync<Alliance>(command.AllianceId, ct);
-        http.SetETag(version);
-        return TypedResults.Created($"/api/alliances/{command.AllianceId}", alliance);
+        return await session.Start<Alliance>(http, command.AllianceId, AllianceDecider.Decide(command, null),
+            $"/api/alliances/{command.AllianceId}", ct);
     }
 
     private static async Task<Results<Ok<Alliance>, StatusCodeHttpResult>> Get(
@@ -127,111 +118,49 @@ public static class AlliancesApi
     }
 
     private static Task<Ok<Alliance>> EstablishProposed(
-        Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
-        Change(id, http, session, ct, async (caller, alliance) =>
+        Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        return session.Change<Alliance>(http, id, Managed(caller), async alliance =>
         {
             var lead = alliance.LeadUnitId is { } leadId ? await session.LoadAsync<MemberUnit>(leadId, ct) : null;
-            return state => AllianceDecider.Decide(new EstablishProposedAlliance(id, lead, caller.Subject, clock.GetUtcNow()), state);
-        });
+            return AllianceDecider.Decide(new EstablishProposedAlliance(id, lead, caller.Subject, clock.GetUtcNow()), alliance);
+        }, ct);
+    }
 
     private static Task<Ok<Alliance>> Suspend(
         Guid id, ReasonRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         RequireReason(request.Reason);
-        return Change(id, http, session, ct, (caller, _) => Decision(state =>
-            AllianceDecider.Decide(new SuspendAlliance(id, request.Reason!, caller.Subject, clock.GetUtcNow()), state)));
+        var caller = http.Caller();
+        var command = new SuspendAlliance(id, request.Reason!, caller.Subject, clock.GetUtcNow());
+        return session.Change<Alliance>(http, id, Managed(caller), state => AllianceDecider.Decide(command, state), ct);
     }
 
     private static Task<Ok<Alliance>> Reestablish(
-        Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
-        Change(id, http, session, ct, (caller, _) => Decision(state =>
-            AllianceDecider.Decide(new ReestablishAlliance(id, caller.Subject, clock.GetUtcNow()), state)));
+        Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var command = new ReestablishAlliance(id, caller.Subject, clock.GetUtcNow());
+        return session.Change<Alliance>(http, id, Managed(caller), state => AllianceDecider.Decide(command, state), ct);
+    }
 
     private static Task<Ok<Alliance>> Dissolve(
         Guid id, ReasonRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         RequireReason(request.Reason);
-        return Change(id, http, session, ct, (caller, _) => Decision(state =>
-            AllianceDecider.Decide(new DissolveAlliance(id, request.Reason!, caller.Subject, clock.GetUtcNow()), state)));
+        var caller = http.Caller();
+        var command = new DissolveAlliance(id, request.Reason!, caller.Subject, clock.GetUtcNow());
+        return session.Change<Alliance>(http, id, Managed(caller), state => AllianceDecider.Decide(command, state), ct);
     }
 
     private static Task<Ok<Alliance>> Charter(
         Guid id, CharterRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         new Validation().Required("charter", request.Charter).MaxLength("charter", request.Charter, 20_000).ThrowIfInvalid();
-        return Change(id, http, session, ct, (caller, _) => Decision(state =>
-            AllianceDecider.Decide(new AmendCharter(id, request.Charter!, caller.Subject, clock.GetUtcNow()), state)));
-    }
-
-    private static async Task<Created<Member>> Join(
-        Guid id, JoinRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
-    {
-        new Validation().Required("unitId", request.UnitId).ThrowIfInvalid();
-        var result = await Change(id, http, session, ct, async (caller, _) =>
-        {
-            var unit = await VisibleUnit(session, caller, request.UnitId!.Value, "unitId", ct);
-            return state => AllianceDecider.Decide(
-                new JoinAlliance(id, unit, request.Role ?? MemberRole.Member, caller.Subject, clock.GetUtcNow()), state);
-        });
-        var member = result.Value!.Members.Single(m => m.UnitId == request.UnitId);
-        return TypedResults.Created($"/api/alliances/{id}/members", member);
-    }
-
-    private static async Task<Ok<Alliance>> JoinMany(
-        Guid id, JoinManyRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
-    {
-        new Validation()
-            .Check(request.Members is { Count: > 0 and <= 1000 }, "members", "须为 1 到 1000 个成员 / must list 1 to 1000 members")
-            .Check(request.Members is null || request.Members.All(m => m.UnitId is not null), "members", "每项须有 unitId / each needs a unitId")
-            .ThrowIfInvalid();
-        return await Change(id, http, session, ct, async (caller, _) =>
-        {
-            var ids = request.Members!.Select(m => m.UnitId!.Value).Distinct().ToArray();
-            var units = (await session.LoadManyAsync<MemberUnit>(ct, ids)).Where(u => caller.Covers(u.CountyCode))
-                .ToDictionary(u => u.Id);
-            new Validation().Check(units.Count == ids.Length, "members",
-                "含有未登记或不在辖区内的单位 / lists a unit that is not registered in your region").ThrowIfInvalid();
-            var now = clock.GetUtcNow();
-            return state =>
-            {
-                // Each joining is decided against the state the previous ones left, so a duplicate is refused.
-                var events = new List<object>();
-                foreach (var m in request.Members!)
-                {
-                    var decided = AllianceDecider.Decide(
-                        new JoinAlliance(id, units[m.UnitId!.Value], m.Role ?? MemberRole.Member, caller.Subject, now), state);
-                    state = decided.Cast<MemberJoined>().Aggregate(state, (s, e) => s.Apply(e));
-                    events.AddRange(decided);
-                }
-                return events;
-            };
-        });
-    }
-
-    private static Task<Ok<Alliance>> Leave(
-        Guid id, Guid unitId, ReasonRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock,
-        CancellationToken ct) =>
-        Change(id, http, session, ct, (caller, _) => Decision(state =>
-            AllianceDecider.Decide(new LeaveAlliance(id, unitId, request?.Reason ?? "", caller.Subject, clock.GetUtcNow()), state)),
-            // A member unit's own officer may take it out of an alliance, as may the alliance's managers.
-            mayAlsoAct: caller => caller.Role == Role.MemberOfficer && caller.MemberUnitId == unitId);
-
-    private static async Task<Ok<Page<Membership>>> Members(
-        Guid id, HttpContext http, IQuerySession session, int? page, int? pageSize, bool? current, MemberUnitKind? kind,
-        CancellationToken ct)
-    {
-        http.Caller().Visible(await session.LoadAsync<Alliance>(id, ct), a => a.CountyCode, "教联体 Alliance");
-        var paging = Paging.From(page, pageSize);
-        var query = session.Query<Membership>().Where(m => m.AllianceId == id);
-        if (current != false)
-        {
-            query = query.Where(m => m.LeftAt == null);
-        }
-        if (kind is { } k)
-        {
-            query = query.Where(m => m.UnitKind == k);
-        }
-        return TypedResults.Ok(await query.OrderBy(m => m.JoinedAt).ToPageAsync(paging, ct));
+        var caller = http.Caller();
+        var command = new AmendCharter(id, request.Charter!, caller.Subject, clock.GetUtcNow());
+        return session.Change<Alliance>(http, id, Managed(caller), state => AllianceDecider.Decide(command, state), ct);
     }
 
     internal static async Task<MemberUnit> VisibleUnit(
@@ -246,26 +175,14 @@ public static class AlliancesApi
     private static void RequireReason(string? reason) =>
         new Validation().Required("reason", reason).MaxLength("reason", reason, 2000).ThrowIfInvalid();
 
-    private static Task<Func<Alliance, IReadOnlyList<object>>> Decision(Func<Alliance, IReadOnlyList<object>> decide) =>
-        Task.FromResult(decide);
-
     /// <summary>
-    /// Every change to an existing alliance: visible (404), managed by the caller (403), If-Match (428/412), then
-    /// decide and append. Answers the alliance as it now is, with its new ETag.
+    /// The authorise step of every change to an alliance: visible to the caller (404), managed by them (403), or by
+    /// whom <paramref name="mayAlsoAct"/> also lets act.
     /// </summary>
-    private static async Task<Ok<Alliance>> Change(
-        Guid id, HttpContext http, IDocumentSession session, CancellationToken ct,
-        Func<Caller, Alliance, Task<Func<Alliance, IReadOnlyList<object>>>> prepare, Func<Caller, bool>? mayAlsoAct = null)
+    internal static Action<Alliance> Managed(Caller caller, Func<Caller, bool>? mayAlsoAct = null) => alliance =>
     {
-        var caller = http.Caller();
-        var expected = http.ExpectedVersion();
-        var current = caller.Visible(await session.LoadAsync<Alliance>(id, ct), a => a.CountyCode, "教联体 Alliance");
-        Access.Require(caller.Manages(current) || mayAlsoAct?.Invoke(caller) == true,
+        caller.Visible(alliance, a => a.CountyCode, "教联体 Alliance");
+        Access.Require(caller.Manages(alliance) || mayAlsoAct?.Invoke(caller) == true,
             "只有本县教育行政部门（或牵头学校）可以管理该教联体 / Only the county's bureau (or the lead school) may manage this alliance.");
-        var decide = await prepare(caller, current);
-        var version = await session.Decide<Alliance>(id, expected, decide, ct);
-        var alliance = await session.LoadAsync<Alliance>(id, ct);
-        http.SetETag(version);
-        return TypedResults.Ok(alliance!);
-    }
+    };
 }

@@ -98,15 +98,12 @@ public static class MeetingsApi
             request.AttendingUnitIds!, request.Minutes!,
             assignments.Select(a => new MeetingDecision(a.ResponsibilityId, a.UnitId, a.Title.Trim(), a.DueOn, a.SlaDays)).ToList(),
             caller.Subject, now), null);
-        session.Events.StartStream<ConsultationMeeting>(meetingId, meeting.ToArray());
         foreach (var assignment in assignments)
         {
             session.Events.StartStream<Responsibility>(assignment.ResponsibilityId,
                 ResponsibilityDecider.Decide(assignment, null).ToArray());
         }
-        await session.SaveChangesAsync(ct);
-        http.SetETag(1);
-        return TypedResults.Created($"/api/alliances/meetings/{meetingId}", (await session.LoadAsync<ConsultationMeeting>(meetingId, ct))!);
+        return await session.Start<ConsultationMeeting>(http, meetingId, meeting, $"/api/alliances/meetings/{meetingId}", ct);
     }
 
     private static async Task<Ok<Page<ConsultationMeeting>>> List(

@@ -49,9 +49,7 @@ public static class NeedsApi
             "只有学校管理员可以提出需求 / Only a school's admin may raise a need.");
         var command = new RaiseNeed(Guid.CreateVersion7(), alliance, caller.SchoolId!.Value, request.Category!.Value,
             request.Description!, caller.Subject, clock.GetUtcNow());
-        var version = await session.StartStream<Need>(command.NeedId, NeedDecider.Decide(command, null), ct);
-        http.SetETag(version);
-        return TypedResults.Created($"/api/alliances/needs/{command.NeedId}", (await session.LoadAsync<Need>(command.NeedId, ct))!);
+        return await session.Start<Need>(http, command.NeedId, NeedDecider.Decide(command, null), $"/api/alliances/needs/{command.NeedId}", ct);
     }
 
     private static async Task<Ok<Page<Need>>> List(
@@ -86,12 +84,13 @@ public static class NeedsApi
         return http.Versioned(need, need.Version);
     }
 
-    private static async Task<Ok<Need>> Match(
+    private static Task<Ok<Need>> Match(
         Guid id, MatchNeedRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         new Validation().Check(request.UnitId is not null || request.ResourceId is not null, "unitId",
             "须指明成员单位或资源 / name a unit or a resource (resourceId)").ThrowIfInvalid();
-        return await Change(id, http, session, ct, async (caller, need) =>
+        var caller = http.Caller();
+        return session.Change<Need>(http, id, InRegion(caller), async need =>
         {
             var alliance = (await session.LoadAsync<Alliance>(need.AllianceId, ct))!;
             Access.Require(caller.Manages(alliance) || (caller.Role == Role.SchoolAdmin && caller.SchoolId == need.SchoolId),
@@ -106,48 +105,44 @@ public static class NeedsApi
             var unitId = request.UnitId ?? resource!.UnitId;
             new Validation().Check(resource is null || resource.UnitId == unitId, "unitId",
                 "与资源的提供单位不符 / is not the unit that offers the resource").ThrowIfInvalid();
-            return state => NeedDecider.Decide(new MatchNeed(id, alliance, unitId, resource, caller.Subject, clock.GetUtcNow()), state);
-        });
+            return NeedDecider.Decide(new MatchNeed(id, alliance, unitId, resource, caller.Subject, clock.GetUtcNow()), need);
+        }, ct);
     }
 
-    private static Task<Ok<Need>> Accept(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
-        Change(id, http, session, ct, (caller, _) => Task.FromResult<Func<Need, IReadOnlyList<object>>>(state =>
-            NeedDecider.Decide(new AcceptNeed(id, OfficerUnit(caller), caller.Subject, clock.GetUtcNow()), state)));
+    private static Task<Ok<Need>> Accept(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var command = new AcceptNeed(id, OfficerUnit(caller), caller.Subject, clock.GetUtcNow());
+        return session.Change<Need>(http, id, InRegion(caller), state => NeedDecider.Decide(command, state), ct);
+    }
 
     private static Task<Ok<Need>> Decline(
         Guid id, ReasonRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         new Validation().Required("reason", request.Reason).MaxLength("reason", request.Reason, 2000).ThrowIfInvalid();
-        return Change(id, http, session, ct, (caller, _) => Task.FromResult<Func<Need, IReadOnlyList<object>>>(state =>
-            NeedDecider.Decide(new DeclineNeed(id, OfficerUnit(caller), request.Reason!, caller.Subject, clock.GetUtcNow()), state)));
+        var caller = http.Caller();
+        var command = new DeclineNeed(id, OfficerUnit(caller), request.Reason!, caller.Subject, clock.GetUtcNow());
+        return session.Change<Need>(http, id, InRegion(caller), state => NeedDecider.Decide(command, state), ct);
     }
 
     private static Task<Ok<Need>> Resolve(
         Guid id, ResolutionRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         new Validation().Required("resolution", request.Resolution).MaxLength("resolution", request.Resolution, 4000).ThrowIfInvalid();
-        return Change(id, http, session, ct, (caller, _) => Task.FromResult<Func<Need, IReadOnlyList<object>>>(state =>
-            NeedDecider.Decide(new ResolveNeed(id, OfficerUnit(caller), request.Resolution!, caller.Subject, clock.GetUtcNow()), state)));
+        var caller = http.Caller();
+        var command = new ResolveNeed(id, OfficerUnit(caller), request.Resolution!, caller.Subject, clock.GetUtcNow());
+        return session.Change<Need>(http, id, InRegion(caller), state => NeedDecider.Decide(command, state), ct);
     }
 
-    private static Task<Ok<Need>> Close(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
-        Change(id, http, session, ct, (caller, _) => Task.FromResult<Func<Need, IReadOnlyList<object>>>(state =>
-            NeedDecider.Decide(new CloseNeed(id, caller.Role == Role.SchoolAdmin ? caller.SchoolId : null, caller.Subject,
-                clock.GetUtcNow()), state)));
+    private static Task<Ok<Need>> Close(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var command = new CloseNeed(id, caller.Role == Role.SchoolAdmin ? caller.SchoolId : null, caller.Subject, clock.GetUtcNow());
+        return session.Change<Need>(http, id, InRegion(caller), state => NeedDecider.Decide(command, state), ct);
+    }
 
     private static Guid? OfficerUnit(Caller caller) => caller.Role == Role.MemberOfficer ? caller.MemberUnitId : null;
 
-    /// <summary>Region (404), If-Match (428/412), then decide. Who is assigned is a rule: the decider refuses (409).</summary>
-    private static async Task<Ok<Need>> Change(
-        Guid id, HttpContext http, IDocumentSession session, CancellationToken ct,
-        Func<Caller, Need, Task<Func<Need, IReadOnlyList<object>>>> prepare)
-    {
-        var caller = http.Caller();
-        var expected = http.ExpectedVersion();
-        var need = caller.Visible(await session.LoadAsync<Need>(id, ct), n => n.CountyCode, "需求 Need");
-        var decide = await prepare(caller, need);
-        var version = await session.Decide<Need>(id, expected, decide, ct);
-        http.SetETag(version);
-        return TypedResults.Ok((await session.LoadAsync<Need>(id, ct))!);
-    }
+    /// <summary>The authorise step: the need is in the caller's region (404). Who is assigned is a rule: the decider refuses (409).</summary>
+    private static Action<Need> InRegion(Caller caller) => need => caller.Visible(need, n => n.CountyCode, "需求 Need");
 }

@@ -54,10 +54,8 @@ public static class ResourcesApi
 
         var command = new PublishResource(Guid.CreateVersion7(), alliance, unit, request.Kind!.Value, request.Title!,
             request.Topics!, request.Capacity!.Value, request.Schedule ?? "", caller.Subject, clock.GetUtcNow());
-        var version = await session.StartStream<Resource>(command.ResourceId, ResourceDecider.Decide(command, null), ct);
-        http.SetETag(version);
-        return TypedResults.Created($"/api/alliances/resources/{command.ResourceId}",
-            (await session.LoadAsync<Resource>(command.ResourceId, ct))!);
+        return await session.Start<Resource>(http, command.ResourceId, ResourceDecider.Decide(command, null),
+            $"/api/alliances/resources/{command.ResourceId}", ct);
     }
 
     private static async Task<Ok<Page<Resource>>> List(
@@ -90,15 +88,12 @@ public static class ResourcesApi
     {
         var caller = http.Caller();
         new Validation().Required("reason", request.Reason).MaxLength("reason", request.Reason, 2000).ThrowIfInvalid();
-        var expected = http.ExpectedVersion();
         var resource = caller.Visible(await session.LoadAsync<Resource>(id, ct), r => r.CountyCode, "资源 Resource");
         var alliance = await session.LoadAsync<Alliance>(resource.AllianceId, ct);
-        Access.Require((alliance is not null && caller.Manages(alliance))
-            || (caller.Role == Role.MemberOfficer && caller.MemberUnitId == resource.UnitId),
-            "只有教联体管理者或该成员单位可以撤回资源 / Only the alliance's managers or the unit itself may withdraw it.");
-        var version = await session.Decide<Resource>(id, expected,
-            state => ResourceDecider.Decide(new WithdrawResource(id, request.Reason!, caller.Subject, clock.GetUtcNow()), state), ct);
-        http.SetETag(version);
-        return TypedResults.Ok((await session.LoadAsync<Resource>(id, ct))!);
+        var command = new WithdrawResource(id, request.Reason!, caller.Subject, clock.GetUtcNow());
+        return await session.Change<Resource>(http, id, state => Access.Require((alliance is not null && caller.Manages(alliance))
+                || (caller.Role == Role.MemberOfficer && caller.MemberUnitId == state.UnitId),
+                "只有教联体管理者或该成员单位可以撤回资源 / Only the alliance's managers or the unit itself may withdraw it."),
+            state => ResourceDecider.Decide(command, state), ct);
     }
 }

@@ -44,11 +44,8 @@ public static class ResponsibilitiesApi
             "只有教联体管理者可以分配责任 / Only the alliance's managers may assign responsibilities.");
         var command = new AssignResponsibility(Guid.CreateVersion7(), alliance, request.UnitId!.Value, request.Title!,
             request.Description ?? "", request.DueOn!.Value, request.SlaDays ?? 0, null, caller.Subject, clock.GetUtcNow());
-        var version = await session.StartStream<Responsibility>(command.ResponsibilityId,
-            ResponsibilityDecider.Decide(command, null), ct);
-        http.SetETag(version);
-        return TypedResults.Created($"/api/alliances/responsibilities/{command.ResponsibilityId}",
-            (await session.LoadAsync<Responsibility>(command.ResponsibilityId, ct))!);
+        return await session.Start<Responsibility>(http, command.ResponsibilityId, ResponsibilityDecider.Decide(command, null),
+            $"/api/alliances/responsibilities/{command.ResponsibilityId}", ct);
     }
 
     private static async Task<Ok<Page<Responsibility>>> List(
@@ -75,32 +72,27 @@ public static class ResponsibilitiesApi
         return http.Versioned(item, item.Version);
     }
 
-    private static Task<Ok<Responsibility>> Start(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct) =>
-        Change(id, http, session, ct, (caller, _) => state => ResponsibilityDecider.Decide(
-            new StartResponsibility(id, caller.Role == Role.MemberOfficer ? caller.MemberUnitId : null, caller.Subject, clock.GetUtcNow()), state));
+    private static Task<Ok<Responsibility>> Start(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var command = new StartResponsibility(id, caller.Role == Role.MemberOfficer ? caller.MemberUnitId : null, caller.Subject, clock.GetUtcNow());
+        return session.Change<Responsibility>(http, id, InRegion(caller), state => ResponsibilityDecider.Decide(command, state), ct);
+    }
 
     private static async Task<Ok<Responsibility>> Done(
         Guid id, NoteRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         new Validation().MaxLength("note", request?.Note, 4000).ThrowIfInvalid();
+        var caller = http.Caller();
         var alliance = await AllianceOf(id, session, ct);
-        return await Change(id, http, session, ct, (caller, _) => state => ResponsibilityDecider.Decide(
-            new CompleteResponsibility(id, caller.Role == Role.MemberOfficer ? caller.MemberUnitId : null,
-                alliance is not null && caller.Manages(alliance), request?.Note ?? "", caller.Subject, clock.GetUtcNow()), state));
+        var command = new CompleteResponsibility(id, caller.Role == Role.MemberOfficer ? caller.MemberUnitId : null,
+            alliance is not null && caller.Manages(alliance), request?.Note ?? "", caller.Subject, clock.GetUtcNow());
+        return await session.Change<Responsibility>(http, id, InRegion(caller), state => ResponsibilityDecider.Decide(command, state), ct);
     }
 
     private static async Task<Alliance?> AllianceOf(Guid id, IQuerySession session, CancellationToken ct) =>
         await session.LoadAsync<Responsibility>(id, ct) is { } r ? await session.LoadAsync<Alliance>(r.AllianceId, ct) : null;
 
-    private static async Task<Ok<Responsibility>> Change(
-        Guid id, HttpContext http, IDocumentSession session, CancellationToken ct,
-        Func<Caller, Responsibility, Func<Responsibility, IReadOnlyList<object>>> prepare)
-    {
-        var caller = http.Caller();
-        var expected = http.ExpectedVersion();
-        var item = caller.Visible(await session.LoadAsync<Responsibility>(id, ct), r => r.CountyCode, "责任 Responsibility");
-        var version = await session.Decide<Responsibility>(id, expected, prepare(caller, item), ct);
-        http.SetETag(version);
-        return TypedResults.Ok((await session.LoadAsync<Responsibility>(id, ct))!);
-    }
+    /// <summary>The authorise step: the responsibility is in the caller's region (404); who acts is the decider's rule (409).</summary>
+    private static Action<Responsibility> InRegion(Caller caller) => item => caller.Visible(item, r => r.CountyCode, "责任 Responsibility");
 }

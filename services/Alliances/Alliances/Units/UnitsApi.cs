@@ -32,9 +32,8 @@ public static class UnitsApi
         CancellationToken ct)
     {
         var command = Validate(request, "", http.Caller(), divisions, clock.GetUtcNow());
-        var version = await session.StartStream<MemberUnit>(command.UnitId, MemberUnitDecider.Decide(command, null), ct);
-        http.SetETag(version);
-        return TypedResults.Created($"/api/alliances/units/{command.UnitId}", await session.LoadAsync<MemberUnit>(command.UnitId, ct));
+        return await session.Start<MemberUnit>(http, command.UnitId, MemberUnitDecider.Decide(command, null),
+            $"/api/alliances/units/{command.UnitId}", ct);
     }
 
     private static async Task<Created<IReadOnlyList<MemberUnit>>> RegisterMany(
@@ -113,14 +112,13 @@ public static class UnitsApi
             .Required("contactOfficer", request.ContactOfficer).MaxLength("contactOfficer", request.ContactOfficer, 100)
             .Check(IsPhone(request.ContactPhone), "contactPhone", "不是有效的电话号码 / is not a phone number")
             .ThrowIfInvalid();
-        var expected = http.ExpectedVersion();
-        var unit = caller.Visible(await session.LoadAsync<MemberUnit>(id, ct), u => u.CountyCode, "成员单位 Unit");
-        Access.Require(caller.IsAdministration || (caller.Role == Role.MemberOfficer && caller.MemberUnitId == id)
-            || (caller.Role == Role.SchoolAdmin && caller.SchoolId == id),
-            "只有教育行政部门或本单位可以更换联络员 / Only the bureau or the unit itself may change its contact officer.");
-        var version = await session.Decide<MemberUnit>(id, expected, state => MemberUnitDecider.Decide(
-            new ChangeUnitContact(id, request.ContactOfficer!, request.ContactPhone ?? "", caller.Subject, clock.GetUtcNow()), state), ct);
-        http.SetETag(version);
-        return TypedResults.Ok((await session.LoadAsync<MemberUnit>(unit.Id, ct))!);
+        var command = new ChangeUnitContact(id, request.ContactOfficer!, request.ContactPhone ?? "", caller.Subject, clock.GetUtcNow());
+        return await session.Change<MemberUnit>(http, id, unit =>
+        {
+            caller.Visible(unit, u => u.CountyCode, "成员单位 Unit");
+            Access.Require(caller.IsAdministration || (caller.Role == Role.MemberOfficer && caller.MemberUnitId == id)
+                || (caller.Role == Role.SchoolAdmin && caller.SchoolId == id),
+                "只有教育行政部门或本单位可以更换联络员 / Only the bureau or the unit itself may change its contact officer.");
+        }, state => MemberUnitDecider.Decide(command, state), ct);
     }
 }

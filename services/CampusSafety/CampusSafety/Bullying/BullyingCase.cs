@@ -1,3 +1,5 @@
+using JiaoLianTi.Platform.EventStore;
+
 namespace JiaoLianTi.CampusSafety.Bullying;
 
 public enum PartyRole { Target, Initiator, Witness }
@@ -50,7 +52,7 @@ public sealed record BullyingCase(
     public DateTimeOffset? ErasedAt { get; init; }
 
     /// <summary>The stream that records every read of this case.</summary>
-    public static Guid AccessLogId(Guid caseId) => Ids.Derived("bullying-case-access-log", caseId);
+    public static Guid AccessLogId(Guid caseId) => NameBasedIds.Create(caseId, "bullying-case-access-log");
 
     public static BullyingCase Create(BullyingCaseReported e) =>
         new(e.CaseId, e.SchoolId, e.CountyCode, e.Grade, e.Summary, e.Anonymous, e.ReportedBy, CaseStatus.Reported,

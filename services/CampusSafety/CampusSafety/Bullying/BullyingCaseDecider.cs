@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 
 namespace JiaoLianTi.CampusSafety.Bullying;
@@ -105,7 +106,7 @@ public static class BullyingCaseDecider
         yield return new BullyingPartyAdded(caseId, party.StudentId, party.Role, now);
         if (party.Role == PartyRole.Target)
         {
-            yield return new BullyingTargetReferred(caseId, Ids.Derived("support-request", caseId, party.StudentId),
+            yield return new BullyingTargetReferred(caseId, NameBasedIds.Create(caseId, $"support-request:{party.StudentId:N}"),
                 party.StudentId, schoolId, county, now);
         }
     }

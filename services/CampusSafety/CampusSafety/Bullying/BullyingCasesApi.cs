@@ -14,39 +14,15 @@ public sealed record AssignCounsellorRequest(string? Counsellor);
 public sealed record DetermineBullyingCaseRequest(bool? IsBullying, string? Findings);
 public sealed record RecordMeasureRequest(string? Description);
 
-/// <summary>What a list shows: no parties, no narrative. Only the case itself (a recorded read) shows those.</summary>
-public sealed record BullyingCaseSummary(
-    Guid Id, Guid SchoolId, int Grade, CaseStatus Status, DateTimeOffset ReportedAt, DateTimeOffset InvestigationDueAt,
-    bool? IsBullying, string? Counsellor);
-
-/// <summary>A case as the need-to-know read it: its sealed text opened with the case's key (null once erased).</summary>
-public sealed record BullyingCaseView(
-    Guid Id, Guid SchoolId, string CountyCode, int Grade, string? Summary, bool Anonymous, string? ReportedBy,
-    CaseStatus Status, DateTimeOffset ReportedAt, DateTimeOffset InvestigationDueAt, IReadOnlyList<Party> Parties,
-    string? Counsellor, bool? IsBullying, string? Findings, DateTimeOffset? DeterminedAt, IReadOnlyList<Measure> Measures,
-    DateTimeOffset? ClosedAt, bool Erased)
-{
-    public static BullyingCaseView Of(BullyingCase c, CaseKey? key) =>
-        new(c.Id, c.SchoolId, c.CountyCode, c.Grade, CaseCipher.Open(key, c.Summary), c.Anonymous, c.ReportedBy, c.Status,
-            c.ReportedAt, c.InvestigationDueAt, c.Parties, c.Counsellor, c.IsBullying, CaseCipher.Open(key, c.Findings),
-            c.DeterminedAt, c.Measures.Select(m => m with { Description = CaseCipher.Open(key, m.Description) ?? "" }).ToList(),
-            c.ClosedAt, c.ErasedAt is not null);
-}
-
-public sealed record CaseReadRecord(string Reader, string ReaderRole, string Reason, DateTimeOffset At);
-
+/// <summary>欺凌案件 / a bullying case: reported (anonymously if need be), investigated, determined, closed, erased.</summary>
 public static class BullyingCasesApi
 {
-    /// <summary>Why the caller reads a case: this header, or the <c>reason</c> query parameter.</summary>
-    public const string ReasonHeader = "X-Access-Reason";
-
     public static void MapBullyingCaseEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/campussafety/bullying-cases").WithTags("BullyingCase 校园欺凌防治");
         group.MapPost("/", Report).WithSummary("欺凌事件报告 / Report a bullying case (anonymous allowed)");
         group.MapGet("/", List).WithSummary("案件列表（不含当事人；investigationOverdue=true 逾期未认定） / Cases, without parties or narrative");
-        group.MapGet("/{id:guid}", Get).WithSummary("案件详情（须说明理由，留痕） / A case: needs a reason, and the read is recorded");
-        group.MapGet("/{id:guid}/reads", Reads).WithSummary("查阅记录 / Who read the case, when and why");
+        group.MapCaseReadingEndpoints();
         group.MapPost("/{id:guid}/parties", AddParty).WithSummary("添加当事人 / Add a party by opaque student id");
         group.MapPost("/{id:guid}/counsellor", Assign).WithSummary("指派心理教师 / Assign the counsellor");
         group.MapPost("/{id:guid}/determination", Determine).WithSummary("认定 / Determine: bullying or not");
@@ -86,11 +62,9 @@ public static class BullyingCasesApi
         var command = new ReportBullyingCase(caseId, schoolId, school.CountyCode, request.Grade!.Value,
             CaseCipher.Seal(key, request.Summary!.Trim()), request.Anonymous ?? false, caller.Subject,
             parties.Select(p => new Party(p.StudentId!.Value, p.Role!.Value)).ToList(), clock.GetUtcNow());
-        var version = await session.StartStream<BullyingCase>(command.CaseId, BullyingCaseDecider.Decide(command), ct);
-        var created = (await session.LoadAsync<BullyingCase>(command.CaseId, ct))!;
-        http.SetETag(version);
         // The reporter gets the case's id and status back, not the case: reading it is for the need-to-know.
-        return TypedResults.Created($"/api/campussafety/bullying-cases/{command.CaseId}", Summarise(created));
+        return await session.Start<BullyingCase, BullyingCaseSummary>(http, command.CaseId, BullyingCaseDecider.Decide(command),
+            $"/api/campussafety/bullying-cases/{command.CaseId}", BullyingCaseSummary.Of, ct);
     }
 
     private static async Task<Ok<Page<BullyingCaseSummary>>> List(
@@ -122,45 +96,7 @@ public static class BullyingCasesApi
             query = query.Where(c => c.Status == CaseStatus.Reported && c.InvestigationDueAt < now);
         }
         var cases = await query.OrderByDescending(c => c.ReportedAt).ToPageAsync(paging, ct);
-        return TypedResults.Ok(new Page<BullyingCaseSummary>(cases.Items.Select(Summarise).ToList(), cases.PageNumber, cases.PageSize, cases.Total));
-    }
-
-    private static async Task<Ok<BullyingCaseView>> Get(
-        Guid id, string? reason, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
-    {
-        var caller = http.Caller();
-        var why = http.Request.Headers[ReasonHeader].ToString() is { Length: > 0 } header ? header : reason;
-        var @case = await NeedToKnow(id, caller, session, ct);
-        new Validation()
-            .Check(!string.IsNullOrWhiteSpace(why), "reason",
-                $"查阅须说明理由（{ReasonHeader} 头或 reason 参数） / a reason is required ({ReasonHeader} header or reason parameter)")
-            .MaxLength("reason", why, 500)
-            .ThrowIfInvalid();
-        // The read is recorded before the case is answered: no record, no read.
-        session.Events.Append(BullyingCase.AccessLogId(id),
-            new BullyingCaseRead(id, caller.Subject, caller.Role.ToString(), why!.Trim(), clock.GetUtcNow()));
-        await session.SaveChangesAsync(ct);
-        http.SetETag(@case.Version);
-        return TypedResults.Ok(BullyingCaseView.Of(@case, await CaseKey.LoadAsync(session, Master(http), id, ct)));
-    }
-
-    private static async Task<Ok<Page<CaseReadRecord>>> Reads(
-        Guid id, HttpContext http, IQuerySession session, int? page, int? pageSize, CancellationToken ct)
-    {
-        var caller = http.Caller();
-        var paging = Paging.From(page, pageSize);
-        var @case = await NeedToKnow(id, caller, session, ct);
-        if (!caller.IsAdminOf(@case.SchoolId, @case.CountyCode))
-        {
-            throw new ForbiddenException("查阅记录仅供学校管理员 / The read log is for the school's admins.");
-        }
-        var reads = (await session.Events.FetchStreamAsync(BullyingCase.AccessLogId(id), token: ct))
-            .Select(e => e.Data).OfType<BullyingCaseRead>()
-            .Select(r => new CaseReadRecord(r.Reader, r.ReaderRole, r.Reason, r.At))
-            .OrderByDescending(r => r.At).ToList();
-        return TypedResults.Ok(new Page<CaseReadRecord>(
-            reads.Skip((paging.PageNumber - 1) * paging.PageSize).Take(paging.PageSize).ToList(),
-            paging.PageNumber, paging.PageSize, reads.Count));
+        return TypedResults.Ok(cases.Map(BullyingCaseSummary.Of));
     }
 
     private static async Task<Ok<BullyingCaseSummary>> AddParty(
@@ -172,7 +108,7 @@ public static class BullyingCasesApi
             .Required("role", request.Role).ThrowIfInvalid();
         await NeedToKnow(id, caller, session, ct);
         var command = new AddBullyingParty(request.StudentId!.Value, request.Role!.Value, clock.GetUtcNow());
-        return await Write(id, http, session, s => BullyingCaseDecider.Decide(command, s), ct);
+        return await session.Change<BullyingCase, BullyingCaseSummary>(http, id, null, s => BullyingCaseDecider.Decide(command, s), BullyingCaseSummary.Of, ct);
     }
 
     private static async Task<Ok<BullyingCaseSummary>> Assign(
@@ -182,7 +118,7 @@ public static class BullyingCasesApi
         new Validation().Required("counsellor", request.Counsellor).MaxLength("counsellor", request.Counsellor, 200).ThrowIfInvalid();
         await SchoolAdminOnly(id, caller, session, ct);
         var command = new AssignCounsellor(request.Counsellor!, caller.Subject, clock.GetUtcNow());
-        return await Write(id, http, session, s => BullyingCaseDecider.Decide(command, s), ct);
+        return await session.Change<BullyingCase, BullyingCaseSummary>(http, id, null, s => BullyingCaseDecider.Decide(command, s), BullyingCaseSummary.Of, ct);
     }
 
     private static async Task<Ok<BullyingCaseSummary>> Determine(
@@ -194,7 +130,7 @@ public static class BullyingCasesApi
         await SchoolAdminOnly(id, caller, session, ct);
         var findings = await Sealed(id, request.Findings!, Master(http), session, ct);
         var command = new DetermineBullyingCase(request.IsBullying!.Value, findings, caller.Subject, clock.GetUtcNow());
-        return await Write(id, http, session, s => BullyingCaseDecider.Decide(command, s), ct);
+        return await session.Change<BullyingCase, BullyingCaseSummary>(http, id, null, s => BullyingCaseDecider.Decide(command, s), BullyingCaseSummary.Of, ct);
     }
 
     private static async Task<Ok<BullyingCaseSummary>> RecordMeasure(
@@ -205,7 +141,7 @@ public static class BullyingCasesApi
         await NeedToKnow(id, caller, session, ct);
         var description = await Sealed(id, request.Description!, Master(http), session, ct);
         var command = new RecordBullyingMeasure(Guid.CreateVersion7(), description, caller.Subject, clock.GetUtcNow());
-        return await Write(id, http, session, s => BullyingCaseDecider.Decide(command, s), ct);
+        return await session.Change<BullyingCase, BullyingCaseSummary>(http, id, null, s => BullyingCaseDecider.Decide(command, s), BullyingCaseSummary.Of, ct);
     }
 
     private static async Task<Ok<BullyingCaseSummary>> Close(
@@ -214,7 +150,7 @@ public static class BullyingCasesApi
         var caller = http.Caller();
         await SchoolAdminOnly(id, caller, session, ct);
         var command = new CloseBullyingCase(caller.Subject, clock.GetUtcNow());
-        return await Write(id, http, session, s => BullyingCaseDecider.Decide(command, s), ct);
+        return await session.Change<BullyingCase, BullyingCaseSummary>(http, id, null, s => BullyingCaseDecider.Decide(command, s), BullyingCaseSummary.Of, ct);
     }
 
     private static async Task<Ok<BullyingCaseSummary>> Erase(
@@ -225,11 +161,11 @@ public static class BullyingCasesApi
         var command = new EraseBullyingCase(caller.Subject, clock.GetUtcNow());
         // The key goes in the same transaction as the event that says so; a refused erase deletes nothing.
         PersonalDataVault.EraseKey(session, id);
-        return await Write(id, http, session, s => BullyingCaseDecider.Decide(command, s), ct);
+        return await session.Change<BullyingCase, BullyingCaseSummary>(http, id, null, s => BullyingCaseDecider.Decide(command, s), BullyingCaseSummary.Of, ct);
     }
 
     /// <summary>Seals new text of a case with its key; once the key is erased nothing more is written to it.</summary>
-    private static IMasterKey Master(HttpContext http) => http.RequestServices.GetRequiredService<IMasterKey>();
+    internal static IMasterKey Master(HttpContext http) => http.RequestServices.GetRequiredService<IMasterKey>();
 
     private static async Task<string> Sealed(Guid id, string text, IMasterKey master, IQuerySession session, CancellationToken ct)
     {
@@ -238,19 +174,8 @@ public static class BullyingCasesApi
         return CaseCipher.Seal(key, text.Trim());
     }
 
-    private static async Task<Ok<BullyingCaseSummary>> Write(
-        Guid id, HttpContext http, IDocumentSession session, Func<BullyingCase, IReadOnlyList<object>> decide, CancellationToken ct)
-    {
-        var version = await session.Decide(id, http.ExpectedVersion(), decide, ct);
-        http.SetETag(version);
-        return TypedResults.Ok(Summarise((await session.LoadAsync<BullyingCase>(id, ct))!));
-    }
-
-    private static BullyingCaseSummary Summarise(BullyingCase c) =>
-        new(c.Id, c.SchoolId, c.Grade, c.Status, c.ReportedAt, c.InvestigationDueAt, c.IsBullying, c.Counsellor);
-
     /// <summary>The school's admins and the assigned counsellor; to anyone else the case does not exist.</summary>
-    private static async Task<BullyingCase> NeedToKnow(Guid id, Caller caller, IQuerySession session, CancellationToken ct)
+    internal static async Task<BullyingCase> NeedToKnow(Guid id, Caller caller, IQuerySession session, CancellationToken ct)
     {
         var @case = await session.LoadAsync<BullyingCase>(id, ct);
         if (@case is null || !(caller.IsAdminOf(@case.SchoolId, @case.CountyCode)

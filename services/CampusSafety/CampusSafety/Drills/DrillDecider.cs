@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 
 namespace JiaoLianTi.CampusSafety.Drills;
@@ -25,7 +26,7 @@ public static class DrillDecider
         {
             throw new RuleViolation("drill-figures", "参与人数须大于 0，时长在 0 到 8 小时之间 / Participants above 0 and a duration up to 8 hours.");
         }
-        var actions = c.Findings.Select((f, i) => new FollowUpAction(Ids.Derived("drill-action", s.Id, new Guid(i, 0, 0, new byte[8])), f.Trim(), false)).ToList();
+        var actions = c.Findings.Select((f, i) => new FollowUpAction(NameBasedIds.Create(s.Id, $"drill-action:{i}"), f.Trim(), false)).ToList();
         return [new DrillCarriedOut(s.Id, s.SchoolId, s.CountyCode, s.Kind, c.Participants, c.Duration, actions, Terms.Of(c.Now), c.By, c.Now)];
     }
 

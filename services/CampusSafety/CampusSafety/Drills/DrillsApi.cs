@@ -44,9 +44,7 @@ public static class DrillsApi
         }
         var command = new PlanDrill(Guid.CreateVersion7(), school.Id, school.CountyCode, request.Kind!.Value,
             request.PlannedFor!.Value, caller.Subject, clock.GetUtcNow());
-        var version = await session.StartStream<EmergencyDrill>(command.DrillId, DrillDecider.Decide(command), ct);
-        http.SetETag(version);
-        return TypedResults.Created($"/api/campussafety/drills/{command.DrillId}", await session.LoadAsync<EmergencyDrill>(command.DrillId, ct));
+        return await session.Start<EmergencyDrill>(http, command.DrillId, DrillDecider.Decide(command), $"/api/campussafety/drills/{command.DrillId}", ct);
     }
 
     private static async Task<Results<Ok<EmergencyDrill>, StatusCodeHttpResult>> Get(
@@ -107,9 +105,7 @@ public static class DrillsApi
             })
             .Where(r => unmetOnly == false || !r.Met)
             .ToList();
-        return TypedResults.Ok(new Page<DrillCompliance>(
-            rows.Skip((paging.PageNumber - 1) * paging.PageSize).Take(paging.PageSize).ToList(),
-            paging.PageNumber, paging.PageSize, rows.Count));
+        return TypedResults.Ok(paging.Of(rows));
     }
 
     private static async Task<Ok<EmergencyDrill>> Complete(
@@ -131,7 +127,7 @@ public static class DrillsApi
         await SchoolAdminOnly(id, caller, session, ct);
         var command = new CompleteDrill(request.Participants!.Value, TimeSpan.FromMinutes(request.DurationMinutes!.Value),
             findings, caller.Subject, clock.GetUtcNow());
-        return await Write(id, http, session, d => DrillDecider.Decide(command, d), ct);
+        return await session.Change<EmergencyDrill>(http, id, null, d => DrillDecider.Decide(command, d), ct);
     }
 
     private static async Task<Ok<EmergencyDrill>> FollowUpDone(
@@ -142,16 +138,9 @@ public static class DrillsApi
         new Validation().Required("note", request.Note).MaxLength("note", request.Note, 1000).ThrowIfInvalid();
         await SchoolAdminOnly(id, caller, session, ct);
         var command = new CompleteFollowUp(actionId, request.Note!, caller.Subject, clock.GetUtcNow());
-        return await Write(id, http, session, d => DrillDecider.Decide(command, d), ct);
+        return await session.Change<EmergencyDrill>(http, id, null, d => DrillDecider.Decide(command, d), ct);
     }
 
-    private static async Task<Ok<EmergencyDrill>> Write(
-        Guid id, HttpContext http, IDocumentSession session, Func<EmergencyDrill, IReadOnlyList<object>> decide, CancellationToken ct)
-    {
-        var version = await session.Decide(id, http.ExpectedVersion(), decide, ct);
-        http.SetETag(version);
-        return TypedResults.Ok((await session.LoadAsync<EmergencyDrill>(id, ct))!);
-    }
 
     private static async Task SchoolAdminOnly(Guid id, Caller caller, IQuerySession session, CancellationToken ct)
     {

@@ -41,9 +41,7 @@ public static class GuardPostsApi
             throw new ForbiddenException("只有本校管理员可以设立护学岗 / Only the school's admins may set up its guard posts.");
         }
         var command = new SetUpGuardPost(Guid.CreateVersion7(), school.Id, school.CountyCode, request.Gate!, caller.Subject, clock.GetUtcNow());
-        var version = await session.StartStream<GuardPost>(command.PostId, GuardPostDecider.Decide(command), ct);
-        http.SetETag(version);
-        return TypedResults.Created($"/api/campussafety/guard-posts/{command.PostId}", await session.LoadAsync<GuardPost>(command.PostId, ct));
+        return await session.Start<GuardPost>(http, command.PostId, GuardPostDecider.Decide(command), $"/api/campussafety/guard-posts/{command.PostId}", ct);
     }
 
     private static async Task<Results<Ok<GuardPost>, StatusCodeHttpResult>> Get(
@@ -125,7 +123,7 @@ public static class GuardPostsApi
         }
         var command = new ScheduleGuardShift(Guid.CreateVersion7(), request.Kind!.Value, request.StartsAt!.Value,
             request.EndsAt!.Value, request.UnitId, request.Officer, caller.Subject, clock.GetUtcNow());
-        return await Write(id, http, session, p => GuardPostDecider.Decide(command, p), ct);
+        return await session.Change<GuardPost>(http, id, null, p => GuardPostDecider.Decide(command, p), ct);
     }
 
     private static async Task<Ok<GuardPost>> CheckIn(
@@ -138,16 +136,9 @@ public static class GuardPostsApi
         }
         await Visible(id, caller, session, ct);
         var command = new CheckInGuardShift(shiftId, caller.Subject, caller.MemberUnitId, clock.GetUtcNow());
-        return await Write(id, http, session, p => GuardPostDecider.Decide(command, p), ct);
+        return await session.Change<GuardPost>(http, id, null, p => GuardPostDecider.Decide(command, p), ct);
     }
 
-    private static async Task<Ok<GuardPost>> Write(
-        Guid id, HttpContext http, IDocumentSession session, Func<GuardPost, IReadOnlyList<object>> decide, CancellationToken ct)
-    {
-        var version = await session.Decide(id, http.ExpectedVersion(), decide, ct);
-        http.SetETag(version);
-        return TypedResults.Ok((await session.LoadAsync<GuardPost>(id, ct))!);
-    }
 
     private static async Task<GuardPost> Visible(Guid id, Caller caller, IQuerySession session, CancellationToken ct)
     {

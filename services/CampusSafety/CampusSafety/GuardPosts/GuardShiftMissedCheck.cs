@@ -20,20 +20,13 @@ public sealed class GuardShiftMissedCheck(IDocumentStore store, ILogger<GuardShi
         foreach (var post in posts)
         {
             await using var session = store.LightweightSession();
-            try
+            // An officer checking in meanwhile, or another replica marking it, makes this 0: the next turn looks again.
+            var missed = await session.Act<GuardPost>(post.Id, p => GuardPostDecider.Decide(new MarkMissedGuardShifts(now), p), ct);
+            if (missed > 0)
             {
-                var after = await session.Decide<GuardPost>(post.Id, post.Version,
-                    p => GuardPostDecider.Decide(new MarkMissedGuardShifts(now), p), ct);
-                if (after != post.Version)
-                {
-                    acted += (int)(after - post.Version);
-                    logger.LogWarning("护学岗缺岗 / Guard post {PostId} at school {SchoolId}: {Count} shift(s) missed",
-                        post.Id, post.SchoolId, after - post.Version);
-                }
-            }
-            catch (ConcurrencyException)
-            {
-                // An officer checked in meanwhile, or another replica marked it: the next turn looks again.
+                acted += missed;
+                logger.LogWarning("护学岗缺岗 / Guard post {PostId} at school {SchoolId}: {Count} shift(s) missed",
+                    post.Id, post.SchoolId, missed);
             }
         }
         return acted;

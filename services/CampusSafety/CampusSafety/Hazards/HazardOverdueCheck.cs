@@ -26,21 +26,12 @@ public sealed class HazardOverdueCheck(IDocumentStore store, ILogger<HazardOverd
         foreach (var report in due)
         {
             await using var session = store.LightweightSession();
-            try
+            // Changed since we read it (resolved, or escalated by another replica): 0, and the next turn looks again.
+            if (await session.Act<SurroundingsReport>(report.Id, s => HazardDecider.Decide(new EscalateOverdueHazard(now), s), ct) > 0)
             {
-                var before = report.Version;
-                var after = await session.Decide<SurroundingsReport>(report.Id, before,
-                    s => HazardDecider.Decide(new EscalateOverdueHazard(now), s), ct);
-                if (after != before)
-                {
-                    acted++;
-                    logger.LogDebug("隐患超时已督办 / Report {ReportId} is overdue: escalated to county {County}",
-                        report.Id, report.CountyCode);
-                }
-            }
-            catch (ConcurrencyException)
-            {
-                // Changed since we read it (resolved, or escalated by another replica): the next turn looks again.
+                acted++;
+                logger.LogDebug("隐患超时已督办 / Report {ReportId} is overdue: escalated to county {County}",
+                    report.Id, report.CountyCode);
             }
         }
         return acted;

@@ -11,6 +11,7 @@ public sealed record FileHazardReportRequest(Guid? SchoolId, string? Kind, strin
 public sealed record ResolveHazardReportRequest(string? Note);
 public sealed record ReopenHazardReportRequest(string? Reason);
 
+/// <summary>周边隐患 / a hazard near a school: reported, routed to the unit that answers for it, resolved, verified.</summary>
 public static class HazardsApi
 {
     public static void MapHazardEndpoints(this IEndpointRouteBuilder app)
@@ -20,8 +21,7 @@ public static class HazardsApi
         group.MapGet("/", List).WithSummary("隐患列表 / Reports the caller may see");
         group.MapGet("/{id:guid}", Get).WithSummary("隐患详情 / A report");
         group.MapPost("/{id:guid}/route", Route).WithSummary("重新分派 / Route a report that found no unit");
-        group.MapPost("/{id:guid}/photos", AttachPhoto).WithSummary("上传照片 / Attach a photo (JPEG, PNG or WebP)");
-        group.MapGet("/{id:guid}/photos/{photoId:guid}", GetPhoto).WithSummary("照片 / A photo");
+        group.MapHazardPhotoEndpoints();
         group.MapPost("/{id:guid}/acknowledge", Acknowledge).WithSummary("签收 / The unit acknowledges");
         group.MapPost("/{id:guid}/resolve", Resolve).WithSummary("办结 / The unit resolved it");
         group.MapPost("/{id:guid}/close", Close).WithSummary("验收关闭 / The school verified and closes");
@@ -63,10 +63,7 @@ public static class HazardsApi
         var command = new FileHazardReport(Guid.CreateVersion7(), schoolId, school.CountyCode, request.Kind!,
             request.Description!, request.Location!, caller.Subject, caller.Role,
             unit is null ? null : new ResponsibleUnit(unit.UnitId, unit.Kind), clock.GetUtcNow());
-        var version = await session.StartStream<SurroundingsReport>(command.ReportId, HazardDecider.Decide(command), ct);
-        http.SetETag(version);
-        return TypedResults.Created($"/api/campussafety/reports/{command.ReportId}",
-            await session.LoadAsync<SurroundingsReport>(command.ReportId, ct));
+        return await session.Start<SurroundingsReport>(http, command.ReportId, HazardDecider.Decide(command), $"/api/campussafety/reports/{command.ReportId}", ct);
     }
 
     private static async Task<Results<Ok<SurroundingsReport>, StatusCodeHttpResult>> Get(
@@ -135,50 +132,7 @@ public static class HazardsApi
         }
         var unit = await session.ResponsibleUnit(report.SchoolId, report.Kind, ct);
         var command = new RouteHazardReport(unit is null ? null : new ResponsibleUnit(unit.UnitId, unit.Kind), clock.GetUtcNow());
-        return await Write(id, http, session, s => HazardDecider.Decide(command, s), ct);
-    }
-
-    private static async Task<Created<PhotoInfo>> AttachPhoto(
-        Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, IConfiguration configuration, CancellationToken ct)
-    {
-        var caller = http.Caller();
-        var report = await Visible(id, caller, session, ct);
-        if (!(caller.IsStaffOf(report.SchoolId, report.CountyCode) || caller.Subject == report.ReportedBy))
-        {
-            throw new ForbiddenException("只有本校教职工或上报人可以上传照片 / Only the school's staff or the reporter may attach photos.");
-        }
-        var expected = http.ExpectedVersion();
-        var max = configuration.GetValue("CampusSafety:MaxPhotoBytes", PhotoTypes.DefaultMaxBytes);
-        var content = await ReadAtMost(http.Request, max, ct);
-        var type = content is null ? null : PhotoTypes.Sniff(content);
-        new Validation()
-            .Check(content is not null, "photo", $"照片不得超过 {max} 字节 / must be at most {max} bytes")
-            .Check(content is null || content.Length > 0, "photo", "照片为空 / is empty")
-            .Check(content is null || content.Length == 0 || type is not null, "photo",
-                "只接受 JPEG、PNG 或 WebP 图片（按内容判断） / must be a JPEG, PNG or WebP image (judged by its content)")
-            .ThrowIfInvalid();
-
-        var photo = new HazardPhoto { Id = Guid.CreateVersion7(), ReportId = id, ContentType = type!, Content = content! };
-        var command = new AttachHazardPhoto(photo.Id, photo.ContentType, content!.Length, caller.Subject, clock.GetUtcNow());
-        // The bytes and the event commit in one transaction: a refused command stores neither.
-        session.Store(photo);
-        var version = await session.Decide<SurroundingsReport>(id, expected, s => HazardDecider.Decide(command, s), ct);
-        http.SetETag(version);
-        return TypedResults.Created($"/api/campussafety/reports/{id}/photos/{photo.Id}",
-            new PhotoInfo(photo.Id, photo.ContentType, content.Length, command.Now));
-    }
-
-    private static async Task<FileContentHttpResult> GetPhoto(
-        Guid id, Guid photoId, HttpContext http, IQuerySession session, CancellationToken ct)
-    {
-        await Visible(id, http.Caller(), session, ct);
-        var photo = await session.LoadAsync<HazardPhoto>(photoId, ct);
-        if (photo is null || photo.ReportId != id)
-        {
-            throw Access.NotFound("照片", photoId);
-        }
-        http.Response.Headers.XContentTypeOptions = "nosniff";
-        return TypedResults.File(photo.Content, photo.ContentType);
+        return await session.Change<SurroundingsReport>(http, id, null, s => HazardDecider.Decide(command, s), ct);
     }
 
     private static async Task<Ok<SurroundingsReport>> Acknowledge(
@@ -187,7 +141,7 @@ public static class HazardsApi
         var caller = http.Caller();
         await Visible(id, caller, session, ct);
         var command = new AcknowledgeHazardReport(UnitOf(caller), caller.Subject, clock.GetUtcNow());
-        return await Write(id, http, session, s => HazardDecider.Decide(command, s), ct);
+        return await session.Change<SurroundingsReport>(http, id, null, s => HazardDecider.Decide(command, s), ct);
     }
 
     private static async Task<Ok<SurroundingsReport>> Resolve(
@@ -198,7 +152,7 @@ public static class HazardsApi
         new Validation().Required("note", request.Note).MaxLength("note", request.Note, 2000).ThrowIfInvalid();
         await Visible(id, caller, session, ct);
         var command = new ResolveHazardReport(UnitOf(caller), request.Note!, caller.Subject, clock.GetUtcNow());
-        return await Write(id, http, session, s => HazardDecider.Decide(command, s), ct);
+        return await session.Change<SurroundingsReport>(http, id, null, s => HazardDecider.Decide(command, s), ct);
     }
 
     private static async Task<Ok<SurroundingsReport>> Close(
@@ -207,7 +161,7 @@ public static class HazardsApi
         var caller = http.Caller();
         await EnsureSchoolAdmin(id, caller, session, ct);
         var command = new CloseHazardReport(caller.Subject, clock.GetUtcNow());
-        return await Write(id, http, session, s => HazardDecider.Decide(command, s), ct);
+        return await session.Change<SurroundingsReport>(http, id, null, s => HazardDecider.Decide(command, s), ct);
     }
 
     private static async Task<Ok<SurroundingsReport>> Reopen(
@@ -218,7 +172,7 @@ public static class HazardsApi
         new Validation().Required("reason", request.Reason).MaxLength("reason", request.Reason, 2000).ThrowIfInvalid();
         await EnsureSchoolAdmin(id, caller, session, ct);
         var command = new ReopenHazardReport(request.Reason!, caller.Subject, clock.GetUtcNow());
-        return await Write(id, http, session, s => HazardDecider.Decide(command, s), ct);
+        return await session.Change<SurroundingsReport>(http, id, null, s => HazardDecider.Decide(command, s), ct);
     }
 
     private static Guid? UnitOf(Caller caller) => caller.Role == Role.MemberOfficer ? caller.MemberUnitId : null;
@@ -232,18 +186,9 @@ public static class HazardsApi
         }
     }
 
-    private static async Task<Ok<SurroundingsReport>> Write(
-        Guid id, HttpContext http, IDocumentSession session, Func<SurroundingsReport, IReadOnlyList<object>> decide,
-        CancellationToken ct)
-    {
-        var version = await session.Decide(id, http.ExpectedVersion(), decide, ct);
-        var report = await session.LoadAsync<SurroundingsReport>(id, ct);
-        http.SetETag(version);
-        return TypedResults.Ok(report!);
-    }
 
     /// <summary>The report, if the caller may see it; otherwise it does not exist for them.</summary>
-    private static async Task<SurroundingsReport> Visible(Guid id, Caller caller, IQuerySession session, CancellationToken ct)
+    internal static async Task<SurroundingsReport> Visible(Guid id, Caller caller, IQuerySession session, CancellationToken ct)
     {
         var report = await session.LoadAsync<SurroundingsReport>(id, ct);
         if (report is null || !CanSee(caller, report))
@@ -276,26 +221,5 @@ public static class HazardsApi
             default:
                 return query.Where(r => r.CountyCode.StartsWith(region));
         }
-    }
-
-    /// <summary>The body, or null when it is longer than <paramref name="max"/> (read no further than that).</summary>
-    private static async Task<byte[]?> ReadAtMost(HttpRequest request, int max, CancellationToken ct)
-    {
-        if (request.ContentLength > max)
-        {
-            return null;
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
-        {
-            buffer.Write(chunk, 0, read);
-            if (buffer.Length > max)
-            {
-                return null;
-            }
-        }
-        return buffer.ToArray();
     }
 }

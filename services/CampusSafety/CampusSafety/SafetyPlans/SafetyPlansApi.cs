@@ -57,7 +57,7 @@ public static class SafetyPlansApi
         new Validation().MaxLength("notes", request?.Notes, 2000).ThrowIfInvalid();
         await ReviewerOnly(id, caller, session, ct);
         var command = new ApproveSafetyPlan(request?.Notes, caller.Subject, clock.GetUtcNow());
-        return await Write(id, http, session, p => SafetyPlanDecider.Decide(command, p), ct);
+        return await session.Change<SafetyPlan>(http, id, null, p => SafetyPlanDecider.Decide(command, p), ct);
     }
 
     private static async Task<Ok<SafetyPlan>> Reject(
@@ -67,16 +67,9 @@ public static class SafetyPlansApi
         new Validation().Required("reasons", request.Reasons).MaxLength("reasons", request.Reasons, 2000).ThrowIfInvalid();
         await ReviewerOnly(id, caller, session, ct);
         var command = new RejectSafetyPlan(request.Reasons!, caller.Subject, clock.GetUtcNow());
-        return await Write(id, http, session, p => SafetyPlanDecider.Decide(command, p), ct);
+        return await session.Change<SafetyPlan>(http, id, null, p => SafetyPlanDecider.Decide(command, p), ct);
     }
 
-    private static async Task<Ok<SafetyPlan>> Write(
-        Guid id, HttpContext http, IDocumentSession session, Func<SafetyPlan, IReadOnlyList<object>> decide, CancellationToken ct)
-    {
-        var version = await session.Decide(id, http.ExpectedVersion(), decide, ct);
-        http.SetETag(version);
-        return TypedResults.Ok((await session.LoadAsync<SafetyPlan>(id, ct))!);
-    }
 
     private static async Task ReviewerOnly(Guid id, Caller caller, IQuerySession session, CancellationToken ct)
     {

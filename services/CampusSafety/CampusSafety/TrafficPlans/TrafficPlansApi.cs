@@ -35,10 +35,10 @@ public static class TrafficPlansApi
             throw new ForbiddenException("只有本校管理员可以制定方案 / Only the school's admins may draw up its plan.");
         }
         var command = new DrawUpTrafficPlan(school.Id, school.CountyCode, request.Summary!, routes, caller.Subject, clock.GetUtcNow());
-        long version;
         try
         {
-            version = await session.StartStream<TrafficPlan>(school.Id, TrafficPlanDecider.Decide(command), ct);
+            return await session.Start<TrafficPlan>(http, school.Id, TrafficPlanDecider.Decide(command),
+                $"/api/campussafety/traffic-plans/{school.Id}", ct);
         }
         catch (Marten.Exceptions.ExistingStreamIdCollisionException)
         {
@@ -46,8 +46,6 @@ public static class TrafficPlansApi
             // (Platform's mapping knows JasperFx's collision exception, not Marten's own, which is what Marten 9 throws.)
             throw new RuleViolation("plan-exists", "一校一策：本校已有方案，请修订 / The school has its plan already: revise it instead.");
         }
-        http.SetETag(version);
-        return TypedResults.Created($"/api/campussafety/traffic-plans/{school.Id}", await session.LoadAsync<TrafficPlan>(school.Id, ct));
     }
 
     private static async Task<Results<Ok<TrafficPlan>, StatusCodeHttpResult>> Get(
@@ -86,7 +84,7 @@ public static class TrafficPlansApi
         var routes = Validate(request, requireSchool: false);
         await SchoolAdminOnly(schoolId, caller, session, ct);
         var command = new ReviseTrafficPlan(request.Summary!, routes, caller.Subject, clock.GetUtcNow());
-        return await Write(schoolId, http, session, p => TrafficPlanDecider.Decide(command, p), ct);
+        return await session.Change<TrafficPlan>(http, schoolId, null, p => TrafficPlanDecider.Decide(command, p), ct);
     }
 
     private static async Task<Ok<TrafficPlan>> Review(
@@ -100,7 +98,7 @@ public static class TrafficPlansApi
             throw new ForbiddenException("年度复核由学校管理员或县教育行政部门记录 / The school's admins or the county admins record the review.");
         }
         var command = new ReviewTrafficPlan(request.Notes!, caller.Subject, clock.GetUtcNow());
-        return await Write(schoolId, http, session, p => TrafficPlanDecider.Decide(command, p), ct);
+        return await session.Change<TrafficPlan>(http, schoolId, null, p => TrafficPlanDecider.Decide(command, p), ct);
     }
 
     private static IReadOnlyList<BusRoute> Validate(TrafficPlanRequest request, bool requireSchool)
@@ -128,13 +126,6 @@ public static class TrafficPlansApi
             r.Stops!.Select(s => new BusStop(s.Name!.Trim(), s.Time!.Value)).ToList())).ToList();
     }
 
-    private static async Task<Ok<TrafficPlan>> Write(
-        Guid id, HttpContext http, IDocumentSession session, Func<TrafficPlan, IReadOnlyList<object>> decide, CancellationToken ct)
-    {
-        var version = await session.Decide(id, http.ExpectedVersion(), decide, ct);
-        http.SetETag(version);
-        return TypedResults.Ok((await session.LoadAsync<TrafficPlan>(id, ct))!);
-    }
 
     private static async Task SchoolAdminOnly(Guid schoolId, Caller caller, IQuerySession session, CancellationToken ct)
     {

@@ -68,44 +68,33 @@ public static class CoursesApi
 
         var command = new DraftCourse(Guid.CreateVersion7(), content, request.Scope.Value, regionCode, schoolId,
             caller.Subject, clock.GetUtcNow());
-        var version = await session.StartStream<MicroCourse>(command.CourseId, CourseDecider.Decide(command, null), ct);
-        var course = await session.LoadAsync<MicroCourse>(command.CourseId, ct);
-        http.SetETag(version);
-        return TypedResults.Created($"/api/parentschool/courses/{command.CourseId}", CourseView.Of(course!, author: true));
+        return await session.Start<MicroCourse, CourseView>(http, command.CourseId, CourseDecider.Decide(command, null),
+            $"/api/parentschool/courses/{command.CourseId}", AuthorsView, ct);
     }
 
     private static async Task<Ok<CourseView>> Revise(
         Guid id, ReviseCourseRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
-        var expected = http.ExpectedVersion();
         var content = ValidContent(new Validation(), request.Title, request.Topic, request.TargetGrades, request.Lessons, thenThrow: true);
-        await Authored(session, caller, id, ct);
-        var version = await session.Decide<MicroCourse>(id, expected,
-            course => CourseDecider.Decide(new ReviseCourseDraft(id, content, caller.Subject, clock.GetUtcNow()), course), ct);
-        return await Answer(http, session, id, version, ct);
+        var command = new ReviseCourseDraft(id, content, caller.Subject, clock.GetUtcNow());
+        return await session.Change<MicroCourse, CourseView>(http, id, Authored(caller), course => CourseDecider.Decide(command, course), AuthorsView, ct);
     }
 
     private static async Task<Ok<CourseView>> Publish(
         Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
-        var expected = http.ExpectedVersion();
-        await Authored(session, caller, id, ct);
-        var version = await session.Decide<MicroCourse>(id, expected,
-            course => CourseDecider.Decide(new PublishCourse(id, caller.Subject, clock.GetUtcNow()), course), ct);
-        return await Answer(http, session, id, version, ct);
+        var command = new PublishCourse(id, caller.Subject, clock.GetUtcNow());
+        return await session.Change<MicroCourse, CourseView>(http, id, Authored(caller), course => CourseDecider.Decide(command, course), AuthorsView, ct);
     }
 
     private static async Task<Ok<CourseView>> Retire(
         Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
-        var expected = http.ExpectedVersion();
-        await Authored(session, caller, id, ct);
-        var version = await session.Decide<MicroCourse>(id, expected,
-            course => CourseDecider.Decide(new RetireCourse(id, caller.Subject, clock.GetUtcNow()), course), ct);
-        return await Answer(http, session, id, version, ct);
+        var command = new RetireCourse(id, caller.Subject, clock.GetUtcNow());
+        return await session.Change<MicroCourse, CourseView>(http, id, Authored(caller), course => CourseDecider.Decide(command, course), AuthorsView, ct);
     }
 
     private static async Task<Results<Ok<CourseView>, NotFound, StatusCodeHttpResult>> Get(
@@ -148,9 +137,7 @@ public static class CoursesApi
         if (scope is { } sc) query = query.Where(c => c.Scope == sc);
         if (!string.IsNullOrWhiteSpace(q)) query = query.Where(c => c.Title.Contains(q.Trim()));
         var result = await query.OrderBy(c => c.Title).ThenBy(c => c.Id).ToPageAsync(paging, ct);
-        return TypedResults.Ok(new Page<CourseView>(
-            result.Items.Select(c => CourseView.Of(c, Audience.MayAuthor(caller, c.Scope, c.RegionCode, c.SchoolId))).ToList(),
-            result.PageNumber, result.PageSize, result.Total));
+        return TypedResults.Ok(result.Map(c => CourseView.Of(c, Audience.MayAuthor(caller, c.Scope, c.RegionCode, c.SchoolId))));
     }
 
     /// <summary>The catalogue visible to a caller, as one query (the same rule as <see cref="Audience.Sees"/>).</summary>
@@ -171,26 +158,24 @@ public static class CoursesApi
         Audience.Sees(caller, course.Scope, course.RegionCode, course.SchoolId)
         && (caller.Role != Role.Parent || course.Status != CourseStatus.Draft);
 
-    /// <summary>Only the course's authors (staff of its scope) change it; anyone else is told it does not exist or is refused.</summary>
-    private static async Task Authored(IQuerySession session, Caller caller, Guid id, CancellationToken ct)
+    /// <summary>
+    /// The authorise step: only the course's authors (staff of its scope) change it; anyone else is told it does not
+    /// exist or is refused.
+    /// </summary>
+    private static Action<MicroCourse> Authored(Caller caller) => course =>
     {
-        var course = await session.LoadAsync<MicroCourse>(id, ct);
-        if (course is null || !Visible(caller, course))
+        if (!Visible(caller, course))
         {
-            throw new NotFoundException($"微课程 {id} 不存在 / Course {id} was not found.");
+            throw new NotFoundException($"微课程 {course.Id} 不存在 / Course {course.Id} was not found.");
         }
         if (!Audience.MayAuthor(caller, course.Scope, course.RegionCode, course.SchoolId))
         {
             throw new ForbiddenException("只有本范围的工作人员可以修改此课程 / Only staff of the course's scope may change it.");
         }
-    }
+    };
 
-    private static async Task<Ok<CourseView>> Answer(HttpContext http, IDocumentSession session, Guid id, long version, CancellationToken ct)
-    {
-        var course = await session.LoadAsync<MicroCourse>(id, ct);
-        http.SetETag(version);
-        return TypedResults.Ok(CourseView.Of(course!, author: true));
-    }
+    /// <summary>The course as its authors see it: the answer to every change.</summary>
+    private static CourseView AuthorsView(MicroCourse course) => CourseView.Of(course, author: true);
 
     /// <summary>Validates a course's content field by field (lessons as <c>lessons[0].title</c>).</summary>
     internal static CourseContent ValidContent(

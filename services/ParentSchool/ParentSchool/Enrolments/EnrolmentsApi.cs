@@ -1,5 +1,6 @@
 using JasperFx;
 using JiaoLianTi.ParentSchool.Courses;
+using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
 using Marten;
@@ -60,12 +61,8 @@ public static class EnrolmentsApi
             new Enrol(enrolmentId, parent.ParentId, id, parent.SchoolId, parent.CountyCode, clock.GetUtcNow()), course, existing);
 
         // A racing second enrolment collides on the stream id: 409 from the problem mapping.
-        session.Events.StartStream<Enrolment>(enrolmentId, events.ToArray());
-        await session.SaveChangesAsync(ct);
-        var enrolment = await session.LoadAsync<Enrolment>(enrolmentId, ct);
-        http.SetETag(enrolment!.Version);
-        return TypedResults.Created($"/api/parentschool/enrolments/{enrolmentId}",
-            EnrolmentView.Of(enrolment, course.VersionNumbered(enrolment.CourseVersion)?.Content.Lessons));
+        return await session.Start<Enrolment, EnrolmentView>(http, enrolmentId, events, $"/api/parentschool/enrolments/{enrolmentId}",
+            enrolment => EnrolmentView.Of(enrolment, course.VersionNumbered(enrolment.CourseVersion)?.Content.Lessons), ct);
     }
 
     /// <summary>
@@ -76,34 +73,11 @@ public static class EnrolmentsApi
         Guid courseId, Guid lessonId, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var parent = Audience.RequireParent(http.Caller());
-        var expected = http.ExpectedVersion();
         var enrolmentId = Parents.ParentIds.EnrolmentOf(parent.ParentId, courseId);
-        var stream = await session.Events.FetchForWriting<Enrolment>(enrolmentId, ct);
-        if (stream.Aggregate is not { } enrolment)
-        {
-            throw new RuleViolation("not-enrolled", "您未报名此课程 / You are not enrolled in this course.");
-        }
-        if (stream.CurrentVersion != expected)
-        {
-            throw new ConcurrencyException($"Enrolment {enrolmentId} is at version {stream.CurrentVersion}, not {expected}.", null);
-        }
-        var events = EnrolmentDecider.Decide(new CompleteLesson(enrolmentId, lessonId, Guid.CreateVersion7(), clock.GetUtcNow()), enrolment);
-        if (events.Count > 0)
-        {
-            stream.AppendMany(events.ToArray());
-            await session.SaveChangesAsync(ct);
-            foreach (var e in events)
-            {
-                enrolment = e switch
-                {
-                    LessonCompleted l => enrolment.Apply(l),
-                    EnrolmentCompleted c => enrolment.Apply(c),
-                    _ => enrolment,
-                };
-            }
-        }
-        http.SetETag(expected + events.Count);
-        return TypedResults.Ok(EnrolmentView.Of(enrolment));
+        var command = new CompleteLesson(enrolmentId, lessonId, Guid.CreateVersion7(), clock.GetUtcNow());
+        return await session.Change<Enrolment, EnrolmentView>(http, enrolmentId, null, e => EnrolmentDecider.Decide(command, e),
+            e => EnrolmentView.Of(e), ct, inMemory: true,
+            missing: () => new RuleViolation("not-enrolled", "您未报名此课程 / You are not enrolled in this course."));
     }
 
     private static async Task<Ok<Page<EnrolmentView>>> MyCourses(
@@ -116,8 +90,7 @@ public static class EnrolmentsApi
         if (status is { } s) query = query.Where(e => e.Status == s);
         if (topic is { } t) query = query.Where(e => e.Topic == t);
         var result = await query.OrderByDescending(e => e.StartedAt).ToPageAsync(paging, ct);
-        return TypedResults.Ok(new Page<EnrolmentView>(result.Items.Select(e => EnrolmentView.Of(e)).ToList(),
-            result.PageNumber, result.PageSize, result.Total));
+        return TypedResults.Ok(result.Map(e => EnrolmentView.Of(e)));
     }
 
     private static async Task<Results<Ok<EnrolmentView>, NotFound, StatusCodeHttpResult>> MyCourse(

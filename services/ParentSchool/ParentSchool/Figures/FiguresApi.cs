@@ -56,7 +56,6 @@ public static class FiguresApi
         if (!string.IsNullOrWhiteSpace(code)) query = query.Where(f => f.Code == code.Trim());
         if (topic is { } t) query = query.Where(f => f.Topic == t);
         var result = await query.OrderBy(f => f.Level).ThenBy(f => f.Code).ThenBy(f => f.Topic).ToPageAsync(paging, ct);
-        return TypedResults.Ok(new Page<TopicFiguresView>(result.Items.Select(TopicFiguresView.Of).ToList(),
-            result.PageNumber, result.PageSize, result.Total));
+        return TypedResults.Ok(result.Map(TopicFiguresView.Of));
     }
 }

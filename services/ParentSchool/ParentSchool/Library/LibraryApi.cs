@@ -53,29 +53,26 @@ public static class LibraryApi
         var published = new LibraryItemPublished(Guid.CreateVersion7(), request.Kind!.Value, request.Title!.Trim(),
             request.Topic!.Value, (request.TargetGrades ?? []).Distinct().Order().ToArray(), request.Scope.Value, regionCode,
             schoolId, request.Summary!.Trim(), request.Body, request.Link, caller.Subject, clock.GetUtcNow());
-        var version = await session.StartStream<LibraryItem>(published.ItemId, LibraryItemDecider.Decide(published, null), ct);
-        http.SetETag(version);
-        return TypedResults.Created($"/api/parentschool/library/{published.ItemId}", await session.LoadAsync<LibraryItem>(published.ItemId, ct));
+        return await session.Start<LibraryItem>(http, published.ItemId, LibraryItemDecider.Decide(published, null),
+            $"/api/parentschool/library/{published.ItemId}", ct);
     }
 
     private static async Task<Ok<LibraryItem>> Retire(
         Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
-        var expected = http.ExpectedVersion();
-        var item = await session.LoadAsync<LibraryItem>(id, ct);
-        if (item is null || !Audience.Sees(caller, item.Scope, item.RegionCode, item.SchoolId))
+        var command = new RetireLibraryItem(id, caller.Subject, clock.GetUtcNow());
+        return await session.Change<LibraryItem>(http, id, item =>
         {
-            throw new NotFoundException($"资源 {id} 不存在 / Library item {id} was not found.");
-        }
-        if (!Audience.MayAuthor(caller, item.Scope, item.RegionCode, item.SchoolId))
-        {
-            throw new ForbiddenException("只有本范围的工作人员可以下架 / Only staff of the item's scope may retire it.");
-        }
-        var version = await session.Decide<LibraryItem>(id, expected,
-            state => LibraryItemDecider.Decide(new RetireLibraryItem(id, caller.Subject, clock.GetUtcNow()), state), ct);
-        http.SetETag(version);
-        return TypedResults.Ok((await session.LoadAsync<LibraryItem>(id, ct))!);
+            if (!Audience.Sees(caller, item.Scope, item.RegionCode, item.SchoolId))
+            {
+                throw new NotFoundException($"资源 {id} 不存在 / Library item {id} was not found.");
+            }
+            if (!Audience.MayAuthor(caller, item.Scope, item.RegionCode, item.SchoolId))
+            {
+                throw new ForbiddenException("只有本范围的工作人员可以下架 / Only staff of the item's scope may retire it.");
+            }
+        }, state => LibraryItemDecider.Decide(command, state), ct);
     }
 
     private static async Task<Results<Ok<LibraryItem>, NotFound, StatusCodeHttpResult>> Get(

@@ -1,5 +1,6 @@
 using JiaoLianTi.ParentSchool.Courses;
 using JiaoLianTi.ParentSchool.Parents;
+using JiaoLianTi.Platform.EventStore;
 
 namespace JiaoLianTi.ParentSchool.Recommendations;
 
@@ -14,7 +15,7 @@ public sealed record Recommendation(
 {
     /// <summary>One recommendation per place, reason and topics: a second case of the same kind refreshes it.</summary>
     public static Guid IdFor(Guid? schoolId, string countyCode, string reasonCode, IEnumerable<CourseTopic> topics) =>
-        ParentIds.NameBased(new Guid("0d7f4a6c-2f0e-4b6e-9a51-3c8a7e9d1b20"),
+        NameBasedIds.Create(new Guid("0d7f4a6c-2f0e-4b6e-9a51-3c8a7e9d1b20"),
             $"{schoolId?.ToString() ?? countyCode}|{reasonCode}|{string.Join(',', topics.Order())}");
 }
 

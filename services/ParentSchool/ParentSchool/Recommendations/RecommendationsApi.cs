@@ -45,7 +45,7 @@ public static class RecommendationsApi
             .ToListAsync(ct);
         var items = recommendations.Items.Select(r => new RecommendedForYou(r.ReasonCode, r.Reason, r.Topics, r.RecommendedAt,
             courses.Where(c => r.Topics.Contains(c.Topic)).Select(c => CourseView.Of(c, author: false)).ToList())).ToList();
-        return TypedResults.Ok(new Page<RecommendedForYou>(items, recommendations.PageNumber, recommendations.PageSize, recommendations.Total));
+        return TypedResults.Ok(recommendations.With(items));
     }
 
     /// <summary>Staff see what was recommended to the parents of their school (or of the schools in their region).</summary>

@@ -106,10 +106,7 @@ public static class ChildrenApi
             all.Add(new CounsellorAssigned(studentId, request.Counsellor.Trim(), caller.Subject, now));
         }
         session.Store(stored);
-        var version = await session.StartStream<Child>(studentId, all, ct);
-        var child = await session.LoadAsync<Child>(studentId, ct);
-        http.SetETag(version);
-        return TypedResults.Created($"/api/wellbeing/children/{studentId}", ChildSummary.Of(child!));
+        return await session.Start<Child, ChildSummary>(http, studentId, all, $"/api/wellbeing/children/{studentId}", ChildSummary.Of, ct);
     }
 
     private static async Task<Ok<Page<ChildSummary>>> List(
@@ -128,8 +125,7 @@ public static class ChildrenApi
         if (tier is { } t) query = query.Where(c => c.Tier == t);
         if (category is { } k) query = query.Where(c => c.Categories.Any(x => x.Category == k));
         var children = await query.OrderBy(c => c.Id).ToPageAsync(paging, ct);
-        var items = children.Items.Select(ChildSummary.Of).ToArray();
-        return TypedResults.Ok(new Page<ChildSummary>(items, children.PageNumber, children.PageSize, children.Total));
+        return TypedResults.Ok(children.Map(ChildSummary.Of));
     }
 
     private static async Task<Results<Ok<ChildView>, StatusCodeHttpResult>> Get(
@@ -161,19 +157,19 @@ public static class ChildrenApi
         var caller = http.Caller();
         new Validation().Required("status", request.Status)
             .Required("guardian", request.Guardian).MaxLength("guardian", request.Guardian, 100).ThrowIfInvalid();
-        var version = http.ExpectedVersion();
         var key = await PersonalDataVault.LoadKeyAsync(session, master, id, ct);
         var now = clock.GetUtcNow();
-        return await Change(http, session, id, version, child =>
+        return await session.Change<Child, ChildSummary>(http, id, child =>
         {
             // A parent may give or withdraw consent for their own child; the school's carers record what guardians said.
             if (!caller.IsParentOf(id))
             {
                 Access.AuthorizeCare(caller, child.SchoolId, child.CountyCode, child);
             }
-            return ChildDecider.Decide(new RecordConsent(id, request.Status!.Value,
-                key is null ? null : PersonalDataVault.SealText(key, id, request.Guardian!.Trim()), caller.Subject, now), child);
-        }, reactions, ct);
+        },
+            child => ChildDecider.Decide(new RecordConsent(id, request.Status!.Value,
+                key is null ? null : PersonalDataVault.SealText(key, id, request.Guardian!.Trim()), caller.Subject, now), child),
+            ChildSummary.Of, ct, reactions.Stage(ct));
     }
 
     private static Task<Ok<ChildSummary>> AssignCategory(
@@ -181,12 +177,9 @@ public static class ChildrenApi
     {
         var caller = http.Caller();
         new Validation().Required("category", request.Category).Required("source", request.Source).ThrowIfInvalid();
-        var version = http.ExpectedVersion();
-        return Change(http, session, id, version, child =>
-        {
-            Access.AuthorizeCare(caller, child.SchoolId, child.CountyCode, child);
-            return ChildDecider.Decide(new AssignCareCategory(id, request.Category!.Value, request.Source!.Value, caller.Subject, clock.GetUtcNow()), child);
-        }, reactions, ct);
+        return session.Change<Child, ChildSummary>(http, id, Carer(caller),
+            child => ChildDecider.Decide(new AssignCareCategory(id, request.Category!.Value, request.Source!.Value, caller.Subject, clock.GetUtcNow()), child),
+            ChildSummary.Of, ct, reactions.Stage(ct));
     }
 
     private static Task<Ok<ChildSummary>> AssignCounsellor(
@@ -194,12 +187,9 @@ public static class ChildrenApi
     {
         var caller = http.Caller();
         new Validation().Required("counsellor", request.Counsellor).MaxLength("counsellor", request.Counsellor, 200).ThrowIfInvalid();
-        var version = http.ExpectedVersion();
-        return Change(http, session, id, version, child =>
-        {
-            Access.AuthorizeSchoolAdmin(caller, child.SchoolId, child.CountyCode);
-            return ChildDecider.Decide(new AssignCounsellor(id, request.Counsellor!.Trim(), caller.Subject, clock.GetUtcNow()), child);
-        }, reactions, ct);
+        return session.Change<Child, ChildSummary>(http, id, SchoolAdmin(caller),
+            child => ChildDecider.Decide(new AssignCounsellor(id, request.Counsellor!.Trim(), caller.Subject, clock.GetUtcNow()), child),
+            ChildSummary.Of, ct, reactions.Stage(ct));
     }
 
     private static async Task<Created<Grant>> Grant(
@@ -211,35 +201,30 @@ public static class ChildrenApi
             .Required("grantee", request.Grantee).MaxLength("grantee", request.Grantee, 200)
             .Required("reason", request.Reason).MaxLength("reason", request.Reason, 500)
             .Required("until", request.Until).ThrowIfInvalid();
-        var version = http.ExpectedVersion();
         var key = await PersonalDataVault.LoadKeyAsync(session, master, id, ct);
         var grantId = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
-        var (newVersion, _) = await Writes.DecideAsync<Child>(session, id, version, child =>
-        {
-            Access.AuthorizeSchoolAdmin(caller, child.SchoolId, child.CountyCode);
-            if (key is null)
+        var grant = new Grant(grantId, request.Grantee!.Trim(), request.Until!.Value, false);
+        var answer = await session.Change<Child, Grant>(http, id, SchoolAdmin(caller),
+            child =>
             {
-                throw new RuleViolation("erased", "该档案已被删除 / The record was erased.");
-            }
-            return ChildDecider.Decide(new GrantAccess(id, grantId, request.Grantee!.Trim(), PersonalDataVault.Seal(key, id, request.Reason!.Trim()),
-                request.Until!.Value, caller.Subject, now), child);
-        }, (child, events) => reactions.StageAsync(child, events, ct), ct);
-        http.SetETag(newVersion);
-        return TypedResults.Created($"/api/wellbeing/children/{id}/grants/{grantId}",
-            new Grant(grantId, request.Grantee!.Trim(), request.Until!.Value, false));
+                if (key is null)
+                {
+                    throw new RuleViolation("erased", "该档案已被删除 / The record was erased.");
+                }
+                return ChildDecider.Decide(new GrantAccess(id, grantId, request.Grantee!.Trim(), PersonalDataVault.Seal(key, id, request.Reason!.Trim()),
+                    request.Until!.Value, caller.Subject, now), child);
+            }, _ => grant, ct, reactions.Stage(ct));
+        return TypedResults.Created($"/api/wellbeing/children/{id}/grants/{grantId}", answer.Value);
     }
 
     private static Task<Ok<ChildSummary>> Revoke(
         Guid id, Guid grantId, HttpContext http, IDocumentSession session, ChildReactions reactions, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
-        var version = http.ExpectedVersion();
-        return Change(http, session, id, version, child =>
-        {
-            Access.AuthorizeSchoolAdmin(caller, child.SchoolId, child.CountyCode);
-            return ChildDecider.Decide(new RevokeAccess(id, grantId, caller.Subject, clock.GetUtcNow()), child);
-        }, reactions, ct);
+        return session.Change<Child, ChildSummary>(http, id, SchoolAdmin(caller),
+            child => ChildDecider.Decide(new RevokeAccess(id, grantId, caller.Subject, clock.GetUtcNow()), child),
+            ChildSummary.Of, ct, reactions.Stage(ct));
     }
 
     private static Task<Ok<ChildSummary>> Screen(
@@ -254,14 +239,11 @@ public static class ChildrenApi
             .Required("takenOn", request.TakenOn)
             .Check(request.TakenOn is null || request.TakenOn <= DateOnly.FromDateTime(now.UtcDateTime), "takenOn", "不能晚于今天 / cannot be in the future")
             .MaxLength("instrument", request.Instrument, 50).ThrowIfInvalid();
-        var version = http.ExpectedVersion();
         var tier = options.Value.Tiers.TierOf(request.Score!.Value);
-        return Change(http, session, id, version, child =>
-        {
-            Access.AuthorizeCare(caller, child.SchoolId, child.CountyCode, child);
-            return ChildDecider.Decide(new RecordScreening(id, null, request.Instrument?.Trim() ?? "MHT", request.Score!.Value, tier,
-                request.TakenOn!.Value, caller.Subject, now), child);
-        }, reactions, ct);
+        return session.Change<Child, ChildSummary>(http, id, Carer(caller),
+            child => ChildDecider.Decide(new RecordScreening(id, null, request.Instrument?.Trim() ?? "MHT", request.Score!.Value, tier,
+                request.TakenOn!.Value, caller.Subject, now), child),
+            ChildSummary.Of, ct, reactions.Stage(ct));
     }
 
     private static async Task<Ok<ChildSummary>> FollowUp(
@@ -273,14 +255,11 @@ public static class ChildrenApi
         new Validation().Required("on", request.On)
             .Check(request.On is null || request.On <= DateOnly.FromDateTime(now.UtcDateTime), "on", "不能晚于今天 / cannot be in the future")
             .MaxLength("notes", request.Notes, 2000).ThrowIfInvalid();
-        var version = http.ExpectedVersion();
         var key = await PersonalDataVault.LoadKeyAsync(session, master, id, ct);
-        return await Change(http, session, id, version, child =>
-        {
-            Access.AuthorizeCare(caller, child.SchoolId, child.CountyCode, child);
-            return ChildDecider.Decide(new RecordFollowUp(id, request.On!.Value,
-                key is null ? null : PersonalDataVault.SealText(key, id, request.Notes), caller.Subject, now), child);
-        }, reactions, ct);
+        return await session.Change<Child, ChildSummary>(http, id, Carer(caller),
+            child => ChildDecider.Decide(new RecordFollowUp(id, request.On!.Value,
+                key is null ? null : PersonalDataVault.SealText(key, id, request.Notes), caller.Subject, now), child),
+            ChildSummary.Of, ct, reactions.Stage(ct));
     }
 
     private static Task<Ok<ChildSummary>> Erase(
@@ -290,21 +269,14 @@ public static class ChildrenApi
         new Validation().Required("reason", request.Reason)
             .Check(request.Reason is null or ErasureReason.PurposeEnded or ErasureReason.ConsentWithdrawn, "reason",
                 "须为 PurposeEnded 或 ConsentWithdrawn / must be PurposeEnded or ConsentWithdrawn").ThrowIfInvalid();
-        var version = http.ExpectedVersion();
-        return Change(http, session, id, version, child =>
-        {
-            Access.AuthorizeSchoolAdmin(caller, child.SchoolId, child.CountyCode);
-            return ChildDecider.Decide(new EraseChild(id, request.Reason!.Value, caller.Subject, clock.GetUtcNow()), child);
-        }, reactions, ct);
+        return session.Change<Child, ChildSummary>(http, id, SchoolAdmin(caller),
+            child => ChildDecider.Decide(new EraseChild(id, request.Reason!.Value, caller.Subject, clock.GetUtcNow()), child),
+            ChildSummary.Of, ct, reactions.Stage(ct));
     }
 
-    private static async Task<Ok<ChildSummary>> Change(
-        HttpContext http, IDocumentSession session, Guid id, long version, Func<Child, IReadOnlyList<object>> decide,
-        ChildReactions reactions, CancellationToken ct)
-    {
-        var (newVersion, _) = await Writes.DecideAsync(session, id, version, decide, (child, events) => reactions.StageAsync(child, events, ct), ct);
-        var child = await session.LoadAsync<Child>(id, ct) ?? throw new NotFoundException("未找到 / Not found.");
-        http.SetETag(newVersion);
-        return TypedResults.Ok(ChildSummary.Of(child));
-    }
+    /// <summary>The authorise step of most changes: the child's carers (school staff with a care role, or a grant).</summary>
+    private static Action<Child> Carer(Caller caller) => child => Access.AuthorizeCare(caller, child.SchoolId, child.CountyCode, child);
+
+    /// <summary>The authorise step of the changes only the school's admins make.</summary>
+    private static Action<Child> SchoolAdmin(Caller caller) => child => Access.AuthorizeSchoolAdmin(caller, child.SchoolId, child.CountyCode);
 }

@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.Wellbeing.Children;
@@ -91,34 +92,28 @@ public static class CrisisApi
     {
         var caller = http.Caller();
         new Validation().Required("level", request.Level).ThrowIfInvalid();
-        var version = http.ExpectedVersion();
-        var (newVersion, _) = await Writes.DecideAsync<CrisisEscalation>(session, id, version, c =>
+        var command = new AcknowledgeCrisis(id, request.Level!.Value, caller.Subject, options.Value.CrisisAckWithin, clock.GetUtcNow());
+        return await session.Change<CrisisEscalation>(http, id, c =>
         {
             if (!Sees(caller, c)) throw new NotFoundException("未找到 / Not found.");
-            if (!AnswersFor(caller, c, request.Level!.Value))
+            if (!AnswersFor(caller, c, command.Level))
             {
                 throw new ForbiddenException($"您不是 {request.Level} 级的责任人 / You do not answer for level {request.Level}.");
             }
-            return CrisisDecider.Decide(new AcknowledgeCrisis(id, request.Level.Value, caller.Subject, options.Value.CrisisAckWithin, clock.GetUtcNow()), c);
-        }, null, ct);
-        http.SetETag(newVersion);
-        return TypedResults.Ok((await session.LoadAsync<CrisisEscalation>(id, ct))!);
+        }, c => CrisisDecider.Decide(command, c), ct);
     }
 
     private static async Task<Ok<CrisisEscalation>> Resolve(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
-        var version = http.ExpectedVersion();
-        var (newVersion, _) = await Writes.DecideAsync<CrisisEscalation>(session, id, version, c =>
+        var command = new ResolveCrisis(id, caller.Subject, clock.GetUtcNow());
+        return await session.Change<CrisisEscalation>(http, id, c =>
         {
             if (!Sees(caller, c)) throw new NotFoundException("未找到 / Not found.");
             if (!(AnswersFor(caller, c, CrisisLevel.Counsellor) || AnswersFor(caller, c, CrisisLevel.Principal)))
             {
                 throw new ForbiddenException("只有心理教师或校长可以解除 / Only the counsellor or the principal resolves a crisis.");
             }
-            return CrisisDecider.Decide(new ResolveCrisis(id, caller.Subject, clock.GetUtcNow()), c);
-        }, null, ct);
-        http.SetETag(newVersion);
-        return TypedResults.Ok((await session.LoadAsync<CrisisEscalation>(id, ct))!);
+        }, c => CrisisDecider.Decide(command, c), ct);
     }
 }

@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.Wellbeing.Children;
@@ -60,9 +61,7 @@ public static class ReferralsApi
         var events = ReferralDecider.Decide(new MakeReferral(id, child.Id, child.SchoolId, child.CountyCode, request.UnitId.Value,
             request.Urgency!.Value, PersonalDataVault.Seal(key, id, request.Reason!.Trim()), isMedicalMember, caller.Subject, now));
         session.Store(stored);
-        var version = await Platform.EventStore.StreamWrites.StartStream<Referral>(session, id, events, ct);
-        http.SetETag(version);
-        return TypedResults.Created($"/api/wellbeing/referrals/{id}", ReferralSummary.Of((await session.LoadAsync<Referral>(id, ct))!));
+        return await session.Start<Referral, ReferralSummary>(http, id, events, $"/api/wellbeing/referrals/{id}", ReferralSummary.Of, ct);
     }
 
     private static async Task<Ok<Page<ReferralSummary>>> List(
@@ -79,7 +78,7 @@ public static class ReferralsApi
         };
         if (status is { } s) query = query.Where(r => r.Status == s);
         var referrals = await query.OrderByDescending(r => r.MadeAt).ToPageAsync(paging, ct);
-        return TypedResults.Ok(new Page<ReferralSummary>(referrals.Items.Select(ReferralSummary.Of).ToArray(), referrals.PageNumber, referrals.PageSize, referrals.Total));
+        return TypedResults.Ok(referrals.Map(ReferralSummary.Of));
     }
 
     private static async Task<Results<Ok<ReferralView>, StatusCodeHttpResult>> Get(
@@ -109,22 +108,17 @@ public static class ReferralsApi
     private static Task<Ok<ReferralSummary>> Accept(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
-        return Change(id, http, session, ct, r =>
-        {
-            var unit = UnitOf(caller, r);
-            return ReferralDecider.Decide(new AcceptReferral(id, unit, caller.Subject, clock.GetUtcNow()), r);
-        });
+        return session.Change<Referral, ReferralSummary>(http, id, r => UnitOf(caller, r),
+            r => ReferralDecider.Decide(new AcceptReferral(id, UnitOf(caller, r), caller.Subject, clock.GetUtcNow()), r), ReferralSummary.Of, ct);
     }
 
     private static Task<Ok<ReferralSummary>> Seen(Guid id, SeenRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         new Validation().Required("seenOn", request.SeenOn).ThrowIfInvalid();
-        return Change(id, http, session, ct, r =>
-        {
-            var unit = UnitOf(caller, r);
-            return ReferralDecider.Decide(new RecordSeen(id, unit, request.SeenOn!.Value, caller.Subject, clock.GetUtcNow()), r);
-        });
+        return session.Change<Referral, ReferralSummary>(http, id, r => UnitOf(caller, r),
+            r => ReferralDecider.Decide(new RecordSeen(id, UnitOf(caller, r), request.SeenOn!.Value, caller.Subject, clock.GetUtcNow()), r),
+            ReferralSummary.Of, ct);
     }
 
     private static async Task<Ok<ReferralSummary>> Return(
@@ -136,16 +130,15 @@ public static class ReferralsApi
         var key = await PersonalDataVault.LoadKeyAsync(session, master, id, ct);
         var current = await session.LoadAsync<Referral>(id, ct) ?? throw new NotFoundException("未找到 / Not found.");
         var child = await session.LoadAsync<Child>(current.StudentId, ct);
-        return await Change(id, http, session, ct, r =>
+        return await session.Change<Referral, ReferralSummary>(http, id, r => Access.AuthorizeCare(caller, r.SchoolId, r.CountyCode, child), r =>
         {
-            Access.AuthorizeCare(caller, r.SchoolId, r.CountyCode, child);
             if (key is null)
             {
                 throw new RuleViolation("erased", "该转介已被删除 / The referral was erased.");
             }
             return ReferralDecider.Decide(new ReturnToSchool(id, request.ReturnOn!.Value, PersonalDataVault.Seal(key, id, request.ReEntryPlan!.Trim()),
                 caller.Subject, clock.GetUtcNow()), r);
-        });
+        }, ReferralSummary.Of, ct);
     }
 
     /// <summary>Only an officer of the unit referred to acts for it; anyone else does not see the referral.</summary>
@@ -156,14 +149,5 @@ public static class ReferralsApi
             throw Access.Refusal(caller, r.SchoolId, r.CountyCode);
         }
         return r.UnitId;
-    }
-
-    private static async Task<Ok<ReferralSummary>> Change(Guid id, HttpContext http, IDocumentSession session, CancellationToken ct,
-        Func<Referral, IReadOnlyList<object>> decide)
-    {
-        var version = http.ExpectedVersion();
-        var (newVersion, _) = await Writes.DecideAsync(session, id, version, decide, null, ct);
-        http.SetETag(newVersion);
-        return TypedResults.Ok(ReferralSummary.Of((await session.LoadAsync<Referral>(id, ct))!));
     }
 }

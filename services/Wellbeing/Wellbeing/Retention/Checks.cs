@@ -1,4 +1,4 @@
-using JasperFx;
+using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Scheduling;
 using JiaoLianTi.Wellbeing.Children;
 using JiaoLianTi.Wellbeing.Crisis;
@@ -11,38 +11,6 @@ using Microsoft.Extensions.Options;
 
 namespace JiaoLianTi.Wellbeing.Retention;
 
-/// <summary>What every check shares: decide on one stream at its current version, append, commit; a racing writer
-/// (another replica) makes the commit fail, and the next turn sees its result.</summary>
-internal static class CheckWrites
-{
-    public static async Task<bool> ActAsync<T>(IDocumentSession session, Guid id, Func<T, IReadOnlyList<object>> decide,
-        Action<T, IReadOnlyList<object>>? stage, CancellationToken ct) where T : class
-    {
-        var stream = await session.Events.FetchForWriting<T>(id, ct);
-        if (stream.Aggregate is null)
-        {
-            return false;
-        }
-        var events = decide(stream.Aggregate);
-        if (events.Count == 0)
-        {
-            return false;
-        }
-        stream.AppendMany(events.ToArray());
-        stage?.Invoke(stream.Aggregate, events);
-        try
-        {
-            await session.SaveChangesAsync(ct);
-            return true;
-        }
-        catch (ConcurrencyException)
-        {
-            session.EjectAllPendingChanges();
-            return false;
-        }
-    }
-}
-
 /// <summary>转介超时: each referral step past its SLA is reported once (ReferralOverdue leaves the service).</summary>
 public sealed class ReferralOverdueCheck(IDocumentSession session, IOptions<WellbeingOptions> options) : IPeriodicCheck
 {
@@ -52,7 +20,7 @@ public sealed class ReferralOverdueCheck(IDocumentSession session, IOptions<Well
         var acted = 0;
         foreach (var id in open)
         {
-            if (await CheckWrites.ActAsync<Referral>(session, id, r => ReferralDecider.Decide(new DetectOverdueReferral(id, options.Value.Referrals, now), r), null, ct))
+            if (await session.Act<Referral>(id, r => ReferralDecider.Decide(new DetectOverdueReferral(id, options.Value.Referrals, now), r), ct) > 0)
             {
                 acted++;
             }
@@ -71,7 +39,7 @@ public sealed class CrisisEscalationCheck(IDocumentSession session, IOptions<Wel
         foreach (var id in active)
         {
             // One level per turn and stream; a chain left alone climbs one level per acknowledgement window.
-            if (await CheckWrites.ActAsync<CrisisEscalation>(session, id, c => CrisisDecider.Decide(new EscalateUnacknowledged(id, options.Value.CrisisAckWithin, now), c), null, ct))
+            if (await session.Act<CrisisEscalation>(id, c => CrisisDecider.Decide(new EscalateUnacknowledged(id, options.Value.CrisisAckWithin, now), c), ct) > 0)
             {
                 acted++;
             }
@@ -93,7 +61,7 @@ public sealed class FollowUpCheck(IDocumentSession session, IOptions<WellbeingOp
         var acted = 0;
         foreach (var id in candidates)
         {
-            if (await CheckWrites.ActAsync<Child>(session, id, c => ChildDecider.Decide(new DetectMissedFollowUps(id, intervals, now), c), null, ct))
+            if (await session.Act<Child>(id, c => ChildDecider.Decide(new DetectMissedFollowUps(id, intervals, now), c), ct) > 0)
             {
                 acted++;
             }
@@ -116,9 +84,9 @@ public sealed class RetentionCheck(IDocumentSession session, IOptions<WellbeingO
         var childCutoff = now - periods.ChildRecord;
         foreach (var id in await session.Query<Child>().Where(c => !c.Erased && c.LastActivityAt < childCutoff).Select(c => c.Id).ToListAsync(ct))
         {
-            if (await CheckWrites.ActAsync<Child>(session, id,
-                    c => c.LastActivityAt < childCutoff ? ChildDecider.Decide(new EraseChild(id, ErasureReason.RetentionExpired, "retention", now), c) : [],
-                    (c, _) => PersonalDataVault.EraseKeysOf(session, c.Id), ct))
+            if (await session.Act<Child>(id,
+                    c => c.LastActivityAt < childCutoff ? ChildDecider.Decide(new EraseChild(id, ErasureReason.RetentionExpired, "retention", now), c) : [], ct,
+                    (c, _) => PersonalDataVault.EraseKeysOf(session, c.Id)) > 0)
             {
                 acted++;
             }
@@ -127,8 +95,9 @@ public sealed class RetentionCheck(IDocumentSession session, IOptions<WellbeingO
         var planCutoff = now - periods.SupportPlan;
         foreach (var id in await session.Query<SupportPlan>().Where(p => !p.Erased && p.Status == PlanStatus.Closed && p.ClosedAt < planCutoff).Select(p => p.Id).ToListAsync(ct))
         {
-            if (await CheckWrites.ActAsync<SupportPlan>(session, id,
-                    p => p.Erased ? [] : [new PlanErased(id, "RetentionExpired", now)], (_, _) => PersonalDataVault.EraseKey(session, id), ct))
+            if (await session.Act<SupportPlan>(id,
+                    p => p.Erased ? [] : [new PlanErased(id, "RetentionExpired", now)], ct,
+                    (_, _) => PersonalDataVault.EraseKey(session, id)) > 0)
             {
                 acted++;
             }
@@ -137,8 +106,9 @@ public sealed class RetentionCheck(IDocumentSession session, IOptions<WellbeingO
         var referralCutoff = now - periods.Referral;
         foreach (var id in await session.Query<Referral>().Where(r => !r.Erased && r.Status == ReferralStatus.Returned && r.ReturnedAt < referralCutoff).Select(r => r.Id).ToListAsync(ct))
         {
-            if (await CheckWrites.ActAsync<Referral>(session, id,
-                    r => r.Erased ? [] : [new ReferralErased(id, "RetentionExpired", now)], (_, _) => PersonalDataVault.EraseKey(session, id), ct))
+            if (await session.Act<Referral>(id,
+                    r => r.Erased ? [] : [new ReferralErased(id, "RetentionExpired", now)], ct,
+                    (_, _) => PersonalDataVault.EraseKey(session, id)) > 0)
             {
                 acted++;
             }

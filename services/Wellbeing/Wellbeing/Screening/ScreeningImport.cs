@@ -10,27 +10,6 @@ using Microsoft.Extensions.Options;
 
 namespace JiaoLianTi.Wellbeing.Screening;
 
-/// <summary>One refused row of a screening CSV: its data-row number, file line, and the fields at fault.</summary>
-public sealed record RowError(int Row, int Line, IDictionary<string, string[]> Errors);
-
-/// <summary>A screening round (筛查轮次) was imported: what was kept, what was refused and why.</summary>
-public record ScreeningRoundImported(
-    Guid RoundId, Guid SchoolId, string CountyCode, string Instrument, int Rows, int Accepted, int TierChanges, int CrisesStarted,
-    IReadOnlyList<RowError> Rejected, string By, DateTimeOffset At);
-
-public sealed record ScreeningRound(
-    Guid Id, Guid SchoolId, string CountyCode, string Instrument, int Rows, int Accepted, int TierChanges, int CrisesStarted,
-    IReadOnlyList<RowError> Rejected, DateTimeOffset At)
-{
-    public long Version { get; set; }
-
-    public static ScreeningRound Create(ScreeningRoundImported e) =>
-        new(e.RoundId, e.SchoolId, e.CountyCode, e.Instrument, e.Rows, e.Accepted, e.TierChanges, e.CrisesStarted, e.Rejected, e.At);
-}
-
-public sealed record ImportReport(
-    Guid RoundId, Guid SchoolId, int Rows, int Accepted, int Rejected, int TierChanges, int CrisesStarted, IReadOnlyList<RowError> Errors);
-
 /// <summary>
 /// CSV upload of a screening round: <c>studentId,score,takenOn</c> (UTF-8, header first, optional <c>instrument</c>
 /// column). Every row is checked before anything is written; malformed rows are reported one by one and left out, valid
@@ -41,19 +20,15 @@ public static class ScreeningImport
 {
     public const int BatchSize = 500;
     public const int MaxRows = 100_000;
-    private static readonly string[] RequiredColumns = ["studentId", "score", "takenOn"];
 
     public static RouteGroupBuilder MapScreeningEndpoints(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/wellbeing/screenings").WithTags("Screening 心理健康筛查");
         group.MapPost("/rounds", Import).Accepts<string>("text/csv")
             .WithSummary("导入筛查轮次 CSV / Import a screening round from CSV");
-        group.MapGet("/rounds/{id:guid}", GetRound).WithSummary("筛查轮次结果 / A round's import report");
-        group.MapGet("/rounds", ListRounds).WithSummary("筛查轮次列表 / Rounds of a school");
+        group.MapScreeningRoundEndpoints();
         return group;
     }
-
-    private sealed record ParsedRow(int Row, int Line, Guid StudentId, int Score, DateOnly TakenOn, string? Instrument);
 
     private static async Task<Results<Ok<ImportReport>, BadRequest<HttpValidationProblemDetails>>> Import(
         HttpContext http, Guid? schoolId, string? instrument, IDocumentSession session, ChildReactions reactions,
@@ -70,7 +45,7 @@ public static class ScreeningImport
         var now = clock.GetUtcNow();
         var today = DateOnly.FromDateTime(now.UtcDateTime);
         using var reader = new StreamReader(http.Request.Body);
-        var (rows, errors) = await ParseAsync(reader, today, ct);
+        var (rows, errors) = await ScreeningCsv.ParseAsync(reader, today, ct);
 
         // Rows that parse must also name a child of this school whose record may be processed.
         var accepted = new List<(ParsedRow Row, Child Child)>(rows.Count);
@@ -205,104 +180,5 @@ public static class ScreeningImport
                 session.EjectAllPendingChanges();
             }
         }
-    }
-
-    private static async Task<(List<ParsedRow> Rows, List<RowError> Errors)> ParseAsync(StreamReader reader, DateOnly today, CancellationToken ct)
-    {
-        var header = await reader.ReadLineAsync(ct);
-        var columns = header?.TrimStart('\uFEFF').Split(',').Select(c => c.Trim().Trim('"')).ToArray() ?? [];
-        var index = RequiredColumns.ToDictionary(c => c, c => Array.FindIndex(columns, x => string.Equals(x, c, StringComparison.OrdinalIgnoreCase)));
-        var missing = index.Where(i => i.Value < 0).Select(i => i.Key).ToArray();
-        if (missing.Length > 0)
-        {
-            throw new ValidationFailed(new Dictionary<string, string[]>
-            {
-                ["csv"] = [$"首行须为列名 studentId,score,takenOn，缺少 {string.Join(", ", missing)} / the first line must name the columns studentId,score,takenOn; missing {string.Join(", ", missing)}"],
-            });
-        }
-        var instrumentColumn = Array.FindIndex(columns, x => string.Equals(x, "instrument", StringComparison.OrdinalIgnoreCase));
-        var rows = new List<ParsedRow>();
-        var errors = new List<RowError>();
-        var line = 1;
-        var row = 0;
-        while (await reader.ReadLineAsync(ct) is { } text)
-        {
-            line++;
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                continue;
-            }
-            row++;
-            if (row > MaxRows)
-            {
-                throw new ValidationFailed(new Dictionary<string, string[]> { ["csv"] = [$"至多 {MaxRows} 行 / at most {MaxRows} rows"] });
-            }
-            var cells = text.Split(',');
-            var fieldErrors = new Dictionary<string, string[]>();
-            if (cells.Length != columns.Length)
-            {
-                fieldErrors["row"] = [$"应有 {columns.Length} 列，实有 {cells.Length} 列 / has {cells.Length} cells, expected {columns.Length}"];
-                errors.Add(new RowError(row, line, fieldErrors));
-                continue;
-            }
-            string Cell(int i) => cells[i].Trim().Trim('"');
-            if (!Guid.TryParse(Cell(index["studentId"]), out var student))
-            {
-                fieldErrors["studentId"] = ["不是有效的学生编号 / is not a student id (GUID)"];
-            }
-            if (!int.TryParse(Cell(index["score"]), NumberStyles.Integer, CultureInfo.InvariantCulture, out var score) || score is < 0 or > 200)
-            {
-                fieldErrors["score"] = ["须为 0 到 200 的整数 / must be a whole number from 0 to 200"];
-            }
-            if (!DateOnly.TryParseExact(Cell(index["takenOn"]), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var takenOn))
-            {
-                fieldErrors["takenOn"] = ["须为 yyyy-MM-dd 日期 / must be a date yyyy-MM-dd"];
-            }
-            else if (takenOn > today)
-            {
-                fieldErrors["takenOn"] = ["不能晚于今天 / cannot be in the future"];
-            }
-            var tool = instrumentColumn >= 0 ? Cell(instrumentColumn) : null;
-            if (tool is { Length: > 50 })
-            {
-                fieldErrors["instrument"] = ["不得超过 50 个字符 / must be at most 50 characters"];
-            }
-            if (fieldErrors.Count > 0)
-            {
-                errors.Add(new RowError(row, line, fieldErrors));
-            }
-            else
-            {
-                rows.Add(new ParsedRow(row, line, student, score, takenOn, string.IsNullOrEmpty(tool) ? null : tool));
-            }
-        }
-        if (row == 0)
-        {
-            throw new ValidationFailed(new Dictionary<string, string[]> { ["csv"] = ["没有数据行 / has no data rows"] });
-        }
-        return (rows, errors);
-    }
-
-    private static async Task<Results<Ok<ScreeningRound>, StatusCodeHttpResult>> GetRound(Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
-    {
-        var caller = http.Caller();
-        var round = await session.LoadAsync<ScreeningRound>(id, ct);
-        if (round is null || !(caller.SchoolId == round.SchoolId && caller.Role is Role.SchoolAdmin or Role.Counsellor))
-        {
-            throw new NotFoundException("未找到 / Not found.");
-        }
-        return http.Versioned(round, round.Version);
-    }
-
-    private static async Task<Ok<Page<ScreeningRound>>> ListRounds(HttpContext http, IQuerySession session, int? page, int? pageSize, CancellationToken ct)
-    {
-        var caller = http.Caller();
-        var paging = Paging.From(page, pageSize);
-        if (caller.Role is not (Role.SchoolAdmin or Role.Counsellor) || caller.SchoolId is null)
-        {
-            throw new ForbiddenException("仅限本校管理员与心理教师 / Only the school's admins and counsellors.");
-        }
-        return TypedResults.Ok(await session.Query<ScreeningRound>().Where(r => r.SchoolId == caller.SchoolId)
-            .OrderByDescending(r => r.At).ToPageAsync(paging, ct));
     }
 }

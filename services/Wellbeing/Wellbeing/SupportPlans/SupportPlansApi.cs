@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.Wellbeing.Children;
@@ -62,10 +63,7 @@ public static class SupportPlansApi
         }
         var planId = Guid.CreateVersion7();
         var events = await OpenEvents(session, master, request, planId, request.StudentId.Value, schoolId, county, caller, clock.GetUtcNow(), null, ct);
-        var version = await Platform.EventStore.StreamWrites.StartStream<SupportPlan>(session, planId, events, ct);
-        http.SetETag(version);
-        var plan = await session.LoadAsync<SupportPlan>(planId, ct);
-        return TypedResults.Created($"/api/wellbeing/plans/{planId}", PlanSummary.Of(plan!));
+        return await session.Start<SupportPlan, PlanSummary>(http, planId, events, $"/api/wellbeing/plans/{planId}", PlanSummary.Of, ct);
     }
 
     private static async Task<Ok<PlanSummary>> OpenProposed(
@@ -73,15 +71,12 @@ public static class SupportPlansApi
     {
         var caller = http.Caller();
         Validate(request, requireStudent: false);
-        var version = http.ExpectedVersion();
         var proposed = await session.LoadAsync<SupportPlan>(id, ct) ?? throw new NotFoundException("未找到 / Not found.");
         var child = await session.LoadAsync<Child>(proposed.StudentId, ct);
-        Access.AuthorizeCare(caller, proposed.SchoolId, proposed.CountyCode, child);
-        var events = await OpenEvents(session, master, request, id, proposed.StudentId, proposed.SchoolId, proposed.CountyCode, caller,
-            clock.GetUtcNow(), proposed, ct);
-        var (newVersion, _) = await Writes.DecideAsync<SupportPlan>(session, id, version, _ => events, null, ct);
-        http.SetETag(newVersion);
-        return TypedResults.Ok(PlanSummary.Of((await session.LoadAsync<SupportPlan>(id, ct))!));
+        return await session.Change<SupportPlan, PlanSummary>(http, id,
+            plan => Access.AuthorizeCare(caller, plan.SchoolId, plan.CountyCode, child),
+            plan => OpenEvents(session, master, request, id, plan.StudentId, plan.SchoolId, plan.CountyCode, caller, clock.GetUtcNow(), plan, ct),
+            PlanSummary.Of, ct);
     }
 
     private static void Validate(OpenPlanRequest r, bool requireStudent)
@@ -131,7 +126,7 @@ public static class SupportPlansApi
         if (status is { } s) query = query.Where(p => p.Status == s);
         if (studentId is { } id) query = query.Where(p => p.StudentId == id);
         var plans = await query.OrderByDescending(p => p.CreatedAt).ToPageAsync(paging, ct);
-        return TypedResults.Ok(new Page<PlanSummary>(plans.Items.Select(PlanSummary.Of).ToArray(), plans.PageNumber, plans.PageSize, plans.Total));
+        return TypedResults.Ok(plans.Map(PlanSummary.Of));
     }
 
     private static async Task<Results<Ok<PlanView>, StatusCodeHttpResult>> Get(
@@ -165,18 +160,18 @@ public static class SupportPlansApi
     {
         new Validation().Required("description", request.Description).MaxLength("description", request.Description, 1000)
             .Required("owner", request.Owner).Required("dueOn", request.DueOn).ThrowIfInvalid();
-        return await Change(id, http, session, master, clock, ct, (plan, key, caller, now) => SupportPlanDecider.Decide(
+        return await ChangePlan(id, http, session, master, clock, ct, (plan, key, caller, now) => SupportPlanDecider.Decide(
             new AddMeasure(id, Guid.CreateVersion7(), Seal(key, id, request.Description!.Trim()), request.Owner!.Value, request.DueOn!.Value, caller.Subject, now), plan));
     }
 
     private static Task<Ok<PlanSummary>> StartReview(Guid id, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct) =>
-        Change(id, http, session, master, clock, ct, (plan, _, caller, now) => SupportPlanDecider.Decide(new StartReview(id, caller.Subject, now), plan));
+        ChangePlan(id, http, session, master, clock, ct, (plan, _, caller, now) => SupportPlanDecider.Decide(new StartReview(id, caller.Subject, now), plan));
 
     private static async Task<Ok<PlanSummary>> RecordReview(
         Guid id, ReviewRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
     {
         new Validation().Required("reviewedOn", request.ReviewedOn).Required("notes", request.Notes).MaxLength("notes", request.Notes, 4000).ThrowIfInvalid();
-        return await Change(id, http, session, master, clock, ct, (plan, key, caller, now) => SupportPlanDecider.Decide(
+        return await ChangePlan(id, http, session, master, clock, ct, (plan, key, caller, now) => SupportPlanDecider.Decide(
             new RecordReview(id, request.ReviewedOn!.Value, Seal(key, id, request.Notes!.Trim()), caller.Subject, now), plan));
     }
 
@@ -184,7 +179,7 @@ public static class SupportPlansApi
         Guid id, ClosePlanRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
     {
         new Validation().Required("outcome", request.Outcome).MaxLength("notes", request.Notes, 4000).ThrowIfInvalid();
-        return await Change(id, http, session, master, clock, ct, (plan, key, caller, now) => SupportPlanDecider.Decide(
+        return await ChangePlan(id, http, session, master, clock, ct, (plan, key, caller, now) => SupportPlanDecider.Decide(
             new ClosePlan(id, request.Outcome!.Value, key is null || string.IsNullOrWhiteSpace(request.Notes) ? null : PersonalDataVault.SealText(key, id, request.Notes.Trim()),
                 caller.Subject, now), plan));
     }
@@ -192,25 +187,26 @@ public static class SupportPlansApi
     private static Sealed Seal(byte[]? key, Guid id, string text) =>
         key is null ? throw new RuleViolation("erased", "该档案已被删除 / The plan was erased.") : PersonalDataVault.Seal(key, id, text);
 
-    private static async Task<Ok<PlanSummary>> Change(
+    /// <summary>
+    /// What every change to a plan needs before Platform's write step: the plan's key (to seal what the command adds)
+    /// and the child (whose carers may act).
+    /// </summary>
+    private static async Task<Ok<PlanSummary>> ChangePlan(
         Guid id, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct,
         Func<SupportPlan, byte[]?, Caller, DateTimeOffset, IReadOnlyList<object>> decide)
     {
         var caller = http.Caller();
-        var version = http.ExpectedVersion();
         var key = await PersonalDataVault.LoadKeyAsync(session, master, id, ct);
         var now = clock.GetUtcNow();
         var current = await session.LoadAsync<SupportPlan>(id, ct) ?? throw new NotFoundException("未找到 / Not found.");
         var child = await session.LoadAsync<Child>(current.StudentId, ct);
-        var (newVersion, _) = await Writes.DecideAsync<SupportPlan>(session, id, version, plan =>
+        return await session.Change<SupportPlan, PlanSummary>(http, id, plan =>
         {
+            // The plan's own school-side party (a counsellor) acts on it; otherwise the child's carers.
             if (!(caller.Role == Role.Counsellor && plan.SchoolParty == caller.Subject))
             {
                 Access.AuthorizeCare(caller, plan.SchoolId, plan.CountyCode, child);
             }
-            return decide(plan, key, caller, now);
-        }, null, ct);
-        http.SetETag(newVersion);
-        return TypedResults.Ok(PlanSummary.Of((await session.LoadAsync<SupportPlan>(id, ct))!));
+        }, plan => decide(plan, key, caller, now), PlanSummary.Of, ct);
     }
 }

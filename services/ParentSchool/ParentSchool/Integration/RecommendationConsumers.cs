@@ -1,4 +1,5 @@
 using JiaoLianTi.ParentSchool.Courses;
+using JiaoLianTi.ParentSchool.Recommendations;
 using Marten;
 using MassTransit;
 using Microsoft.Extensions.Logging;
@@ -7,7 +8,7 @@ using BullyingCaseOpened = JiaoLianTi.CampusSafety.Contracts.BullyingCaseOpened;
 using HazardKinds = JiaoLianTi.CampusSafety.Contracts.HazardKinds;
 using HazardReported = JiaoLianTi.CampusSafety.Contracts.HazardReported;
 
-namespace JiaoLianTi.ParentSchool.Recommendations;
+namespace JiaoLianTi.ParentSchool.Integration;
 
 // Each consumer only stages its recommendation in the scoped session: the idempotency filter commits it together with
 // the message id, so a redelivered message is applied once.

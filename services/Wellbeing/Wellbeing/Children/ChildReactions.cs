@@ -1,42 +1,16 @@
-using JiaoLianTi.Platform.Http;
-using JiaoLianTi.Wellbeing.Children;
 using JiaoLianTi.Wellbeing.Crisis;
 using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Wellbeing.Protection;
 using Marten;
 
-namespace JiaoLianTi.Wellbeing;
-
-/// <summary>
-/// Load at the If-Match version, authorize and decide (the lambda), append, stage what the decision sets off in the same
-/// transaction (erasing keys, starting a crisis chain), commit. Returns the new version (the next ETag).
-/// </summary>
-public static class Writes
-{
-    public static async Task<(long Version, T State)> DecideAsync<T>(
-        IDocumentSession session, Guid id, long expectedVersion, Func<T, IReadOnlyList<object>> decide,
-        Func<T, IReadOnlyList<object>, Task>? react, CancellationToken ct) where T : class
-    {
-        var stream = await session.Events.FetchForWriting<T>(id, expectedVersion, ct);
-        var state = stream.Aggregate ?? throw new NotFoundException($"未找到 / {typeof(T).Name} {id} was not found.");
-        var events = decide(state);
-        if (events.Count == 0)
-        {
-            return (expectedVersion, state);
-        }
-        stream.AppendMany(events.ToArray());
-        if (react is not null)
-        {
-            await react(state, events);
-        }
-        await session.SaveChangesAsync(ct);
-        return (expectedVersion + events.Count, state);
-    }
-}
+namespace JiaoLianTi.Wellbeing.Children;
 
 /// <summary>What a child's events set off, staged in the same session as the events themselves.</summary>
 public sealed class ChildReactions(IDocumentSession session, WellbeingOptions options)
 {
+    /// <summary>The stage step of Platform's write helper (<c>StreamWrites.Change</c>) for a child's stream.</summary>
+    public Func<Child, IReadOnlyList<object>, Task> Stage(CancellationToken ct) => (child, events) => StageAsync(child, events, ct);
+
     public async Task StageAsync(Child child, IReadOnlyList<object> events, CancellationToken ct)
     {
         foreach (var e in events)

@@ -1,0 +1,26 @@
+namespace JiaoLianTi.CampusSafety.Bullying;
+
+/// <summary>What a list shows: no parties, no narrative. Only the case itself (a recorded read) shows those.</summary>
+public sealed record BullyingCaseSummary(
+    Guid Id, Guid SchoolId, int Grade, CaseStatus Status, DateTimeOffset ReportedAt, DateTimeOffset InvestigationDueAt,
+    bool? IsBullying, string? Counsellor)
+{
+    public static BullyingCaseSummary Of(BullyingCase c) =>
+        new(c.Id, c.SchoolId, c.Grade, c.Status, c.ReportedAt, c.InvestigationDueAt, c.IsBullying, c.Counsellor);
+}
+
+/// <summary>A case as the need-to-know read it: its sealed text opened with the case's key (null once erased).</summary>
+public sealed record BullyingCaseView(
+    Guid Id, Guid SchoolId, string CountyCode, int Grade, string? Summary, bool Anonymous, string? ReportedBy,
+    CaseStatus Status, DateTimeOffset ReportedAt, DateTimeOffset InvestigationDueAt, IReadOnlyList<Party> Parties,
+    string? Counsellor, bool? IsBullying, string? Findings, DateTimeOffset? DeterminedAt, IReadOnlyList<Measure> Measures,
+    DateTimeOffset? ClosedAt, bool Erased)
+{
+    public static BullyingCaseView Of(BullyingCase c, CaseKey? key) =>
+        new(c.Id, c.SchoolId, c.CountyCode, c.Grade, CaseCipher.Open(key, c.Summary), c.Anonymous, c.ReportedBy, c.Status,
+            c.ReportedAt, c.InvestigationDueAt, c.Parties, c.Counsellor, c.IsBullying, CaseCipher.Open(key, c.Findings),
+            c.DeterminedAt, c.Measures.Select(m => m with { Description = CaseCipher.Open(key, m.Description) ?? "" }).ToList(),
+            c.ClosedAt, c.ErasedAt is not null);
+}
+
+public sealed record CaseReadRecord(string Reader, string ReaderRole, string Reason, DateTimeOffset At);

@@ -1,0 +1,59 @@
+using JiaoLianTi.Platform.Http;
+using JiaoLianTi.Platform.Identity;
+using Marten;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace JiaoLianTi.CampusSafety.Bullying;
+
+/// <summary>
+/// 查阅留痕 / reading a case: only the need-to-know read it, each read says why and is recorded before the case is
+/// answered; the school's admins see who read it.
+/// </summary>
+public static class CaseReadingApi
+{
+    /// <summary>Why the caller reads a case: this header, or the <c>reason</c> query parameter.</summary>
+    public const string ReasonHeader = "X-Access-Reason";
+
+    public static RouteGroupBuilder MapCaseReadingEndpoints(this RouteGroupBuilder group)
+    {
+        group.MapGet("/{id:guid}", Get).WithSummary("案件详情（须说明理由，留痕） / A case: needs a reason, and the read is recorded");
+        group.MapGet("/{id:guid}/reads", Reads).WithSummary("查阅记录 / Who read the case, when and why");
+        return group;
+    }
+
+    private static async Task<Ok<BullyingCaseView>> Get(
+        Guid id, string? reason, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var why = http.Request.Headers[ReasonHeader].ToString() is { Length: > 0 } header ? header : reason;
+        var @case = await BullyingCasesApi.NeedToKnow(id, caller, session, ct);
+        new Validation()
+            .Check(!string.IsNullOrWhiteSpace(why), "reason",
+                $"查阅须说明理由（{ReasonHeader} 头或 reason 参数） / a reason is required ({ReasonHeader} header or reason parameter)")
+            .MaxLength("reason", why, 500)
+            .ThrowIfInvalid();
+        // The read is recorded before the case is answered: no record, no read.
+        session.Events.Append(BullyingCase.AccessLogId(id),
+            new BullyingCaseRead(id, caller.Subject, caller.Role.ToString(), why!.Trim(), clock.GetUtcNow()));
+        await session.SaveChangesAsync(ct);
+        http.SetETag(@case.Version);
+        return TypedResults.Ok(BullyingCaseView.Of(@case, await CaseKey.LoadAsync(session, BullyingCasesApi.Master(http), id, ct)));
+    }
+
+    private static async Task<Ok<Page<CaseReadRecord>>> Reads(
+        Guid id, HttpContext http, IQuerySession session, int? page, int? pageSize, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var paging = Paging.From(page, pageSize);
+        var @case = await BullyingCasesApi.NeedToKnow(id, caller, session, ct);
+        if (!caller.IsAdminOf(@case.SchoolId, @case.CountyCode))
+        {
+            throw new ForbiddenException("查阅记录仅供学校管理员 / The read log is for the school's admins.");
+        }
+        var reads = (await session.Events.FetchStreamAsync(BullyingCase.AccessLogId(id), token: ct))
+            .Select(e => e.Data).OfType<BullyingCaseRead>()
+            .Select(r => new CaseReadRecord(r.Reader, r.ReaderRole, r.Reason, r.At))
+            .OrderByDescending(r => r.At).ToList();
+        return TypedResults.Ok(paging.Of(reads));
+    }
+}
