@@ -27,6 +27,10 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, string
     public IReadOnlyList<string> For(string field) =>
         Errors.Where(e => string.Equals(e.Key, field, StringComparison.OrdinalIgnoreCase)).SelectMany(e => e.Value).ToList();
 
+    /// <summary>A field the form cannot send at all (e.g. the alliance in the path), shown like the API's own 400.</summary>
+    public static ApiProblem Field(string field, string message) =>
+        new(400, DefaultTitle(HttpStatusCode.BadRequest), null, null, new Dictionary<string, string[]> { [field] = [message] });
+
     public static ApiProblem Parse(HttpStatusCode status, string? body)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);

@@ -17,6 +17,7 @@ public static class Labels
         // activities
         ["Draft"] = "草稿", ["AwaitingSafetyPlan"] = "待安全预案", ["Open"] = "报名中", ["Completed"] = "已结束",
         ["Cancelled"] = "已取消", ["Confirmed"] = "已确认", ["Waitlisted"] = "候补",
+        ["Recorded"] = "待认定",
         ["StudyTrip"] = "研学实践", ["CommunityClass"] = "社区实践课堂", ["VolunteerService"] = "志愿服务", ["Lecture"] = "讲座",
         ["Sport"] = "体育",
         // safety

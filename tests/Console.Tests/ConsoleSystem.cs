@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.TestKit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Xunit;
 
@@ -21,6 +22,9 @@ public sealed class ConsoleSystem : IAsyncLifetime
     public const string Jinjiang = "510104";
 
     public TestSystem System { get; } = new();
+
+    /// <summary>Activities' clock, which a test moves forward to "the day of the activity" (volunteer hours).</summary>
+    public ShiftedClock ActivitiesClock { get; } = new();
     public IServiceHost Console { get; private set; } = null!;
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
@@ -32,6 +36,7 @@ public sealed class ConsoleSystem : IAsyncLifetime
     {
         var consolePort = FreePort();
         System.WithSetting("services:console:http:0", $"http://127.0.0.1:{consolePort}");
+        System.Configure("activities", s => s.AddSingleton<TimeProvider>(ActivitiesClock));
         await System.InitializeAsync();
         Console = StartConsole(consolePort, new Dictionary<string, string>
         {
@@ -135,6 +140,14 @@ public sealed class ConsoleSystem : IAsyncLifetime
         if (Console is not null) await Console.DisposeAsync();
         await System.DisposeAsync();
     }
+}
+
+/// <summary>Real time plus an offset a test moves forward; timers stay real.</summary>
+public sealed class ShiftedClock : TimeProvider
+{
+    private long offsetTicks;
+    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref offsetTicks));
+    public void Advance(TimeSpan by) => Interlocked.Add(ref offsetTicks, by.Ticks);
 }
 
 [CollectionDefinition(Name)]
