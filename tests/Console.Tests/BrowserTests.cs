@@ -72,8 +72,19 @@ public sealed class BrowserTests(ConsoleSystem console, ITestOutputHelper output
         await console.ShotAsync(page, "03-coverage-province-51");
 
         // Drill down: a click on 锦江区 opens 成都市's map.
-        await ClickCountyAsync(page, Jinjiang);
-        await Assertions.Expect(page.Locator("[data-test=coverage-figure]")).ToContainTextAsync("成都市");
+        // ECharts may still be laying the map out (animation) when the first click lands: click again until it drills.
+        for (var attempt = 1; ; attempt++)
+        {
+            await ClickCountyAsync(page, Jinjiang);
+            try
+            {
+                await Assertions.Expect(page.Locator("[data-test=coverage-figure]")).ToContainTextAsync("成都市", new() { Timeout = 10_000 });
+                break;
+            }
+            catch (PlaywrightException) when (attempt < 3)
+            {
+            }
+        }
         await page.Locator("[data-test=map][data-features]").WaitForAsync();
         var cityFeatures = int.Parse((await page.Locator("[data-test=map]").GetAttributeAsync("data-features"))!);
         Assert.Equal(20, cityFeatures);
