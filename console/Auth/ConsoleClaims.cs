@@ -10,13 +10,13 @@ namespace JiaoLianTi.Console.Auth;
 /// </summary>
 public static class ConsoleClaims
 {
-    public const string Role = "role";
-    public const string Region = "region";
-    public const string SchoolId = "school_id";
-    public const string MemberUnitId = "member_unit_id";
-    public const string Subject = "sub";
-    public const string Name = "name";
-    public const string Child = "child";
+    public const string Role = ClaimNames.Role;
+    public const string Region = ClaimNames.Region;
+    public const string SchoolId = ClaimNames.SchoolId;
+    public const string MemberUnitId = ClaimNames.MemberUnitId;
+    public const string Subject = ClaimNames.Subject;
+    public const string Name = ClaimNames.Name;
+    public const string Child = ClaimNames.Child;
     /// <summary>The bearer token for the gateway: a claim of the server-side session only.</summary>
     public const string AccessToken = "jlt_access_token";
     /// <summary>How the person signed in: <c>oidc</c> or <c>dev</c> (开发登录).</summary>

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
+using static JiaoLianTi.Platform.Identity.Role;
 
 namespace JiaoLianTi.Console.Auth;
 
@@ -27,15 +28,15 @@ public sealed class ConsoleUser(IServiceProvider services)
 }
 
 /// <summary>The signed-in person as the pages need them.</summary>
-public sealed record Person(string Subject, string? Name, Roles? Role, string Region, Guid? SchoolId, Guid? MemberUnitId, string Method)
+public sealed record Person(string Subject, string? Name, Role? Role, string Region, Guid? SchoolId, Guid? MemberUnitId, string Method)
 {
     public bool SignedIn => Role is not null;
-    public bool IsBureau => Role is Roles.ProvinceAdmin or Roles.CityAdmin or Roles.CountyAdmin;
-    public bool IsSchoolStaff => Role is Roles.SchoolAdmin or Roles.Teacher or Roles.Counsellor;
+    public bool IsBureau => Role is ProvinceAdmin or CityAdmin or CountyAdmin;
+    public bool IsSchoolStaff => Role is SchoolAdmin or Teacher or Counsellor;
 
     public static Person From(ClaimsPrincipal user)
     {
-        Roles? role = Enum.TryParse<Roles>(user.FindFirstValue(ConsoleClaims.Role), out var r) ? r : null;
+        Role? role = Enum.TryParse<Role>(user.FindFirstValue(ConsoleClaims.Role), out var r) ? r : null;
         return new Person(
             user.FindFirstValue(ConsoleClaims.Subject) ?? "", user.FindFirstValue(ConsoleClaims.Name), role,
             user.FindFirstValue(ConsoleClaims.Region) ?? "",
@@ -45,31 +46,19 @@ public sealed record Person(string Subject, string? Name, Roles? Role, string Re
     }
 }
 
-/// <summary>The roles of a JiaoLianTi token (GLOSSARY, Roles), with their Chinese names.</summary>
-public enum Roles
-{
-    ProvinceAdmin,
-    CityAdmin,
-    CountyAdmin,
-    SchoolAdmin,
-    Teacher,
-    Counsellor,
-    Parent,
-    MemberOfficer,
-}
-
+/// <summary>The Chinese names of the roles (docs/glossary.md, Role).</summary>
 public static class RoleNames
 {
-    public static string Chinese(Roles? role) => role switch
+    public static string Chinese(Role? role) => role switch
     {
-        Roles.ProvinceAdmin => "省级教育行政部门",
-        Roles.CityAdmin => "市级教育行政部门",
-        Roles.CountyAdmin => "县级教育行政部门",
-        Roles.SchoolAdmin => "学校管理员",
-        Roles.Teacher => "教师",
-        Roles.Counsellor => "心理教师",
-        Roles.Parent => "家长",
-        Roles.MemberOfficer => "成员单位联络人",
+        Role.ProvinceAdmin => "省级教育行政部门",
+        Role.CityAdmin => "市级教育行政部门",
+        Role.CountyAdmin => "县级教育行政部门",
+        Role.SchoolAdmin => "学校管理员",
+        Role.Teacher => "教师",
+        Role.Counsellor => "心理教师",
+        Role.Parent => "家长",
+        Role.MemberOfficer => "成员单位联络人",
         _ => "未登录",
     };
 }

@@ -1,16 +1,16 @@
 using JiaoLianTi.Console.Auth;
-using static JiaoLianTi.Console.Auth.Roles;
+using static JiaoLianTi.Platform.Identity.Role;
 
 namespace JiaoLianTi.Console.Components;
 
 /// <summary>A page of the console and the roles it is for (the API enforces the scope; this decides what is shown).</summary>
-public sealed record ConsolePage(string Path, string Title, string English, string Icon, IReadOnlySet<Roles> Roles);
+public sealed record ConsolePage(string Path, string Title, string English, string Icon, IReadOnlySet<Role> Role);
 
 /// <summary>The console's pages by role: the menu shows a person only their pages, and a page refuses other roles.</summary>
 public static class Navigation
 {
-    private static readonly Roles[] Bureaus = [ProvinceAdmin, CityAdmin, CountyAdmin];
-    private static readonly Roles[] Everyone = Enum.GetValues<Roles>();
+    private static readonly Role[] Bureaus = [ProvinceAdmin, CityAdmin, CountyAdmin];
+    private static readonly Role[] Everyone = Enum.GetValues<Role>();
 
     public static readonly IReadOnlyList<ConsolePage> Pages =
     [
@@ -30,12 +30,12 @@ public static class Navigation
         Page("wellbeing", "心链网络", "Care network", "heart", [.. Bureaus, SchoolAdmin, Counsellor, MemberOfficer]),
     ];
 
-    public static IReadOnlyList<ConsolePage> For(Roles? role) =>
-        role is { } r ? Pages.Where(p => p.Roles.Contains(r)).ToList() : [];
+    public static IReadOnlyList<ConsolePage> For(Role? role) =>
+        role is { } r ? Pages.Where(p => p.Role.Contains(r)).ToList() : [];
 
-    public static bool Allows(Roles? role, string path) =>
-        role is { } r && Pages.Single(p => p.Path == path).Roles.Contains(r);
+    public static bool Allows(Role? role, string path) =>
+        role is { } r && Pages.Single(p => p.Path == path).Role.Contains(r);
 
-    private static ConsolePage Page(string path, string title, string english, string icon, Roles[] roles) =>
+    private static ConsolePage Page(string path, string title, string english, string icon, Role[] roles) =>
         new(path, title, english, icon, roles.ToHashSet());
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using JiaoLianTi.Console.Api;
 using JiaoLianTi.Console.Auth;
-using static JiaoLianTi.Console.Auth.Roles;
+using static JiaoLianTi.Platform.Identity.Role;
 
 namespace JiaoLianTi.Console.Components;
 

@@ -6,6 +6,7 @@ using JiaoLianTi.Console.Api;
 using JiaoLianTi.Console.Auth;
 using JiaoLianTi.Console.Components;
 using JiaoLianTi.Console.Components.Shared;
+using JiaoLianTi.Platform.Identity;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -118,36 +119,36 @@ public sealed class ComponentTests : BunitContext
 /// <summary>What each role is shown, and the coverage drill-down (plain logic).</summary>
 public sealed class NavigationTests
 {
-    private static Person As(Roles role, string region) => new("s", null, role, region, null, null, "dev");
+    private static Person As(Role role, string region) => new("s", null, role, region, null, null, "dev");
 
     [Fact]
     public void Each_role_sees_its_own_pages()
     {
-        Assert.Contains(Navigation.For(Roles.CountyAdmin), p => p.Path == "coverage");
-        Assert.Contains(Navigation.For(Roles.CountyAdmin), p => p.Path == "safety-plans");
-        Assert.DoesNotContain(Navigation.For(Roles.SchoolAdmin), p => p.Path is "coverage" or "meetings");
-        Assert.Contains(Navigation.For(Roles.MemberOfficer), p => p.Path == "inbox");
-        Assert.Contains(Navigation.For(Roles.Counsellor), p => p.Path == "wellbeing");
-        Assert.Equal([""], Navigation.For(Roles.Parent).Select(p => p.Path));
+        Assert.Contains(Navigation.For(Role.CountyAdmin), p => p.Path == "coverage");
+        Assert.Contains(Navigation.For(Role.CountyAdmin), p => p.Path == "safety-plans");
+        Assert.DoesNotContain(Navigation.For(Role.SchoolAdmin), p => p.Path is "coverage" or "meetings");
+        Assert.Contains(Navigation.For(Role.MemberOfficer), p => p.Path == "inbox");
+        Assert.Contains(Navigation.For(Role.Counsellor), p => p.Path == "wellbeing");
+        Assert.Equal([""], Navigation.For(Role.Parent).Select(p => p.Path));
         Assert.Empty(Navigation.For(null));
-        Assert.False(Navigation.Allows(Roles.Teacher, "coverage"));
+        Assert.False(Navigation.Allows(Role.Teacher, "coverage"));
     }
 
     [Fact]
     public void Only_the_county_reviews_safety_plans_on_its_workbench()
     {
-        Assert.Contains(Todos.For(As(Roles.CountyAdmin, "510104")), t => t.Key == "safety-plans" && t.Query.Contains("status=Submitted"));
-        Assert.DoesNotContain(Todos.For(As(Roles.ProvinceAdmin, "51")), t => t.Key == "safety-plans");
-        Assert.Contains(Todos.For(As(Roles.MemberOfficer, "510104")), t => t.Key == "inbox-responsibilities");
-        Assert.Empty(Todos.For(As(Roles.Parent, "510104")));
-        Assert.All(Todos.For(As(Roles.CountyAdmin, "510104")), t => Assert.StartsWith("api/", t.Query));
+        Assert.Contains(Todos.For(As(Role.CountyAdmin, "510104")), t => t.Key == "safety-plans" && t.Query.Contains("status=Submitted"));
+        Assert.DoesNotContain(Todos.For(As(Role.ProvinceAdmin, "51")), t => t.Key == "safety-plans");
+        Assert.Contains(Todos.For(As(Role.MemberOfficer, "510104")), t => t.Key == "inbox-responsibilities");
+        Assert.Empty(Todos.For(As(Role.Parent, "510104")));
+        Assert.All(Todos.For(As(Role.CountyAdmin, "510104")), t => Assert.StartsWith("api/", t.Query));
     }
 
     [Fact]
     public void The_inbox_counts_come_from_its_two_pages()
     {
         var inbox = System.Text.Json.JsonDocument.Parse("""{"unitId":"x","needs":{"total":3},"responsibilities":{"total":5}}""").RootElement;
-        var todos = Todos.For(As(Roles.MemberOfficer, "510104"));
+        var todos = Todos.For(As(Role.MemberOfficer, "510104"));
         Assert.Equal(3, todos.Single(t => t.Key == "inbox-needs").Count(inbox));
         Assert.Equal(5, todos.Single(t => t.Key == "inbox-responsibilities").Count(inbox));
     }

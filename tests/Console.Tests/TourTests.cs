@@ -1,6 +1,7 @@
 using JiaoLianTi.Console.Components;
 using JiaoLianTi.Console.Auth;
 using Microsoft.Playwright;
+using JiaoLianTi.Platform.Identity;
 using Xunit;
 
 namespace JiaoLianTi.Console.Tests;
@@ -16,7 +17,7 @@ public sealed class TourTests(ConsoleSystem console)
     [InlineData("Counsellor")]
     public async Task Every_page_of_a_role_renders_with_what_the_API_gives_it(string role)
     {
-        var person = Enum.Parse<Roles>(role);
+        var person = Enum.Parse<Role>(role);
         var page = role == "CountyAdmin"
             ? await console.SignInAsync(role, ConsoleSystem.Jinjiang)
             : await console.SignInWithFormAsync(role, ConsoleSystem.Jinjiang, schoolId: role is "SchoolAdmin" or "Counsellor" ? Guid.NewGuid() : null,

@@ -2,34 +2,6 @@ using System.Security.Claims;
 
 namespace JiaoLianTi.Platform.Identity;
 
-/// <summary>Who signs in (docs/glossary.md, Roles). The claim carries these names exactly.</summary>
-public enum Role
-{
-    ProvinceAdmin,
-    CityAdmin,
-    CountyAdmin,
-    SchoolAdmin,
-    Teacher,
-    Counsellor,
-    Parent,
-    MemberOfficer,
-}
-
-/// <summary>The claim names of a JiaoLianTi token.</summary>
-public static class ClaimNames
-{
-    public const string Role = "role";
-    /// <summary>A division-code prefix: "51" a province, "5101" a city, "510104" a county.</summary>
-    public const string Region = "region";
-    public const string SchoolId = "school_id";
-    public const string MemberUnitId = "member_unit_id";
-    public const string Subject = "sub";
-    public const string Name = "name";
-    /// <summary>A parent's child, by opaque student id; one claim per child (the guardian link comes from the
-    /// province's identity provider, not from us).</summary>
-    public const string Child = "child";
-}
-
 /// <summary>The signed-in caller, read once from the validated token.</summary>
 public sealed record Caller(string Subject, Role Role, string Region, Guid? SchoolId, Guid? MemberUnitId)
 {
