@@ -175,9 +175,8 @@ public sealed class ReplicaTests(ReplicatedSystem system)
         }
     }
 
-    // Skipped, not weakened: it finds a real fault that is still open (issue 19). Now and then (twice in about ten runs,
-    // at low and at high load) a few of the 1,000 queued messages are not applied after one consumer replica stops;
-    // the suspect is a message cancelled mid-consumption at shutdown that ends in activities_error. Un-skip with the fix.
+    // Found a real fault (issue 19): messages a stopping replica had prefetched failed on its disposed services and
+    // were parked in activities_error after their retries. Platform's StoppingFilter now returns them to the queue.
     [Fact]
     public async Task A_consumer_replica_stopped_with_a_backlog_leaves_every_message_to_the_other()
     {
