@@ -15,6 +15,8 @@ public record ResponsibilityOverdue(
     Guid ResponsibilityId, Guid AllianceId, Guid UnitId, DateOnly DueOn, string CountyCode, DateTimeOffset At);
 /// <summary>Escalated to the education bureau of <paramref name="CountyCode"/> (its county admins see it).</summary>
 public record ResponsibilityEscalated(Guid ResponsibilityId, Guid AllianceId, Guid UnitId, string CountyCode, DateTimeOffset At);
+/// <summary>A reminder went to the unit's inbox <paramref name="DaysBefore"/> days before <paramref name="Deadline"/>.</summary>
+public record ResponsibilityReminded(Guid ResponsibilityId, Guid UnitId, DateTimeOffset Deadline, int DaysBefore, DateTimeOffset At);
 
 /// <summary>责任清单: one responsibility, its state and its inline read model.</summary>
 public sealed record Responsibility(
@@ -33,6 +35,9 @@ public sealed record Responsibility(
     public string? Note { get; init; }
     public DateTimeOffset? OverdueAt { get; init; }
     public DateTimeOffset? EscalatedAt { get; init; }
+    /// <summary>When the deadline reminder went to the unit's inbox (once).</summary>
+    public DateTimeOffset? RemindedAt { get; init; }
+    public IReadOnlyList<StatusStep> History { get; init; } = [];
 
     public static DateTimeOffset DeadlineOf(DateOnly dueOn, int slaDays) =>
         new DateTimeOffset(dueOn.AddDays(slaDays + 1).ToDateTime(TimeOnly.MinValue), ChinaOffset);
@@ -44,15 +49,32 @@ public sealed record Responsibility(
             ResponsibilityStatus.Assigned, e.At)
         {
             MeetingId = e.MeetingId, Deadline = DeadlineOf(e.DueOn, e.SlaDays),
+            History = [new StatusStep(nameof(ResponsibilityStatus.Assigned), e.At, e.AssignedBy)],
         };
 
     public Responsibility Apply(ResponsibilityStarted e) => this with
     {
         Status = Status == ResponsibilityStatus.Overdue ? Status : ResponsibilityStatus.InProgress, StartedAt = e.At,
+        History = [.. History, new StatusStep(nameof(ResponsibilityStatus.InProgress), e.At, e.StartedBy)],
     };
-    public Responsibility Apply(ResponsibilityDone e) => this with { Status = ResponsibilityStatus.Done, DoneAt = e.At, Note = e.Note };
-    public Responsibility Apply(ResponsibilityOverdue e) => this with { Status = ResponsibilityStatus.Overdue, OverdueAt = e.At };
-    public Responsibility Apply(ResponsibilityEscalated e) => this with { EscalatedAt = e.At };
+    public Responsibility Apply(ResponsibilityDone e) => this with
+    {
+        Status = ResponsibilityStatus.Done, DoneAt = e.At, Note = e.Note,
+        History = [.. History, new StatusStep(nameof(ResponsibilityStatus.Done), e.At, e.DoneBy, e.Note)],
+    };
+    public Responsibility Apply(ResponsibilityOverdue e) => this with
+    {
+        Status = ResponsibilityStatus.Overdue, OverdueAt = e.At,
+        History = [.. History, new StatusStep(nameof(ResponsibilityStatus.Overdue), e.At, StatusStep.System)],
+    };
+    public Responsibility Apply(ResponsibilityEscalated e) => this with
+    {
+        EscalatedAt = e.At, History = [.. History, new StatusStep("Escalated", e.At, StatusStep.System, e.CountyCode)],
+    };
+    public Responsibility Apply(ResponsibilityReminded e) => this with
+    {
+        RemindedAt = e.At, History = [.. History, new StatusStep("Reminded", e.At, StatusStep.System, $"{e.DaysBefore} 天前提醒 / {e.DaysBefore} days before")],
+    };
 }
 
 public record AssignResponsibility(
@@ -62,6 +84,8 @@ public record StartResponsibility(Guid ResponsibilityId, Guid? CallerUnitId, str
 public record CompleteResponsibility(Guid ResponsibilityId, Guid? CallerUnitId, bool CallerManages, string Note, string By, DateTimeOffset Now);
 /// <summary>The periodic check's command: nothing happens before the deadline, nor a second time.</summary>
 public record MarkOverdue(Guid ResponsibilityId, DateTimeOffset Now);
+/// <summary>The reminder check's command: once, from <paramref name="DaysBefore"/> days before the deadline until it.</summary>
+public record RemindBeforeDeadline(Guid ResponsibilityId, int DaysBefore, DateTimeOffset Now);
 
 public static class ResponsibilityDecider
 {
@@ -112,6 +136,12 @@ public static class ResponsibilityDecider
                 new ResponsibilityOverdue(state.Id, state.AllianceId, state.UnitId, state.DueOn, state.CountyCode, c.Now),
                 new ResponsibilityEscalated(state.Id, state.AllianceId, state.UnitId, state.CountyCode, c.Now),
             ];
+
+    public static IReadOnlyList<object> Decide(RemindBeforeDeadline c, Responsibility state) =>
+        state.Status == ResponsibilityStatus.Done || state.RemindedAt is not null || state.OverdueAt is not null
+        || c.Now < state.Deadline.AddDays(-c.DaysBefore) || c.Now >= state.Deadline
+            ? []
+            : [new ResponsibilityReminded(state.Id, state.UnitId, state.Deadline, c.DaysBefore, c.Now)];
 
     private static void EnsureOwner(Responsibility state, Guid? unitId)
     {
