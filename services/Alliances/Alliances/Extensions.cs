@@ -64,6 +64,7 @@ public static class AlliancesService
         app.MapResourceEndpoints();
         app.MapNeedEndpoints();
         app.MapResponsibilityEndpoints();
+        app.MapImportEndpoints();
         app.MapMeetingEndpoints();
         app.MapCoverageEndpoints();
         app.MapInboxEndpoints();
