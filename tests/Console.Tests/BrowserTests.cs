@@ -103,7 +103,7 @@ public sealed class BrowserTests(ConsoleSystem console, ITestOutputHelper output
     {
         // A county with no regional alliance yet: a county has one at a time (issue 12).
         const string Qionglai = "510183";
-        var page = await console.SignInAsync("CountyAdmin", Qionglai, "/console/alliances");
+        var page = await console.SignInWithFormAsync("CountyAdmin", Qionglai, path: "/console/alliances");
         await ConsoleSystem.InteractiveAsync(page);
         await page.ClickAsync("[data-test=open-establish]");
         var name = $"锦江区社区教联体 {Guid.NewGuid().ToString()[..6]}";
