@@ -70,8 +70,8 @@ public sealed class ReliableDeliveryTests(TestSystem system)
     [Fact]
     public async Task While_a_services_database_is_unreachable_commands_get_503_with_Retry_After_and_nothing_is_stored()
     {
-        const string shuangliu = "510116";
-        using var admin = system.Client(Role.CountyAdmin, shuangliu);
+        const string dujiangyan = "510181"; // 成都市都江堰市
+        using var admin = system.Client(Role.CountyAdmin, dujiangyan);
         var database = new Npgsql.NpgsqlConnectionStringBuilder(system.Setting("ConnectionStrings:alliancesdb"));
         await using var relay = new TcpRelay(database.Host!, database.Port);
         database.Port = relay.Port;
@@ -79,27 +79,27 @@ public sealed class ReliableDeliveryTests(TestSystem system)
         system.StartService("alliances", new Dictionary<string, string> { ["ConnectionStrings:alliancesdb"] = database.ConnectionString });
         try
         {
-            object Unit(string name) => new { kind = "School", name, countyCode = shuangliu };
-            var before = await admin.Post("/api/alliances/units", Unit("双流区断库前学校"));
+            object Unit(string name) => new { kind = "School", name, countyCode = dujiangyan };
+            var before = await admin.Post("/api/alliances/units", Unit("都江堰市断库前学校"));
             Assert.Equal(HttpStatusCode.Created, before.StatusCode);
 
             relay.Cut();
             for (var i = 0; i < 3; i++)
             {
-                var refused = await admin.Post("/api/alliances/units", Unit($"双流区断库时学校 {i}"));
+                var refused = await admin.Post("/api/alliances/units", Unit($"都江堰市断库时学校 {i}"));
                 var problem = await Unavailable(refused);
                 Assert.Equal(TimeSpan.FromSeconds(5), refused.Headers.RetryAfter?.Delta);
                 Assert.Contains("retry after 5 s", problem.GetProperty("detail").GetString());
             }
-            await Unavailable(await admin.GetAsync($"/api/alliances/units?county={shuangliu}"));
+            await Unavailable(await admin.GetAsync($"/api/alliances/units?county={dujiangyan}"));
 
             relay.Restore();
             var after = await Eventually.Until(
-                () => admin.Post("/api/alliances/units", Unit("双流区恢复后学校")), r => r.StatusCode == HttpStatusCode.Created, Patience);
+                () => admin.Post("/api/alliances/units", Unit("都江堰市恢复后学校")), r => r.StatusCode == HttpStatusCode.Created, Patience);
             Assert.Equal(HttpStatusCode.Created, after.StatusCode);
-            var names = (await (await admin.GetAsync($"/api/alliances/units?county={shuangliu}&pageSize=100")).ReadJson())
+            var names = (await (await admin.GetAsync($"/api/alliances/units?county={dujiangyan}&pageSize=100")).ReadJson())
                 .GetProperty("items").EnumerateArray().Select(u => u.GetProperty("name").GetString()).Order().ToList();
-            Assert.Equal(["双流区恢复后学校", "双流区断库前学校"], names);
+            Assert.Equal(["都江堰市恢复后学校", "都江堰市断库前学校"], names);
         }
         finally
         {
@@ -111,9 +111,9 @@ public sealed class ReliableDeliveryTests(TestSystem system)
     [Fact]
     public async Task A_hundred_concurrent_changes_with_the_same_If_Match_one_succeeds_and_99_get_412()
     {
-        const string dayi = "510129"; // 成都市大邑县
-        using var admin = system.Client(Role.CountyAdmin, dayi);
-        var created = await admin.Post("/api/alliances", new { name = "大邑县教联体", kind = "Regional", countyCode = dayi, leadUnit = "大邑县教育局" });
+        const string pujiang = "510131"; // 成都市蒲江县
+        using var admin = system.Client(Role.CountyAdmin, pujiang);
+        var created = await admin.Post("/api/alliances", new { name = "蒲江县教联体", kind = "Regional", countyCode = pujiang, leadUnit = "蒲江县教育局" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var path = created.Headers.Location!.ToString();
         var etag = created.Headers.ETag!.Tag;
