@@ -25,8 +25,8 @@ public sealed class PickerSources(GatewayClient gateway)
     };
 
     /// <summary>The alliances the person may see (the API has no name search: every page can be loaded).</summary>
-    public Func<string, int, Task<NamePicker.Answer>> Alliances(string? status = "Established") => async (_, page) =>
-        Page(await gateway.GetAsync<JsonElement>(Q.Of("api/alliances", ("status", status), ("page", page), ("pageSize", 100))),
+    public Func<string, int, Task<NamePicker.Answer>> Alliances(string? status = "Established", Guid? unitId = null) => async (_, page) =>
+        Page(await gateway.GetAsync<JsonElement>(Q.Of("api/alliances", ("status", status), ("unitId", unitId), ("page", page), ("pageSize", 100))),
             a => new PickerOption(a.Str("id"), a.Str("name"), $"{Labels.Chinese(a.Str("kind"))} · {a.Str("countyCode")}"));
 
     /// <summary>An alliance's present members, by name.</summary>

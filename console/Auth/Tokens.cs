@@ -44,32 +44,24 @@ public sealed class Tokens(SessionStore sessions, ConsoleStore store, TimeProvid
     {
         var now = clock.GetUtcNow();
         await using var connection = await store.Data.OpenConnectionAsync(ct);
+        // Most reads: the token is not due, no lock.
+        var row = await ReadAsync(connection, null, key, now, ct);
+        if (row is not { } found || !Due(found, now))
+        {
+            return row is { } r ? (r.Access, r.Expires) : (null, null);
+        }
+        // Due: lock the row, read again (another replica may have refreshed it meanwhile), refresh, write.
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        string? access, refresh;
-        DateTimeOffset? accessExpires;
-        await using (var read = new NpgsqlCommand(
-            "SELECT access_token, refresh_token, access_expires FROM console.sessions WHERE key = $1 AND expires > $2 FOR UPDATE", connection, transaction))
+        row = await ReadAsync(connection, transaction, key, now, ct);
+        if (row is not { } locked || !Due(locked, now))
         {
-            read.Parameters.AddWithValue(key);
-            read.Parameters.AddWithValue(now);
-            await using var reader = await read.ExecuteReaderAsync(ct);
-            if (!await reader.ReadAsync(ct))
-            {
-                return (null, null);
-            }
-            access = sessions.Unprotect(reader.GetValue(0));
-            refresh = sessions.Unprotect(reader.GetValue(1));
-            accessExpires = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2);
+            return row is { } r ? (r.Access, r.Expires) : (null, null);
         }
-        if (access is null || accessExpires is not { } expires || expires - now > RefreshBefore)
-        {
-            return (access, accessExpires);
-        }
-        var refreshed = refresh is null ? null : await RefreshAsync(refresh, ct);
+        var refreshed = locked.Refresh is null ? null : await RefreshAsync(locked.Refresh, ct);
         if (refreshed is null)
         {
             // Not refreshed: the token serves until it expires; then sign in again.
-            return expires > now ? (access, expires) : (null, null);
+            return locked.Expires > now ? (locked.Access, locked.Expires) : (null, null);
         }
         var newExpires = ConsoleClaims.Expires(refreshed.Value.Access) ?? now.AddMinutes(5);
         await using (var write = new NpgsqlCommand(
@@ -77,7 +69,7 @@ public sealed class Tokens(SessionStore sessions, ConsoleStore store, TimeProvid
         {
             write.Parameters.AddWithValue(key);
             write.Parameters.AddWithValue(sessions.Protect(refreshed.Value.Access));
-            write.Parameters.AddWithValue(sessions.Protect(refreshed.Value.Refresh ?? refresh));
+            write.Parameters.AddWithValue(sessions.Protect(refreshed.Value.Refresh ?? locked.Refresh));
             write.Parameters.AddWithValue(newExpires);
             write.Parameters.AddWithValue(now);
             await write.ExecuteNonQueryAsync(ct);
@@ -85,6 +77,27 @@ public sealed class Tokens(SessionStore sessions, ConsoleStore store, TimeProvid
         await transaction.CommitAsync(ct);
         log.LogInformation("Session's access token refreshed; it now expires at {Expires:O}", newExpires);
         return (refreshed.Value.Access, newExpires);
+    }
+
+    private sealed record Row(string? Access, string? Refresh, DateTimeOffset? Expires);
+
+    /// <summary>Due for a refresh: it has one, and expires within <c>Auth:RefreshBefore</c>.</summary>
+    private bool Due(Row row, DateTimeOffset now) => row.Access is not null && row.Expires is { } expires && expires - now <= RefreshBefore;
+
+    private async Task<Row?> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string key, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var read = new NpgsqlCommand(
+            "SELECT access_token, refresh_token, access_expires FROM console.sessions WHERE key = $1 AND expires > $2"
+            + (transaction is null ? "" : " FOR UPDATE"), connection, transaction);
+        read.Parameters.AddWithValue(key);
+        read.Parameters.AddWithValue(now);
+        await using var reader = await read.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+        return new Row(sessions.Unprotect(reader.GetValue(0)), sessions.Unprotect(reader.GetValue(1)),
+            reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2));
     }
 
     /// <summary>The refresh-token grant at the provider's token endpoint (OIDC only; a development token has none).</summary>

@@ -188,6 +188,47 @@ public sealed class ListFormsTests(ConsoleSystem console)
         Assert.Equal(0m, hours.GetProperty("pendingHours").GetDecimal());
     }
 
+    [Fact]
+    public async Task A_member_officer_publishes_a_resource_through_the_form_and_withdraws_it()
+    {
+        var (alliance, name, _, unit) = await AllianceWithMembersAsync();
+        var page = await console.SignInWithFormAsync("MemberOfficer", County, unitId: unit, path: "/console/resources");
+        await ConsoleSystem.InteractiveAsync(page);
+        await page.ClickAsync("[data-test=open-publish]");
+        // The unit's own alliances, by name.
+        await ConsoleSystem.PickAsync(page, "resource-alliance", name, alliance);
+        await page.ClickAsync("[data-test=resource-submit]");
+        foreach (var field in new[] { "kind", "title", "topics", "capacity" })
+        {
+            await Assertions.Expect(page.Locator($"[data-test=field-error][data-field={field}]")).ToBeVisibleAsync();
+        }
+        var title = $"交通安全进校园讲座 {Guid.NewGuid().ToString()[..6]}";
+        await page.SelectOptionAsync("[data-test=resource-kind]", "Expert");
+        await page.FillAsync("[data-test=resource-title]", title);
+        await page.CheckAsync("[data-test=resource-topics] input[data-value=PoliceSchool]");
+        await page.FillAsync("[data-test=resource-capacity]", "200");
+        await page.ClickAsync("[data-test=resource-submit]");
+        var row = page.Locator("[data-test=resources] tr", new() { HasText = title });
+        await Assertions.Expect(row).ToContainTextAsync("警校联动");
+        await Assertions.Expect(row).ToContainTextAsync("龙泉驿区龙泉派出所");
+        await console.ShotAsync(page, "17-resource-published");
+
+        using var api = console.Api(Role.CountyAdmin, County);
+        var list = await (await api.GetAsync($"/api/alliances/resources?allianceId={alliance}")).ReadJson();
+        var resource = Assert.Single(list.GetProperty("items").EnumerateArray(), r => r.GetProperty("title").GetString() == title);
+        Assert.Equal(unit, resource.GetProperty("unitId").GetGuid());
+        Assert.Equal("Published", resource.GetProperty("status").GetString());
+
+        // Withdrawing needs a reason: said by the API, then done.
+        await row.Locator("[data-test=withdraw]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-test=problem-field][data-field=reason]")).ToBeVisibleAsync();
+        await page.FillAsync("[data-test=withdraw-reason]", "讲师调岗 / the speaker moved");
+        await row.Locator("[data-test=withdraw]").ClickAsync();
+        await Assertions.Expect(row).ToHaveCountAsync(0);
+        var withdrawn = await (await api.GetAsync($"/api/alliances/resources/{resource.GetProperty("id").GetGuid()}")).ReadJson();
+        Assert.Equal("Withdrawn", withdrawn.GetProperty("status").GetString());
+    }
+
     /// <summary>A fresh established alliance in the county with a school and a police station as members.</summary>
     private async Task<(Guid Alliance, string Name, Guid School, Guid Unit)> AllianceWithMembersAsync()
     {
