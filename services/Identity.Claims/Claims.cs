@@ -11,6 +11,8 @@ public enum Role
     Counsellor,
     Parent,
     MemberOfficer,
+    /// <summary>运维人员: runs the system (periodic checks, messages); reads no domain data (docs/design.md 15).</summary>
+    Operator,
 }
 
 /// <summary>The claim names of a JiaoLianTi token.</summary>
