@@ -63,6 +63,7 @@ public static class RoleNames
         Role.Counsellor => "心理教师",
         Role.Parent => "家长",
         Role.MemberOfficer => "成员单位联络人",
+        Role.Operator => "运维人员",
         _ => "未登录",
     };
 }
