@@ -15,15 +15,21 @@ public sealed class PickerTests(ConsoleSystem console)
     public async Task The_alliance_picker_pages_past_the_first_hundred_and_a_unit_joins_found_by_name()
     {
         using var api = console.Api(Role.CountyAdmin, County);
-        // 100 alliances come first (the list is ordered by county, then name), the one wanted 101st.
+        // School alliances (a county has one regional alliance): 100 come first (the list is ordered by county, then
+        // name), the one wanted 101st.
+        var lead = (await (await api.Post("/api/alliances/units", new
+        {
+            kind = "School", name = "成都市青白江区实验小学", countyCode = County, contactOfficer = "钱老师", contactPhone = "028-33333333",
+        })).ReadJson()).GetProperty("id").GetGuid();
+        object Alliance(string name) => new { name, kind = "School", countyCode = County, leadUnit = "成都市青白江区实验小学", leadUnitId = lead };
         var fillers = Enumerable.Range(0, 100).Select(i => $"0-{i:000} 青白江区填充教联体").ToList();
         foreach (var batch in fillers.Chunk(10))
         {
-            var created = await Task.WhenAll(batch.Select(name => api.Post("/api/alliances", new { name, kind = "Regional", countyCode = County, leadUnit = "青白江区教育局" })));
+            var created = await Task.WhenAll(batch.Select(name => api.Post("/api/alliances", Alliance(name))));
             Assert.All(created, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         }
         var suffix = Guid.NewGuid().ToString()[..6];
-        var wanted = await api.Post("/api/alliances", new { name = $"Z 青白江区目标教联体 {suffix}", kind = "Regional", countyCode = County, leadUnit = "青白江区教育局" });
+        var wanted = await api.Post("/api/alliances", Alliance($"Z 青白江区目标教联体 {suffix}"));
         var alliance = (await wanted.ReadJson()).GetProperty("id").GetGuid();
         var library = await api.Post("/api/alliances/units", new
         {
@@ -43,9 +49,10 @@ public sealed class PickerTests(ConsoleSystem console)
         await page.ClickAsync("[data-test=resp-alliance-more]");
         await list.Locator($"[data-test=option][data-value='{alliance}']").ClickAsync();
         await Assertions.Expect(page.Locator("[data-test=resp-alliance]")).ToHaveAttributeAsync("data-value", alliance.ToString());
-        // Its members are what the unit picker offers: none yet.
+        // Its members are what the unit picker offers: its lead school only, so far.
         await page.ClickAsync("[data-test=resp-unit-search]");
-        await Assertions.Expect(page.Locator("[data-test=resp-unit-list] [data-test=no-option]")).ToContainTextAsync("尚无成员");
+        await Assertions.Expect(page.Locator("[data-test=resp-unit-list] [data-test=option]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("[data-test=resp-unit-list] [data-test=option]")).ToContainTextAsync("成都市青白江区实验小学");
         await console.ShotAsync(page, "14-alliance-picker-second-page");
 
         // On the alliance's page, a unit joins found by its name in the directory (searched by the API).
