@@ -12,6 +12,7 @@ using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
+using JiaoLianTi.Platform.Scheduling;
 using Marten;
 
 namespace JiaoLianTi.Activities;
@@ -41,7 +42,7 @@ public static class ActivitiesService
 
                 options.Schema.For<ActivityView>()
                     .Index(a => a.CountyCode).Index(a => a.SchoolId).Index(a => a.StartsAt).Index(a => a.ResourceId)
-                    .Index(a => a.ResourceUnitId);
+                    .Index(a => a.ResourceUnitId).Index(a => a.AllianceId);
                 options.Schema.For<StudentRegistration>()
                     .Index(r => r.ActivityId).Index(r => r.StudentId).Index(r => r.SchoolId);
                 options.Schema.For<VolunteerHoursRecord>().Index(r => r.StudentId).Index(r => r.SchoolId);
@@ -50,6 +51,10 @@ public static class ActivitiesService
             .PublishIntegrationEvents(new ActivityEventsMap());
         builder.Services.AddSingleton<ActivityWriter>();
         builder.Services.AddAllianceFactHook<ResourceWithdrawn, ResourceWithdrawnCancelsActivities>();
+        builder.Services.AddAllianceFactHook<AllianceSuspended, AllianceStatusFlagsActivities>();
+        builder.Services.AddAllianceFactHook<AllianceDissolved, AllianceStatusFlagsActivities>();
+        builder.Services.AddAllianceFactHook<AllianceReestablished, AllianceStatusFlagsActivities>();
+        builder.AddPeriodicCheck<SafetyPlanReviewCheck>(TimeSpan.FromMinutes(5));
         builder.AddMessaging(Name, bus =>
         {
             bus.AddAlliancesReplica();
