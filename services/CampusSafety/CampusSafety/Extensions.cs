@@ -34,7 +34,7 @@ public static class CampusSafetyService
                 options.Projections.Snapshot<EmergencyDrill>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<SafetyPlan>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<TrafficPlan>(SnapshotLifecycle.Inline);
-                options.Schema.For<BullyingCase>().Index(c => c.SchoolId);
+                options.Schema.For<BullyingCase>().Index(c => c.SchoolId).Index(c => c.ReceiptHash).Index(c => c.ReportedBy!);
                 // Case narratives are sealed with keys from the personal-data vault (docs/design.md 17).
                 options.AddPersonalDataVault();
                 options.Schema.For<EmergencyDrill>().Index(d => d.SchoolId);

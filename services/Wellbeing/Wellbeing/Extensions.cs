@@ -71,6 +71,7 @@ public static class WellbeingService
         app.MapReferralEndpoints();
         app.MapCrisisEndpoints();
         app.MapAlertAndAuditEndpoints();
+        app.MapCareFigureEndpoints();
         app.MapChildErasureEndpoints();
         return app;
     }
