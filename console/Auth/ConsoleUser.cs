@@ -59,6 +59,7 @@ public static class RoleNames
         Role.Counsellor => "心理教师",
         Role.Parent => "家长",
         Role.MemberOfficer => "成员单位联络人",
+        Role.DepartmentOfficer => "部门工作人员",
         _ => "未登录",
     };
 }
