@@ -48,7 +48,8 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(TracedSources))
+                .AddMeter(TracedSources)
+                .AddMeter("JiaoLianTi.*"))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TracedSources)

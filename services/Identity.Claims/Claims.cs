@@ -11,6 +11,8 @@ public enum Role
     Counsellor,
     Parent,
     MemberOfficer,
+    /// <summary>运维人员: runs the system (periodic checks, messages); reads no domain data (docs/design.md 15).</summary>
+    Operator,
     /// <summary>
     /// 部门工作人员: an officer of a county (city, province) department (<see cref="Department"/>, claim
     /// <c>department</c>) who follows, read-only, what concerns their department inside their region.

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.Platform.Scheduling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,6 +16,7 @@ public static class ServiceComposition
     {
         builder.Services.AddProblemMapping();
         builder.AddJiaoLianTiIdentity();
+        builder.Services.AddOperatorSeparation();
         builder.Services.AddOpenApi();
         builder.Services.AddJsonConventions();
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -35,6 +37,7 @@ public static class ServiceComposition
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi($"/api/{serviceName}/openapi/{{documentName}}.json").AllowAnonymous();
+        app.MapPeriodicCheckStatus(serviceName);
         return app;
     }
 }

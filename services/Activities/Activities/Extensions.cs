@@ -54,7 +54,8 @@ public static class ActivitiesService
         builder.Services.AddAllianceFactHook<AllianceSuspended, AllianceStatusFlagsActivities>();
         builder.Services.AddAllianceFactHook<AllianceDissolved, AllianceStatusFlagsActivities>();
         builder.Services.AddAllianceFactHook<AllianceReestablished, AllianceStatusFlagsActivities>();
-        builder.AddPeriodicCheck<SafetyPlanReviewCheck>(TimeSpan.FromMinutes(5));
+        builder.AddPeriodicCheck<SafetyPlanReviewCheck>(TimeSpan.FromMinutes(5),
+            "安全预案开始前 48 小时仍未审核提醒学校，开始时仍未审核取消活动 / reminds the school of a safety plan still unreviewed 48 hours before the start, and cancels the activity at the start");
         builder.AddMessaging(Name, bus =>
         {
             bus.AddAlliancesReplica();

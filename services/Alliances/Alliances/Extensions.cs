@@ -49,7 +49,8 @@ public static class AlliancesService
             })
             .PublishIntegrationEvents(new AllianceEventsMap());
         builder.AddMessaging(Name);
-        builder.AddPeriodicCheck<OverdueCheck>(TimeSpan.FromMinutes(5));
+        builder.AddPeriodicCheck<OverdueCheck>(TimeSpan.FromMinutes(5),
+            "逾期未办的责任标记为逾期并报县级督办 / marks responsibilities past their deadline overdue and escalates them to the county");
         return builder;
     }
 

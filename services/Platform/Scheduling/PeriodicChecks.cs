@@ -28,18 +28,24 @@ public static class PeriodicChecks
     /// the interval; <c>Checks:Enabled=false</c> switches every check off (tests then run a check by resolving it and
     /// calling <see cref="IPeriodicCheck.RunAsync"/> at the time they choose).
     /// </summary>
-    public static IServiceCollection AddPeriodicCheck<TCheck>(this IHostApplicationBuilder builder, TimeSpan interval)
+    /// <param name="acts">What the check does to what it finds, Chinese first (the operators' status shows it).</param>
+    public static IServiceCollection AddPeriodicCheck<TCheck>(this IHostApplicationBuilder builder, TimeSpan interval, string? acts = null)
         where TCheck : class, IPeriodicCheck
     {
         builder.Services.AddScoped<TCheck>();
         builder.Services.AddSingleton<PeriodicCheckRuns>();
         builder.Services.AddSingleton<PeriodLease>();
+        builder.Services.AddPeriodicCheckStatus();
         var configured = builder.Configuration[$"Checks:{typeof(TCheck).Name}:Interval"];
         if (configured is not null && TimeSpan.TryParse(configured, System.Globalization.CultureInfo.InvariantCulture, out var every))
         {
             interval = every;
         }
-        if (builder.Configuration.GetValue("Checks:Enabled", true))
+        var enabled = builder.Configuration.GetValue("Checks:Enabled", true);
+        builder.Services.AddSingleton(new PeriodicCheckRegistration(
+            typeof(TCheck).Name, interval, enabled, acts ?? typeof(TCheck).Name,
+            (services, now, trigger, ct) => services.RunCheckAsync<TCheck>(now, trigger, ct)));
+        if (enabled)
         {
             builder.Services.AddSingleton<IHostedService>(sp => new PeriodicCheckRunner<TCheck>(
                 sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<TimeProvider>(), interval,
@@ -49,12 +55,26 @@ public static class PeriodicChecks
         return builder.Services;
     }
 
-    /// <summary>Runs a check once, now, in a scope of its own, without claiming a period (tests, operators).</summary>
-    public static async Task<int> RunCheckAsync<TCheck>(this IServiceProvider services, DateTimeOffset now, CancellationToken ct = default)
+    /// <summary>
+    /// Runs a check once, now, in a scope of its own, without claiming a period (tests, operators). The run is
+    /// recorded like a scheduled one (<see cref="PeriodicCheckLog"/>, metrics), marked with its trigger.
+    /// </summary>
+    public static Task<int> RunCheckAsync<TCheck>(this IServiceProvider services, DateTimeOffset now, CancellationToken ct = default)
+        where TCheck : class, IPeriodicCheck =>
+        services.RunCheckAsync<TCheck>(now, CheckTrigger.Manual, ct);
+
+    internal static async Task<int> RunCheckAsync<TCheck>(
+        this IServiceProvider services, DateTimeOffset now, CheckTrigger trigger, CancellationToken ct)
         where TCheck : class, IPeriodicCheck
     {
         await using var scope = services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<TCheck>().RunAsync(now, ct);
+        var recorder = scope.ServiceProvider.GetService<PeriodicCheckRecorder>();
+        if (recorder is null)
+        {
+            return await scope.ServiceProvider.GetRequiredService<TCheck>().RunAsync(now, ct);
+        }
+        return await recorder.RecordAsync(typeof(TCheck).Name, now, trigger,
+            () => scope.ServiceProvider.GetRequiredService<TCheck>().RunAsync(now, ct), ct);
     }
 
     /// <summary>The start of the period <paramref name="now"/> falls in, periods aligned to the Unix epoch.</summary>
@@ -159,7 +179,7 @@ internal sealed class PeriodicCheckRunner<TCheck>(
                     continue;
                 }
                 await using var scope = scopes.CreateAsyncScope();
-                var acted = await scope.ServiceProvider.GetRequiredService<TCheck>().RunAsync(clock.GetUtcNow(), stoppingToken);
+                var acted = await scope.ServiceProvider.RunCheckAsync<TCheck>(clock.GetUtcNow(), CheckTrigger.Schedule, stoppingToken);
                 runs.Record(name, next, wasRun: true);
                 if (acted > 0)
                 {
