@@ -51,7 +51,8 @@ for trx in "$WORK"/results/*.trx; do
   f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$c"); failed=$((failed + ${f:-0}))
   e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$c"); failed=$((failed + ${e:-0}))
   t=$(sed -n 's/.* timeout="\([0-9]*\)".*/\1/p' <<<"$c"); failed=$((failed + ${t:-0}))
-  n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$c"); skipped=$((skipped + ${n:-0}))
+  # xunit's skipped tests are results with outcome NotExecuted; the Counters line does not count them.
+  n=$(grep -o 'outcome="NotExecuted"' "$trx" | wc -l); skipped=$((skipped + n))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 say "用时 / took $(( $(date +%s) - started )) s"

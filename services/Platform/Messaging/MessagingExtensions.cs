@@ -16,7 +16,8 @@ public static class MessagingExtensions
     /// MassTransit on RabbitMQ with this service's one durable queue, named after the service, which every consumer of
     /// the service shares (replicas compete on it). Every consumer runs behind <see cref="IdempotencyFilter{T}"/>, so a
     /// redelivered message is applied once; failed messages are retried by MassTransit and then parked in
-    /// <c>{service}_error</c>.
+    /// <c>{service}_error</c>, except those that failed because the service was stopping, which go back to the queue
+    /// (<see cref="StoppingFilter"/>).
     /// <para>
     /// <c>Messaging:QueueType=quorum</c> (a RabbitMQ cluster; see <see cref="QueueTypes"/>) makes the queue a
     /// replicated quorum queue named <c>{service}-quorum</c>, with <c>Messaging:QuorumReplicas</c> copies (the
@@ -55,6 +56,7 @@ public static class MessagingExtensions
                 void Configure(IRabbitMqReceiveEndpointConfigurator endpoint, bool everyConsumerByName)
                 {
                     endpoint.PrefetchCount = prefetch;
+                    endpoint.UseFilter(new StoppingFilter(context.GetRequiredService<IHostApplicationLifetime>()));
                     endpoint.UseMessageRetry(retry =>
                     {
                         retry.Intervals(50, 250, 1000, 5000);

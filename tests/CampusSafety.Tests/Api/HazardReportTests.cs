@@ -136,6 +136,50 @@ public sealed class HazardReportTests(CampusSafetySystem system)
     }
 
     [Fact]
+    public async Task The_description_is_sealed_at_rest_read_in_clear_by_those_who_see_it_and_erased_for_good()
+    {
+        var world = await system.SchoolWithAlliance();
+        using var admin = system.SchoolAdmin(world);
+        using var officer = system.Officer(world, world.TrafficPolice);
+        using var teacher = system.Staff(world, Role.Teacher);
+        var created = await teacher.Post(Reports, new { schoolId = world.SchoolId, kind = "Traffic", description = "六年级王小明放学时在东门被电动车擦伤", location = "东门" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var path = created.Headers.Location!.ToString();
+        var id = Guid.Parse(path.Split('/')[^1]);
+        Assert.Equal("六年级王小明放学时在东门被电动车擦伤", (await created.ReadJson()).Str("description"));
+
+        // At rest: neither the events nor the read model hold the text.
+        var store = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Marten.IDocumentStore>(system.CampusSafety);
+        await using (var query = store.QuerySession())
+        {
+            var events = System.Text.Json.JsonSerializer.Serialize((await query.Events.FetchStreamAsync(id)).Select(e => e.Data).ToList());
+            Assert.DoesNotContain("王小明", events);
+            Assert.DoesNotContain("王小明", System.Text.Json.JsonSerializer.Serialize(await query.LoadAsync<SurroundingsReport>(id)));
+        }
+        // Whoever may see the report reads it in clear: the unit it was routed to, in its list and in the detail.
+        var listed = (await (await officer.GetAsync($"{Reports}?kind=Traffic")).ReadJson()).Items().Single(r => r.Id() == id);
+        Assert.Equal("六年级王小明放学时在东门被电动车擦伤", listed.Str("description"));
+        var acknowledged = await officer.Post($"{path}/acknowledge", created.Headers.ETag);
+        Assert.Equal("六年级王小明放学时在东门被电动车擦伤", (await acknowledged.ReadJson()).Str("description"));
+
+        // Only the school's admins (or the administration) erase it; the report and its routing stay.
+        await (await teacher.Post($"{path}/description/erasure", acknowledged.Headers.ETag)).AssertProblem(HttpStatusCode.Forbidden);
+        var erased = await admin.Post($"{path}/description/erasure", acknowledged.Headers.ETag);
+        Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+        var after = await (await officer.GetAsync(path)).ReadJson();
+        Assert.True(after.GetProperty("descriptionErased").GetBoolean());
+        Assert.Equal("", after.Str("description"));
+        Assert.Equal("Acknowledged", after.Str("status"));
+        Assert.Equal(world.TrafficPolice, after.GetProperty("unitId").GetGuid());
+        await (await admin.Post($"{path}/description/erasure", erased.Headers.ETag)).AssertProblem(HttpStatusCode.Conflict);
+        await using (var query = store.QuerySession())
+        {
+            Assert.Null(await query.LoadAsync<JiaoLianTi.Platform.PersonalData.PersonKey>(id));
+        }
+    }
+
+    [Fact]
     public async Task The_school_reopens_a_resolved_report_and_the_unit_has_it_again()
     {
         var world = await system.SchoolWithAlliance();

@@ -1,3 +1,4 @@
+using JiaoLianTi.CampusSafety;
 using JiaoLianTi.CampusSafety.Bullying;
 using JiaoLianTi.Platform.Http;
 using Xunit;
@@ -136,13 +137,13 @@ public sealed class CaseCipherTests
     [Fact]
     public void Sealed_text_opens_only_with_its_own_key()
     {
-        var key = CaseKey.New(Guid.NewGuid());
-        var sealedText = CaseCipher.Seal(key, "推搡");
+        var key = RecordKey.New(Guid.NewGuid());
+        var sealedText = RecordCipher.Seal(key, "推搡");
 
         Assert.DoesNotContain("推搡", sealedText);
-        Assert.Equal("推搡", CaseCipher.Open(key, sealedText));
-        Assert.Null(CaseCipher.Open(CaseKey.New(Guid.NewGuid()), sealedText));
-        Assert.Null(CaseCipher.Open(null, sealedText));
-        Assert.NotEqual(sealedText, CaseCipher.Seal(key, "推搡"));
+        Assert.Equal("推搡", RecordCipher.Open(key, sealedText));
+        Assert.Null(RecordCipher.Open(RecordKey.New(Guid.NewGuid()), sealedText));
+        Assert.Null(RecordCipher.Open(null, sealedText));
+        Assert.NotEqual(sealedText, RecordCipher.Seal(key, "推搡"));
     }
 }

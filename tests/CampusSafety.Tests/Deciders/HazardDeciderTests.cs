@@ -219,3 +219,21 @@ public sealed class EscalateOverdueHazardTests
     public void A_resolved_report_is_not_overdue() =>
         Assert.Empty(HazardDecider.Decide(new EscalateOverdueHazard(Hazard.Now.AddDays(30)), Hazard.State(Hazard.Filed(), Hazard.Assigned(), Hazard.Resolved())));
 }
+
+public sealed class EraseHazardDescriptionTests
+{
+    [Fact]
+    public void Any_report_can_have_its_description_erased_once_and_the_report_stays()
+    {
+        var open = Hazard.State(Hazard.Filed(), Hazard.Assigned());
+
+        var erased = Assert.IsType<HazardDescriptionErased>(Assert.Single(HazardDecider.Decide(new EraseHazardDescription("admin", Hazard.Now), open)));
+        var after = open.Apply(erased);
+
+        Assert.True(after.DescriptionErased);
+        Assert.Equal("", after.Description);
+        Assert.Equal(HazardStatus.Assigned, after.Status);
+        var again = Assert.Throws<RuleViolation>(() => HazardDecider.Decide(new EraseHazardDescription("admin", Hazard.Now), after));
+        Assert.Equal("description-erased", again.Code);
+    }
+}

@@ -1,3 +1,4 @@
+using JiaoLianTi.CampusSafety;
 using JiaoLianTi.Platform.EventStore;
 
 namespace JiaoLianTi.CampusSafety.Bullying;
@@ -37,7 +38,7 @@ public record BullyingCaseRead(Guid CaseId, string Reader, string ReaderRole, st
 
 /// <summary>
 /// 校园欺凌防治: the case's state, also its inline read model (served only to the need-to-know). Its free text
-/// (summary, findings, measures) is sealed with the case's own key before it is appended (<see cref="CaseCipher"/>).
+/// (summary, findings, measures) is sealed with the case's own key before it is appended (<see cref="RecordCipher"/>).
 /// </summary>
 public sealed record BullyingCase(
     Guid Id, Guid SchoolId, string CountyCode, int Grade, string Summary, bool Anonymous, string? ReportedBy,

@@ -17,10 +17,10 @@ public sealed record BullyingCaseView(
     string? Counsellor, bool? IsBullying, string? Findings, DateTimeOffset? DeterminedAt, IReadOnlyList<Measure> Measures,
     DateTimeOffset? ClosedAt, bool Erased)
 {
-    public static BullyingCaseView Of(BullyingCase c, CaseKey? key) =>
-        new(c.Id, c.SchoolId, c.CountyCode, c.Grade, CaseCipher.Open(key, c.Summary), c.Anonymous, c.ReportedBy, c.Status,
-            c.ReportedAt, c.InvestigationDueAt, c.Parties, c.Counsellor, c.IsBullying, CaseCipher.Open(key, c.Findings),
-            c.DeterminedAt, c.Measures.Select(m => m with { Description = CaseCipher.Open(key, m.Description) ?? "" }).ToList(),
+    public static BullyingCaseView Of(BullyingCase c, RecordKey? key) =>
+        new(c.Id, c.SchoolId, c.CountyCode, c.Grade, RecordCipher.Open(key, c.Summary), c.Anonymous, c.ReportedBy, c.Status,
+            c.ReportedAt, c.InvestigationDueAt, c.Parties, c.Counsellor, c.IsBullying, RecordCipher.Open(key, c.Findings),
+            c.DeterminedAt, c.Measures.Select(m => m with { Description = RecordCipher.Open(key, m.Description) ?? "" }).ToList(),
             c.ClosedAt, c.ErasedAt is not null);
 }
 

@@ -1,3 +1,4 @@
+using JiaoLianTi.CampusSafety;
 using JiaoLianTi.CampusSafety.Schools;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
@@ -62,10 +63,10 @@ public static class BullyingCasesApi
         }
         var caseId = Guid.CreateVersion7();
         var receipt = Receipts.NewCode();
-        var key = CaseKey.New(caseId);
+        var key = RecordKey.New(caseId);
         key.Store(session, Master(http), clock.GetUtcNow());
         var command = new ReportBullyingCase(caseId, schoolId, school.CountyCode, request.Grade!.Value,
-            CaseCipher.Seal(key, request.Summary!.Trim()), request.Anonymous ?? false, caller.Subject,
+            RecordCipher.Seal(key, request.Summary!.Trim()), request.Anonymous ?? false, caller.Subject,
             parties.Select(p => new Party(p.StudentId!.Value, p.Role!.Value)).ToList(), clock.GetUtcNow(), Receipts.Hash(receipt));
         // The reporter gets the case's id, status and receipt code back, not the case: reading it is for the need-to-know.
         return await session.Start<BullyingCase, BullyingCaseSummary>(http, command.CaseId, BullyingCaseDecider.Decide(command),
@@ -231,9 +232,9 @@ public static class BullyingCasesApi
 
     private static async Task<string> Sealed(Guid id, string text, IMasterKey master, IQuerySession session, CancellationToken ct)
     {
-        var key = await CaseKey.LoadAsync(session, master, id, ct)
+        var key = await RecordKey.LoadAsync(session, master, id, ct)
             ?? throw new RuleViolation("case-erased", "案件内容已销毁 / The case's narrative has been erased.");
-        return CaseCipher.Seal(key, text.Trim());
+        return RecordCipher.Seal(key, text.Trim());
     }
 
     /// <summary>The school's admins and the assigned counsellor; to anyone else the case does not exist.</summary>

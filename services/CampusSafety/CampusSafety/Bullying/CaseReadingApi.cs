@@ -1,3 +1,4 @@
+using JiaoLianTi.CampusSafety;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
 using Marten;
@@ -37,7 +38,7 @@ public static class CaseReadingApi
             new BullyingCaseRead(id, caller.Subject, caller.Role.ToString(), why!.Trim(), clock.GetUtcNow()));
         await session.SaveChangesAsync(ct);
         http.SetETag(@case.Version);
-        return TypedResults.Ok(BullyingCaseView.Of(@case, await CaseKey.LoadAsync(session, BullyingCasesApi.Master(http), id, ct)));
+        return TypedResults.Ok(BullyingCaseView.Of(@case, await RecordKey.LoadAsync(session, BullyingCasesApi.Master(http), id, ct)));
     }
 
     private static async Task<Ok<Page<CaseReadRecord>>> Reads(

@@ -16,6 +16,7 @@ public record ResolveHazardReport(Guid? CallerUnitId, string Note, string By, Da
 public record CloseHazardReport(string By, DateTimeOffset Now);
 public record ReopenHazardReport(string Reason, string By, DateTimeOffset Now);
 public record EscalateOverdueHazard(DateTimeOffset Now);
+public record EraseHazardDescription(string By, DateTimeOffset Now);
 
 /// <summary>The surroundings report's rules, pure.</summary>
 public static class HazardDecider
@@ -110,6 +111,11 @@ public static class HazardDecider
             c.Reason.Trim(), c.Now + Sla(s.Kind), c.By, c.Now)],
         _ => throw new RuleViolation("hazard-not-resolved", $"只有已办结的隐患可以退回 / Only a resolved report can be reopened (status {s.Status})."),
     };
+
+    /// <summary>Whatever the status: the report, its routing and its history stay; only the text goes.</summary>
+    public static IReadOnlyList<object> Decide(EraseHazardDescription c, SurroundingsReport s) => s.DescriptionErased
+        ? throw new RuleViolation("description-erased", "隐患描述已销毁 / The report's description has been erased already.")
+        : [new HazardDescriptionErased(s.Id, c.By, c.Now)];
 
     /// <summary>Idempotent: nothing when not overdue, or when this round has already been escalated.</summary>
     public static IReadOnlyList<object> Decide(EscalateOverdueHazard c, SurroundingsReport s) =>

@@ -13,6 +13,7 @@ public enum HazardStatus
     Closed,
 }
 
+/// <summary>Filed. <c>Description</c> is sealed with the report's key (<see cref="RecordCipher"/>): it may name children.</summary>
 public record HazardReportFiled(
     Guid ReportId, Guid SchoolId, string CountyCode, string Kind, string Description, string Location,
     string ReportedBy, Role ReporterRole, DateTimeOffset DueAt, DateTimeOffset At);
@@ -40,3 +41,6 @@ public record HazardReportReopened(
 /// <summary>Past its SLA and not resolved: escalated to the county, once per round (a reopen starts a new round).</summary>
 public record HazardReportEscalated(
     Guid ReportId, Guid SchoolId, string CountyCode, string Kind, Guid? UnitId, int Round, DateTimeOffset At);
+
+/// <summary>The description was erased (its key destroyed), e.g. because it named a child; the report stays.</summary>
+public record HazardDescriptionErased(Guid ReportId, string By, DateTimeOffset At);

@@ -2,6 +2,7 @@ using JiaoLianTi.CampusSafety.Schools;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.Platform.PersonalData;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -26,6 +27,8 @@ public static class HazardsApi
         group.MapPost("/{id:guid}/resolve", Resolve).WithSummary("办结 / The unit resolved it");
         group.MapPost("/{id:guid}/close", Close).WithSummary("验收关闭 / The school verified and closes");
         group.MapPost("/{id:guid}/reopen", Reopen).WithSummary("退回 / The school reopens");
+        group.MapPost("/{id:guid}/description/erasure", EraseDescription)
+            .WithSummary("销毁隐患描述 / Erase a report's description (e.g. it names a child); the report stays");
         app.MapGet("/api/campussafety/escalations", Escalations).WithTags("SurroundingsReport 校园周边环境治理")
             .WithSummary("督办列表 / Overdue reports escalated to the county");
         app.MapGet("/api/campussafety/schools/{id:guid}/units", ServingUnits).WithTags("Schools 学校")
@@ -60,17 +63,22 @@ public static class HazardsApi
         }
 
         var unit = await session.ResponsibleUnit(schoolId, request.Kind!, ct);
-        var command = new FileHazardReport(Guid.CreateVersion7(), schoolId, school.CountyCode, request.Kind!,
-            request.Description!, request.Location!, caller.Subject, caller.Role,
+        var reportId = Guid.CreateVersion7();
+        // The description may name children: sealed with the report's own key, stored in the same transaction.
+        var key = RecordKey.New(reportId);
+        key.Store(session, Master(http), clock.GetUtcNow());
+        var command = new FileHazardReport(reportId, schoolId, school.CountyCode, request.Kind!,
+            RecordCipher.Seal(key, request.Description!.Trim()), request.Location!, caller.Subject, caller.Role,
             unit is null ? null : new ResponsibleUnit(unit.UnitId, unit.Kind), clock.GetUtcNow());
-        return await session.Start<SurroundingsReport>(http, command.ReportId, HazardDecider.Decide(command), $"/api/campussafety/reports/{command.ReportId}", ct);
+        return await session.Start<SurroundingsReport, SurroundingsReport>(
+            http, reportId, HazardDecider.Decide(command), $"/api/campussafety/reports/{reportId}", r => r.Opened(key), ct);
     }
 
     private static async Task<Results<Ok<SurroundingsReport>, StatusCodeHttpResult>> Get(
         Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
     {
         var report = await Visible(id, http.Caller(), session, ct);
-        return http.Versioned(report, report.Version);
+        return http.Versioned(report.Opened(await RecordKey.LoadAsync(session, Master(http), id, ct)), report.Version);
     }
 
     private static async Task<Ok<Page<SurroundingsReport>>> List(
@@ -90,7 +98,7 @@ public static class HazardsApi
             query = query.Where(r => r.DueAt <= now && (r.Status == HazardStatus.Reported
                 || r.Status == HazardStatus.Assigned || r.Status == HazardStatus.Acknowledged));
         }
-        return TypedResults.Ok(await query.OrderByDescending(r => r.ReportedAt).ToPageAsync(paging, ct));
+        return TypedResults.Ok(await Opened(await query.OrderByDescending(r => r.ReportedAt).ToPageAsync(paging, ct), http, session, ct));
     }
 
     /// <summary>County admins (and city, province) see the escalated, still unresolved reports of their region.</summary>
@@ -106,7 +114,7 @@ public static class HazardsApi
         var query = session.Query<SurroundingsReport>()
             .Where(r => r.Escalated && r.CountyCode.StartsWith(caller.Region));
         if (!string.IsNullOrEmpty(county)) query = query.Where(r => r.CountyCode.StartsWith(county));
-        return TypedResults.Ok(await query.OrderBy(r => r.DueAt).ToPageAsync(paging, ct));
+        return TypedResults.Ok(await Opened(await query.OrderBy(r => r.DueAt).ToPageAsync(paging, ct), http, session, ct));
     }
 
     private static async Task<Ok<IReadOnlyList<ServingUnit>>> ServingUnits(
@@ -125,23 +133,20 @@ public static class HazardsApi
         Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
-        var report = await Visible(id, caller, session, ct);
-        if (!caller.IsAdminOf(report.SchoolId, report.CountyCode) && !caller.IsAdministrationOver(report.CountyCode))
-        {
-            throw new ForbiddenException("只有学校管理员或教育行政部门可以分派 / Only the school's admins or the administration may route a report.");
-        }
-        var unit = await session.ResponsibleUnit(report.SchoolId, report.Kind, ct);
-        var command = new RouteHazardReport(unit is null ? null : new ResponsibleUnit(unit.UnitId, unit.Kind), clock.GetUtcNow());
-        return await session.Change<SurroundingsReport>(http, id, null, s => HazardDecider.Decide(command, s), ct);
+        return await Write(session, http, id, SchoolOrAdministration(caller, "只有学校管理员或教育行政部门可以分派 / Only the school's admins or the administration may route a report."),
+            async s =>
+            {
+                var unit = await session.ResponsibleUnit(s.SchoolId, s.Kind, ct);
+                return HazardDecider.Decide(new RouteHazardReport(unit is null ? null : new ResponsibleUnit(unit.UnitId, unit.Kind), clock.GetUtcNow()), s);
+            }, ct);
     }
 
     private static async Task<Ok<SurroundingsReport>> Acknowledge(
         Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
-        await Visible(id, caller, session, ct);
         var command = new AcknowledgeHazardReport(UnitOf(caller), caller.Subject, clock.GetUtcNow());
-        return await session.Change<SurroundingsReport>(http, id, null, s => HazardDecider.Decide(command, s), ct);
+        return await Write(session, http, id, SeenBy(caller), s => Task.FromResult(HazardDecider.Decide(command, s)), ct);
     }
 
     private static async Task<Ok<SurroundingsReport>> Resolve(
@@ -150,18 +155,16 @@ public static class HazardsApi
     {
         var caller = http.Caller();
         new Validation().Required("note", request.Note).MaxLength("note", request.Note, 2000).ThrowIfInvalid();
-        await Visible(id, caller, session, ct);
         var command = new ResolveHazardReport(UnitOf(caller), request.Note!, caller.Subject, clock.GetUtcNow());
-        return await session.Change<SurroundingsReport>(http, id, null, s => HazardDecider.Decide(command, s), ct);
+        return await Write(session, http, id, SeenBy(caller), s => Task.FromResult(HazardDecider.Decide(command, s)), ct);
     }
 
     private static async Task<Ok<SurroundingsReport>> Close(
         Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
-        await EnsureSchoolAdmin(id, caller, session, ct);
         var command = new CloseHazardReport(caller.Subject, clock.GetUtcNow());
-        return await session.Change<SurroundingsReport>(http, id, null, s => HazardDecider.Decide(command, s), ct);
+        return await Write(session, http, id, SchoolAdmin(caller), s => Task.FromResult(HazardDecider.Decide(command, s)), ct);
     }
 
     private static async Task<Ok<SurroundingsReport>> Reopen(
@@ -170,20 +173,77 @@ public static class HazardsApi
     {
         var caller = http.Caller();
         new Validation().Required("reason", request.Reason).MaxLength("reason", request.Reason, 2000).ThrowIfInvalid();
-        await EnsureSchoolAdmin(id, caller, session, ct);
         var command = new ReopenHazardReport(request.Reason!, caller.Subject, clock.GetUtcNow());
-        return await session.Change<SurroundingsReport>(http, id, null, s => HazardDecider.Decide(command, s), ct);
+        return await Write(session, http, id, SchoolAdmin(caller), s => Task.FromResult(HazardDecider.Decide(command, s)), ct);
+    }
+
+    /// <summary>
+    /// The school's admins (and the administration over it) erase a description that should not be kept, e.g. one
+    /// that names a child: the key goes in the same transaction as the event that says so; a refusal deletes nothing.
+    /// </summary>
+    private static async Task<Ok<SurroundingsReport>> EraseDescription(
+        Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var command = new EraseHazardDescription(caller.Subject, clock.GetUtcNow());
+        return await session.Change<SurroundingsReport, SurroundingsReport>(http, id,
+            SchoolOrAdministration(caller, "只有学校管理员或教育行政部门可以销毁描述 / Only the school's admins or the administration may erase a description."),
+            s => HazardDecider.Decide(command, s), r => r.Opened(null), ct,
+            stage: (_, _) =>
+            {
+                PersonalDataVault.EraseKey(session, id);
+                return Task.CompletedTask;
+            }, missing: () => Access.NotFound("隐患上报", id));
     }
 
     private static Guid? UnitOf(Caller caller) => caller.Role == Role.MemberOfficer ? caller.MemberUnitId : null;
 
-    private static async Task EnsureSchoolAdmin(Guid id, Caller caller, IQuerySession session, CancellationToken ct)
+    /// <summary>
+    /// A command on a report the caller may see (404 otherwise, as for a read), checked by <paramref name="authorise"/>
+    /// inside the write step, answered with the description opened for them.
+    /// </summary>
+    private static async Task<Ok<SurroundingsReport>> Write(
+        IDocumentSession session, HttpContext http, Guid id, Action<SurroundingsReport> authorise,
+        Func<SurroundingsReport, Task<IReadOnlyList<object>>> decide, CancellationToken ct)
     {
-        var report = await Visible(id, caller, session, ct);
+        var key = await RecordKey.LoadAsync(session, Master(http), id, ct);
+        return await session.Change(http, id, authorise, decide, r => r.Opened(key), ct, missing: () => Access.NotFound("隐患上报", id));
+    }
+
+    private static Action<SurroundingsReport> SeenBy(Caller caller) => report =>
+    {
+        if (!CanSee(caller, report))
+        {
+            throw Access.NotFound("隐患上报", report.Id);
+        }
+    };
+
+    private static Action<SurroundingsReport> SchoolAdmin(Caller caller) => report =>
+    {
+        SeenBy(caller)(report);
         if (!caller.IsAdminOf(report.SchoolId, report.CountyCode))
         {
             throw new ForbiddenException("只有本校管理员可以验收或退回 / Only the school's admins may verify, close or reopen a report.");
         }
+    };
+
+    private static Action<SurroundingsReport> SchoolOrAdministration(Caller caller, string refusal) => report =>
+    {
+        SeenBy(caller)(report);
+        if (!caller.IsAdminOf(report.SchoolId, report.CountyCode) && !caller.IsAdministrationOver(report.CountyCode))
+        {
+            throw new ForbiddenException(refusal);
+        }
+    };
+
+    private static IMasterKey Master(HttpContext http) => http.RequestServices.GetRequiredService<IMasterKey>();
+
+    /// <summary>A page of reports with each description opened (the erased ones empty).</summary>
+    private static async Task<Page<SurroundingsReport>> Opened(
+        Page<SurroundingsReport> page, HttpContext http, IQuerySession session, CancellationToken ct)
+    {
+        var keys = await PersonalDataVault.LoadKeysAsync(session, Master(http), page.Items.Select(r => r.Id), ct);
+        return page.Map(r => r.Opened(keys.TryGetValue(r.Id, out var key) ? new RecordKey(r.Id, key) : null));
     }
 
 

@@ -24,6 +24,8 @@ public sealed record SurroundingsReport(
     /// <summary>Escalated in the current round and not yet resolved: on the county's escalations list.</summary>
     public bool Escalated { get; init; }
     public IReadOnlyList<PhotoInfo> Photos { get; init; } = [];
+    /// <summary>The description was erased: nobody can read it any more.</summary>
+    public bool DescriptionErased { get; init; }
 
     public bool IsOpen => Status is HazardStatus.Reported or HazardStatus.Assigned or HazardStatus.Acknowledged;
 
@@ -52,6 +54,13 @@ public sealed record SurroundingsReport(
             Status = HazardStatus.Assigned, DueAt = e.DueAt, Round = Round + 1, Resolution = null, ResolvedAt = null,
             Escalated = false,
         };
+
+    public SurroundingsReport Apply(HazardDescriptionErased e) => this with { DescriptionErased = true, Description = "" };
+
+    /// <summary>As a caller who may see the report reads it: the description opened with the report's key.</summary>
+    public SurroundingsReport Opened(RecordKey? key) => DescriptionErased
+        ? this with { Description = "" }
+        : RecordCipher.IsSealed(Description) ? this with { Description = RecordCipher.Open(key, Description) ?? "" } : this;
 
     public SurroundingsReport Apply(HazardReportEscalated e) =>
         this with { EscalatedRound = e.Round, EscalatedAt = e.At, Escalated = true };
