@@ -5,11 +5,14 @@
 # responsibilities in every state; consultation meetings.
 #   scripts/seed/10-alliances.sh [GATEWAY]            the demo (16 units a county; 75 s here at load 16-20 on 2 cores)
 #   JLT_SEED_LARGE=1 scripts/seed/10-alliances.sh     about 20,000 schools (110 a county) for benchmarks
+#   JLT_SEED_REGION=5134 scripts/seed/10-alliances.sh  only the counties of one city (a test seeds 凉山州 this way)
 # Idempotent: a county that already has units is skipped, so a second run (or a run after a failed one) only adds
 # what is missing. Counties run in parallel (JLT_SEED_PARALLEL, default 8).
-# Overdue responsibilities cannot be back-dated through the API (a due date in the past is refused): the demo
-# assigns some due today, and the service's periodic check marks them overdue and escalates them after midnight
-# (China time).
+# Overdue and escalated items at once: in about a third of the established counties the province imports earlier
+# responsibilities with their real dates (POST /api/alliances/import/responsibilities, the path a province uses to
+# bring in its existing records), one of them past its deadline; at the end an operator runs the overdue check
+# (POST /api/alliances/operations/checks/OverdueCheck/run), which marks it overdue and escalates it to the county.
+# Other responsibilities are due today and become overdue after midnight (China time) by the same check.
 set -euo pipefail
 export GATEWAY=${1:-${GATEWAY:-http://127.0.0.1:5100}}
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -19,6 +22,10 @@ export SCHOOLS=$([ "${JLT_SEED_LARGE:-}" = "1" ] && echo 110 || echo 6)
 export TODAY=$(TZ=Asia/Shanghai date +%F)
 export LATER=$(TZ=Asia/Shanghai date -d '+30 days' +%F)
 export SOON=$(TZ=Asia/Shanghai date -d '+7 days' +%F)
+# Real dates of the imported history (see the header).
+export DUE_PAST=$(TZ=Asia/Shanghai date -d '-15 days' +%F) DUE_LONG_AGO=$(TZ=Asia/Shanghai date -d '-60 days' +%F)
+export AT_45=$(date -u -d '-45 days' +%FT%TZ) AT_40=$(date -u -d '-40 days' +%FT%TZ)
+export AT_90=$(date -u -d '-90 days' +%FT%TZ) AT_62=$(date -u -d '-62 days' +%FT%TZ)
 
 # ids FROM_JSON: every "id" in order; version FROM_JSON: the stream version the answer carries.
 ids() { grep -o '"id":"[^"]*"' | sed 's/"id":"\(.*\)"/\1/'; }
@@ -120,6 +127,14 @@ seed_county() { # index code name
        api POST "/api/alliances/responsibilities/$duty/done" "$officer" '{"note":"已排查 12 处，整改完毕"}' 1 >/dev/null ;;
     2) api POST "/api/alliances/$alliance/responsibilities" "$admin" "{\"unitId\":\"$hospital\",\"title\":\"学生心理健康筛查协助\",\"dueOn\":\"$TODAY\",\"slaDays\":0}" >/dev/null ;;
   esac
+  # The province's existing records for this county, with their real dates: one late (overdue once the check runs),
+  # one done long ago.
+  if [ $((i % 3)) -eq 1 ]; then
+    local office; office=$(token ProvinceAdmin 51 "" "" "四川省教育厅数据中心")
+    api POST /api/alliances/import/responsibilities "$office" "{\"records\":[
+      {\"ref\":\"$county-2025-017\",\"allianceId\":\"$alliance\",\"unitId\":\"$police\",\"title\":\"校园周边安全隐患整改（学期初排查发现）\",\"dueOn\":\"$DUE_PAST\",\"slaDays\":3,\"assignedAt\":\"$AT_45\",\"startedAt\":\"$AT_40\"},
+      {\"ref\":\"$county-2025-009\",\"allianceId\":\"$alliance\",\"unitId\":\"$traffic\",\"title\":\"上学期护学岗台账归档\",\"dueOn\":\"$DUE_LONG_AGO\",\"slaDays\":0,\"assignedAt\":\"$AT_90\",\"doneAt\":\"$AT_62\",\"note\":\"台账已归档\"}]}" >/dev/null
+  fi
   if [ $((i % 4)) -eq 0 ]; then
     api POST "/api/alliances/$alliance/meetings" "$admin" "{\"heldOn\":\"$TODAY\",\"title\":\"${name}教联体恳谈会\",\"attendingUnitIds\":[\"$school1\",\"$school2\",\"$police\",\"$hospital\"],\"minutes\":\"学校通报上下学交通与学生心理问题；派出所、医院分别认领。\",\"decisions\":[{\"unitId\":\"$hospital\",\"title\":\"每学期开展一次心理健康进校园\",\"dueOn\":\"$LATER\",\"slaDays\":10}]}" >/dev/null
   fi
@@ -129,7 +144,7 @@ export ALWAYS_LIST="${ALWAYS[*]}" ROTATING_LIST="${ROTATING[*]}"
 
 started=$(date +%s)
 failed=0
-grep '^51' "$areas" | tr -d '"' | awk -F, '{ print NR - 1, $1, $2 }' \
+grep "^${JLT_SEED_REGION:-51}" "$areas" | tr -d '"' | awk -F, '{ print NR - 1, $1, $2 }' \
   | xargs -P "${JLT_SEED_PARALLEL:-8}" -L 1 bash -c '
       set -eo pipefail
       trap "echo \"县 $2 $3 未完成 / county $2 did not finish\" >&2" ERR
@@ -137,6 +152,11 @@ grep '^51' "$areas" | tr -d '"' | awk -F, '{ print NR - 1, $1, $2 }' \
       seed_county "$@"' _ \
   || failed=1
 
+# The overdue check, now rather than at its next period, so that the imported late records are overdue and escalated
+# when the seed ends.
+operator=$(token Operator 51)
+escalated=$(api POST /api/alliances/operations/checks/OverdueCheck/run "$operator" | grep -o '"acted":[0-9]*' | sed 's/.*://')
+echo "逾期督办 / overdue check: ${escalated:-0} late responsibilities marked overdue and escalated to their counties"
 province=$(token ProvinceAdmin 51)
 summary=$(api GET "/api/alliances/coverage?region=51" "$province")
 echo "四川省教联体 / Sichuan: $(echo "$summary" | grep -o '"establishedCounties":[0-9]*' | sed 's/.*://') of 183 counties established" \

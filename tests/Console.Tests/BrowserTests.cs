@@ -101,7 +101,9 @@ public sealed class BrowserTests(ConsoleSystem console, ITestOutputHelper output
     [Fact]
     public async Task A_county_officer_establishes_an_alliance_through_the_form_and_finds_it_in_the_list()
     {
-        var page = await console.SignInAsync("CountyAdmin", Jinjiang, "/console/alliances");
+        // A county with no regional alliance yet: a county has one at a time (issue 12).
+        const string Qionglai = "510183";
+        var page = await console.SignInWithFormAsync("CountyAdmin", Qionglai, path: "/console/alliances");
         await ConsoleSystem.InteractiveAsync(page);
         await page.ClickAsync("[data-test=open-establish]");
         var name = $"锦江区社区教联体 {Guid.NewGuid().ToString()[..6]}";
@@ -112,8 +114,8 @@ public sealed class BrowserTests(ConsoleSystem console, ITestOutputHelper output
         await console.ShotAsync(page, "05-alliances-established");
         await Assertions.Expect(page.Locator("[data-test=alliances]")).ToContainTextAsync(name);
 
-        using var api = console.Api(Role.CountyAdmin, Jinjiang);
-        var list = await (await api.GetAsync($"/api/alliances?county={Jinjiang}&pageSize=500")).ReadJson();
+        using var api = console.Api(Role.CountyAdmin, Qionglai);
+        var list = await (await api.GetAsync($"/api/alliances?county={Qionglai}&pageSize=500")).ReadJson();
         Assert.Contains(list.GetProperty("items").EnumerateArray(), a => a.GetProperty("name").GetString() == name);
         await console.ShotAsync(page, "05-alliances-established");
     }

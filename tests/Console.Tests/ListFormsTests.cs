@@ -145,9 +145,11 @@ public sealed class ListFormsTests(ConsoleSystem console)
         }
         var school = await UnitAsync("School", "成都市龙泉驿区试验小学");
         var unit = await UnitAsync("PoliceStation", "龙泉驿区龙泉派出所");
+        // A school alliance led by this test's school: a county has one regional alliance at a time (issue 12).
         var established = await api.Post("/api/alliances", new
         {
-            name = $"龙泉驿区教联体 {Guid.NewGuid().ToString()[..6]}", kind = "Regional", countyCode = County, leadUnit = "龙泉驿区教育局",
+            name = $"龙泉驿区教联体 {Guid.NewGuid().ToString()[..6]}", kind = "School", countyCode = County, leadUnit = "成都市龙泉驿区试验小学",
+            leadUnitId = school,
         });
         Assert.Equal(HttpStatusCode.Created, established.StatusCode);
         var alliance = (await established.ReadJson()).GetProperty("id").GetGuid();
@@ -155,7 +157,7 @@ public sealed class ListFormsTests(ConsoleSystem console)
         {
             Content = System.Net.Http.Json.JsonContent.Create(new
             {
-                members = new[] { new { unitId = school, role = "Member" }, new { unitId = unit, role = "Member" } },
+                members = new[] { new { unitId = unit, role = "Member" } },
             }),
         };
         join.Headers.IfMatch.Add(established.Headers.ETag!);

@@ -15,6 +15,8 @@ public sealed class EstablishAllianceTests(TestSystem system)
 {
     private const string Jinjiang = "510104"; // 成都市锦江区
     private const string Qingyang = "510105"; // 成都市青羊区
+    private const string Qingbaijiang = "510113"; // 成都市青白江区
+    private const string Dayi = "510129"; // 成都市大邑县
 
     private static object Body(string? name = "锦江区家校社协同育人教联体", string? kind = "Regional",
         string? countyCode = Jinjiang, string? leadUnit = "成都市锦江区教育局") =>
@@ -47,8 +49,9 @@ public sealed class EstablishAllianceTests(TestSystem system)
     [Fact]
     public async Task Read_carries_the_version_as_ETag_and_answers_304_when_unchanged()
     {
-        using var admin = system.Client(Role.CountyAdmin, Jinjiang);
-        var created = await admin.Post("/api/alliances", Body());
+        // One regional alliance a county (issue 12): this test's is in a county of its own.
+        using var admin = system.Client(Role.CountyAdmin, Qingbaijiang);
+        var created = await admin.Post("/api/alliances", Body(countyCode: Qingbaijiang));
         var location = created.Headers.Location!.ToString();
 
         var read = await admin.GetAsync(location);
@@ -150,8 +153,8 @@ public sealed class EstablishAllianceTests(TestSystem system)
     [Fact]
     public async Task An_alliance_outside_the_callers_region_is_not_found()
     {
-        using var admin = system.Client(Role.CountyAdmin, Jinjiang);
-        var location = (await admin.Post("/api/alliances", Body())).Headers.Location!.ToString();
+        using var admin = system.Client(Role.CountyAdmin, Dayi);
+        var location = (await admin.Post("/api/alliances", Body(countyCode: Dayi))).Headers.Location!.ToString();
         using var other = system.Client(Role.CountyAdmin, Qingyang);
 
         var response = await other.GetAsync(location);

@@ -91,10 +91,20 @@ public sealed class ReliableDeliveryTests(TestSystem system)
         Assert.Equal(created.Order(), known.Order());
     }
 
+    /// <summary>
+    /// A school alliance, each led by a school of its own: a county has one regional alliance at a time (issue 12),
+    /// and these tests need many alliances in one county.
+    /// </summary>
     private static async Task<Guid> Establish(HttpClient admin, string county, string name)
     {
-        var response = await admin.Post("/api/alliances",
-            new { name, kind = "Regional", countyCode = county, leadUnit = "区教育局" });
+        var school = await admin.Post("/api/alliances/units",
+            new { kind = "School", name = $"{name} 学校", countyCode = county, contactOfficer = "王老师", contactPhone = "028-86000000" });
+        Assert.Equal(HttpStatusCode.Created, school.StatusCode);
+        var response = await admin.Post("/api/alliances", new
+        {
+            name, kind = "School", countyCode = county, leadUnit = $"{name} 学校",
+            leadUnitId = (await school.ReadJson()).GetProperty("id").GetGuid(),
+        });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (await response.ReadJson()).GetProperty("id").GetGuid();
     }

@@ -45,12 +45,15 @@ public static class AlliancesService
                     .Index(m => m.AllianceId);
                 options.Schema.For<Resource>().Index(r => r.CountyCode);
                 options.Schema.For<Need>().Index(n => n.CountyCode).Index(n => n.MatchedUnitId!);
-                options.Schema.For<Responsibility>().Index(r => r.CountyCode).Index(r => r.UnitId);
+                options.Schema.For<Responsibility>().Index(r => r.CountyCode).Index(r => r.UnitId).Index(r => r.Deadline);
             })
             .PublishIntegrationEvents(new AllianceEventsMap());
         builder.AddMessaging(Name);
         builder.AddPeriodicCheck<OverdueCheck>(TimeSpan.FromMinutes(5),
             "逾期未办的责任标记为逾期并报县级督办 / marks responsibilities past their deadline overdue and escalates them to the county");
+        builder.Services.Configure<ResponsibilityOptions>(builder.Configuration.GetSection("Alliances:Responsibilities"));
+        builder.AddPeriodicCheck<DeadlineReminderCheck>(TimeSpan.FromHours(1),
+            "截止前 N 天提醒责任单位（待办中的提醒）/ reminds a unit N days before a responsibility's deadline (an alert in its inbox)");
         return builder;
     }
 
@@ -61,6 +64,7 @@ public static class AlliancesService
         app.MapResourceEndpoints();
         app.MapNeedEndpoints();
         app.MapResponsibilityEndpoints();
+        app.MapImportEndpoints();
         app.MapMeetingEndpoints();
         app.MapCoverageEndpoints();
         app.MapInboxEndpoints();

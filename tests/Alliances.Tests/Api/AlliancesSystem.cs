@@ -20,7 +20,14 @@ public sealed class AlliancesSystem : TestSystem
 {
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2025, 3, 3, 1, 0, 0, TimeSpan.Zero));
 
-    public AlliancesSystem() => Configure("alliances", s => s.AddSingleton<TimeProvider>(Clock));
+    /// <summary>Reminders go this many days before a deadline here (the default is 3: the setting is read).</summary>
+    public const int ReminderDaysBefore = 2;
+
+    public AlliancesSystem()
+    {
+        Configure("alliances", s => s.AddSingleton<TimeProvider>(Clock));
+        WithSetting("Alliances:Responsibilities:ReminderDaysBefore", ReminderDaysBefore.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 

@@ -83,7 +83,7 @@ public sealed class OperationsApiTests(AlliancesSystem system)
     {
         var expected = new Dictionary<string, string[]>
         {
-            ["alliances"] = [nameof(OverdueCheck)],
+            ["alliances"] = [nameof(OverdueCheck), nameof(DeadlineReminderCheck)],
             ["campussafety"] = ["HazardOverdueCheck", "GuardShiftMissedCheck"],
             ["wellbeing"] = ["ReferralOverdueCheck", "CrisisEscalationCheck", "FollowUpCheck", "RetentionCheck"],
             ["activities"] = [],

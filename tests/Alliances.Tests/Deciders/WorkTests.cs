@@ -57,7 +57,7 @@ internal static class Needs
     public static Need Then(this Need need, IReadOnlyList<object> events) => events.Aggregate(need, (n, e) => e switch
     {
         NeedMatched x => n.Apply(x), NeedAccepted x => n.Apply(x), NeedDeclined x => n.Apply(x),
-        NeedResolved x => n.Apply(x), NeedClosed x => n.Apply(x), _ => throw new ArgumentOutOfRangeException(nameof(events)),
+        NeedResolved x => n.Apply(x), NeedClosed x => n.Apply(x), NeedOffered x => n.Apply(x), _ => throw new ArgumentOutOfRangeException(nameof(events)),
     });
 
     public static Need Matched() => Raised() is var n ? n.Then(NeedDecider.Decide(new MatchNeed(n.Id, Alliance, Police.Id, null, "a", Now), n)) : null!;

@@ -2,8 +2,11 @@ using JiaoLianTi.Alliances.Units;
 
 namespace JiaoLianTi.Alliances.Alliances;
 
-/// <summary>A status the alliance entered, and when: coverage "as of any date" reads this history.</summary>
-public sealed record StatusChange(AllianceStatus Status, DateTimeOffset At, string? Reason = null);
+/// <summary>
+/// A status the alliance entered, when, and who changed it (the token's subject): coverage "as of any date" reads
+/// this history, and the county sees who did what.
+/// </summary>
+public sealed record StatusChange(AllianceStatus Status, DateTimeOffset At, string? Reason = null, string? By = null);
 
 /// <summary>A current member of the alliance.</summary>
 public sealed record Member(Guid UnitId, MemberUnitKind UnitKind, MemberRole Role, DateTimeOffset JoinedAt);
@@ -36,38 +39,38 @@ public sealed record Alliance(
         new(e.AllianceId, e.Name, e.Kind, e.CountyCode, e.LeadUnit, AllianceStatus.Proposed, null)
         {
             LeadUnitId = e.LeadUnitId, Charter = e.Charter, ProposedAt = e.At,
-            History = [new StatusChange(AllianceStatus.Proposed, e.At)],
+            History = [new StatusChange(AllianceStatus.Proposed, e.At, By: e.ProposedBy)],
         };
 
     public static Alliance Create(AllianceEstablished e) =>
         new(e.AllianceId, e.Name, e.Kind, e.CountyCode, e.LeadUnit, AllianceStatus.Established, e.At)
         {
             LeadUnitId = e.LeadUnitId, Charter = e.Charter,
-            History = [new StatusChange(AllianceStatus.Established, e.At)],
+            History = [new StatusChange(AllianceStatus.Established, e.At, By: e.EstablishedBy)],
         };
 
     public Alliance Apply(AllianceEstablished e) => this with
     {
         Status = AllianceStatus.Established, EstablishedAt = e.At, Charter = e.Charter ?? Charter,
-        History = [.. History, new StatusChange(AllianceStatus.Established, e.At)],
+        History = [.. History, new StatusChange(AllianceStatus.Established, e.At, By: e.EstablishedBy)],
     };
 
     public Alliance Apply(AllianceSuspended e) => this with
     {
         Status = AllianceStatus.Suspended, SuspendedAt = e.At, SuspensionReason = e.Reason,
-        History = [.. History, new StatusChange(AllianceStatus.Suspended, e.At, e.Reason)],
+        History = [.. History, new StatusChange(AllianceStatus.Suspended, e.At, e.Reason, e.SuspendedBy)],
     };
 
     public Alliance Apply(AllianceReestablished e) => this with
     {
         Status = AllianceStatus.Established, SuspendedAt = null, SuspensionReason = null,
-        History = [.. History, new StatusChange(AllianceStatus.Established, e.At)],
+        History = [.. History, new StatusChange(AllianceStatus.Established, e.At, By: e.ReestablishedBy)],
     };
 
     public Alliance Apply(AllianceDissolved e) => this with
     {
         Status = AllianceStatus.Dissolved, DissolvedAt = e.At, DissolutionReason = e.Reason,
-        History = [.. History, new StatusChange(AllianceStatus.Dissolved, e.At, e.Reason)],
+        History = [.. History, new StatusChange(AllianceStatus.Dissolved, e.At, e.Reason, e.DissolvedBy)],
     };
 
     public Alliance Apply(CharterAmended e) => this with { Charter = e.Charter };

@@ -8,9 +8,11 @@ namespace JiaoLianTi.Alliances.Alliances;
 /// registered unit that leads it: required for a school alliance (a school of the same county), optional for a
 /// regional one (the county bureau need not be in the directory).
 /// </summary>
+/// <remarks><paramref name="RegionalInCounty"/>: the county's regional alliance that is not dissolved, if any (one a county).</remarks>
 public record EstablishAlliance(
     Guid AllianceId, string Name, AllianceKind Kind, string CountyCode, string LeadUnit, string EstablishedBy,
-    DateTimeOffset Now, MemberUnit? Lead = null, string? Charter = null, bool ProposeOnly = false);
+    DateTimeOffset Now, MemberUnit? Lead = null, string? Charter = null, bool ProposeOnly = false,
+    Alliance? RegionalInCounty = null);
 
 /// <summary>A proposed alliance is established. <paramref name="Lead"/> is its lead unit, loaded again.</summary>
 public record EstablishProposedAlliance(Guid AllianceId, MemberUnit? Lead, string By, DateTimeOffset Now);
@@ -29,6 +31,10 @@ public static class AllianceDecider
         if (state is not null)
         {
             throw new RuleViolation("alliance-exists", $"教联体 {c.AllianceId} 已存在 / The alliance already exists.");
+        }
+        if (c.Kind == AllianceKind.Regional && c.RegionalInCounty is { } existing)
+        {
+            throw RegionalExists(c.CountyCode, existing.Status, existing.Id);
         }
         if (c.Kind == AllianceKind.School)
         {
@@ -134,6 +140,11 @@ public static class AllianceDecider
         return [new MemberLeft(state.Id, member.UnitId, member.UnitKind, state.CountyCode, member.Role, member.JoinedAt,
             c.Reason.Trim(), c.By, c.Now)];
     }
+
+    /// <summary>一县一个区域教联体: a county has one regional alliance that is proposed, established or suspended.</summary>
+    public static RuleViolation RegionalExists(string county, AllianceStatus? status, Guid? id) => new("regional-alliance-exists",
+        $"{county} 已有区域教联体（{status}，{id}），撤销后才能另建 / The county already has a regional alliance "
+        + $"({status}, {id}); a new one can be established only after it is dissolved.");
 
     private static void EnsureNotDissolved(Alliance state)
     {

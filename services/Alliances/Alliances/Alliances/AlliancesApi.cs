@@ -75,12 +75,34 @@ public static class AlliancesApi
                 .ThrowIfInvalid();
         }
 
-        var command = new EstablishAlliance(Guid.CreateVersion7(), request.Name!, request.Kind!.Value, county,
+        var id = Guid.CreateVersion7();
+        Alliance? regional = null;
+        if (request.Kind == AllianceKind.Regional)
+        {
+            var earlier = await session.Query<Alliance>()
+                .Where(a => a.CountyCode == county && a.Kind == AllianceKind.Regional).ToListAsync(ct);
+            regional = earlier.FirstOrDefault(a => a.Status != AllianceStatus.Dissolved);
+            // The county's n-th regional alliance has an id named by (county, n): two bureaus establishing at the
+            // same moment name the same stream, and the second append fails on it (no unique index needed).
+            id = NameBasedIds.Create(RegionalIds, $"{county}#{earlier.Count}");
+        }
+        var command = new EstablishAlliance(id, request.Name!, request.Kind!.Value, county,
             request.LeadUnit ?? "", caller.Subject, clock.GetUtcNow(), lead, request.Charter,
-            ProposeOnly: request.Status == AllianceStatus.Proposed);
-        return await session.Start<Alliance>(http, command.AllianceId, AllianceDecider.Decide(command, null),
-            $"/api/alliances/{command.AllianceId}", ct);
+            ProposeOnly: request.Status == AllianceStatus.Proposed, RegionalInCounty: regional);
+        try
+        {
+            return await session.Start<Alliance>(http, command.AllianceId, AllianceDecider.Decide(command, null),
+                $"/api/alliances/{command.AllianceId}", ct);
+        }
+        catch (Exception e) when (request.Kind == AllianceKind.Regional && e is JasperFx.Events.ExistingStreamIdCollisionException
+                                      or Marten.Exceptions.ExistingStreamIdCollisionException)
+        {
+            throw AllianceDecider.RegionalExists(county, null, id);
+        }
     }
+
+    /// <summary>The scope of the name-based ids of regional alliances.</summary>
+    private static readonly Guid RegionalIds = new("6f1c1d52-4a34-4d0e-9d8e-2f0b7c8b51a1");
 
     private static async Task<Results<Ok<Alliance>, StatusCodeHttpResult>> Get(
         Guid id, HttpContext http, IQuerySession session, CancellationToken ct)

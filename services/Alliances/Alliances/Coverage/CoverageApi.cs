@@ -19,8 +19,16 @@ public sealed record CountyCoverage(
     bool Established, int SchoolAlliances, int Members, IReadOnlyDictionary<MemberUnitKind, int> MembersByKind,
     int Resources, int OpenNeeds, int OverdueResponsibilities);
 
-/// <summary>A national target: <paramref name="Share"/> of counties established by <paramref name="By"/>.</summary>
-public sealed record CoverageTarget(DateOnly By, double Share, bool Met);
+/// <summary>
+/// A national target: <paramref name="Share"/> of counties established by <paramref name="By"/>, judged at its date.
+/// A target whose date has passed (by the report's moment) is judged by the share <i>at</i> its date
+/// (<paramref name="ShareAtDate"/>; <paramref name="Met"/>). A target still ahead shows the share now
+/// (<paramref name="ShareNow"/>), the share the path to the targets has reached by now (<paramref name="ExpectedNow"/>,
+/// <see cref="CoverageApi.PathAt"/>) and whether the region is <paramref name="OnTrack"/>; <paramref name="Met"/> is
+/// then whether the share has already reached the target.
+/// </summary>
+public sealed record CoverageTarget(
+    DateOnly By, double Share, bool Met, bool Due, double? ShareAtDate, double ShareNow, double? ExpectedNow, bool? OnTrack);
 
 /// <summary>覆盖率 (县区建成率): counties with an established regional alliance / all counties of the region.</summary>
 public sealed record CoverageReport(
@@ -72,7 +80,8 @@ public static class CoverageApi
         // knows where it stands against the province's targets (docs/alliances.md, 覆盖率).
         Access.Require(region.StartsWith(caller.Region[..2], StringComparison.Ordinal),
             "该区域不在您所在的省 / That region is outside your province.");
-        var asOf = parsed!.Value;
+        // The data covers the past up to now: a later date answers as of now, never a guess at the future.
+        var asOf = parsed!.Value > clock.GetUtcNow() ? clock.GetUtcNow() : parsed!.Value;
 
         var figures = await CoverageFigures.LoadAsync(session, region, asOf, ct);
         var byCounty = figures.Alliances.ToLookup(a => a.CountyCode);
@@ -104,9 +113,49 @@ public static class CoverageApi
 
         var established = rows.Count(r => r.Established);
         var coverage = rows.Count == 0 ? 0 : Math.Round((double)established / rows.Count, 4);
-        return new CoverageReport(region, division!.Name, asOf, rows.Count, established, coverage,
-            Targets.Select(t => new CoverageTarget(t.By, t.Share, coverage >= t.Share)).ToList(), rows);
+        var targets = new List<CoverageTarget>();
+        var expected = Math.Round(PathAt(asOf), 4);
+        foreach (var (by, share) in Targets)
+        {
+            var end = EndOfDay(by);
+            if (end <= asOf)
+            {
+                var at = rows.Count == 0 ? 0
+                    : Math.Round((double)await CoverageFigures.EstablishedCountiesAsync(session, region, end, ct) / rows.Count, 4);
+                targets.Add(new CoverageTarget(by, share, at >= share, Due: true, at, coverage, null, null));
+            }
+            else
+            {
+                targets.Add(new CoverageTarget(by, share, coverage >= share, Due: false, null, coverage, expected, coverage >= expected));
+            }
+        }
+        return new CoverageReport(region, division!.Name, asOf, rows.Count, established, coverage, targets, rows);
     }
+
+    /// <summary>Where the path to the first target starts (0 %): the end of 2024, when the national plan set the targets.</summary>
+    public static readonly DateOnly PathStart = new(2024, 12, 31);
+
+    /// <summary>
+    /// The share a region on track would have reached at <paramref name="at"/>: the straight line from 0 at
+    /// <see cref="PathStart"/> to each target in turn (50 % at the end of 2025, then 100 % at the end of 2027).
+    /// </summary>
+    public static double PathAt(DateTimeOffset at)
+    {
+        var (fromAt, fromShare) = (EndOfDay(PathStart), 0.0);
+        foreach (var (by, share) in Targets)
+        {
+            var end = EndOfDay(by);
+            if (at <= end)
+            {
+                return at <= fromAt ? fromShare : fromShare + (share - fromShare) * ((at - fromAt) / (end - fromAt));
+            }
+            (fromAt, fromShare) = (end, share);
+        }
+        return fromShare;
+    }
+
+    private static DateTimeOffset EndOfDay(DateOnly date) =>
+        new DateTimeOffset(date.AddDays(1).ToDateTime(TimeOnly.MinValue), Responsibility.ChinaOffset).AddTicks(-1);
 
     /// <summary>A date means the end of that day in China (UTC+8); a date-time is taken as given.</summary>
     private static DateTimeOffset? ParseAsOf(string text) =>

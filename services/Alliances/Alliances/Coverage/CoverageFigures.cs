@@ -25,12 +25,7 @@ public sealed record CoverageFigures(
     {
         var prefix = region + "%";
         var at = asOf.ToUniversalTime();
-        var alliances = await session.QueryAsync<AllianceAsOf>("""
-            select json_build_object('countyCode', d.data->>'countyCode', 'kind', d.data->>'kind', 'status',
-              (select h->>'status' from jsonb_array_elements(d.data->'history') h
-               where (h->>'at')::timestamptz <= ? order by (h->>'at')::timestamptz desc limit 1))
-            from jlt.mt_doc_alliance d where d.data->>'countyCode' like ?
-            """, ct, at, prefix);
+        var alliances = await AlliancesAsync(session, region, asOf, ct);
         var members = await session.QueryAsync<CountyCount>("""
             select json_build_object('countyCode', c, 'kind', k, 'count', n) from (
               select county_code c, unit_kind k, count(distinct unit_id) n
@@ -51,6 +46,21 @@ public sealed record CoverageFigures(
             prefix, at, ct, at, at);
         return new CoverageFigures(alliances, members, resources, needs, overdue);
     }
+
+    /// <summary>Each alliance of the region with the status it had at <paramref name="asOf"/> (null: not yet proposed).</summary>
+    public static Task<IReadOnlyList<AllianceAsOf>> AlliancesAsync(IQuerySession session, string region, DateTimeOffset asOf, CancellationToken ct) =>
+        session.QueryAsync<AllianceAsOf>("""
+            select json_build_object('countyCode', d.data->>'countyCode', 'kind', d.data->>'kind', 'status',
+              (select h->>'status' from jsonb_array_elements(d.data->'history') with ordinality as x(h, n)
+               where (h->>'at')::timestamptz <= ? order by (h->>'at')::timestamptz desc, n desc limit 1))
+            from jlt.mt_doc_alliance d where d.data->>'countyCode' like ?
+            """, ct, asOf.ToUniversalTime(), region + "%");
+
+    /// <summary>How many counties had an established regional alliance at <paramref name="asOf"/> (each county once).</summary>
+    public static async Task<int> EstablishedCountiesAsync(IQuerySession session, string region, DateTimeOffset asOf, CancellationToken ct) =>
+        (await AlliancesAsync(session, region, asOf, ct))
+            .Where(a => a.Kind == AllianceKind.Regional && a.Status == AllianceStatus.Established)
+            .Select(a => a.CountyCode).Distinct().Count();
 
     private static Task<IReadOnlyList<CountyCount>> Count(
         IQuerySession session, string table, string condition, string prefix, DateTimeOffset at, CancellationToken ct,

@@ -8,8 +8,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JiaoLianTi.Alliances.Coverage;
 
-/// <summary>A unit's inbox: the open needs matched to it and the responsibilities it still owes.</summary>
-public sealed record Inbox(Guid UnitId, Page<Need> Needs, Page<Responsibility> Responsibilities);
+/// <summary>A unit's inbox: the open needs matched to it, the responsibilities it still owes, and its alerts.</summary>
+public sealed record Inbox(Guid UnitId, Page<Need> Needs, Page<Responsibility> Responsibilities, IReadOnlyList<Alert> Alerts);
+
+/// <summary>
+/// 提醒: something the unit should act on soon. <c>DeadlineReminder</c>: a responsibility's deadline is near
+/// (<c>Alliances:Responsibilities:ReminderDaysBefore</c> days); <c>Overdue</c>: it has passed and the county was told.
+/// </summary>
+public sealed record Alert(string Kind, Guid ResponsibilityId, string Title, DateOnly DueOn, DateTimeOffset Deadline, DateTimeOffset At, string Message);
 
 public static class InboxApi
 {
@@ -47,6 +53,15 @@ public static class InboxApi
         var duties = await session.Query<Responsibility>()
             .Where(r => r.UnitId == id && r.Status != ResponsibilityStatus.Done)
             .OrderBy(r => r.DueOn).ToPageAsync(paging, ct);
-        return TypedResults.Ok(new Inbox(id, needs, duties));
+        var alerted = await session.Query<Responsibility>()
+            .Where(r => r.UnitId == id && r.Status != ResponsibilityStatus.Done && (r.RemindedAt != null || r.OverdueAt != null))
+            .OrderBy(r => r.Deadline).Take(200).ToListAsync(ct);
+        var alerts = alerted.Select(r => r.OverdueAt is { } overdue
+                ? new Alert("Overdue", r.Id, r.Title, r.DueOn, r.Deadline, overdue,
+                    $"「{r.Title}」已逾期，已报县级督办 / \"{r.Title}\" is overdue and was escalated to the county")
+                : new Alert("DeadlineReminder", r.Id, r.Title, r.DueOn, r.Deadline, r.RemindedAt!.Value,
+                    $"「{r.Title}」将于 {r.Deadline.ToOffset(Responsibility.ChinaOffset):yyyy-MM-dd HH:mm} 到期 / \"{r.Title}\" is due by {r.Deadline:u}"))
+            .OrderByDescending(a => a.At).ToList();
+        return TypedResults.Ok(new Inbox(id, needs, duties, alerts));
     }
 }

@@ -23,6 +23,8 @@ public record NeedAccepted(Guid NeedId, Guid AllianceId, Guid UnitId, string Acc
 public record NeedDeclined(Guid NeedId, Guid AllianceId, Guid UnitId, string Reason, string DeclinedBy, DateTimeOffset At);
 public record NeedResolved(Guid NeedId, Guid AllianceId, Guid UnitId, string Resolution, string ResolvedBy, DateTimeOffset At);
 public record NeedClosed(Guid NeedId, Guid AllianceId, string ClosedBy, DateTimeOffset At);
+/// <summary>A member unit offers to take a raised need of its alliance (认领意向); the county decides by matching.</summary>
+public record NeedOffered(Guid NeedId, Guid AllianceId, Guid UnitId, string Note, string OfferedBy, DateTimeOffset At);
 
 /// <summary>需求清单: one need, its state and its inline read model.</summary>
 public sealed record Need(
@@ -37,19 +39,50 @@ public sealed record Need(
     public DateTimeOffset? ResolvedAt { get; init; }
     public DateTimeOffset? ClosedAt { get; init; }
     public IReadOnlyList<Guid> DeclinedBy { get; init; } = [];
+    /// <summary>Members that offered to take it while it was raised (the county decides by matching).</summary>
+    public IReadOnlyList<NeedOffer> Offers { get; init; } = [];
+    public IReadOnlyList<StatusStep> History { get; init; } = [];
 
     public static Need Create(NeedRaised e) =>
-        new(e.NeedId, e.AllianceId, e.SchoolId, e.Category, e.Description, e.CountyCode, NeedStatus.Raised, e.At);
+        new(e.NeedId, e.AllianceId, e.SchoolId, e.Category, e.Description, e.CountyCode, NeedStatus.Raised, e.At)
+        {
+            History = [new StatusStep(nameof(NeedStatus.Raised), e.At, e.RaisedBy)],
+        };
 
-    public Need Apply(NeedMatched e) => this with { Status = NeedStatus.Matched, MatchedUnitId = e.UnitId, ResourceId = e.ResourceId };
-    public Need Apply(NeedAccepted e) => this with { Status = NeedStatus.Accepted, AcceptedAt = e.At };
+    public Need Apply(NeedMatched e) => this with
+    {
+        Status = NeedStatus.Matched, MatchedUnitId = e.UnitId, ResourceId = e.ResourceId,
+        History = [.. History, new StatusStep(nameof(NeedStatus.Matched), e.At, e.MatchedBy, $"unit {e.UnitId}")],
+    };
+    public Need Apply(NeedOffered e) => this with
+    {
+        Offers = [.. Offers, new NeedOffer(e.UnitId, e.Note, e.OfferedBy, e.At)],
+        History = [.. History, new StatusStep("Offered", e.At, e.OfferedBy, $"unit {e.UnitId}")],
+    };
+    public Need Apply(NeedAccepted e) => this with
+    {
+        Status = NeedStatus.Accepted, AcceptedAt = e.At,
+        History = [.. History, new StatusStep(nameof(NeedStatus.Accepted), e.At, e.AcceptedBy)],
+    };
     public Need Apply(NeedDeclined e) => this with
     {
         Status = NeedStatus.Raised, MatchedUnitId = null, ResourceId = null, DeclinedBy = [.. DeclinedBy, e.UnitId],
+        History = [.. History, new StatusStep("Declined", e.At, e.DeclinedBy, e.Reason)],
     };
-    public Need Apply(NeedResolved e) => this with { Status = NeedStatus.Resolved, Resolution = e.Resolution, ResolvedAt = e.At };
-    public Need Apply(NeedClosed e) => this with { Status = NeedStatus.Closed, ClosedAt = e.At };
+    public Need Apply(NeedResolved e) => this with
+    {
+        Status = NeedStatus.Resolved, Resolution = e.Resolution, ResolvedAt = e.At,
+        History = [.. History, new StatusStep(nameof(NeedStatus.Resolved), e.At, e.ResolvedBy)],
+    };
+    public Need Apply(NeedClosed e) => this with
+    {
+        Status = NeedStatus.Closed, ClosedAt = e.At,
+        History = [.. History, new StatusStep(nameof(NeedStatus.Closed), e.At, e.ClosedBy)],
+    };
 }
+
+/// <summary>A member's offer to take a raised need: the county sees it and decides by matching.</summary>
+public sealed record NeedOffer(Guid UnitId, string Note, string By, DateTimeOffset At);
 
 public record RaiseNeed(
     Guid NeedId, Alliance Alliance, Guid SchoolId, NeedCategory Category, string Description, string By, DateTimeOffset Now);
@@ -60,6 +93,8 @@ public record AcceptNeed(Guid NeedId, Guid? CallerUnitId, string By, DateTimeOff
 public record DeclineNeed(Guid NeedId, Guid? CallerUnitId, string Reason, string By, DateTimeOffset Now);
 public record ResolveNeed(Guid NeedId, Guid? CallerUnitId, string Resolution, string By, DateTimeOffset Now);
 public record CloseNeed(Guid NeedId, Guid? CallerSchoolId, string By, DateTimeOffset Now);
+/// <summary><paramref name="CallerUnitId"/>: the member unit of the officer who offers; <paramref name="Alliance"/> the need's.</summary>
+public record OfferToTakeNeed(Guid NeedId, Alliance Alliance, Guid? CallerUnitId, string Note, string By, DateTimeOffset Now);
 
 public static class NeedDecider
 {
@@ -93,6 +128,25 @@ public static class NeedDecider
             throw new RuleViolation("unit-not-member", "该单位不是此教联体成员 / The unit is not a member of this alliance.");
         }
         return [new NeedMatched(state.Id, state.AllianceId, c.UnitId, c.Resource?.Id, c.By, c.Now)];
+    }
+
+    public static IReadOnlyList<object> Decide(OfferToTakeNeed c, Need state)
+    {
+        if (c.CallerUnitId is not { } unit || !c.Alliance.IsMember(unit))
+        {
+            throw new RuleViolation("unit-not-member", "只有本教联体的成员单位可以认领 / Only a member of the need's alliance may offer to take it.");
+        }
+        if (state.Status != NeedStatus.Raised)
+        {
+            throw new RuleViolation("need-not-raised",
+                $"需求当前为 {state.Status}，县级已作决定 / The need is {state.Status}: the county has already decided.");
+        }
+        EnsureWorking(c.Alliance);
+        if (state.Offers.Any(o => o.UnitId == unit))
+        {
+            throw new RuleViolation("already-offered", "您的单位已表示认领，等待县级决定 / Your unit has already offered; the county decides.");
+        }
+        return [new NeedOffered(state.Id, state.AllianceId, unit, c.Note.Trim(), c.By, c.Now)];
     }
 
     public static IReadOnlyList<object> Decide(AcceptNeed c, Need state)

@@ -11,6 +11,7 @@ namespace JiaoLianTi.Alliances.Needs;
 public sealed record RaiseNeedRequest(NeedCategory? Category, string? Description);
 public sealed record MatchNeedRequest(Guid? UnitId, Guid? ResourceId);
 public sealed record ResolutionRequest(string? Resolution);
+public sealed record OfferRequest(string? Note);
 
 public static class NeedsApi
 {
@@ -22,6 +23,7 @@ public static class NeedsApi
         group.MapGet("/", List).WithSummary("需求清单 / Needs the caller may see");
         group.MapGet("/{id:guid}", Get).WithSummary("需求 / A need");
         group.MapPost("/{id:guid}/match", Match).WithSummary("匹配资源或成员 / Match to a resource or a member");
+        group.MapPost("/{id:guid}/offer", Offer).WithSummary("表示认领（成员单位，县级决定） / A member offers to take a raised need (the county decides)");
         group.MapPost("/{id:guid}/accept", Accept).WithSummary("认领（成员单位） / The matched member accepts");
         group.MapPost("/{id:guid}/decline", Decline).WithSummary("婉拒（成员单位） / The matched member declines");
         group.MapPost("/{id:guid}/resolve", Resolve).WithSummary("解决（成员单位） / The member resolved it");
@@ -34,6 +36,21 @@ public static class NeedsApi
         caller.Covers(need.CountyCode) && (caller.IsAdministration
             || (caller.Role == Role.SchoolAdmin && caller.SchoolId == need.SchoolId)
             || (caller.Role == Role.MemberOfficer && caller.MemberUnitId is { } unit && unit == need.MatchedUnitId));
+
+    /// <summary>
+    /// What a member officer sees of a raised need of its alliance that is not matched to its unit: everything but the
+    /// description, which may speak of children and reaches a unit only once the county matched the need to it.
+    /// </summary>
+    public const string Withheld = "（匹配给您的单位后可见 / shown once the need is matched to your unit）";
+
+    private static Need ForOfficer(Caller caller, Need need) =>
+        caller.Role == Role.MemberOfficer && need.MatchedUnitId != caller.MemberUnitId ? need with { Description = Withheld } : need;
+
+    /// <summary>The alliances the officer's unit is a current member of.</summary>
+    private static async Task<IReadOnlyList<Guid>> AlliancesOf(IQuerySession session, Caller caller, CancellationToken ct) =>
+        caller.Role == Role.MemberOfficer && caller.MemberUnitId is { } unit
+            ? await session.Query<Membership>().Where(m => m.UnitId == unit && m.LeftAt == null).Select(m => m.AllianceId).ToListAsync(ct)
+            : [];
 
     private static async Task<Created<Need>> Raise(
         Guid allianceId, RaiseNeedRequest request, HttpContext http, IDocumentSession session, TimeProvider clock,
@@ -63,7 +80,7 @@ public static class NeedsApi
         {
             _ when caller.IsAdministration => query,
             Role.SchoolAdmin when caller.SchoolId is { } school => query.Where(n => n.SchoolId == school),
-            Role.MemberOfficer when caller.MemberUnitId is { } unit => query.Where(n => n.MatchedUnitId == unit),
+            Role.MemberOfficer when caller.MemberUnitId is { } unit => await RaisedInAlliancesOrMatched(query, unit),
             _ => query.Where(n => false),
         };
         if (!string.IsNullOrEmpty(county)) query = query.Where(n => n.CountyCode.StartsWith(county));
@@ -72,7 +89,15 @@ public static class NeedsApi
         if (allianceId is { } a) query = query.Where(n => n.AllianceId == a);
         if (schoolId is { } sc) query = query.Where(n => n.SchoolId == sc);
         if (unitId is { } u) query = query.Where(n => n.MatchedUnitId == u);
-        return TypedResults.Ok(await query.OrderByDescending(n => n.RaisedAt).ToPageAsync(paging, ct));
+        var found = await query.OrderByDescending(n => n.RaisedAt).ToPageAsync(paging, ct);
+        return TypedResults.Ok(found with { Items = found.Items.Select(n => ForOfficer(caller, n)).ToList() });
+
+        // A member officer sees the needs matched to its unit, and the raised needs of its alliances (to offer).
+        async Task<IQueryable<Need>> RaisedInAlliancesOrMatched(IQueryable<Need> needs, Guid unit)
+        {
+            var alliances = await AlliancesOf(session, caller, ct);
+            return needs.Where(n => n.MatchedUnitId == unit || (n.Status == NeedStatus.Raised && alliances.Contains(n.AllianceId)));
+        }
     }
 
     private static async Task<Results<Ok<Need>, StatusCodeHttpResult>> Get(
@@ -80,8 +105,9 @@ public static class NeedsApi
     {
         var caller = http.Caller();
         var need = await session.LoadAsync<Need>(id, ct);
-        need = caller.Visible(need is not null && caller.MaySee(need) ? need : null, n => n.CountyCode, "需求 Need");
-        return http.Versioned(need, need.Version);
+        var mayOffer = need is { Status: NeedStatus.Raised } && (await AlliancesOf(session, caller, ct)).Contains(need.AllianceId);
+        need = caller.Visible(need is not null && (caller.MaySee(need) || mayOffer) ? need : null, n => n.CountyCode, "需求 Need");
+        return http.Versioned(ForOfficer(caller, need), need.Version);
     }
 
     private static Task<Ok<Need>> Match(
@@ -107,6 +133,21 @@ public static class NeedsApi
                 "与资源的提供单位不符 / is not the unit that offers the resource").ThrowIfInvalid();
             return NeedDecider.Decide(new MatchNeed(id, alliance, unitId, resource, caller.Subject, clock.GetUtcNow()), need);
         }, ct);
+    }
+
+    private static Task<Ok<Need>> Offer(
+        Guid id, OfferRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        new Validation().MaxLength("note", request?.Note, 2000).ThrowIfInvalid();
+        var caller = http.Caller();
+        Access.Require(caller.Role == Role.MemberOfficer && caller.MemberUnitId is not null,
+            "只有成员单位联络人可以表示认领 / Only a member unit's officer may offer to take a need.");
+        return session.Change<Need, Need>(http, id, InRegion(caller), async need =>
+        {
+            var alliance = (await session.LoadAsync<Alliance>(need.AllianceId, ct))!;
+            return NeedDecider.Decide(new OfferToTakeNeed(id, alliance, caller.MemberUnitId, request?.Note ?? "", caller.Subject,
+                clock.GetUtcNow()), need);
+        }, need => ForOfficer(caller, need), ct);
     }
 
     private static Task<Ok<Need>> Accept(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)

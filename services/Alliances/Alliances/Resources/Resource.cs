@@ -23,13 +23,20 @@ public sealed record Resource(
     public long Version { get; set; }
     public DateTimeOffset? WithdrawnAt { get; init; }
     public string? WithdrawalReason { get; init; }
+    public IReadOnlyList<StatusStep> History { get; init; } = [];
 
     public static Resource Create(ResourcePublished e) =>
         new(e.ResourceId, e.AllianceId, e.UnitId, e.Kind, e.Title, e.Topics, e.Capacity, e.Schedule, e.CountyCode,
-            ResourceStatus.Published, e.At);
+            ResourceStatus.Published, e.At)
+        {
+            History = [new StatusStep(nameof(ResourceStatus.Published), e.At, e.PublishedBy)],
+        };
 
-    public Resource Apply(ResourceWithdrawn e) =>
-        this with { Status = ResourceStatus.Withdrawn, WithdrawnAt = e.At, WithdrawalReason = e.Reason };
+    public Resource Apply(ResourceWithdrawn e) => this with
+    {
+        Status = ResourceStatus.Withdrawn, WithdrawnAt = e.At, WithdrawalReason = e.Reason,
+        History = [.. History, new StatusStep(nameof(ResourceStatus.Withdrawn), e.At, e.WithdrawnBy, e.Reason)],
+    };
 }
 
 public record PublishResource(

@@ -40,8 +40,9 @@ public static class ResponsibilitiesApi
         var caller = http.Caller();
         Check(new Validation(), "", request.UnitId, request.Title, request.Description, request.DueOn, request.SlaDays).ThrowIfInvalid();
         var alliance = caller.Visible(await session.LoadAsync<Alliance>(allianceId, ct), a => a.CountyCode, "教联体 Alliance");
-        Access.Require(caller.Manages(alliance),
-            "只有教联体管理者可以分配责任 / Only the alliance's managers may assign responsibilities.");
+        // City and province bureaus assign within their region too (a city-wide campaign, a provincial inspection).
+        Access.Require(caller.Manages(alliance) || (caller.Role is Role.CityAdmin or Role.ProvinceAdmin && caller.Covers(alliance.CountyCode)),
+            "只有教联体管理者或上级教育行政部门可以分配责任 / Only the alliance's managers or the city and province bureaus over it may assign responsibilities.");
         var command = new AssignResponsibility(Guid.CreateVersion7(), alliance, request.UnitId!.Value, request.Title!,
             request.Description ?? "", request.DueOn!.Value, request.SlaDays ?? 0, null, caller.Subject, clock.GetUtcNow());
         return await session.Start<Responsibility>(http, command.ResponsibilityId, ResponsibilityDecider.Decide(command, null),

@@ -6,14 +6,21 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JiaoLianTi.ParentSchool.Recommendations;
 
-/// <summary>为您推荐: a reason and the published courses on its topics that the parent may take.</summary>
+/// <summary>
+/// 为您推荐: a reason and the published courses on its topics that the parent may take. A recommendation never points
+/// at nothing: with no such course yet, <paramref name="CoursesAvailable"/> is false and <paramref name="Note"/> says so.
+/// </summary>
 public sealed record RecommendedForYou(
-    string ReasonCode, string Reason, CourseTopic[] Topics, DateTimeOffset RecommendedAt, IReadOnlyList<CourseView> Courses);
+    string ReasonCode, string Reason, CourseTopic[] Topics, DateTimeOffset RecommendedAt, IReadOnlyList<CourseView> Courses,
+    bool CoursesAvailable, string? Note);
 
 public static class RecommendationsApi
 {
     /// <summary>A recommendation older than this is no longer shown.</summary>
     public static readonly TimeSpan ShownFor = TimeSpan.FromDays(90);
+
+    /// <summary>What a parent reads where no published course on the topics is open to them yet.</summary>
+    public const string NoCourseYet = "暂无相关课程，课程发布后会显示在这里 / No course on these topics is available yet: it will show here once published.";
 
     public static IEndpointRouteBuilder MapRecommendationEndpoints(this IEndpointRouteBuilder app)
     {
@@ -43,9 +50,17 @@ public static class RecommendationsApi
             .OrderBy(c => c.Title)
             .Take(200)
             .ToListAsync(ct);
-        var items = recommendations.Items.Select(r => new RecommendedForYou(r.ReasonCode, r.Reason, r.Topics, r.RecommendedAt,
-            courses.Where(c => r.Topics.Contains(c.Topic)).Select(c => CourseView.Of(c, author: false)).ToList())).ToList();
+        var items = recommendations.Items.Select(r => Shown(r, courses)).ToList();
         return TypedResults.Ok(recommendations.With(items));
+    }
+
+    /// <summary>A recommendation as a parent sees it: with the published courses on its topics, or saying there is none yet.</summary>
+    public static RecommendedForYou Shown(Recommendation recommendation, IEnumerable<MicroCourse> courses)
+    {
+        var offered = courses.Where(c => c.Status == CourseStatus.Published && recommendation.Topics.Contains(c.Topic))
+            .Select(c => CourseView.Of(c, author: false)).ToList();
+        return new RecommendedForYou(recommendation.ReasonCode, recommendation.Reason, recommendation.Topics,
+            recommendation.RecommendedAt, offered, offered.Count > 0, offered.Count > 0 ? null : NoCourseYet);
     }
 
     /// <summary>Staff see what was recommended to the parents of their school (or of the schools in their region).</summary>
