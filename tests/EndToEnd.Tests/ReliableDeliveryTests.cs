@@ -68,6 +68,79 @@ public sealed class ReliableDeliveryTests(TestSystem system)
     }
 
     [Fact]
+    public async Task While_a_services_database_is_unreachable_commands_get_503_with_Retry_After_and_nothing_is_stored()
+    {
+        const string dujiangyan = "510181"; // 成都市都江堰市
+        using var admin = system.Client(Role.CountyAdmin, dujiangyan);
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(system.Setting("ConnectionStrings:alliancesdb"));
+        await using var relay = new TcpRelay(database.Host!, database.Port);
+        database.Port = relay.Port;
+        await system.StopServiceAsync("alliances");
+        system.StartService("alliances", new Dictionary<string, string> { ["ConnectionStrings:alliancesdb"] = database.ConnectionString });
+        try
+        {
+            object Unit(string name) => new { kind = "School", name, countyCode = dujiangyan };
+            var before = await admin.Post("/api/alliances/units", Unit("都江堰市断库前学校"));
+            Assert.Equal(HttpStatusCode.Created, before.StatusCode);
+
+            relay.Cut();
+            for (var i = 0; i < 3; i++)
+            {
+                var refused = await admin.Post("/api/alliances/units", Unit($"都江堰市断库时学校 {i}"));
+                var problem = await Unavailable(refused);
+                Assert.Equal(TimeSpan.FromSeconds(5), refused.Headers.RetryAfter?.Delta);
+                Assert.Contains("retry after 5 s", problem.GetProperty("detail").GetString());
+            }
+            await Unavailable(await admin.GetAsync($"/api/alliances/units?county={dujiangyan}"));
+
+            relay.Restore();
+            var after = await Eventually.Until(
+                () => admin.Post("/api/alliances/units", Unit("都江堰市恢复后学校")), r => r.StatusCode == HttpStatusCode.Created, Patience);
+            Assert.Equal(HttpStatusCode.Created, after.StatusCode);
+            var names = (await (await admin.GetAsync($"/api/alliances/units?county={dujiangyan}&pageSize=100")).ReadJson())
+                .GetProperty("items").EnumerateArray().Select(u => u.GetProperty("name").GetString()).Order().ToList();
+            Assert.Equal(["都江堰市恢复后学校", "都江堰市断库前学校"], names);
+        }
+        finally
+        {
+            await system.StopServiceAsync("alliances");
+            system.StartService("alliances");
+        }
+    }
+
+    [Fact]
+    public async Task A_hundred_concurrent_changes_with_the_same_If_Match_one_succeeds_and_99_get_412()
+    {
+        const string pujiang = "510131"; // 成都市蒲江县
+        using var admin = system.Client(Role.CountyAdmin, pujiang);
+        var created = await admin.Post("/api/alliances", new { name = "蒲江县教联体", kind = "Regional", countyCode = pujiang, leadUnit = "蒲江县教育局" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var path = created.Headers.Location!.ToString();
+        var etag = created.Headers.ETag!.Tag;
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 100).Select(i =>
+            admin.Put($"{path}/charter", new { charter = $"章程第 {i} 稿 / Charter draft {i}" }, etag)));
+
+        var statuses = answers.GroupBy(a => a.StatusCode).ToDictionary(g => g.Key, g => g.Count());
+        Assert.True(statuses.GetValueOrDefault(HttpStatusCode.OK) == 1 && statuses.GetValueOrDefault(HttpStatusCode.PreconditionFailed) == 99,
+            string.Join(", ", statuses.Select(s => $"{(int)s.Key}: {s.Value}")));
+        var winner = await answers.Single(a => a.StatusCode == HttpStatusCode.OK).ReadJson();
+        var read = await admin.GetAsync(path);
+        Assert.Equal(winner.GetProperty("charter").GetString(), (await read.ReadJson()).GetProperty("charter").GetString());
+        Assert.NotEqual(etag, read.Headers.ETag!.Tag);
+    }
+
+    private static async Task<System.Text.Json.JsonElement> Unavailable(HttpResponseMessage response)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = System.Text.Json.JsonDocument.Parse(body).RootElement;
+        Assert.Contains("/", problem.GetProperty("title").GetString()); // 中文 / English
+        return problem;
+    }
+
+    [Fact]
     public async Task Events_appended_while_the_broker_is_down_all_arrive_after_it_returns()
     {
         const string chenghua = "510108";

@@ -14,7 +14,8 @@ namespace JiaoLianTi.Platform.Http;
 
 /// <summary>
 /// Every error a client can cause becomes an RFC 9457 ProblemDetails here, in one place: 400 validation (fields
-/// listed), 403, 404, 409 rule broken, 412 stale version, 428 If-Match missing. Anything else is ours: 500.
+/// listed), 403, 404, 409 rule broken, 412 stale version, 428 If-Match missing; 503 with Retry-After while the
+/// service's database cannot be reached (nothing was changed: the caller retries). Anything else is ours: 500.
 /// </summary>
 public static class ProblemMapping
 {
@@ -51,6 +52,10 @@ public static class ProblemMapping
             logger.LogInformation("Refused {Method} {Path}: {Status} {Detail}",
                 context.Request.Method, context.Request.Path, problem.Status, problem.Detail);
             context.Response.StatusCode = problem.Status!.Value;
+            if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
             return await problems.TryWriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context, ProblemDetails = problem, Exception = exception,
@@ -58,7 +63,16 @@ public static class ProblemMapping
         }
     }
 
-    internal static ProblemDetails? ToProblem(Exception exception, bool hadIfMatch) => exception switch
+    /// <summary>What a 503 asks the caller to wait before retrying.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    internal static ProblemDetails? ToProblem(Exception exception, bool hadIfMatch) => DatabaseUnreachable(exception)
+        ? new ProblemDetails
+        {
+            Status = 503, Title = "服务暂不可用 / Service unavailable",
+            Detail = $"数据库暂时无法连接，请 {RetryAfterSeconds} 秒后重试 / The database cannot be reached right now: retry after {RetryAfterSeconds} s (a change retried with the same If-Match gets 412 if it did go through).",
+        }
+        : exception switch
     {
         ValidationFailed v => new HttpValidationProblemDetails(v.Errors)
         {
@@ -86,6 +100,26 @@ public static class ProblemMapping
         },
         _ => null,
     };
+
+    /// <summary>
+    /// The database is away (refused, reset, restarting, pool exhausted while it was): Npgsql calls such errors
+    /// transient, wherever Marten wraps them. A broken rule or a bad statement is not transient and stays what it is.
+    /// </summary>
+    internal static bool DatabaseUnreachable(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.NpgsqlException { IsTransient: true })
+            {
+                return true;
+            }
+            if (e is AggregateException aggregate && aggregate.InnerExceptions.Any(DatabaseUnreachable))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static ProblemDetails BadRequest(BadHttpRequestException exception)
     {
