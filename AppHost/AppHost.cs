@@ -38,8 +38,10 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway", launchProfileName:
     .WithEnvironment("RateLimit__GatewayReplicas", scale.ReplicasOf("gateway").ToString(System.Globalization.CultureInfo.InvariantCulture))
     .WithScale(scale, "gateway", builder.ExecutionContext, authority);
 
-// 工作台 Console: reached through the gateway at /console; it calls the API through the gateway (docs/console.md).
+// 工作台 Console: reached through the gateway at /console; it calls the API through the gateway (docs/console.md);
+// its sessions and Data Protection keys are in consoledb, shared by its replicas.
 var console = builder.AddProject<Projects.Console>("console", launchProfileName: "http")
+    .WithReference(infrastructure.Database("consoledb")).WaitFor(infrastructure.Database("consoledb"))
     .WithReference(gateway)
     .WithScale(scale, "console", builder.ExecutionContext, authority);
 gateway.WithReference(console);

@@ -4,7 +4,10 @@ using JiaoLianTi.Console.Api;
 using JiaoLianTi.Console.Auth;
 using JiaoLianTi.Console.Components;
 using JiaoLianTi.Console.Map;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.HttpOverrides;
+using Npgsql;
 
 namespace JiaoLianTi.Console;
 
@@ -33,8 +36,18 @@ public sealed class Program
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddAntDesign();
+        // Sessions and Data Protection keys in the console's own database, shared by every replica (docs/console.md).
+        var database = builder.Configuration.GetConnectionString(ConsoleStore.ConnectionName)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{ConsoleStore.ConnectionName} is not set: the console keeps its sessions in PostgreSQL.");
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(database));
+        builder.Services.AddSingleton<ConsoleStore>();
+        builder.Services.AddSingleton<DataProtectionKeys>();
+        builder.Services.AddDataProtection().SetApplicationName("jiaolianti-console");
+        builder.Services.AddOptions<KeyManagementOptions>().Configure<DataProtectionKeys>((options, keys) => options.XmlRepository = keys);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddConsoleSignIn(builder.Configuration, builder.Environment);
         builder.Services.AddScoped<ConsoleUser>();
+        builder.Services.AddScoped<PickerSources>();
         // No generic retries: a write the console sends once must reach the API once (a person retries, seeing why).
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental in Microsoft.Extensions.Http.Resilience 10.x
         builder.Services.AddHttpClient<GatewayClient>(ConfigureGateway).RemoveAllResilienceHandlers();
@@ -52,6 +65,9 @@ public sealed class Program
         });
 
         var app = builder.Build();
+        var store = app.Services.GetRequiredService<ConsoleStore>();
+        store.InitializeAsync().GetAwaiter().GetResult();
+        store.EnsureKeyAsync(app.Services.GetRequiredService<IKeyManager>(), app.Services.GetRequiredService<TimeProvider>()).GetAwaiter().GetResult();
         app.UseForwardedHeaders();
         app.UsePathBase(PathBase);
         // Routing after the path base, so that endpoints match the path without /console.

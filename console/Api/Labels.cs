@@ -14,6 +14,13 @@ public static class Labels
         ["Assigned"] = "已分派", ["InProgress"] = "进行中", ["Overdue"] = "已逾期", ["Done"] = "已完成",
         ["Published"] = "已发布", ["Withdrawn"] = "已撤回",
         ["Venue"] = "场馆", ["Course"] = "课程", ["Expert"] = "专家", ["VolunteerPlaces"] = "志愿岗位",
+        // need categories (NeedCategory)
+        ["AfterSchoolCare"] = "课后服务", ["Volunteers"] = "志愿者", ["MentalHealth"] = "心理健康", ["Safety"] = "安全",
+        ["FoodSafety"] = "食品安全", ["FamilyEducation"] = "家庭教育",
+        // parent school (CourseTopic, CourseScope, FigureLevel)
+        ["PhoneUse"] = "手机管理", ["Resilience"] = "挫折教育", ["RoadSafety"] = "交通安全", ["AntiBullying"] = "防欺凌",
+        ["StudyHabits"] = "学习习惯", ["ParentChildCommunication"] = "亲子沟通", ["Law"] = "法治教育", ["PhysicalActivity"] = "体育锻炼",
+        ["Province"] = "省级", ["County"] = "县级", ["Retired"] = "已下架",
         // activities
         ["Draft"] = "草稿", ["AwaitingSafetyPlan"] = "待安全预案", ["Open"] = "报名中", ["Completed"] = "已结束",
         ["Cancelled"] = "已取消", ["Confirmed"] = "已确认", ["Waitlisted"] = "候补",

@@ -13,3 +13,6 @@ public sealed record CountyCoverage(
     string CountyCode, string CountyName, string CityCode, string CityName, string? RegionalAllianceStatus,
     bool Established, int SchoolAlliances, int Members, IReadOnlyDictionary<string, int>? MembersByKind,
     int Resources, int OpenNeeds, int OverdueResponsibilities);
+
+/// <summary>One choice of a picker: the id sent to the API, the name shown, and a hint (kind, county).</summary>
+public sealed record PickerOption(string Id, string Label, string? Hint);

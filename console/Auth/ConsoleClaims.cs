@@ -17,15 +17,16 @@ public static class ConsoleClaims
     public const string Subject = ClaimNames.Subject;
     public const string Name = ClaimNames.Name;
     public const string Child = ClaimNames.Child;
-    /// <summary>The bearer token for the gateway: a claim of the server-side session only.</summary>
-    public const string AccessToken = "jlt_access_token";
+    /// <summary>The key of the server-side session (SessionStore), where its tokens are kept for the gateway.</summary>
+    public const string Session = "jlt_session";
     /// <summary>How the person signed in: <c>oidc</c> or <c>dev</c> (开发登录).</summary>
     public const string Method = "jlt_signin";
 
     private static readonly string[] Copied = [Role, Region, SchoolId, MemberUnitId, Subject, Name, Child];
 
     /// <summary>The session's identity from an access token (its claims are not re-validated here: the console
-    /// received it over its own server-to-server channel; the gateway validates it on every call).</summary>
+    /// received it over its own server-to-server channel; the gateway validates it on every call). The token itself
+    /// goes into the session's properties (<see cref="Tokens"/>), which the store keeps apart from the claims.</summary>
     public static ClaimsIdentity FromAccessToken(string accessToken, string method, string authenticationType)
     {
         var token = new JsonWebToken(accessToken);
@@ -34,7 +35,6 @@ public static class ConsoleClaims
         {
             identity.AddClaim(new Claim(claim.Type, claim.Value));
         }
-        identity.AddClaim(new Claim(AccessToken, accessToken));
         identity.AddClaim(new Claim(Method, method));
         return identity;
     }

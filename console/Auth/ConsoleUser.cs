@@ -24,7 +24,11 @@ public sealed class ConsoleUser(IServiceProvider services)
 
     public async Task<Person> PersonAsync() => Person.From(await PrincipalAsync());
 
-    public async Task<string?> AccessTokenAsync() => (await PrincipalAsync()).FindFirstValue(ConsoleClaims.AccessToken);
+    /// <summary>The session's access token, from the shared store, refreshed when it is about to expire.</summary>
+    public async Task<string?> AccessTokenAsync() =>
+        (await PrincipalAsync()).FindFirstValue(ConsoleClaims.Session) is { } session
+            ? await services.GetRequiredService<Tokens>().AccessTokenAsync(session)
+            : null;
 }
 
 /// <summary>The signed-in person as the pages need them.</summary>
@@ -59,6 +63,7 @@ public static class RoleNames
         Role.Counsellor => "心理教师",
         Role.Parent => "家长",
         Role.MemberOfficer => "成员单位联络人",
+        Role.Operator => "运维人员",
         Role.DepartmentOfficer => "部门工作人员",
         _ => "未登录",
     };

@@ -12,8 +12,9 @@ namespace JiaoLianTi.Console.Auth;
 /// Sign-in. With <c>Auth:Authority</c> set: OpenID Connect (authorization code with PKCE) against the province's
 /// identity provider, the one whose tokens the gateway trusts. Without it, in Development only: 开发登录, a chooser
 /// that asks the gateway's development token issuer (<c>POST /dev/token</c>) for a token of the chosen role and region.
-/// Either way the token is kept in the server-side session (<see cref="SessionStore"/>) and sent to the gateway by
-/// the server.
+/// Either way the token is kept in the server-side session (<see cref="SessionStore"/>, in the console's database,
+/// shared by its replicas) and sent to the gateway by the server; an OIDC token is refreshed before it expires
+/// (<see cref="Tokens"/>).
 /// </summary>
 public static class SignIn
 {
@@ -29,8 +30,8 @@ public static class SignIn
             throw new InvalidOperationException(
                 "Auth:Authority is not set. Outside Development the console signs people in only through the configured OIDC provider.");
         }
-        services.AddMemoryCache();
         services.AddSingleton<SessionStore>();
+        services.AddScoped<Tokens>();
         services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, SessionStoreSetup>();
         var auth = services.AddAuthentication(options =>
         {
@@ -44,6 +45,16 @@ public static class SignIn
             options.LoginPath = "/signin";
             options.AccessDeniedPath = "/signin";
             options.SlidingExpiration = false;
+            // A session whose token has expired and cannot be refreshed is over: sign in again.
+            options.Events.OnValidatePrincipal = async context =>
+            {
+                var session = context.Principal?.FindFirst(ConsoleClaims.Session)?.Value;
+                if (session is null || await context.HttpContext.RequestServices.GetRequiredService<Tokens>().AccessTokenAsync(session) is null)
+                {
+                    context.RejectPrincipal();
+                    await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+                }
+            };
         });
         if (oidc)
         {
@@ -60,7 +71,8 @@ public static class SignIn
                 options.GetClaimsFromUserInfoEndpoint = false;
                 options.RequireHttpsMetadata = section.GetValue("RequireHttpsMetadata", true);
                 options.Scope.Clear();
-                foreach (var scope in (section["Scopes"] ?? "openid profile").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                // offline_access: a refresh token, so the console renews the access token before it expires.
+                foreach (var scope in (section["Scopes"] ?? "openid profile offline_access").Split(' ', StringSplitOptions.RemoveEmptyEntries))
                 {
                     options.Scope.Add(scope);
                 }
@@ -80,8 +92,18 @@ public static class SignIn
                         identity.AddClaim(new Claim(ConsoleClaims.Name, name.Value));
                     }
                     context.Principal = new ClaimsPrincipal(identity);
-                    context.Properties!.ExpiresUtc = ConsoleClaims.Expires(accessToken);
+                    var refreshToken = context.TokenEndpointResponse?.RefreshToken;
+                    // With a refresh token the session lasts Auth:SessionHours (default 8), the token renewed as it goes;
+                    // without one it ends with the access token.
+                    context.Properties!.ExpiresUtc = string.IsNullOrEmpty(refreshToken)
+                        ? ConsoleClaims.Expires(accessToken)
+                        : context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()
+                            .AddHours(section.GetValue("SessionHours", 8.0));
                     context.Properties.IsPersistent = false;
+                    context.Properties.StoreTokens(string.IsNullOrEmpty(refreshToken)
+                        ? [new AuthenticationToken { Name = SessionStore.AccessTokenName, Value = accessToken }]
+                        : [new AuthenticationToken { Name = SessionStore.AccessTokenName, Value = accessToken },
+                           new AuthenticationToken { Name = SessionStore.RefreshTokenName, Value = refreshToken }]);
                     return Task.CompletedTask;
                 };
             });
@@ -147,8 +169,9 @@ public static class SignIn
         }
         var token = (await response.Content.ReadFromJsonAsync<DevTokenAnswer>(Api.GatewayClient.Json))!.AccessToken;
         var identity = ConsoleClaims.FromAccessToken(token, "dev", CookieAuthenticationDefaults.AuthenticationScheme);
-        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity),
-            new AuthenticationProperties { ExpiresUtc = ConsoleClaims.Expires(token), IsPersistent = false });
+        var properties = new AuthenticationProperties { ExpiresUtc = ConsoleClaims.Expires(token), IsPersistent = false };
+        properties.StoreTokens([new AuthenticationToken { Name = SessionStore.AccessTokenName, Value = token }]);
+        await http.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity), properties);
         return Results.Redirect(LocalUrl(http, form.ReturnUrl));
     }
 

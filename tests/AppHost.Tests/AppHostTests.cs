@@ -17,7 +17,7 @@ namespace JiaoLianTi.AppHost.Tests;
 public sealed class AppHostTests
 {
     private static readonly string[] Projects = ["alliances", "activities", "parentschool", "campussafety", "wellbeing", "gateway", "console"];
-    private static readonly string[] Databases = ["alliancesdb", "activitiesdb", "parentschooldb", "campussafetydb", "wellbeingdb"];
+    private static readonly string[] Databases = ["alliancesdb", "activitiesdb", "parentschooldb", "campussafetydb", "wellbeingdb", "consoledb"];
 
     [Fact]
     public async Task The_whole_system_starts_with_every_resource_healthy_and_serves_the_flow()

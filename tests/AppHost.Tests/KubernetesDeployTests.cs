@@ -95,7 +95,8 @@ public sealed class KubernetesDeployTests
             // Connection strings: from the Secret, never a literal, never a ConfigMap.
             var env = container.Children.TryGetValue("env", out var e) ? ((YamlSequenceNode)e).Children.Cast<YamlMappingNode>().ToList() : [];
             var connections = env.Where(v => Scalar(v, "name").StartsWith("ConnectionStrings__", StringComparison.Ordinal)).ToList();
-            Assert.Equal(Services.Contains(name) ? 2 : 0, connections.Count);
+            // A service: its database and the broker; the console: its database (sessions); the gateway: none.
+            Assert.Equal(Services.Contains(name) ? 2 : name == "console" ? 1 : 0, connections.Count);
             Assert.All(connections, v => Assert.Equal(KubernetesFiles.ConnectionsSecret, Scalar(v, "valueFrom", "secretKeyRef", "name")));
 
             Assert.Single(documents, d => Kind(d) == "PodDisruptionBudget" && Name(d) == name);
@@ -123,7 +124,8 @@ public sealed class KubernetesDeployTests
         }
         // The databases and the broker are declared beside it, on persistent storage, never as pods of this base.
         var infra = Documents(Path.Combine(Deploy, "k8s", "infra"));
-        Assert.Equal(5, infra.Count(d => Kind(d) == "Cluster" && Scalar(d, "spec", "instances") == "3" && Scalar(d, "spec", "storage", "size") != ""));
+        // One PostgreSQL cluster per service, and the console's (sessions, Data Protection keys).
+        Assert.Equal(6, infra.Count(d => Kind(d) == "Cluster" && Scalar(d, "spec", "instances") == "3" && Scalar(d, "spec", "storage", "size") != ""));
         Assert.Single(infra, d => Kind(d) == "RabbitmqCluster" && Scalar(d, "spec", "replicas") == "3" && Scalar(d, "spec", "persistence", "storage") != "");
         Assert.DoesNotContain(Documents(), d => Kind(d) is "StatefulSet" or "Secret");
     }

@@ -26,6 +26,13 @@ public sealed class ConsoleSystem : IAsyncLifetime
     /// <summary>Activities' clock, which a test moves forward to "the day of the activity" (volunteer hours).</summary>
     public ShiftedClock ActivitiesClock { get; } = new();
     public IServiceHost Console { get; private set; } = null!;
+    /// <summary>The console's own database (sessions, Data Protection keys), shared by every console instance.</summary>
+    public string ConsoleDatabase { get; private set; } = "";
+    public IReadOnlyDictionary<string, string> ConsoleSettings => new Dictionary<string, string>
+    {
+        ["Console:Gateway"] = Gateway.ToString(),
+        ["ConnectionStrings:consoledb"] = ConsoleDatabase,
+    };
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     public Uri Gateway => System.GatewayAddress;
@@ -38,17 +45,15 @@ public sealed class ConsoleSystem : IAsyncLifetime
         System.WithSetting("services:console:http:0", $"http://127.0.0.1:{consolePort}");
         System.Configure("activities", s => s.AddSingleton<TimeProvider>(ActivitiesClock));
         await System.InitializeAsync();
-        Console = StartConsole(consolePort, new Dictionary<string, string>
-        {
-            ["Console:Gateway"] = Gateway.ToString(),
-        });
+        ConsoleDatabase = await System.Servers.CreateDatabaseAsync($"{System.Id}_console");
+        Console = StartConsole(consolePort, ConsoleSettings);
         Directory.CreateDirectory(Screenshots);
         global::System.Console.Error.WriteLine($"[console tests] screenshots: {Screenshots}");
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await LaunchAsync(Playwright);
     }
 
-    public static IServiceHost StartConsole(int port, IReadOnlyDictionary<string, string> extra)
+    public static IServiceHost StartConsole(int port, IReadOnlyDictionary<string, string> extra, Action<IServiceCollection>? services = null)
     {
         var settings = new Dictionary<string, string>
         {
@@ -58,7 +63,7 @@ public sealed class ConsoleSystem : IAsyncLifetime
         {
             settings[key] = value;
         }
-        var host = new ServiceHost<Program>(settings, null);
+        var host = new ServiceHost<Program>(settings, services);
         host.Start(port);
         return host;
     }
@@ -126,6 +131,15 @@ public sealed class ConsoleSystem : IAsyncLifetime
     /// <summary>The console is interactive once Blazor's circuit is up (a click before that is lost).</summary>
     public static async Task InteractiveAsync(IPage page) =>
         await page.Locator("body[data-interactive='1']").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+
+    /// <summary>按名称选择: type into a picker and click the option with the value (the search reaches the API).</summary>
+    public static async Task PickAsync(IPage page, string testId, string text, Guid value)
+    {
+        var search = page.Locator($"[data-test={testId}-search]");
+        await search.ClickAsync();
+        await search.FillAsync(text);
+        await page.Locator($"[data-test={testId}-list] [data-test=option][data-value='{value}']").ClickAsync();
+    }
 
     public async Task ShotAsync(IPage page, string name) =>
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name + ".png"), FullPage = true });

@@ -31,18 +31,25 @@ public sealed class OidcSystem : IAsyncLifetime
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
     public string Issuer { get; private set; } = "";
+    /// <summary>The console's clock (real time plus an offset): a test moves it to "just before the token expires".</summary>
+    public ShiftedClock ConsoleClock { get; } = new();
+    private int refreshGrants;
+    /// <summary>How many times the console refreshed a token at the provider (grant_type=refresh_token).</summary>
+    public int RefreshGrants => Volatile.Read(ref refreshGrants);
+    public string ConsoleDatabase { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
         var providerPort = ConsoleSystem.FreePort();
         Issuer = $"http://127.0.0.1:{providerPort}/";
-        Provider = StartProvider(providerPort, Issuer);
+        Provider = StartProvider(providerPort, Issuer, () => Interlocked.Increment(ref refreshGrants));
         await Provider.StartAsync();
 
         var consolePort = ConsoleSystem.FreePort();
         System.WithSetting("Auth:Authority", Issuer).WithSetting("Auth:RequireHttpsMetadata", "false")
             .WithSetting("services:console:http:0", $"http://127.0.0.1:{consolePort}");
         await System.InitializeAsync();
+        ConsoleDatabase = await System.Servers.CreateDatabaseAsync($"{System.Id}_console");
         var demoMap = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "console", "wwwroot", "maps", "sichuan-counties.json");
         Console = ConsoleSystem.StartConsole(consolePort, new Dictionary<string, string>
         {
@@ -52,13 +59,15 @@ public sealed class OidcSystem : IAsyncLifetime
             ["Auth:Authority"] = Issuer,
             ["Auth:RequireHttpsMetadata"] = "false",
             ["Auth:ClientId"] = ClientId,
-        });
+            ["ConnectionStrings:consoledb"] = ConsoleDatabase,
+        }, services => services.AddSingleton<TimeProvider>(ConsoleClock));
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         Browser = await ConsoleSystem.LaunchAsync(Playwright);
     }
 
-    /// <summary>A province identity provider in miniature: it signs in a 锦江区 county officer without asking.</summary>
-    private static WebApplication StartProvider(int port, string issuer)
+    /// <summary>A province identity provider in miniature: it signs in a 锦江区 county officer without asking, and
+    /// refreshes its tokens (access tokens last OpenIddict's default hour).</summary>
+    private static WebApplication StartProvider(int port, string issuer, Action refreshed)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
@@ -67,8 +76,8 @@ public sealed class OidcSystem : IAsyncLifetime
         {
             options.SetIssuer(new Uri(issuer));
             options.SetAuthorizationEndpointUris("connect/authorize").SetTokenEndpointUris("connect/token");
-            options.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
-            options.RegisterScopes(Scopes.OpenId, Scopes.Profile);
+            options.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().RequireProofKeyForCodeExchange();
+            options.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.OfflineAccess);
             options.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
             options.DisableAccessTokenEncryption();
             // No client store here: the one client is checked by these handlers.
@@ -81,6 +90,7 @@ public sealed class OidcSystem : IAsyncLifetime
             options.AddEventHandler<OpenIddictServerEvents.ValidateTokenRequestContext>(handler => handler.UseInlineHandler(context =>
             {
                 if (context.ClientId != ClientId) context.Reject(Errors.InvalidClient, "unknown client");
+                else if (context.Request.IsRefreshTokenGrantType()) refreshed();
                 return default;
             }));
             options.UseAspNetCore().EnableAuthorizationEndpointPassthrough().DisableTransportSecurityRequirement();
@@ -152,6 +162,45 @@ public sealed class OidcTests(OidcSystem oidc)
         // The development sign-in does not exist here.
         var dev = await context.APIRequest.PostAsync("/console/signin/dev");
         Assert.Contains(dev.Status, new[] { 400, 404, 405 });
+        await context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_token_about_to_expire_is_refreshed_with_the_refresh_token_and_the_session_goes_on()
+    {
+        var context = await oidc.Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = oidc.System.GatewayAddress.ToString(), Locale = "zh-CN", ViewportSize = new ViewportSize { Width = 1440, Height = 900 },
+        });
+        context.SetDefaultTimeout(90_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/console/alliances");
+        await page.WaitForURLAsync(url => url.StartsWith(oidc.System.GatewayAddress + "console/alliances"));
+        await ConsoleSystem.InteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-test=who]")).ToContainTextAsync("李科长");
+        var before = oidc.RefreshGrants;
+
+        // 59 minutes on for the console: the hour-long access token is within Auth:RefreshBefore (2 min) of expiring.
+        oidc.ConsoleClock.Advance(TimeSpan.FromMinutes(59));
+        try
+        {
+            await page.GotoAsync("/console/coverage");
+            await ConsoleSystem.InteractiveAsync(page);
+            // Still signed in (not sent to the provider again), and the API accepts the refreshed token.
+            Assert.StartsWith(oidc.System.GatewayAddress + "console/coverage", page.Url);
+            await Assertions.Expect(page.Locator("[data-test=coverage-figure]")).ToContainTextAsync("四川省");
+            Assert.True(oidc.RefreshGrants > before, "the console refreshed the token at the provider");
+            Assert.Equal(0, await page.Locator("[data-test=problem]").CountAsync());
+            // The store holds the new token: the session's row was refreshed.
+            await using var connection = new Npgsql.NpgsqlConnection(oidc.ConsoleDatabase);
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM console.sessions WHERE refreshed_at IS NOT NULL", connection);
+            Assert.True((long)(await command.ExecuteScalarAsync())! >= 1);
+        }
+        finally
+        {
+            oidc.ConsoleClock.Advance(TimeSpan.FromMinutes(-59));
+        }
         await context.CloseAsync();
     }
 
