@@ -35,6 +35,27 @@ public static class Scope
         }
     }
 
+    /// <summary>
+    /// Whose records of one student (registrations, volunteer hours) the caller reads: a parent, all of their own
+    /// child's (null: no filter; another child is 404); the school's staff and counsellors, those at their school
+    /// (the school to filter by); anyone else 403 with <paramref name="refusal"/>. A staff token without a school
+    /// reads nothing.
+    /// </summary>
+    public static Guid? StudentRecordsScope(this Caller caller, Guid studentId, string refusal)
+    {
+        if (caller.Role == Role.Parent)
+        {
+            return caller.IsParentOf(studentId)
+                ? null
+                : throw new NotFoundException("未找到该学生 / No such student among your children.");
+        }
+        if (caller.IsStaff() || caller.Role == Role.Counsellor)
+        {
+            return caller.SchoolId ?? Guid.Empty;
+        }
+        throw new ForbiddenException(refusal);
+    }
+
     public static NotFoundException NotFound(Guid id) => new($"活动 {id} 不存在 / Activity {id} was not found.");
 
     private static bool CanSee(Caller caller, Guid? schoolId, Guid? resourceUnitId, string county, ActivityStatus status)

@@ -170,20 +170,9 @@ public static class RegistrationsApi
         var caller = http.Caller();
         var paging = Paging.From(page, pageSize);
         var query = session.Query<StudentRegistration>().Where(r => r.StudentId == studentId);
-        if (caller.Role == Role.Parent)
+        if (caller.StudentRecordsScope(studentId, "学生的报名仅家长和本校可见 / A student's registrations are for the parents and the school.") is { } school)
         {
-            if (!caller.IsParentOf(studentId))
-            {
-                throw new NotFoundException("未找到该学生 / No such student among your children.");
-            }
-        }
-        else if (caller.IsStaff() || caller.Role == Role.Counsellor)
-        {
-            query = query.Where(r => r.SchoolId == caller.SchoolId);
-        }
-        else
-        {
-            throw new ForbiddenException("学生的报名仅家长和本校可见 / A student's registrations are for the parents and the school.");
+            query = query.Where(r => r.SchoolId == school);
         }
         var result = await query.OrderByDescending(r => r.RegisteredAt).ToPageAsync(paging, ct);
         var views = await Views(session, Master(http), result.Items, ct);

@@ -100,20 +100,9 @@ public static class VolunteerHoursApi
     {
         var caller = http.Caller();
         var query = session.Query<VolunteerHoursRecord>().Where(r => r.StudentId == studentId);
-        if (caller.Role == Role.Parent)
+        if (caller.StudentRecordsScope(studentId, "学生的志愿时长仅家长和本校可见 / A student's hours are for the parents and the school.") is { } school)
         {
-            if (!caller.IsParentOf(studentId))
-            {
-                throw new NotFoundException("未找到该学生 / No such student among your children.");
-            }
-        }
-        else if (caller.IsStaff() || caller.Role == Role.Counsellor)
-        {
-            query = query.Where(r => r.SchoolId == caller.SchoolId);
-        }
-        else
-        {
-            throw new ForbiddenException("学生的志愿时长仅家长和本校可见 / A student's hours are for the parents and the school.");
+            query = query.Where(r => r.SchoolId == school);
         }
         var records = await query.OrderBy(r => r.RecordedAt).Take(Paging.MaxPageSize).ToListAsync(ct);
         return TypedResults.Ok(new StudentHours(studentId,
