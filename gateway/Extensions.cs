@@ -110,16 +110,18 @@ public static class GatewayComposition
             .Required("role", request.Role)
             .Check(Regions.IsRegionPrefix(request.Region ?? ""), "region",
                 "须为 2、4 或 6 位行政区划代码 / must be a 2, 4 or 6 digit division code")
+            .Check(request.Role != Role.DepartmentOfficer || request.Department is not null, "department",
+                "部门工作人员须注明部门 / a department officer needs their department")
             .ThrowIfInvalid();
         var claims = new TokenRequest(request.Role!.Value, request.Region!, request.SchoolId, request.MemberUnitId,
-            request.Subject, request.Name, request.Children);
+            request.Subject, request.Name, request.Children, request.Department);
         return TypedResults.Ok(new DevToken(DevTokens.Mint(configuration, claims), "Bearer", claims));
     }
 
     /// <summary>The body of <c>POST /dev/token</c>.</summary>
     public sealed record DevTokenRequest(
         Role? Role, string? Region, Guid? SchoolId, Guid? MemberUnitId, string? Subject, string? Name,
-        IReadOnlyList<Guid>? Children);
+        IReadOnlyList<Guid>? Children, Department? Department = null);
 
     public sealed record DevToken(string AccessToken, string TokenType, TokenRequest Claims);
 }

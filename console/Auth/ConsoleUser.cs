@@ -64,6 +64,7 @@ public static class RoleNames
         Role.Parent => "家长",
         Role.MemberOfficer => "成员单位联络人",
         Role.Operator => "运维人员",
+        Role.DepartmentOfficer => "部门工作人员",
         _ => "未登录",
     };
 }

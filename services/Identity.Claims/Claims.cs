@@ -13,6 +13,33 @@ public enum Role
     MemberOfficer,
     /// <summary>运维人员: runs the system (periodic checks, messages); reads no domain data (docs/design.md 15).</summary>
     Operator,
+    /// <summary>
+    /// 部门工作人员: an officer of a county (city, province) department (<see cref="Department"/>, claim
+    /// <c>department</c>) who follows, read-only, what concerns their department inside their region.
+    /// </summary>
+    DepartmentOfficer,
+}
+
+/// <summary>
+/// 部门: the kinds of department shared by member units and by the <see cref="Role.DepartmentOfficer"/> role
+/// (docs/glossary.md). The claim carries these names exactly.
+/// </summary>
+public enum Department
+{
+    /// <summary>公安</summary>
+    PublicSecurity,
+    /// <summary>交警</summary>
+    TrafficPolice,
+    /// <summary>市场监管</summary>
+    MarketRegulation,
+    /// <summary>卫健</summary>
+    Health,
+    /// <summary>民政</summary>
+    CivilAffairs,
+    /// <summary>妇联</summary>
+    WomensFederation,
+    /// <summary>团委</summary>
+    YouthLeague,
 }
 
 /// <summary>The claim names of a JiaoLianTi token.</summary>
@@ -28,4 +55,6 @@ public static class ClaimNames
     /// <summary>A parent's child, by opaque student id; one claim per child (the guardian link comes from the
     /// province's identity provider, not from us).</summary>
     public const string Child = "child";
+    /// <summary>A department officer's department: one of <see cref="Identity.Department"/>.</summary>
+    public const string Department = "department";
 }

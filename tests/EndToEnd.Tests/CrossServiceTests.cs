@@ -148,6 +148,14 @@ public sealed class CrossServiceTests(TestSystem system)
         var world = await AllianceWith(Shuangliu);
         var target = Guid.NewGuid();
         using var teacher = system.Client(Role.Teacher, Shuangliu, schoolId: world.SchoolId);
+        using var schoolAdmin = system.Client(Role.SchoolAdmin, Shuangliu, schoolId: world.SchoolId);
+        // No plan without a record and consent (issue 12): the school has recorded the child in Wellbeing with consent.
+        var recorded = await schoolAdmin.Post("/api/wellbeing/children", new
+        {
+            studentId = target, schoolId = world.SchoolId, name = "测试学生", dateOfBirth = "2015-03-01", className = "五年级二班",
+            guardians = new[] { new { name = "测试家长", relation = "母亲" } }, consent = "Given", consentGivenBy = "测试家长",
+        });
+        Assert.Equal(HttpStatusCode.Created, recorded.StatusCode);
         // CampusSafety refuses reports for a school it has not yet learnt of from Alliances (403, nothing appended).
         var reported = await Eventually.Until(() => teacher.Post("/api/campussafety/bullying-cases", new
         {
@@ -156,7 +164,6 @@ public sealed class CrossServiceTests(TestSystem system)
         }), r => r.StatusCode == HttpStatusCode.Created, Patience);
         Assert.Equal(HttpStatusCode.Created, reported.StatusCode);
 
-        using var schoolAdmin = system.Client(Role.SchoolAdmin, Shuangliu, schoolId: world.SchoolId);
         var plans = await Eventually.Until(
             async () => await (await schoolAdmin.GetAsync($"/api/wellbeing/plans?studentId={target}")).ReadJson(),
             page => page.ValueKind == JsonValueKind.Object && page.GetProperty("total").GetInt32() == 1, Patience);

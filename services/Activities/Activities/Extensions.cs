@@ -12,6 +12,7 @@ using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
+using JiaoLianTi.Platform.Scheduling;
 using Marten;
 
 namespace JiaoLianTi.Activities;
@@ -41,7 +42,7 @@ public static class ActivitiesService
 
                 options.Schema.For<ActivityView>()
                     .Index(a => a.CountyCode).Index(a => a.SchoolId).Index(a => a.StartsAt).Index(a => a.ResourceId)
-                    .Index(a => a.ResourceUnitId);
+                    .Index(a => a.ResourceUnitId).Index(a => a.AllianceId);
                 options.Schema.For<StudentRegistration>()
                     .Index(r => r.ActivityId).Index(r => r.StudentId).Index(r => r.SchoolId);
                 options.Schema.For<VolunteerHoursRecord>().Index(r => r.StudentId).Index(r => r.SchoolId);
@@ -50,6 +51,11 @@ public static class ActivitiesService
             .PublishIntegrationEvents(new ActivityEventsMap());
         builder.Services.AddSingleton<ActivityWriter>();
         builder.Services.AddAllianceFactHook<ResourceWithdrawn, ResourceWithdrawnCancelsActivities>();
+        builder.Services.AddAllianceFactHook<AllianceSuspended, AllianceStatusFlagsActivities>();
+        builder.Services.AddAllianceFactHook<AllianceDissolved, AllianceStatusFlagsActivities>();
+        builder.Services.AddAllianceFactHook<AllianceReestablished, AllianceStatusFlagsActivities>();
+        builder.AddPeriodicCheck<SafetyPlanReviewCheck>(TimeSpan.FromMinutes(5),
+            "安全预案开始前 48 小时仍未审核提醒学校，开始时仍未审核取消活动 / reminds the school of a safety plan still unreviewed 48 hours before the start, and cancels the activity at the start");
         builder.AddMessaging(Name, bus =>
         {
             bus.AddAlliancesReplica();

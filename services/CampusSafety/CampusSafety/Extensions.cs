@@ -34,7 +34,7 @@ public static class CampusSafetyService
                 options.Projections.Snapshot<EmergencyDrill>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<SafetyPlan>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<TrafficPlan>(SnapshotLifecycle.Inline);
-                options.Schema.For<BullyingCase>().Index(c => c.SchoolId);
+                options.Schema.For<BullyingCase>().Index(c => c.SchoolId).Index(c => c.ReceiptHash).Index(c => c.ReportedBy!);
                 // Case narratives are sealed with keys from the personal-data vault (docs/design.md 17).
                 options.AddPersonalDataVault();
                 options.Schema.For<EmergencyDrill>().Index(d => d.SchoolId);
@@ -51,8 +51,10 @@ public static class CampusSafetyService
             bus.AddChildErasure();
             bus.AddConsumer<SafetyPlanRequestedConsumer>();
         });
-        builder.AddPeriodicCheck<HazardOverdueCheck>(TimeSpan.FromMinutes(5));
-        builder.AddPeriodicCheck<GuardShiftMissedCheck>(TimeSpan.FromMinutes(1));
+        builder.AddPeriodicCheck<HazardOverdueCheck>(TimeSpan.FromMinutes(5),
+            "隐患超过处置时限报县级督办（每轮一次） / escalates a hazard past its SLA to the county, once per round");
+        builder.AddPeriodicCheck<GuardShiftMissedCheck>(TimeSpan.FromMinutes(1),
+            "护学岗超过宽限时间无人签到记为缺岗 / marks a guard shift missed when nobody checked in within the grace period");
         return builder;
     }
 

@@ -38,6 +38,9 @@ public sealed class KnownUnit : Fact
     public DateTimeOffset RegisteredAt { get; set; }
 
     public bool IsSchool => Kind == MemberUnitKinds.School;
+
+    /// <summary>The department its kind belongs to (see <see cref="UnitDepartments"/>), or null.</summary>
+    public Identity.Department? Department => UnitDepartments.Of(Kind);
 }
 
 /// <summary>The lifecycle of an alliance as the replica knows it.</summary>

@@ -8,6 +8,9 @@ public sealed record Caller(string Subject, Role Role, string Region, Guid? Scho
     /// <summary>A parent's children (opaque student ids); empty for every other role.</summary>
     public IReadOnlyList<Guid> Children { get; init; } = [];
 
+    /// <summary>A department officer's department; null for every other role.</summary>
+    public Department? Department { get; init; }
+
     /// <summary>True when the caller is the parent of <paramref name="studentId"/>.</summary>
     public bool IsParentOf(Guid studentId) => Role == Role.Parent && Children.Contains(studentId);
 
@@ -26,8 +29,18 @@ public sealed record Caller(string Subject, Role Role, string Region, Guid? Scho
         {
             throw new Http.ForbiddenException("令牌缺少角色或区域 / The token lacks a valid role or region claim.");
         }
+        Department? department = null;
+        if (role == Role.DepartmentOfficer)
+        {
+            if (!Enum.TryParse<Department>(user.FindFirstValue(ClaimNames.Department), ignoreCase: false, out var d))
+            {
+                throw new Http.ForbiddenException("部门工作人员的令牌须注明部门 / A department officer's token names their department.");
+            }
+            department = d;
+        }
         return new Caller(subject, role, region, GuidClaim(user, ClaimNames.SchoolId), GuidClaim(user, ClaimNames.MemberUnitId))
         {
+            Department = department,
             Children = user.FindAll(ClaimNames.Child)
                 .Select(c => Guid.TryParse(c.Value, out var id) ? id : Guid.Empty)
                 .Where(id => id != Guid.Empty).ToArray(),

@@ -33,6 +33,7 @@ public static class DevTokens
         if (request.Name is not null) claims[ClaimNames.Name] = request.Name;
         if (request.SchoolId is { } school) claims[ClaimNames.SchoolId] = school.ToString();
         if (request.MemberUnitId is { } unit) claims[ClaimNames.MemberUnitId] = unit.ToString();
+        if (request.Department is { } department) claims[ClaimNames.Department] = department.ToString();
         if (request.Children is { Count: > 0 } children) claims[ClaimNames.Child] = children.Select(c => c.ToString()).ToArray();
 
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -49,4 +50,4 @@ public static class DevTokens
 /// <summary>What a development token says about its bearer.</summary>
 public sealed record TokenRequest(
     Role Role, string Region, Guid? SchoolId = null, Guid? MemberUnitId = null, string? Subject = null, string? Name = null,
-    IReadOnlyList<Guid>? Children = null);
+    IReadOnlyList<Guid>? Children = null, Department? Department = null);

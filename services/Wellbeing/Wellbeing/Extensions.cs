@@ -55,10 +55,14 @@ public static class WellbeingService
             bus.AddChildErasure();
             bus.AddConsumer<SupportRequestedConsumer>();
         });
-        builder.AddPeriodicCheck<ReferralOverdueCheck>(TimeSpan.FromMinutes(5));
-        builder.AddPeriodicCheck<CrisisEscalationCheck>(TimeSpan.FromMinutes(1));
-        builder.AddPeriodicCheck<FollowUpCheck>(TimeSpan.FromHours(1));
-        builder.AddPeriodicCheck<RetentionCheck>(TimeSpan.FromHours(6));
+        builder.AddPeriodicCheck<ReferralOverdueCheck>(TimeSpan.FromMinutes(5),
+            "转介步骤超过时限报逾期（每步一次） / reports a referral step past its SLA as overdue, once per step");
+        builder.AddPeriodicCheck<CrisisEscalationCheck>(TimeSpan.FromMinutes(1),
+            "危机未按时确认则升级到下一级 / escalates a crisis past a level that did not acknowledge in time");
+        builder.AddPeriodicCheck<FollowUpCheck>(TimeSpan.FromHours(1),
+            "关爱类别回访逾期预警（每个到期日一次） / alerts a care category's follow-up past its due date, once per due date");
+        builder.AddPeriodicCheck<RetentionCheck>(TimeSpan.FromHours(6),
+            "超过保存期限的档案、帮扶档案、转介销毁密钥 / erases the keys of records, plans and referrals past their retention");
         return builder;
     }
 
@@ -71,6 +75,7 @@ public static class WellbeingService
         app.MapReferralEndpoints();
         app.MapCrisisEndpoints();
         app.MapAlertAndAuditEndpoints();
+        app.MapCareFigureEndpoints();
         app.MapChildErasureEndpoints();
         return app;
     }

@@ -150,10 +150,12 @@ public sealed class ReferralAndPlanTests(WellbeingSystem system)
     public async Task Support_requested_by_campus_safety_opens_a_plan_proposal_once()
     {
         var school = await system.SchoolAsync();
-        var request = new SupportRequested(Guid.NewGuid(), Guid.NewGuid(), school.Id, school.County, "BullyingTarget", DateTimeOffset.UtcNow);
+        using var admin = system.Admin(school);
+        // No plan without a record and consent (issue 12): the school has recorded the child with consent.
+        var (student, _) = await admin.RecordChild(school);
+        var request = new SupportRequested(Guid.NewGuid(), student, school.Id, school.County, "BullyingTarget", DateTimeOffset.UtcNow);
         await system.PublishAsync(request);
         await system.PublishAsync(request, Guid.NewGuid());
-        using var admin = system.Admin(school);
         var page = await Eventually.Until(async () => await (await admin.GetAsync($"/api/wellbeing/plans?studentId={request.StudentId}")).ReadJson(),
             p => p.GetProperty("total").GetInt32() > 0);
         await Task.Delay(500);

@@ -26,6 +26,8 @@ public static class ActivitiesApi
         var group = app.MapGroup("/api/activities").WithTags("Activities 研学与实践");
         group.MapPost("/", Draft).WithSummary("创建活动（草稿） / Draft an activity");
         group.MapGet("/", Calendar).WithSummary("活动日历 / The calendar of activities in the caller's scope");
+        group.MapGet("/safety-plan-reviews", SafetyPlanReviews)
+            .WithSummary("待审安全预案（按审核截止时间） / Activities whose safety plan awaits review, by review deadline (county, city, province)");
         group.MapGet("/{id:guid}", Get).WithSummary("活动详情：余位与候补人数 / An activity, with seats left and waitlist length");
         group.MapPost("/{id:guid}/open", Open).WithSummary("开放报名（校外活动先送安全预案） / Open for registration (off-campus: after the safety plan is approved)");
         group.MapPost("/{id:guid}/close", Close).WithSummary("截止报名 / Close registration");
@@ -107,6 +109,7 @@ public static class ActivitiesApi
             });
         }
 
+        var allianceStatus = await Venues.AllianceStatusAsync(session, allianceId, ct);
         var kind = request.Kind!.Value;
         var command = new DraftActivity(
             Guid.CreateVersion7(), kind, schoolId, allianceId,
@@ -116,7 +119,7 @@ public static class ActivitiesApi
             request.StartsAt!.Value, request.EndsAt!.Value, request.Seats!.Value, request.MinAge!.Value,
             request.MaxAge!.Value, county,
             request.Topics?.Select(t => t.Trim()).Distinct().ToArray() ?? resource?.Topics.ToArray() ?? [],
-            caller.Subject, clock.GetUtcNow());
+            caller.Subject, clock.GetUtcNow(), allianceStatus);
         await session.StartStream<Activity>(command.ActivityId, ActivityDecider.Decide(command, null), ct);
         // The ETag is the activity's revision, not the stream's version: hence not StreamWrites.Start.
         var view = (await session.LoadAsync<ActivityView>(command.ActivityId, ct))!;
@@ -126,7 +129,7 @@ public static class ActivitiesApi
     private static async Task<Ok<Page<ActivityView>>> Calendar(
         HttpContext http, IQuerySession session, int? page, int? pageSize, Guid? school, string? county,
         DateTimeOffset? from, DateTimeOffset? to, ActivityKind? kind, ActivityStatus? status, Guid? resource,
-        CancellationToken ct)
+        bool? flagged, Guid? alliance, CancellationToken ct)
     {
         var caller = http.Caller();
         var paging = Paging.From(page, pageSize);
@@ -150,7 +153,30 @@ public static class ActivitiesApi
         if (kind is { } k) query = query.Where(a => a.Kind == k);
         if (status is { } st) query = query.Where(a => a.Status == st);
         if (resource is { } r) query = query.Where(a => a.ResourceId == r);
+        if (alliance is { } al) query = query.Where(a => a.AllianceId == al);
+        // Flagged: still to take place under an alliance that is suspended or dissolved.
+        if (flagged == true) query = query.Where(a => a.AllianceFlag != null
+            && a.Status != ActivityStatus.Completed && a.Status != ActivityStatus.Cancelled);
         return TypedResults.Ok(await query.OrderBy(a => a.StartsAt).ThenBy(a => a.Id).ToPageAsync(paging, ct));
+    }
+
+    /// <summary>
+    /// The county's (city's, province's) list of safety plans waiting for review, the nearest review deadline first.
+    /// The deadline is the start: a plan unreviewed then cancels its activity.
+    /// </summary>
+    private static async Task<Ok<Page<ActivityView>>> SafetyPlanReviews(
+        HttpContext http, IQuerySession session, int? page, int? pageSize, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        if (!caller.IsAdministration)
+        {
+            throw new ForbiddenException("待审安全预案清单仅供教育行政部门查看 / The list of plans awaiting review is for the education bureaus.");
+        }
+        var paging = Paging.From(page, pageSize);
+        return TypedResults.Ok(await session.Query<ActivityView>()
+            .Where(a => a.CountyCode.StartsWith(caller.Region) && a.Status == ActivityStatus.AwaitingSafetyPlan)
+            .OrderBy(a => a.SafetyPlanReviewDeadline).ThenBy(a => a.Id)
+            .ToPageAsync(paging, ct));
     }
 
     private static async Task<Results<Ok<ActivityView>, StatusCodeHttpResult>> Get(
@@ -165,13 +191,27 @@ public static class ActivitiesApi
         return http.Versioned(view, view.Revision);
     }
 
+    /// <summary>
+    /// Opening (or asking for the safety plan) holds the activity's seats. Not under a suspended or dissolved alliance;
+    /// at a venue, not beyond what the venue holds at that time with the other activities there.
+    /// </summary>
     private static async Task<Ok<ActivityView>> Open(Guid id, OpenActivityRequest? request, HttpContext http,
-        IQuerySession session, ActivityWriter writer, TimeProvider clock, CancellationToken ct)
+        IQuerySession session, IDocumentStore store, ActivityWriter writer, TimeProvider clock, CancellationToken ct)
     {
         new Validation().MaxLength("arrangements", request?.Arrangements, 4000).ThrowIfInvalid();
-        var caller = await Organiser(id, http, session, ct);
-        var command = new OpenActivity(id, Revision(http), request?.Arrangements, caller.Subject, clock.GetUtcNow());
-        return await writer.Change(http, session, id, state => ActivityDecider.Decide(command, state), ct);
+        var caller = http.Caller();
+        var view = await session.LoadAsync<ActivityView>(id, ct);
+        caller.MustRun(view, id);
+        var alliance = await Venues.AllianceStatusAsync(session, view!.AllianceId, ct);
+        var revision = Revision(http);
+        if (view.ResourceId is not { } resourceId)
+        {
+            var command = new OpenActivity(id, revision, request?.Arrangements, caller.Subject, clock.GetUtcNow(), alliance);
+            return await writer.Change(http, session, id, state => ActivityDecider.Decide(command, state), ct);
+        }
+        var after = await Venues.OpenAsync(store, id, resourceId, (state, venue) => ActivityDecider.Decide(
+            new OpenActivity(id, revision, request?.Arrangements, caller.Subject, clock.GetUtcNow(), alliance, venue), state), ct);
+        return http.Changed((await session.LoadAsync<ActivityView>(id, ct))!, after.Revision);
     }
 
     private static async Task<Ok<ActivityView>> Close(Guid id, HttpContext http, IQuerySession session, ActivityWriter writer,

@@ -6,7 +6,12 @@ namespace JiaoLianTi.Activities.Activities;
 
 /// <summary>One student's place in an activity: <paramref name="Version"/> is that registration's own ETag.</summary>
 public sealed record Seat(
-    RegistrationStatus Status, long Sequence, int Version, Guid? SchoolId, DateTimeOffset? CheckedInAt, bool? Attended);
+    RegistrationStatus Status, long Sequence, int Version, Guid? SchoolId, DateTimeOffset? CheckedInAt, bool? Attended)
+{
+    /// <summary>The guardian who consented (their token's subject), if one did; only they may withdraw it.</summary>
+    public string? ConsentGivenBy { get; init; }
+    public DateTimeOffset? ConsentWithdrawnAt { get; init; }
+}
 
 /// <summary>
 /// The activity stream's state (the write model, an inline snapshot): the activity and every seat of it.
@@ -25,6 +30,10 @@ public sealed record Activity(
     public string? Arrangements { get; init; }
     public string? SafetyPlanRejection { get; init; }
     public bool SafetyPlanApproved { get; init; }
+    /// <summary>When the school was told that the plan is still unreviewed (null: not yet).</summary>
+    public DateTimeOffset? SafetyPlanReminderSentAt { get; init; }
+    /// <summary>Set while the alliance it runs under is suspended or dissolved (the county's flag).</summary>
+    public AllianceFlag? AllianceFlag { get; init; }
     public long NextSequence { get; init; } = 1;
     public int ConfirmedCount { get; init; }
     public ImmutableDictionary<Guid, Seat> Roster { get; init; } = ImmutableDictionary<Guid, Seat>.Empty;
@@ -50,6 +59,12 @@ public sealed record Activity(
     public Activity Apply(SafetyPlanRequested e) =>
         this with { Status = ActivityStatus.AwaitingSafetyPlan, Arrangements = e.Arrangements, SafetyPlanRejection = null, Revision = Revision + 1 };
 
+    public Activity Apply(SafetyPlanReviewReminderSent e) => this with { SafetyPlanReminderSentAt = e.At, Revision = Revision + 1 };
+
+    public Activity Apply(ActivityAllianceFlagged e) => this with { AllianceFlag = e.Flag, Revision = Revision + 1 };
+
+    public Activity Apply(ActivityAllianceFlagCleared e) => this with { AllianceFlag = null, Revision = Revision + 1 };
+
     public Activity Apply(SafetyPlanApproved e) => this with { SafetyPlanApproved = true, Revision = Revision + 1 };
 
     public Activity Apply(SafetyPlanRejected e) =>
@@ -66,14 +81,14 @@ public sealed record Activity(
 
     public Activity Apply(RegistrationConfirmed e) => this with
     {
-        Roster = Roster.SetItem(e.StudentId, new Seat(RegistrationStatus.Confirmed, e.Sequence, Next(e.StudentId), e.Student.SchoolId, null, null)),
+        Roster = Roster.SetItem(e.StudentId, new Seat(RegistrationStatus.Confirmed, e.Sequence, Next(e.StudentId), e.Student.SchoolId, null, null) { ConsentGivenBy = e.Student.ConsentGivenBy }),
         ConfirmedCount = ConfirmedCount + 1,
         NextSequence = e.Sequence + 1,
     };
 
     public Activity Apply(RegistrationWaitlisted e) => this with
     {
-        Roster = Roster.SetItem(e.StudentId, new Seat(RegistrationStatus.Waitlisted, e.Sequence, Next(e.StudentId), e.Student.SchoolId, null, null)),
+        Roster = Roster.SetItem(e.StudentId, new Seat(RegistrationStatus.Waitlisted, e.Sequence, Next(e.StudentId), e.Student.SchoolId, null, null) { ConsentGivenBy = e.Student.ConsentGivenBy }),
         Waitlist = Waitlist.Add(e.StudentId),
         NextSequence = e.Sequence + 1,
     };
@@ -95,6 +110,9 @@ public sealed record Activity(
             ConfirmedCount = seat.Status == RegistrationStatus.Confirmed ? ConfirmedCount - 1 : ConfirmedCount,
         };
     }
+
+    public Activity Apply(ConsentWithdrawn e) =>
+        this with { Roster = Roster.SetItem(e.StudentId, Roster[e.StudentId] with { ConsentWithdrawnAt = e.At, Version = Roster[e.StudentId].Version + 1 }) };
 
     public Activity Apply(StudentCheckedIn e) =>
         this with { Roster = Roster.SetItem(e.StudentId, Roster[e.StudentId] with { CheckedInAt = e.At, Version = Roster[e.StudentId].Version + 1 }) };

@@ -1,17 +1,36 @@
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Activities.Registrations;
+using JiaoLianTi.Platform.AlliancesReplica;
 
 namespace JiaoLianTi.Activities.Activities;
 
 /// <summary>A resource as Activities knows it from Alliances' events, as a command carries it.</summary>
 public sealed record ResourceTerms(Guid ResourceId, Guid AllianceId, Guid UnitId, int Capacity, bool Withdrawn);
 
+/// <summary>
+/// What a venue already holds at an activity's time: <paramref name="SeatsHeld"/> are the seats of the other activities
+/// at the same resource whose times overlap it and that hold their seats (asking for a safety plan, open, closed or
+/// completed). Together with the activity's own they may not exceed <paramref name="Capacity"/>.
+/// </summary>
+public sealed record VenueLoad(int Capacity, int SeatsHeld);
+
+/// <param name="AllianceStatus">The status of the alliance it runs under (or whose resource it uses), if any.</param>
 public record DraftActivity(
     Guid ActivityId, ActivityKind Kind, Guid? SchoolId, Guid? AllianceId, ResourceTerms? Resource, string Title,
     string Location, bool OffCampus, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Seats, int MinAge, int MaxAge,
-    string CountyCode, IReadOnlyList<string> Topics, string By, DateTimeOffset Now);
+    string CountyCode, IReadOnlyList<string> Topics, string By, DateTimeOffset Now,
+    KnownAllianceStatus? AllianceStatus = null);
 
-public record OpenActivity(Guid ActivityId, int ExpectedRevision, string? Arrangements, string By, DateTimeOffset Now);
+/// <param name="AllianceStatus">The status of its alliance now, if it has one.</param>
+/// <param name="Venue">What its resource already holds at its time, if it uses one.</param>
+public record OpenActivity(Guid ActivityId, int ExpectedRevision, string? Arrangements, string By, DateTimeOffset Now,
+    KnownAllianceStatus? AllianceStatus = null, VenueLoad? Venue = null);
+
+/// <summary>Alliances suspended, dissolved or re-established the alliance the activity runs under.</summary>
+public record ReflectAllianceStatus(Guid ActivityId, Guid AllianceId, KnownAllianceStatus Status, DateTimeOffset Now);
+
+/// <summary>The periodic check's look at an activity whose safety plan is unreviewed: remind, or cancel at the start.</summary>
+public record CheckSafetyPlanReview(Guid ActivityId, TimeSpan NoticeBefore, DateTimeOffset Now);
 public record ApproveSafetyPlan(Guid ActivityId, Guid PlanId, DateTimeOffset Now);
 public record RejectSafetyPlan(Guid ActivityId, Guid PlanId, string Reasons, DateTimeOffset Now);
 public record CloseActivity(Guid ActivityId, int ExpectedRevision, string By, DateTimeOffset Now);
@@ -36,6 +55,7 @@ public static class ActivityDecider
         {
             throw new RuleViolation("schedule-invalid", "结束时间须晚于开始时间 / The activity must end after it starts.");
         }
+        NotUnderEndedAlliance(c.AllianceStatus);
         if (c.Resource is { } resource)
         {
             if (resource.Withdrawn)
@@ -66,6 +86,13 @@ public static class ActivityDecider
         if (state.StartsAt <= c.Now)
         {
             throw new RuleViolation("schedule-in-past", "活动开始时间已过 / The activity cannot open: its start is in the past.");
+        }
+        NotUnderEndedAlliance(c.AllianceStatus);
+        if (c.Venue is { } venue && venue.SeatsHeld + state.Seats > venue.Capacity)
+        {
+            throw new RuleViolation("venue-capacity-taken",
+                $"同一时段该场地已被其他活动占用 {venue.SeatsHeld} 个名额，容量 {venue.Capacity}，本活动 {state.Seats} 个名额放不下 / " +
+                $"Other activities at this venue at overlapping times already hold {venue.SeatsHeld} of its {venue.Capacity} places: {state.Seats} more do not fit.");
         }
         if (state.OffCampus && !state.SafetyPlanApproved)
         {
@@ -139,6 +166,67 @@ public static class ActivityDecider
             throw new RuleViolation("reason-required", "取消须说明原因 / A cancellation needs a reason.");
         }
         return [new ActivityCancelled(c.ActivityId, c.Reason.Trim(), c.By, c.Now)];
+    }
+
+    /// <summary>
+    /// A suspended or dissolved alliance flags the activities still to take place under it (for the county); one
+    /// established again lifts the flag. Activities that took place or were cancelled are left as they are.
+    /// </summary>
+    public static IReadOnlyList<object> Decide(ReflectAllianceStatus c, Activity state)
+    {
+        if (state.Status is ActivityStatus.Completed or ActivityStatus.Cancelled)
+        {
+            return [];
+        }
+        AllianceFlag? flag = c.Status switch
+        {
+            KnownAllianceStatus.Suspended => AllianceFlag.Suspended,
+            KnownAllianceStatus.Dissolved => AllianceFlag.Dissolved,
+            _ => null,
+        };
+        if (flag == state.AllianceFlag || state.AllianceFlag == AllianceFlag.Dissolved)
+        {
+            return [];
+        }
+        return flag is { } f
+            ? [new ActivityAllianceFlagged(c.ActivityId, c.AllianceId, f, c.Now)]
+            : [new ActivityAllianceFlagCleared(c.ActivityId, c.AllianceId, c.Now)];
+    }
+
+    public const string SafetyPlanNotReviewedReason =
+        "安全预案未能在活动开始前完成审核，活动已取消 / The safety plan was not reviewed before the start: the activity is cancelled.";
+
+    /// <summary>
+    /// An unreviewed safety plan: the school is told once, <see cref="CheckSafetyPlanReview.NoticeBefore"/> before the
+    /// start; at the start the activity is cancelled with a reason everyone who sees it (parents too) reads.
+    /// </summary>
+    public static IReadOnlyList<object> Decide(CheckSafetyPlanReview c, Activity state)
+    {
+        if (state.Status != ActivityStatus.AwaitingSafetyPlan)
+        {
+            return [];
+        }
+        if (c.Now >= state.StartsAt)
+        {
+            return [new ActivityCancelled(c.ActivityId, SafetyPlanNotReviewedReason, "system:safety-plan-not-reviewed", c.Now)];
+        }
+        if (state.SafetyPlanReminderSentAt is null && c.Now >= state.StartsAt - c.NoticeBefore)
+        {
+            return [new SafetyPlanReviewReminderSent(c.ActivityId, state.StartsAt, c.Now)];
+        }
+        return [];
+    }
+
+    private static void NotUnderEndedAlliance(KnownAllianceStatus? status)
+    {
+        if (status == KnownAllianceStatus.Dissolved)
+        {
+            throw new RuleViolation("alliance-dissolved", "教联体已撤销，不能在其名下开展新活动 / The alliance is dissolved: no new activity runs under it.");
+        }
+        if (status == KnownAllianceStatus.Suspended)
+        {
+            throw new RuleViolation("alliance-suspended", "教联体已暂停，恢复前不能在其名下开展新活动 / The alliance is suspended: no new activity runs under it until it is established again.");
+        }
     }
 
     private static void Fresh(Activity state, int expectedRevision)

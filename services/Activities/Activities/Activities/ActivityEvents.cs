@@ -51,3 +51,21 @@ public record ActivityClosed(Guid ActivityId, string ClosedBy, DateTimeOffset At
 public record ActivityCompleted(Guid ActivityId, ActivityFacts Facts, string CompletedBy, DateTimeOffset At);
 
 public record ActivityCancelled(Guid ActivityId, string Reason, string CancelledBy, DateTimeOffset At);
+
+/// <summary>
+/// The alliance the activity runs under (or whose resource it uses) was suspended or dissolved while the activity was
+/// still to take place: the county sees it flagged (<see cref="Flag"/> is the alliance's status then).
+/// </summary>
+public record ActivityAllianceFlagged(Guid ActivityId, Guid AllianceId, AllianceFlag Flag, DateTimeOffset At);
+
+/// <summary>The suspended alliance was established again: the flag is lifted.</summary>
+public record ActivityAllianceFlagCleared(Guid ActivityId, Guid AllianceId, DateTimeOffset At);
+
+/// <summary>
+/// The safety plan is still unreviewed a set time before the start: the school is told (and so is the county, on
+/// its list of plans by review deadline). <paramref name="Deadline"/> is the start: unreviewed then, it is cancelled.
+/// </summary>
+public record SafetyPlanReviewReminderSent(Guid ActivityId, DateTimeOffset Deadline, DateTimeOffset At);
+
+/// <summary>Why an activity is flagged for the county: its alliance's status.</summary>
+public enum AllianceFlag { Suspended, Dissolved }

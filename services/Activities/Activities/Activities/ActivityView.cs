@@ -30,6 +30,13 @@ public sealed class ActivityView
     public ActivityStatus Status { get; set; }
     public string? CancelReason { get; set; }
     public string? SafetyPlanRejection { get; set; }
+    /// <summary>Set while its alliance is suspended or dissolved: the county's flag (null otherwise).</summary>
+    public AllianceFlag? AllianceFlag { get; set; }
+    public DateTimeOffset? AllianceFlaggedAt { get; set; }
+    /// <summary>While the safety plan waits for review: the review deadline (the start; unreviewed then, it is cancelled).</summary>
+    public DateTimeOffset? SafetyPlanReviewDeadline { get; set; }
+    /// <summary>When the school was told that the plan is still unreviewed.</summary>
+    public DateTimeOffset? SafetyPlanReminderSentAt { get; set; }
     public int CheckedIn { get; set; }
     public int Attended { get; set; }
 
@@ -44,13 +51,22 @@ public sealed class ActivityView
         CountyCode = e.CountyCode, Topics = e.Topics, Status = ActivityStatus.Draft, Revision = 1,
     };
 
-    public void Apply(SafetyPlanRequested e) { Status = ActivityStatus.AwaitingSafetyPlan; SafetyPlanRejection = null; Revision++; }
-    public void Apply(SafetyPlanApproved e) => Revision++;
-    public void Apply(SafetyPlanRejected e) { Status = ActivityStatus.Draft; SafetyPlanRejection = e.Reasons; Revision++; }
+    public void Apply(SafetyPlanRequested e)
+    {
+        Status = ActivityStatus.AwaitingSafetyPlan; SafetyPlanRejection = null; SafetyPlanReviewDeadline = StartsAt; Revision++;
+    }
+    public void Apply(SafetyPlanApproved e) { SafetyPlanReviewDeadline = null; Revision++; }
+    public void Apply(SafetyPlanRejected e) { Status = ActivityStatus.Draft; SafetyPlanRejection = e.Reasons; SafetyPlanReviewDeadline = null; Revision++; }
+    public void Apply(SafetyPlanReviewReminderSent e) { SafetyPlanReminderSentAt = e.At; Revision++; }
+    public void Apply(ActivityAllianceFlagged e) { AllianceFlag = e.Flag; AllianceFlaggedAt = e.At; Revision++; }
+    public void Apply(ActivityAllianceFlagCleared e) { AllianceFlag = null; AllianceFlaggedAt = null; Revision++; }
     public void Apply(ActivityOpened e) { Status = ActivityStatus.Open; Revision++; }
     public void Apply(ActivityClosed e) { Status = ActivityStatus.Closed; Revision++; }
     public void Apply(ActivityCompleted e) { Status = ActivityStatus.Completed; Revision++; }
-    public void Apply(ActivityCancelled e) { Status = ActivityStatus.Cancelled; CancelReason = e.Reason; Revision++; }
+    public void Apply(ActivityCancelled e)
+    {
+        Status = ActivityStatus.Cancelled; CancelReason = e.Reason; SafetyPlanReviewDeadline = null; Revision++;
+    }
     public void Apply(RegistrationConfirmed e) => Confirmed++;
     public void Apply(RegistrationWaitlisted e) => WaitlistLength++;
     public void Apply(WaitlistPromoted e) { Confirmed++; WaitlistLength--; }

@@ -9,9 +9,12 @@ namespace JiaoLianTi.Activities.Alliances;
 /// <summary>
 /// An alliance Activities has heard of, from its replica of Alliances' facts (Platform's AlliancesReplica). Activities
 /// never reads Alliances' database. <see cref="LeadUnitId"/> is the lead school of a school alliance, if named.
+/// <see cref="Status"/>: <c>Established</c>, <c>Suspended</c> or <c>Dissolved</c> (no new activity runs under the
+/// last two).
 /// </summary>
 public sealed record AllianceSummary(
-    Guid Id, string Name, string Kind, string CountyCode, string LeadUnit, DateTimeOffset EstablishedAt, Guid? LeadUnitId);
+    Guid Id, string Name, string Kind, string CountyCode, string LeadUnit, DateTimeOffset EstablishedAt, Guid? LeadUnitId,
+    KnownAllianceStatus Status, DateTimeOffset? DissolvedAt);
 
 public static class KnownAlliancesApi
 {
@@ -31,6 +34,7 @@ public static class KnownAlliancesApi
             .Where(a => a.CountyCode.StartsWith(caller.Region) && a.EstablishedAt != null)
             .OrderBy(a => a.Name)
             .ToPageAsync(paging, ct);
-        return TypedResults.Ok(result.Map(a => new AllianceSummary(a.Id, a.Name, a.Kind, a.CountyCode, a.LeadUnit, a.EstablishedAt!.Value, a.LeadUnitId)));
+        return TypedResults.Ok(result.Map(a => new AllianceSummary(a.Id, a.Name, a.Kind, a.CountyCode, a.LeadUnit, a.EstablishedAt!.Value, a.LeadUnitId,
+            a.Status, a.DissolvedAt)));
     }
 }

@@ -5,6 +5,7 @@ namespace JiaoLianTi.Activities.Registrations;
 
 public record Register(Guid ActivityId, Guid StudentId, StudentDetails Student, string By, DateTimeOffset Now);
 public record CancelRegistration(Guid ActivityId, Guid StudentId, int ExpectedVersion, string By, DateTimeOffset Now);
+public record WithdrawConsent(Guid ActivityId, Guid StudentId, int ExpectedVersion, string By, DateTimeOffset Now);
 public record CheckIn(Guid ActivityId, Guid StudentId, int ExpectedVersion, string By, DateTimeOffset Now);
 public record RecordAttendance(Guid ActivityId, Guid StudentId, bool Attended, int ExpectedVersion, string By, DateTimeOffset Now);
 
@@ -72,6 +73,33 @@ public static class RegistrationDecider
             events.Add(new WaitlistPromoted(c.ActivityId, state.Waitlist[0], c.Now));
         }
         return events;
+    }
+
+    /// <summary>
+    /// Only the guardian who consented can take it back; the registration ends with it (a held seat goes to the first
+    /// on the waitlist, as with a cancellation).
+    /// </summary>
+    public static IReadOnlyList<object> Decide(WithdrawConsent c, Activity state)
+    {
+        var seat = Registered(state, c.StudentId, c.ExpectedVersion);
+        if (seat.ConsentGivenBy is null)
+        {
+            throw new RuleViolation("no-consent", "该报名没有监护人同意记录 / No guardian consent was recorded for this registration.");
+        }
+        if (seat.ConsentGivenBy != c.By)
+        {
+            throw new ForbiddenException("只有给出同意的监护人可以撤回 / Only the guardian who gave the consent can withdraw it.");
+        }
+        if (seat.Status == RegistrationStatus.Cancelled)
+        {
+            throw new RuleViolation("registration-cancelled", "报名已取消 / The registration is already cancelled.");
+        }
+        if (state.Status is ActivityStatus.Completed or ActivityStatus.Cancelled)
+        {
+            throw ActivityDecider.NotIn(state, "撤回同意 / withdraw consent");
+        }
+        var cancelled = Decide(new CancelRegistration(c.ActivityId, c.StudentId, c.ExpectedVersion, c.By, c.Now), state);
+        return [new ConsentWithdrawn(c.ActivityId, c.StudentId, c.By, c.Now), .. cancelled];
     }
 
     public static IReadOnlyList<object> Decide(CheckIn c, Activity state)

@@ -21,6 +21,12 @@ public record WaitlistPromoted(Guid ActivityId, Guid StudentId, DateTimeOffset A
 /// <summary><paramref name="Was"/>: what the registration was before (a seat frees only if it was confirmed).</summary>
 public record RegistrationCancelled(Guid ActivityId, Guid StudentId, RegistrationStatus Was, string CancelledBy, DateTimeOffset At);
 
+/// <summary>
+/// The guardian who gave consent took it back. A <see cref="RegistrationCancelled"/> follows in the same append (the
+/// seat is released and the waitlist moves).
+/// </summary>
+public record ConsentWithdrawn(Guid ActivityId, Guid StudentId, string WithdrawnBy, DateTimeOffset At);
+
 public record StudentCheckedIn(Guid ActivityId, Guid StudentId, string CheckedInBy, DateTimeOffset At);
 
 public record AttendanceRecorded(Guid ActivityId, Guid StudentId, bool Attended, string RecordedBy, DateTimeOffset At);

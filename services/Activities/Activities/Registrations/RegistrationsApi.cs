@@ -25,7 +25,7 @@ public sealed record RegistrationView(
     Guid ActivityId, string? ActivityTitle, DateTimeOffset? StartsAt, ActivityStatus? ActivityStatus, Guid StudentId,
     string? DisplayName, Guid? SchoolId, string? ClassName, RegistrationStatus Status, int? WaitlistPosition,
     long Sequence, DateTimeOffset RegisteredAt, string? ConsentGivenBy, DateTimeOffset? CheckedInAt, bool? Attended,
-    int Version);
+    int Version, DateTimeOffset? ConsentWithdrawnAt = null);
 
 public static class RegistrationsApi
 {
@@ -38,6 +38,8 @@ public static class RegistrationsApi
         group.MapGet("/{id:guid}/registrations/{studentId:guid}", Get).WithSummary("一条报名 / One registration");
         group.MapPost("/{id:guid}/registrations/{studentId:guid}/cancel", Cancel)
             .WithSummary("取消报名（候补第一位递补） / Cancel a registration (the first on the waitlist takes the seat)");
+        group.MapPost("/{id:guid}/registrations/{studentId:guid}/withdraw-consent", WithdrawConsent)
+            .WithSummary("监护人撤回同意（报名随之取消，候补第一位递补） / The guardian who consented withdraws it (the registration is cancelled; the waitlist moves)");
         group.MapPost("/{id:guid}/registrations/{studentId:guid}/check-in", CheckIn).WithSummary("签到 / Check in on the day");
         group.MapPost("/{id:guid}/registrations/{studentId:guid}/attendance", Attendance).WithSummary("记录出勤 / Record attendance");
         group.MapGet("/students/{studentId:guid}/registrations", OfStudent).WithSummary("学生的报名 / A student's registrations");
@@ -186,6 +188,19 @@ public static class RegistrationsApi
         return await writer.Change(http, id, state => RegistrationDecider.Decide(command, state), state => Answer(state, studentId), a => a.Version);
     }
 
+    private static async Task<Ok<RegistrationAnswer>> WithdrawConsent(
+        Guid id, Guid studentId, HttpContext http, IQuerySession session, ActivityWriter writer, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var caller = await MayChange(id, studentId, http, session, staffOnly: false, ct);
+        if (!caller.IsParentOf(studentId))
+        {
+            throw new ForbiddenException("只有给出同意的监护人可以撤回 / Only the guardian who gave the consent can withdraw it.");
+        }
+        var command = new WithdrawConsent(id, studentId, Version(http), caller.Subject, clock.GetUtcNow());
+        return await writer.Change(http, id, state => RegistrationDecider.Decide(command, state), state => Answer(state, studentId), a => a.Version);
+    }
+
     private static async Task<Ok<RegistrationAnswer>> CheckIn(
         Guid id, Guid studentId, HttpContext http, IQuerySession session, ActivityWriter writer, TimeProvider clock,
         CancellationToken ct)
@@ -279,7 +294,7 @@ public static class RegistrationsApi
                 : PersonalDataVault.Open<StudentPersonal>(keys, r.Personal);
             views.Add(new RegistrationView(r.ActivityId, activity?.Title, activity?.StartsAt, activity?.Status,
                 r.StudentId, personal?.DisplayName, r.SchoolId, personal?.ClassName, r.Status, position, r.Sequence, r.RegisteredAt,
-                r.ConsentGivenBy, r.CheckedInAt, r.Attended, r.RegistrationVersion));
+                r.ConsentGivenBy, r.CheckedInAt, r.Attended, r.RegistrationVersion, r.ConsentWithdrawnAt));
         }
         return views;
     }

@@ -24,6 +24,8 @@ public sealed class StudentRegistration
     public Sealed? Personal { get; set; }
     public string? ConsentGivenBy { get; set; }
     public DateTimeOffset? ConsentGivenAt { get; set; }
+    /// <summary>When the guardian who consented took it back (the registration was cancelled with it).</summary>
+    public DateTimeOffset? ConsentWithdrawnAt { get; set; }
     public RegistrationStatus Status { get; set; }
     /// <summary>The order in which the activity received it: the waitlist is served in this order.</summary>
     public long Sequence { get; set; }
@@ -53,6 +55,7 @@ public sealed class StudentRegistrationProjection : MultiStreamProjection<Studen
         Identity<RegistrationWaitlisted>(e => RegistrationIds.For(e.ActivityId, e.StudentId));
         Identity<WaitlistPromoted>(e => RegistrationIds.For(e.ActivityId, e.StudentId));
         Identity<RegistrationCancelled>(e => RegistrationIds.For(e.ActivityId, e.StudentId));
+        Identity<ConsentWithdrawn>(e => RegistrationIds.For(e.ActivityId, e.StudentId));
         Identity<StudentCheckedIn>(e => RegistrationIds.For(e.ActivityId, e.StudentId));
         Identity<AttendanceRecorded>(e => RegistrationIds.For(e.ActivityId, e.StudentId));
     }
@@ -77,6 +80,12 @@ public sealed class StudentRegistrationProjection : MultiStreamProjection<Studen
     {
         r.Status = RegistrationStatus.Cancelled;
         r.CancelledAt = e.At;
+        r.RegistrationVersion++;
+    }
+
+    public void Apply(StudentRegistration r, ConsentWithdrawn e)
+    {
+        r.ConsentWithdrawnAt = e.At;
         r.RegistrationVersion++;
     }
 
@@ -106,6 +115,7 @@ public sealed class StudentRegistrationProjection : MultiStreamProjection<Studen
         r.Personal = student.Personal;
         r.ConsentGivenBy = student.ConsentGivenBy;
         r.ConsentGivenAt = student.ConsentGivenAt;
+        r.ConsentWithdrawnAt = null;
         r.Status = status;
         r.Sequence = sequence;
         r.RegisteredBy = by;

@@ -11,9 +11,11 @@ public sealed record Party(Guid StudentId, PartyRole Role);
 
 public sealed record Measure(Guid Id, string Description, string By, DateTimeOffset At);
 
+/// <param name="ReceiptHash">SHA-256 of the receipt code the reporter was given (the code itself is never stored): with
+/// it, an anonymous reporter follows the case's status. Null on cases reported before receipts existed.</param>
 public record BullyingCaseReported(
     Guid CaseId, Guid SchoolId, string CountyCode, int Grade, string Summary, bool Anonymous, string? ReportedBy,
-    DateTimeOffset InvestigationDueAt, DateTimeOffset At);
+    DateTimeOffset InvestigationDueAt, DateTimeOffset At, string? ReceiptHash = null);
 
 public record BullyingPartyAdded(Guid CaseId, Guid StudentId, PartyRole Role, DateTimeOffset At);
 
@@ -51,13 +53,15 @@ public sealed record BullyingCase(
     public IReadOnlyList<Measure> Measures { get; init; } = [];
     public DateTimeOffset? ClosedAt { get; init; }
     public DateTimeOffset? ErasedAt { get; init; }
+    /// <summary>The hash of the reporter's receipt code (see <see cref="Receipts"/>).</summary>
+    public string? ReceiptHash { get; init; }
 
     /// <summary>The stream that records every read of this case.</summary>
     public static Guid AccessLogId(Guid caseId) => NameBasedIds.Create(caseId, "bullying-case-access-log");
 
     public static BullyingCase Create(BullyingCaseReported e) =>
         new(e.CaseId, e.SchoolId, e.CountyCode, e.Grade, e.Summary, e.Anonymous, e.ReportedBy, CaseStatus.Reported,
-            e.At, e.InvestigationDueAt);
+            e.At, e.InvestigationDueAt) { ReceiptHash = e.ReceiptHash };
 
     public BullyingCase Apply(BullyingPartyAdded e) => this with { Parties = [.. Parties, new Party(e.StudentId, e.Role)] };
 

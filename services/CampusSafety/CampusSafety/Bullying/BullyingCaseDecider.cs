@@ -5,7 +5,7 @@ namespace JiaoLianTi.CampusSafety.Bullying;
 
 public record ReportBullyingCase(
     Guid CaseId, Guid SchoolId, string CountyCode, int Grade, string Summary, bool Anonymous, string Reporter,
-    IReadOnlyList<Party> Parties, DateTimeOffset Now);
+    IReadOnlyList<Party> Parties, DateTimeOffset Now, string? ReceiptHash = null);
 public record AddBullyingParty(Guid StudentId, PartyRole Role, DateTimeOffset Now);
 public record AssignCounsellor(string Counsellor, string By, DateTimeOffset Now);
 public record DetermineBullyingCase(bool IsBullying, string Findings, string By, DateTimeOffset Now);
@@ -28,7 +28,7 @@ public static class BullyingCaseDecider
         var events = new List<object>
         {
             new BullyingCaseReported(c.CaseId, c.SchoolId, c.CountyCode, c.Grade, c.Summary.Trim(), c.Anonymous,
-                c.Anonymous ? null : c.Reporter, c.Now + InvestigationPeriod, c.Now),
+                c.Anonymous ? null : c.Reporter, c.Now + InvestigationPeriod, c.Now, c.ReceiptHash),
         };
         foreach (var party in c.Parties)
         {

@@ -23,6 +23,10 @@ public static class BullyingCasesApi
         var group = app.MapGroup("/api/campussafety/bullying-cases").WithTags("BullyingCase 校园欺凌防治");
         group.MapPost("/", Report).WithSummary("欺凌事件报告 / Report a bullying case (anonymous allowed)");
         group.MapGet("/", List).WithSummary("案件列表（不含当事人；investigationOverdue=true 逾期未认定） / Cases, without parties or narrative");
+        group.MapGet("/mine", Mine).WithSummary("我报告的案件的进展 / The status of the cases the caller reported (not anonymously)");
+        group.MapGet("/receipts/{code}", ByReceipt).WithSummary("凭回执码查看进展（匿名报告也可） / The status of a report, by its receipt code (anonymous reports too)");
+        group.MapGet("/supervision", Supervision)
+            .WithSummary("督导：各校各状态案件数与逾期调查数（无姓名无内容，少于 5 显示 <5） / Supervision: counts per school and status, overdue investigations (no names, no text, under 5 shown as <5)");
         group.MapCaseReadingEndpoints();
         group.MapPost("/{id:guid}/parties", AddParty).WithSummary("添加当事人 / Add a party by opaque student id");
         group.MapPost("/{id:guid}/counsellor", Assign).WithSummary("指派心理教师 / Assign the counsellor");
@@ -58,14 +62,15 @@ public static class BullyingCasesApi
             throw new ForbiddenException("只能向本校报告 / Only the school's staff and parents may report to this school.");
         }
         var caseId = Guid.CreateVersion7();
+        var receipt = Receipts.NewCode();
         var key = RecordKey.New(caseId);
         key.Store(session, Master(http), clock.GetUtcNow());
         var command = new ReportBullyingCase(caseId, schoolId, school.CountyCode, request.Grade!.Value,
             RecordCipher.Seal(key, request.Summary!.Trim()), request.Anonymous ?? false, caller.Subject,
-            parties.Select(p => new Party(p.StudentId!.Value, p.Role!.Value)).ToList(), clock.GetUtcNow());
-        // The reporter gets the case's id and status back, not the case: reading it is for the need-to-know.
+            parties.Select(p => new Party(p.StudentId!.Value, p.Role!.Value)).ToList(), clock.GetUtcNow(), Receipts.Hash(receipt));
+        // The reporter gets the case's id, status and receipt code back, not the case: reading it is for the need-to-know.
         return await session.Start<BullyingCase, BullyingCaseSummary>(http, command.CaseId, BullyingCaseDecider.Decide(command),
-            $"/api/campussafety/bullying-cases/{command.CaseId}", BullyingCaseSummary.Of, ct);
+            $"/api/campussafety/bullying-cases/{command.CaseId}", c => BullyingCaseSummary.Of(c) with { ReceiptCode = receipt }, ct);
     }
 
     private static async Task<Ok<Page<BullyingCaseSummary>>> List(
@@ -98,6 +103,63 @@ public static class BullyingCasesApi
         }
         var cases = await query.OrderByDescending(c => c.ReportedAt).ToPageAsync(paging, ct);
         return TypedResults.Ok(cases.Map(BullyingCaseSummary.Of));
+    }
+
+    /// <summary>The reporter's own (named) reports: their status only.</summary>
+    private static async Task<Ok<Page<ReportStatus>>> Mine(
+        HttpContext http, IQuerySession session, TimeProvider clock, int? page, int? pageSize, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var subject = caller.Subject;
+        var cases = await session.Query<BullyingCase>().Where(c => c.ReportedBy == subject)
+            .OrderByDescending(c => c.ReportedAt).ToPageAsync(Paging.From(page, pageSize), ct);
+        var now = clock.GetUtcNow();
+        return TypedResults.Ok(cases.Map(c => ReportStatus.Of(c, now)));
+    }
+
+    /// <summary>Whoever holds the receipt code follows the report's status; nothing more of the case.</summary>
+    private static async Task<Ok<ReportStatus>> ByReceipt(string code, HttpContext http, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    {
+        new Validation().Check(Receipts.LooksLikeCode(code), "code", $"回执码为 {Receipts.Length} 位字母数字 / a receipt code has {Receipts.Length} letters and digits")
+            .ThrowIfInvalid();
+        var hash = Receipts.Hash(code);
+        var @case = await session.Query<BullyingCase>().FirstOrDefaultAsync(c => c.ReceiptHash == hash, ct)
+            ?? throw new NotFoundException("未找到该回执码的报告 / No report has this receipt code.");
+        return TypedResults.Ok(ReportStatus.Of(@case, clock.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// 督导: the county (city, province) sees, per school of its region, how many cases are in each status and how many
+    /// investigations are past their 10 days: counts only (no names, no text), 1 to 4 shown as "&lt;5".
+    /// </summary>
+    private static async Task<Ok<BullyingSupervision>> Supervision(
+        HttpContext http, IQuerySession session, TimeProvider clock, string? county, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        if (!caller.IsAdministration)
+        {
+            throw new ForbiddenException("督导统计仅供教育行政部门 / Supervision figures are for the education bureaus.");
+        }
+        var region = caller.Region;
+        if (!string.IsNullOrEmpty(county))
+        {
+            new Validation().Check(Regions.IsRegionPrefix(county) && county.StartsWith(caller.Region, StringComparison.Ordinal), "county",
+                "须为您区域内的行政区划代码 / must be a division code inside your region").ThrowIfInvalid();
+            region = county;
+        }
+        var now = clock.GetUtcNow();
+        var rows = await session.Query<BullyingCase>().Where(c => c.CountyCode.StartsWith(region))
+            .Select(c => new { c.SchoolId, c.CountyCode, c.Status, c.InvestigationDueAt })
+            .ToListAsync(ct);
+        var schools = rows.GroupBy(r => (r.SchoolId, r.CountyCode)).ToList();
+        var names = (await session.LoadManyAsync<Platform.AlliancesReplica.KnownUnit>(ct, schools.Select(g => g.Key.SchoolId).Distinct()))
+            .ToDictionary(u => u.Id, u => u.Name);
+        return TypedResults.Ok(new BullyingSupervision(region, now, schools
+            .OrderBy(g => g.Key.CountyCode, StringComparer.Ordinal).ThenBy(g => g.Key.SchoolId)
+            .Select(g => new SchoolCaseCounts(g.Key.SchoolId, names.GetValueOrDefault(g.Key.SchoolId), g.Key.CountyCode,
+                g.GroupBy(r => r.Status).OrderBy(s => s.Key).ToDictionary(s => s.Key, s => SmallCounts.Show(s.Count())),
+                SmallCounts.Show(g.Count(r => r.Status == CaseStatus.Reported && r.InvestigationDueAt < now))))
+            .ToList()));
     }
 
     private static async Task<Ok<BullyingCaseSummary>> AddParty(

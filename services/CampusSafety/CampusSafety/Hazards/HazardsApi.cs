@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.CampusSafety.Schools;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
@@ -262,7 +263,16 @@ public static class HazardsApi
         caller.IsAdministrationOver(r.CountyCode)
         || caller.IsStaffOf(r.SchoolId, r.CountyCode)
         || (caller.Role == Role.Parent && caller.Subject == r.ReportedBy)
-        || (caller.Role == Role.MemberOfficer && r.UnitId is not null && caller.MemberUnitId == r.UnitId);
+        || (caller.Role == Role.MemberOfficer && r.UnitId is not null && caller.MemberUnitId == r.UnitId)
+        || (caller.Role == Role.DepartmentOfficer && caller.Covers(r.CountyCode) && r.UnitKind is { } kind
+            && DepartmentKinds(caller).Contains(kind));
+
+    /// <summary>
+    /// The unit kinds of a department officer's department (a traffic police officer: units of kind TrafficPolice):
+    /// they see, read-only, the reports routed to such units inside their region.
+    /// </summary>
+    private static string[] DepartmentKinds(Caller caller) =>
+        caller.Department is { } department ? [.. UnitDepartments.KindsOf(department)] : [];
 
     private static IQueryable<SurroundingsReport> Scoped(IQueryable<SurroundingsReport> query, Caller caller)
     {
@@ -278,8 +288,13 @@ public static class HazardsApi
             case Role.Parent:
                 var subject = caller.Subject;
                 return query.Where(r => r.ReportedBy == subject && r.ReporterRole == Role.Parent);
-            default:
+            case Role.DepartmentOfficer:
+                var kinds = DepartmentKinds(caller);
+                return query.Where(r => r.CountyCode.StartsWith(region) && r.UnitKind != null && kinds.Contains(r.UnitKind));
+            case Role.ProvinceAdmin or Role.CityAdmin or Role.CountyAdmin:
                 return query.Where(r => r.CountyCode.StartsWith(region));
+            default:
+                return query.Where(r => r.Id == Guid.Empty);
         }
     }
 }

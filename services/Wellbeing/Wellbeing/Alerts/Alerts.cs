@@ -12,7 +12,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JiaoLianTi.Wellbeing.Alerts;
 
-public enum AlertKind { TierChanged, FollowUpMissed, ReferralOverdue, CrisisLevel, CrisisUnacknowledged }
+/// <summary><see cref="RecordNeeded"/>: a support proposal waits until the school records the child with consent.</summary>
+public enum AlertKind { TierChanged, FollowUpMissed, ReferralOverdue, CrisisLevel, CrisisUnacknowledged, RecordNeeded }
 
 /// <summary>An alert for the people who care for a child: ids and codes only, no personal detail.</summary>
 public sealed class Alert
@@ -40,6 +41,7 @@ public sealed partial class AlertProjection : EventProjection
         IncludeType<CrisisLevelNotified>();
         IncludeType<CrisisStepUnacknowledged>();
         IncludeType<RecordRead>();
+        IncludeType<SupportPlans.PlanAwaitingRecord>();
     }
 
     public override async ValueTask ApplyAsync(IDocumentOperations operations, IEvent e, CancellationToken ct)
@@ -62,6 +64,8 @@ public sealed partial class AlertProjection : EventProjection
             ReferralOverdueDetected r => await ReferralAlert(operations, r, ct),
             CrisisLevelNotified c => new Alert { Kind = AlertKind.CrisisLevel, StudentId = c.StudentId, SchoolId = c.SchoolId, CountyCode = c.CountyCode, Code = c.Level.ToString(), SubjectId = c.EscalationId, At = c.At },
             CrisisStepUnacknowledged u => await CrisisAlert(operations, u, ct),
+            // The school is asked to record the child (with a guardian's consent) before a plan can be opened.
+            SupportPlans.PlanAwaitingRecord w => new Alert { Kind = AlertKind.RecordNeeded, StudentId = w.StudentId, SchoolId = w.SchoolId, CountyCode = w.CountyCode, Code = "SupportPlan", SubjectId = w.PlanId, At = w.At },
             _ => null,
         };
         if (alert is not null)

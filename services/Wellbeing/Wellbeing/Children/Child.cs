@@ -60,6 +60,9 @@ public sealed record Child(
         Erased = true, ErasedFor = e.Reason, ErasedAt = e.At, Details = null, Grants = [], LastActivityAt = e.At,
     };
 
+    /// <summary>A record a plan can rest on: not erased, with a guardian's consent.</summary>
+    public bool HasConsent => !Erased && Consent == ConsentStatus.Given;
+
     /// <summary>An active grant of <paramref name="subject"/> at <paramref name="now"/>, if any.</summary>
     public Grant? ActiveGrant(string subject, DateTimeOffset now) =>
         Grants.FirstOrDefault(g => g.Grantee == subject && !g.Revoked && g.Until > now);

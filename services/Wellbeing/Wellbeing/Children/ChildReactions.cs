@@ -1,6 +1,7 @@
 using JiaoLianTi.Wellbeing.Crisis;
 using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Wellbeing.Protection;
+using JiaoLianTi.Wellbeing.SupportPlans;
 using Marten;
 
 namespace JiaoLianTi.Wellbeing.Children;
@@ -21,9 +22,31 @@ public sealed class ChildReactions(IDocumentSession session, WellbeingOptions op
                     // Crypto-shredding: the child's own key and the keys of its plans and referrals.
                     PersonalDataVault.EraseKeysOf(session, child.Id);
                     break;
+                case ChildRecorded { Consent: ConsentStatus.Given } recorded:
+                    await ReleaseProposalsAsync(child.Id, recorded.At, ct);
+                    break;
+                case ConsentRecorded { Status: ConsentStatus.Given } consent:
+                    await ReleaseProposalsAsync(child.Id, consent.At, ct);
+                    break;
                 case TierChanged { To: Tier.Red } red:
                     await StartCrisisAsync(child, CrisisTrigger.RedTier, "screening", red.At, ct);
                     break;
+            }
+        }
+    }
+
+    /// <summary>The child now has a record with consent: the support proposals that waited for it are proposed.</summary>
+    private async Task ReleaseProposalsAsync(Guid studentId, DateTimeOffset now, CancellationToken ct)
+    {
+        var waiting = await session.Query<SupportPlan>()
+            .Where(p => p.StudentId == studentId && p.Status == PlanStatus.AwaitingRecord)
+            .Select(p => p.Id).ToListAsync(ct);
+        foreach (var id in waiting)
+        {
+            var stream = await session.Events.FetchForWriting<SupportPlan>(id, ct);
+            if (stream.Aggregate is { } plan)
+            {
+                stream.AppendMany(SupportPlanDecider.Decide(new ReleaseProposal(id, now), plan).ToArray());
             }
         }
     }

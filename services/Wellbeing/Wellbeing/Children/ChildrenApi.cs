@@ -27,10 +27,25 @@ public sealed record ErasureRequest(ErasureReason? Reason);
 /// <summary>What a list shows of a child: opaque id, tier and categories, never personal details.</summary>
 public sealed record ChildSummary(
     Guid StudentId, Guid SchoolId, string CountyCode, Tier? Tier, IReadOnlyList<CareCategory> Categories, string? Counsellor,
-    ConsentStatus? Consent, bool Erased, long Version)
+    ConsentStatus? Consent, bool Erased, long Version, DateTimeOffset? NextFollowUpDue = null)
 {
     public static ChildSummary Of(Child c) =>
         new(c.Id, c.SchoolId, c.CountyCode, c.Tier, c.Categories.Select(x => x.Category).ToArray(), c.Counsellor, c.Consent, c.Erased, c.Version);
+
+    /// <summary>With the earliest follow-up due of its care categories.</summary>
+    public static ChildSummary Of(Child c, IReadOnlyDictionary<CareCategory, TimeSpan> intervals) =>
+        Of(c) with { NextFollowUpDue = FollowUpDue.Of(c, intervals, DateTimeOffset.MinValue).Select(f => (DateTimeOffset?)f.NextDueAt).Min() };
+}
+
+/// <summary>回访: a care category's last follow-up, the next one's due date, and whether it is past.</summary>
+public sealed record FollowUpDue(CareCategory Category, DateTimeOffset LastFollowUp, DateTimeOffset NextDueAt, bool Overdue)
+{
+    public static IReadOnlyList<FollowUpDue> Of(Child c, IReadOnlyDictionary<CareCategory, TimeSpan> intervals, DateTimeOffset now) =>
+        c.Erased ? [] : c.Categories.Select(x =>
+        {
+            var due = x.LastFollowUp + intervals[x.Category];
+            return new FollowUpDue(x.Category, x.LastFollowUp, due, now > due);
+        }).ToArray();
 }
 
 /// <summary>The full record, opened with the child's key; <see cref="Details"/> is null once erased.</summary>
@@ -38,7 +53,7 @@ public sealed record ChildView(
     Guid StudentId, Guid SchoolId, string CountyCode, PersonalDetails? Details, bool UnderFourteen, ConsentStatus? Consent,
     DateTimeOffset? ConsentAt, string? Counsellor, IReadOnlyList<CareEntry> Categories, IReadOnlyList<Grant> Grants,
     Tier? Tier, int? LastScore, DateTimeOffset? LastScreenedAt, bool Erased, ErasureReason? ErasedFor, DateTimeOffset? ErasedAt,
-    Guid? ReadUnderGrant, long Version);
+    Guid? ReadUnderGrant, long Version, IReadOnlyList<FollowUpDue>? FollowUps = null);
 
 public static class ChildrenApi
 {
@@ -60,7 +75,8 @@ public static class ChildrenApi
     }
 
     private static async Task<Created<ChildSummary>> Record(
-        RecordChildRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
+        RecordChildRequest request, HttpContext http, IDocumentSession session, IMasterKey master, ChildReactions reactions,
+        TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         var schoolId = request.SchoolId ?? caller.SchoolId;
@@ -106,11 +122,14 @@ public static class ChildrenApi
             all.Add(new CounsellorAssigned(studentId, request.Counsellor.Trim(), caller.Subject, now));
         }
         session.Store(stored);
+        // A support proposal that waited for this record (with consent) is proposed in the same transaction.
+        await reactions.StageAsync(Child.Create((ChildRecorded)all[0]), all, ct);
         return await session.Start<Child, ChildSummary>(http, studentId, all, $"/api/wellbeing/children/{studentId}", ChildSummary.Of, ct);
     }
 
     private static async Task<Ok<Page<ChildSummary>>> List(
-        HttpContext http, IQuerySession session, Guid? schoolId, Tier? tier, CareCategory? category, int? page, int? pageSize, CancellationToken ct)
+        HttpContext http, IQuerySession session, Guid? schoolId, Tier? tier, CareCategory? category, int? page, int? pageSize,
+        IOptions<WellbeingOptions> options, CancellationToken ct)
     {
         var caller = http.Caller();
         var paging = Paging.From(page, pageSize);
@@ -125,11 +144,13 @@ public static class ChildrenApi
         if (tier is { } t) query = query.Where(c => c.Tier == t);
         if (category is { } k) query = query.Where(c => c.Categories.Any(x => x.Category == k));
         var children = await query.OrderBy(c => c.Id).ToPageAsync(paging, ct);
-        return TypedResults.Ok(children.Map(ChildSummary.Of));
+        var intervals = options.Value.FollowUpIntervals();
+        return TypedResults.Ok(children.Map(c => ChildSummary.Of(c, intervals)));
     }
 
     private static async Task<Results<Ok<ChildView>, StatusCodeHttpResult>> Get(
-        Guid id, AccessPurpose? purpose, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
+        Guid id, AccessPurpose? purpose, HttpContext http, IDocumentSession session, IMasterKey master, IOptions<WellbeingOptions> options,
+        TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         var why = Access.RequirePurpose(purpose);
@@ -147,7 +168,8 @@ public static class ChildrenApi
         http.SetETag(child.Version);
         return TypedResults.Ok(new ChildView(child.Id, child.SchoolId, child.CountyCode, PersonalDataVault.Open<PersonalDetails>(key, child.Details),
             child.UnderFourteen, child.Consent, child.ConsentAt, child.Counsellor, child.Categories, child.Grants, child.Tier,
-            child.LastScore, child.LastScreenedAt, child.Erased, child.ErasedFor, child.ErasedAt, grant, child.Version));
+            child.LastScore, child.LastScreenedAt, child.Erased, child.ErasedFor, child.ErasedAt, grant, child.Version,
+            FollowUpDue.Of(child, options.Value.FollowUpIntervals(), now)));
     }
 
     private static async Task<Ok<ChildSummary>> Consent(

@@ -23,8 +23,11 @@ public sealed class SupportRequestedConsumer(IDocumentSession session, TimeProvi
         {
             return;
         }
+        // No plan without a record and consent: for a child the school has not recorded (with a guardian's consent),
+        // the proposal waits and the school is asked to record the child first (an alert, RecordNeeded).
+        var child = await session.LoadAsync<Children.Child>(m.StudentId, context.CancellationToken);
         var events = SupportPlanDecider.Decide(new ProposePlan(m.RequestId, m.StudentId, m.SchoolId, m.CountyCode, m.Reason, m.RequestId,
-            "campussafety", clock.GetUtcNow()), null);
+            "campussafety", clock.GetUtcNow(), child?.HasConsent == true), null);
         session.Events.StartStream<SupportPlan>(m.RequestId, events.ToArray());
     }
 }

@@ -5,7 +5,8 @@ using Marten;
 
 namespace JiaoLianTi.Wellbeing.Protection;
 
-public enum ReadResource { ChildRecord, SupportPlan, Referral }
+/// <summary><see cref="ReferralContact"/>: the receiving unit's read of the guardian's contact under a referral's grant.</summary>
+public enum ReadResource { ChildRecord, SupportPlan, Referral, ReferralContact }
 
 /// <summary>Why a record was read: the caller says so on every read (<c>?purpose=</c>), and it is recorded.</summary>
 public enum AccessPurpose { Care, Screening, SupportPlan, Referral, Crisis, Supervision }

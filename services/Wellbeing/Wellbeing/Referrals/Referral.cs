@@ -12,9 +12,14 @@ public enum Urgency { Routine, Priority, Urgent }
 /// <summary>The step a referral waits on, each with its SLA: the unit accepts, sees the child, the child returns.</summary>
 public enum ReferralStep { Acceptance, Appointment, Return }
 
+/// <param name="Contact">
+/// The receiving unit may read the minimum to identify the child and contact the guardian (the child's name and date
+/// of birth, the guardians' names, relations and phones), for this referral only, until its end or the child's
+/// return, whichever comes first; every read is recorded. Null on referrals made before the grant existed.
+/// </param>
 public record ReferralMade(
     Guid ReferralId, Guid StudentId, Guid SchoolId, string CountyCode, Guid UnitId, Urgency Urgency, Sealed Reason,
-    string By, DateTimeOffset At);
+    string By, DateTimeOffset At, ContactGrant? Contact = null);
 
 public record ReferralAccepted(Guid ReferralId, Guid UnitId, string By, DateTimeOffset At);
 
@@ -35,9 +40,33 @@ public sealed record Referral(
 {
     public long Version { get; set; }
 
+    /// <summary>The receiving unit's grant to read the guardian's contact (null for referrals made before it existed).</summary>
+    public ContactGrant? Contact { get; init; }
+
+    /// <summary>The grant, if it lets <paramref name="unitId"/> read at <paramref name="now"/>.</summary>
+    public ContactGrant? ActiveContact(Guid unitId, DateTimeOffset now) =>
+        Contact is { } c && c.UnitId == unitId && c.Until > now && Status != ReferralStatus.Returned && !Erased ? c : null;
+
+    /// <summary>Each step with its deadline (from the SLA, once the step before is done), when it was done, and whether
+    /// it is (or was done) late.</summary>
+    public IReadOnlyList<ReferralStepView> Steps(ReferralSla sla, DateTimeOffset now)
+    {
+        ReferralStepView Step(ReferralStep step, DateTimeOffset? since, DateTimeOffset? done)
+        {
+            DateTimeOffset? due = since is { } s ? s + sla.For(step, Urgency) : null;
+            return new ReferralStepView(step, due, done, due is { } d && (done ?? now) > d);
+        }
+        return
+        [
+            Step(ReferralStep.Acceptance, MadeAt, AcceptedAt),
+            Step(ReferralStep.Appointment, AcceptedAt, SeenAt),
+            Step(ReferralStep.Return, SeenAt, ReturnedAt),
+        ];
+    }
+
     public static Referral Create(ReferralMade e) =>
         new(e.ReferralId, e.StudentId, e.SchoolId, e.CountyCode, e.UnitId, e.Urgency, e.Reason, ReferralStatus.Referred, e.At,
-            null, null, null, null, null, null, [], null, false);
+            null, null, null, null, null, null, [], null, false) { Contact = e.Contact };
 
     public Referral Apply(ReferralAccepted e) => this with { Status = ReferralStatus.Accepted, AcceptedAt = e.At };
 
@@ -62,12 +91,20 @@ public sealed record Referral(
     };
 }
 
+/// <summary>The receiving unit's grant to the guardian's contact: this referral only, until <see cref="Until"/>.</summary>
+public sealed record ContactGrant(Guid GrantId, Guid UnitId, DateTimeOffset Until);
+
+/// <summary>One step of a referral: its deadline (null until the step before is done), when it was done, late or not.</summary>
+public sealed record ReferralStepView(ReferralStep Step, DateTimeOffset? DueAt, DateTimeOffset? DoneAt, bool Overdue);
+
 /// <summary>The SLA of each step (<c>Wellbeing:Referrals:Sla</c>); an urgent referral gets a quarter of it, a priority one half.</summary>
 public sealed class ReferralSla
 {
     public TimeSpan Acceptance { get; set; } = TimeSpan.FromDays(2);
     public TimeSpan Appointment { get; set; } = TimeSpan.FromDays(7);
     public TimeSpan Return { get; set; } = TimeSpan.FromDays(30);
+    /// <summary>How long the receiving unit may read the guardian's contact (ends earlier when the child returns).</summary>
+    public TimeSpan ContactFor { get; set; } = TimeSpan.FromDays(30);
 
     public TimeSpan For(ReferralStep step, Urgency urgency)
     {
@@ -81,7 +118,9 @@ public sealed class ReferralSla
     }
 }
 
-public record MakeReferral(Guid ReferralId, Guid StudentId, Guid SchoolId, string CountyCode, Guid UnitId, Urgency Urgency, Sealed Reason, bool UnitIsMedicalMember, string By, DateTimeOffset Now);
+/// <param name="ContactGrantFor">How long the receiving unit may read the guardian's contact (30 days when null).</param>
+public record MakeReferral(Guid ReferralId, Guid StudentId, Guid SchoolId, string CountyCode, Guid UnitId, Urgency Urgency, Sealed Reason, bool UnitIsMedicalMember, string By, DateTimeOffset Now,
+    TimeSpan? ContactGrantFor = null, Guid? GrantId = null);
 
 public record AcceptReferral(Guid ReferralId, Guid UnitId, string By, DateTimeOffset Now);
 
@@ -101,7 +140,8 @@ public static class ReferralDecider
             throw new RuleViolation("unit-not-medical-member",
                 "转介对象须为本校所在教联体的医院或心理健康机构 / A referral goes to a hospital or mental-health centre that is a member of the school's alliance.");
         }
-        return [new ReferralMade(c.ReferralId, c.StudentId, c.SchoolId, c.CountyCode, c.UnitId, c.Urgency, c.Reason, c.By, c.Now)];
+        var contact = new ContactGrant(c.GrantId ?? c.ReferralId, c.UnitId, c.Now + (c.ContactGrantFor ?? TimeSpan.FromDays(30)));
+        return [new ReferralMade(c.ReferralId, c.StudentId, c.SchoolId, c.CountyCode, c.UnitId, c.Urgency, c.Reason, c.By, c.Now, contact)];
     }
 
     public static IReadOnlyList<object> Decide(AcceptReferral c, Referral state)

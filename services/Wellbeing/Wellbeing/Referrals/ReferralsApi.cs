@@ -6,6 +6,7 @@ using JiaoLianTi.Wellbeing.Units;
 using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Wellbeing.Protection;
 using Marten;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JiaoLianTi.Wellbeing.Referrals;
@@ -14,15 +15,26 @@ public sealed record MakeReferralRequest(Guid? StudentId, Guid? UnitId, Urgency?
 public sealed record SeenRequest(DateOnly? SeenOn);
 public sealed record ReturnRequest(DateOnly? ReturnOn, string? ReEntryPlan);
 
+/// <param name="Steps">Each step's deadline, when it was done, and whether it is overdue (in lists and reads).</param>
 public sealed record ReferralSummary(Guid ReferralId, Guid StudentId, Guid SchoolId, Guid UnitId, Urgency Urgency, ReferralStatus Status,
-    IReadOnlyList<ReferralStep> Overdue, DateTimeOffset MadeAt, long Version)
+    IReadOnlyList<ReferralStep> Overdue, DateTimeOffset MadeAt, long Version, IReadOnlyList<ReferralStepView>? Steps = null)
 {
     public static ReferralSummary Of(Referral r) => new(r.Id, r.StudentId, r.SchoolId, r.UnitId, r.Urgency, r.Status, r.Overdue, r.MadeAt, r.Version);
+
+    public static ReferralSummary Of(Referral r, ReferralSla sla, DateTimeOffset now) => Of(r) with { Steps = r.Steps(sla, now) };
 }
 
 public sealed record ReferralView(Guid ReferralId, Guid StudentId, Guid SchoolId, string CountyCode, Guid UnitId, Urgency Urgency,
     string? Reason, ReferralStatus Status, DateTimeOffset MadeAt, DateTimeOffset? AcceptedAt, DateOnly? SeenOn, DateOnly? ReturnOn,
-    string? ReEntryPlan, IReadOnlyList<ReferralStep> Overdue, bool Erased, long Version);
+    string? ReEntryPlan, IReadOnlyList<ReferralStep> Overdue, bool Erased, long Version, IReadOnlyList<ReferralStepView>? Steps = null,
+    DateTimeOffset? ContactGrantUntil = null);
+
+/// <summary>
+/// What the receiving unit may read to reach the child's guardian, and nothing more: the child's name and date of
+/// birth (to identify the child on arrival), the guardians' names, relations and phones. Null fields once erased.
+/// </summary>
+public sealed record ReferralContact(Guid ReferralId, Guid StudentId, string? ChildName, DateOnly? DateOfBirth,
+    IReadOnlyList<Guardian> Guardians, Guid GrantId, DateTimeOffset GrantUntil);
 
 public static class ReferralsApi
 {
@@ -32,6 +44,8 @@ public static class ReferralsApi
         group.MapPost("/", Make).WithSummary("转介至教联体医疗成员单位 / Refer to a medical member of the school's alliance");
         group.MapGet("/", List).WithSummary("转介列表 / Referrals of the school, or to the caller's unit");
         group.MapGet("/{id:guid}", Get).WithSummary("转介详情（读取留痕） / A referral (the read is recorded)");
+        group.MapGet("/{id:guid}/contact", Contact)
+            .WithSummary("接收单位读取监护人联系方式（限本转介、限时、读取留痕） / The receiving unit reads the guardian's contact (this referral only, time-limited, every read recorded)");
         group.MapPost("/{id:guid}/accept", Accept).WithSummary("医疗机构接收 / The unit accepts");
         group.MapPost("/{id:guid}/seen", Seen).WithSummary("已就诊 / The child was seen");
         group.MapPost("/{id:guid}/return", Return).WithSummary("复学（附复学计划） / Returned to school, with the re-entry plan");
@@ -39,7 +53,8 @@ public static class ReferralsApi
     }
 
     private static async Task<Created<ReferralSummary>> Make(
-        MakeReferralRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
+        MakeReferralRequest request, HttpContext http, IDocumentSession session, IMasterKey master, IOptions<WellbeingOptions> options,
+        TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         new Validation().Required("studentId", request.StudentId).Required("unitId", request.UnitId).Required("urgency", request.Urgency)
@@ -59,13 +74,16 @@ public static class ReferralsApi
         var now = clock.GetUtcNow();
         var (key, stored) = PersonalDataVault.NewKey(master, id, child.Id, now);
         var events = ReferralDecider.Decide(new MakeReferral(id, child.Id, child.SchoolId, child.CountyCode, request.UnitId.Value,
-            request.Urgency!.Value, PersonalDataVault.Seal(key, id, request.Reason!.Trim()), isMedicalMember, caller.Subject, now));
+            request.Urgency!.Value, PersonalDataVault.Seal(key, id, request.Reason!.Trim()), isMedicalMember, caller.Subject, now,
+            options.Value.Referrals.ContactFor, Guid.CreateVersion7()));
         session.Store(stored);
-        return await session.Start<Referral, ReferralSummary>(http, id, events, $"/api/wellbeing/referrals/{id}", ReferralSummary.Of, ct);
+        return await session.Start<Referral, ReferralSummary>(http, id, events, $"/api/wellbeing/referrals/{id}",
+            r => ReferralSummary.Of(r, options.Value.Referrals, now), ct);
     }
 
     private static async Task<Ok<Page<ReferralSummary>>> List(
-        HttpContext http, IQuerySession session, ReferralStatus? status, int? page, int? pageSize, CancellationToken ct)
+        HttpContext http, IQuerySession session, ReferralStatus? status, int? page, int? pageSize, IOptions<WellbeingOptions> options,
+        TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         var paging = Paging.From(page, pageSize);
@@ -78,11 +96,13 @@ public static class ReferralsApi
         };
         if (status is { } s) query = query.Where(r => r.Status == s);
         var referrals = await query.OrderByDescending(r => r.MadeAt).ToPageAsync(paging, ct);
-        return TypedResults.Ok(referrals.Map(ReferralSummary.Of));
+        var now = clock.GetUtcNow();
+        return TypedResults.Ok(referrals.Map(r => ReferralSummary.Of(r, options.Value.Referrals, now)));
     }
 
     private static async Task<Results<Ok<ReferralView>, StatusCodeHttpResult>> Get(
-        Guid id, AccessPurpose? purpose, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
+        Guid id, AccessPurpose? purpose, HttpContext http, IDocumentSession session, IMasterKey master, IOptions<WellbeingOptions> options,
+        TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         var why = Access.RequirePurpose(purpose);
@@ -102,27 +122,58 @@ public static class ReferralsApi
         return TypedResults.Ok(new ReferralView(referral.Id, referral.StudentId, referral.SchoolId, referral.CountyCode, referral.UnitId,
             referral.Urgency, PersonalDataVault.Open<string>(key, referral.Reason), referral.Status, referral.MadeAt, referral.AcceptedAt,
             referral.SeenOn, referral.ReturnOn, PersonalDataVault.Open<string>(key, referral.ReEntryPlan), referral.Overdue,
-            referral.Erased || key is null, referral.Version));
+            referral.Erased || key is null, referral.Version, referral.Steps(options.Value.Referrals, now), referral.Contact?.Until));
     }
 
-    private static Task<Ok<ReferralSummary>> Accept(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    /// <summary>
+    /// The receiving unit's officer reads the guardian's contact under the referral's grant: only for this referral,
+    /// only until the grant ends (or the child returns), and the read is recorded with the grant before it is answered.
+    /// </summary>
+    private static async Task<Ok<ReferralContact>> Contact(
+        Guid id, AccessPurpose? purpose, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var why = Access.RequirePurpose(purpose);
+        var referral = await session.LoadAsync<Referral>(id, ct) ?? throw new NotFoundException("未找到 / Not found.");
+        var now = clock.GetUtcNow();
+        if (caller.Role != Role.MemberOfficer || caller.MemberUnitId != referral.UnitId)
+        {
+            throw Access.Refusal(caller, referral.SchoolId, referral.CountyCode);
+        }
+        var grant = referral.ActiveContact(referral.UnitId, now) ?? throw new ForbiddenException(
+            "联系方式授权已结束（到期或已复学） / The grant to the guardian's contact has ended (expired, or the child returned).");
+        Access.RecordRead(session, caller, referral.StudentId, referral.SchoolId, referral.CountyCode, ReadResource.ReferralContact, id, why,
+            grant.GrantId, now);
+        await session.SaveChangesAsync(ct);
+        var child = await session.LoadAsync<Child>(referral.StudentId, ct);
+        var key = await PersonalDataVault.LoadKeyAsync(session, master, referral.StudentId, ct);
+        var details = child?.Details is null ? null : PersonalDataVault.Open<PersonalDetails>(key, child.Details);
+        return TypedResults.Ok(new ReferralContact(id, referral.StudentId, details?.Name, details?.DateOfBirth,
+            details?.Guardians ?? [], grant.GrantId, grant.Until));
+    }
+
+    private static Task<Ok<ReferralSummary>> Accept(Guid id, HttpContext http, IDocumentSession session, IOptions<WellbeingOptions> options,
+        TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         return session.Change<Referral, ReferralSummary>(http, id, r => UnitOf(caller, r),
-            r => ReferralDecider.Decide(new AcceptReferral(id, UnitOf(caller, r), caller.Subject, clock.GetUtcNow()), r), ReferralSummary.Of, ct);
+            r => ReferralDecider.Decide(new AcceptReferral(id, UnitOf(caller, r), caller.Subject, clock.GetUtcNow()), r),
+            r => ReferralSummary.Of(r, options.Value.Referrals, clock.GetUtcNow()), ct);
     }
 
-    private static Task<Ok<ReferralSummary>> Seen(Guid id, SeenRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    private static Task<Ok<ReferralSummary>> Seen(Guid id, SeenRequest request, HttpContext http, IDocumentSession session,
+        IOptions<WellbeingOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         new Validation().Required("seenOn", request.SeenOn).ThrowIfInvalid();
         return session.Change<Referral, ReferralSummary>(http, id, r => UnitOf(caller, r),
             r => ReferralDecider.Decide(new RecordSeen(id, UnitOf(caller, r), request.SeenOn!.Value, caller.Subject, clock.GetUtcNow()), r),
-            ReferralSummary.Of, ct);
+            r => ReferralSummary.Of(r, options.Value.Referrals, clock.GetUtcNow()), ct);
     }
 
     private static async Task<Ok<ReferralSummary>> Return(
-        Guid id, ReturnRequest request, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
+        Guid id, ReturnRequest request, HttpContext http, IDocumentSession session, IMasterKey master, IOptions<WellbeingOptions> options,
+        TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         new Validation().Required("returnOn", request.ReturnOn)
@@ -138,7 +189,7 @@ public static class ReferralsApi
             }
             return ReferralDecider.Decide(new ReturnToSchool(id, request.ReturnOn!.Value, PersonalDataVault.Seal(key, id, request.ReEntryPlan!.Trim()),
                 caller.Subject, clock.GetUtcNow()), r);
-        }, ReferralSummary.Of, ct);
+        }, r => ReferralSummary.Of(r, options.Value.Referrals, clock.GetUtcNow()), ct);
     }
 
     /// <summary>Only an officer of the unit referred to acts for it; anyone else does not see the referral.</summary>

@@ -4,8 +4,12 @@ using JiaoLianTi.Wellbeing.Protection;
 
 namespace JiaoLianTi.Wellbeing.SupportPlans;
 
-/// <summary>三方联动帮扶档案: proposed (by CampusSafety's request) -> open -> under review -> closed.</summary>
-public enum PlanStatus { Proposed, Open, UnderReview, Closed }
+/// <summary>
+/// 三方联动帮扶档案: proposed (by CampusSafety's request) -> open -> under review -> closed. A proposal for a child who
+/// has no Wellbeing record with a guardian's consent waits (<see cref="AwaitingRecord"/>) until the school records the
+/// child with consent; then it is proposed.
+/// </summary>
+public enum PlanStatus { Proposed, Open, UnderReview, Closed, AwaitingRecord }
 
 public enum PlanOutcome { GoalsMet, Transferred, Withdrawn, Declined }
 
@@ -14,6 +18,15 @@ public enum Party { School, Family, Community }
 
 public record PlanProposed(
     Guid PlanId, Guid StudentId, Guid SchoolId, string CountyCode, string Reason, Guid? RequestId, string ProposedBy, DateTimeOffset At);
+
+/// <summary>
+/// The proposal's child has no Wellbeing record with a guardian's consent: the school is asked to record the child
+/// (with consent) first, and the proposal waits.
+/// </summary>
+public record PlanAwaitingRecord(Guid PlanId, Guid StudentId, Guid SchoolId, string CountyCode, DateTimeOffset At);
+
+/// <summary>The child was recorded with consent: the waiting proposal is proposed.</summary>
+public record PlanRecordReady(Guid PlanId, Guid StudentId, DateTimeOffset At);
 
 /// <summary>Opened with its three parties: the school's counsellor or teacher (subject), the family (the guardian,
 /// sealed) and a community or medical member unit of the school's alliance; goals sealed under the plan's key.</summary>
@@ -57,6 +70,10 @@ public sealed record SupportPlan(
         Goals = e.Goals, OpenedAt = e.At,
     };
 
+    public SupportPlan Apply(PlanAwaitingRecord e) => this with { Status = PlanStatus.AwaitingRecord };
+
+    public SupportPlan Apply(PlanRecordReady e) => this with { Status = PlanStatus.Proposed };
+
     public SupportPlan Apply(MeasureAdded e) => this with { Measures = [.. Measures, new Measure(e.MeasureId, e.Description, e.Owner, e.DueOn)] };
 
     public SupportPlan Apply(ReviewStarted e) => this with { Status = PlanStatus.UnderReview };
@@ -72,11 +89,17 @@ public sealed record SupportPlan(
     };
 }
 
-public record ProposePlan(Guid PlanId, Guid StudentId, Guid SchoolId, string CountyCode, string Reason, Guid? RequestId, string ProposedBy, DateTimeOffset Now);
+/// <param name="ChildRecordedWithConsent">The child has a Wellbeing record, not erased, with a guardian's consent.</param>
+public record ProposePlan(Guid PlanId, Guid StudentId, Guid SchoolId, string CountyCode, string Reason, Guid? RequestId, string ProposedBy, DateTimeOffset Now,
+    bool ChildRecordedWithConsent = true);
 
+/// <param name="ChildRecordedWithConsent">The child has a Wellbeing record, not erased, with a guardian's consent.</param>
 public record OpenPlan(
     Guid PlanId, Guid StudentId, Guid SchoolId, string CountyCode, string SchoolParty, Sealed FamilyParty, Guid CommunityUnitId,
-    Sealed Goals, string OpenedBy, DateTimeOffset Now);
+    Sealed Goals, string OpenedBy, DateTimeOffset Now, bool ChildRecordedWithConsent = true);
+
+/// <summary>The child of a waiting proposal was recorded with consent.</summary>
+public record ReleaseProposal(Guid PlanId, DateTimeOffset Now);
 
 public record AddMeasure(Guid PlanId, Guid MeasureId, Sealed Description, Party Owner, DateOnly DueOn, string By, DateTimeOffset Now);
 
@@ -89,16 +112,33 @@ public record ClosePlan(Guid PlanId, PlanOutcome Outcome, Sealed? Notes, string 
 /// <summary>The support plan's rules, pure.</summary>
 public static class SupportPlanDecider
 {
-    public static IReadOnlyList<object> Decide(ProposePlan c, SupportPlan? state) => state is not null
-        ? []
-        : [new PlanProposed(c.PlanId, c.StudentId, c.SchoolId, c.CountyCode, c.Reason, c.RequestId, c.ProposedBy, c.Now)];
+    /// <summary>A proposal; for a child without a record with consent, a proposal that waits for one.</summary>
+    public static IReadOnlyList<object> Decide(ProposePlan c, SupportPlan? state)
+    {
+        if (state is not null)
+        {
+            return [];
+        }
+        var proposed = new PlanProposed(c.PlanId, c.StudentId, c.SchoolId, c.CountyCode, c.Reason, c.RequestId, c.ProposedBy, c.Now);
+        return c.ChildRecordedWithConsent
+            ? [proposed]
+            : [proposed, new PlanAwaitingRecord(c.PlanId, c.StudentId, c.SchoolId, c.CountyCode, c.Now)];
+    }
 
-    /// <summary>Opens a new plan (state null) or a proposed one.</summary>
+    public static IReadOnlyList<object> Decide(ReleaseProposal c, SupportPlan state) =>
+        state.Status == PlanStatus.AwaitingRecord ? [new PlanRecordReady(c.PlanId, state.StudentId, c.Now)] : [];
+
+    /// <summary>Opens a new plan (state null) or a proposed one; never for a child without a record with consent.</summary>
     public static IReadOnlyList<object> Decide(OpenPlan c, SupportPlan? state)
     {
-        if (state is not null && state.Status != PlanStatus.Proposed)
+        if (state is not null && state.Status is not (PlanStatus.Proposed or PlanStatus.AwaitingRecord))
         {
             throw new RuleViolation("plan-opened", "帮扶档案已建立 / The plan is already open.");
+        }
+        if (!c.ChildRecordedWithConsent)
+        {
+            throw new RuleViolation("child-not-recorded",
+                "须先为该学生建档并取得监护人同意，才能建立帮扶档案 / Record the child in Wellbeing with a guardian's consent before opening a plan.");
         }
         return [new PlanOpened(c.PlanId, c.StudentId, c.SchoolId, c.CountyCode, c.SchoolParty, c.FamilyParty, c.CommunityUnitId, c.Goals, c.OpenedBy, c.Now)];
     }
@@ -140,7 +180,7 @@ public static class SupportPlanDecider
 
     public static IReadOnlyList<object> Decide(ClosePlan c, SupportPlan state)
     {
-        if (state.Status == PlanStatus.Proposed && c.Outcome == PlanOutcome.Declined)
+        if (state.Status is PlanStatus.Proposed or PlanStatus.AwaitingRecord && c.Outcome == PlanOutcome.Declined)
         {
             return [new PlanClosed(c.PlanId, state.SchoolId, state.CountyCode, c.Outcome, c.Notes, c.By, c.Now)];
         }

@@ -62,7 +62,8 @@ public static class SupportPlansApi
             throw new RuleViolation("erased", "该学生的档案已被删除 / The child's record was erased.");
         }
         var planId = Guid.CreateVersion7();
-        var events = await OpenEvents(session, master, request, planId, request.StudentId.Value, schoolId, county, caller, clock.GetUtcNow(), null, ct);
+        var events = await OpenEvents(session, master, request, planId, request.StudentId.Value, schoolId, county, caller, clock.GetUtcNow(), null,
+            child?.HasConsent == true, ct);
         return await session.Start<SupportPlan, PlanSummary>(http, planId, events, $"/api/wellbeing/plans/{planId}", PlanSummary.Of, ct);
     }
 
@@ -75,7 +76,8 @@ public static class SupportPlansApi
         var child = await session.LoadAsync<Child>(proposed.StudentId, ct);
         return await session.Change<SupportPlan, PlanSummary>(http, id,
             plan => Access.AuthorizeCare(caller, plan.SchoolId, plan.CountyCode, child),
-            plan => OpenEvents(session, master, request, id, plan.StudentId, plan.SchoolId, plan.CountyCode, caller, clock.GetUtcNow(), plan, ct),
+            plan => OpenEvents(session, master, request, id, plan.StudentId, plan.SchoolId, plan.CountyCode, caller, clock.GetUtcNow(), plan,
+                child?.HasConsent == true, ct),
             PlanSummary.Of, ct);
     }
 
@@ -97,7 +99,7 @@ public static class SupportPlansApi
 
     private static async Task<IReadOnlyList<object>> OpenEvents(
         IDocumentSession session, IMasterKey master, OpenPlanRequest r, Guid planId, Guid studentId, Guid schoolId, string county,
-        Caller caller, DateTimeOffset now, SupportPlan? state, CancellationToken ct)
+        Caller caller, DateTimeOffset now, SupportPlan? state, bool childRecordedWithConsent, CancellationToken ct)
     {
         if (!await UnitQueries.IsMemberOfSchoolsAllianceAsync(session, schoolId, r.CommunityUnitId!.Value, ct))
         {
@@ -107,7 +109,7 @@ public static class SupportPlansApi
         var (key, stored) = PersonalDataVault.NewKey(master, planId, studentId, now);
         var events = SupportPlanDecider.Decide(new OpenPlan(planId, studentId, schoolId, county, r.SchoolParty!.Trim(),
             PersonalDataVault.Seal(key, planId, r.FamilyParty!.Trim()), r.CommunityUnitId.Value, PersonalDataVault.Seal(key, planId, r.Goals!.Select(g => g.Trim()).ToArray()),
-            caller.Subject, now), state);
+            caller.Subject, now, childRecordedWithConsent), state);
         session.Store(stored);
         return events;
     }
