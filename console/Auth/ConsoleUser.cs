@@ -50,6 +50,22 @@ public sealed record Person(string Subject, string? Name, Role? Role, string Reg
     }
 }
 
+/// <summary>The Chinese names of the departments (docs/glossary.md, Department).</summary>
+public static class DepartmentNames
+{
+    public static string Chinese(Department department) => department switch
+    {
+        Department.PublicSecurity => "公安",
+        Department.TrafficPolice => "交警",
+        Department.MarketRegulation => "市场监管",
+        Department.Health => "卫健",
+        Department.CivilAffairs => "民政",
+        Department.WomensFederation => "妇联",
+        Department.YouthLeague => "团委",
+        _ => department.ToString(),
+    };
+}
+
 /// <summary>The Chinese names of the roles (docs/glossary.md, Role).</summary>
 public static class RoleNames
 {

@@ -145,7 +145,9 @@ public static class SignIn
             region = form.Region?.Trim(),
             schoolId = Guid.TryParse(form.SchoolId, out var school) ? school : (Guid?)null,
             memberUnitId = Guid.TryParse(form.MemberUnitId, out var unit) ? unit : (Guid?)null,
-            subject = string.IsNullOrWhiteSpace(form.Name) ? $"dev-{form.Role}-{form.Region}" : $"dev-{form.Name!.Trim()}",
+            department = Enum.TryParse<Department>(form.Department, out var department) ? department.ToString() : null,
+            subject = !string.IsNullOrWhiteSpace(form.Name) ? $"dev-{form.Name!.Trim()}"
+                : string.IsNullOrWhiteSpace(form.Department) ? $"dev-{form.Role}-{form.Region}" : $"dev-{form.Role}-{form.Region}-{form.Department}",
             name = string.IsNullOrWhiteSpace(form.Name) ? null : form.Name.Trim(),
         };
         var back = http.Request.PathBase + "/signin";
@@ -194,6 +196,7 @@ public static class SignIn
         public string? Region { get; set; }
         public string? SchoolId { get; set; }
         public string? MemberUnitId { get; set; }
+        public string? Department { get; set; }
         public string? Name { get; set; }
         public string? ReturnUrl { get; set; }
     }

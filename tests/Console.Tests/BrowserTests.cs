@@ -159,6 +159,25 @@ public sealed class BrowserTests(ConsoleSystem console, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task A_department_officer_signs_in_with_a_department_and_reads_its_hazards_only()
+    {
+        var page = await console.SignInWithFormAsync("DepartmentOfficer", Jinjiang, department: "TrafficPolice", path: "/console/safety");
+        await ConsoleSystem.InteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-test=who]")).ToContainTextAsync("部门工作人员");
+        await Assertions.Expect(page.Locator("[data-test=department-note]")).ToContainTextAsync("只读");
+        // The hazards panel loads (a table, or its empty state) and the API refused nothing on this page.
+        await Assertions.Expect(page.Locator("[data-test=hazards], [data-test=empty]").First).ToBeVisibleAsync();
+        Assert.Equal(0, await page.Locator("[data-test=problem]").CountAsync());
+        Assert.Equal(0, await page.Locator("[data-test=guard]").CountAsync());
+        Assert.Equal(0, await page.Locator("a.jlt-menu-item[href=coverage]").CountAsync());
+        // The API decides what the table holds: the same token reads the hazard list, and is refused a bureau's figures.
+        using var api = console.Api(new TokenRequest(Role.DepartmentOfficer, Jinjiang, Department: Department.TrafficPolice));
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/campussafety/reports")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync("/api/alliances/coverage")).StatusCode);
+        await console.ShotAsync(page, "18-department-officer-safety");
+    }
+
+    [Fact]
     public async Task A_safety_plan_approved_in_the_console_opens_the_activity()
     {
         var school = await SchoolAsync(Jinjiang);

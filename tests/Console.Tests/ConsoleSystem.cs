@@ -115,12 +115,14 @@ public sealed class ConsoleSystem : IAsyncLifetime
     }
 
     /// <summary>开发登录 through the chooser's form (a school or unit person).</summary>
-    public async Task<IPage> SignInWithFormAsync(string role, string region, Guid? schoolId = null, Guid? unitId = null, string path = "/console/")
+    public async Task<IPage> SignInWithFormAsync(
+        string role, string region, Guid? schoolId = null, Guid? unitId = null, string path = "/console/", string? department = null)
     {
         var page = await NewPageAsync();
         await page.GotoAsync(path);
         await page.SelectOptionAsync("#role", role);
         await page.FillAsync("#region", region);
+        if (department is not null) await page.SelectOptionAsync("#department", department);
         if (schoolId is { } school) await page.FillAsync("#school", school.ToString());
         if (unitId is { } unit) await page.FillAsync("#unit", unit.ToString());
         await page.ClickAsync("[data-test=dev-submit]");
@@ -146,6 +148,8 @@ public sealed class ConsoleSystem : IAsyncLifetime
 
     public HttpClient Api(Role role, string region, Guid? schoolId = null, Guid? unitId = null) =>
         System.Client(role, region, schoolId, unitId);
+
+    public HttpClient Api(TokenRequest caller) => System.Client(caller);
 
     public async Task DisposeAsync()
     {
