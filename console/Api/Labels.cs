@@ -31,6 +31,7 @@ public static class Labels
         ["Submitted"] = "待审批", ["Approved"] = "已批准", ["Rejected"] = "已驳回",
         ["Reported"] = "已上报", ["Acknowledged"] = "已确认收到", ["Reopened"] = "已重开",
         ["Traffic"] = "交通", ["VendorsAndFood"] = "摊贩与食品", ["Security"] = "治安", ["Construction"] = "施工", ["Other"] = "其他",
+        ["Fire"] = "消防演练", ["Earthquake"] = "地震演练", ["Evacuation"] = "疏散演练", ["Lockdown"] = "防暴演练", ["Flood"] = "防汛演练",
         ["Scheduled"] = "已排班", ["CheckedIn"] = "已到岗", ["Missed"] = "缺岗", ["Planned"] = "计划中",
         // wellbeing
         ["None"] = "未建", ["Green"] = "绿", ["Yellow"] = "黄", ["Orange"] = "橙", ["Red"] = "红",
