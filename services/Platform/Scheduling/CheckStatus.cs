@@ -94,7 +94,13 @@ public sealed class PeriodicCheckMetrics : IDisposable
 public sealed class PeriodicCheckLog(IDocumentStore store)
 {
     private const string Table = "jlt.periodic_check_log";
-    private volatile bool created;
+    private readonly OwnTable table = new(store, Table, $"""
+        create table if not exists {Table} (
+            id bigserial primary key, check_name text not null, as_of timestamptz not null,
+            started_at timestamptz not null, finished_at timestamptz, acted int, error text,
+            trigger text not null, holder text not null);
+        create index if not exists periodic_check_log_by_check on {Table} (check_name, started_at desc);
+        """);
 
     public async Task<long> StartedAsync(string check, DateTimeOffset asOf, DateTimeOffset startedAt, CheckTrigger trigger, CancellationToken ct)
     {
@@ -156,29 +162,7 @@ public sealed class PeriodicCheckLog(IDocumentStore store)
 
     private static DateTimeOffset At(DateTime utc) => new(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
 
-    private async Task<Npgsql.NpgsqlConnection> OpenAsync(CancellationToken ct)
-    {
-        var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(ct);
-        if (!created)
-        {
-            await using var create = connection.CreateCommand();
-            create.CommandText = $"""
-                begin;
-                select pg_advisory_xact_lock(hashtext('{Table}'));
-                create schema if not exists jlt;
-                create table if not exists {Table} (
-                    id bigserial primary key, check_name text not null, as_of timestamptz not null,
-                    started_at timestamptz not null, finished_at timestamptz, acted int, error text,
-                    trigger text not null, holder text not null);
-                create index if not exists periodic_check_log_by_check on {Table} (check_name, started_at desc);
-                commit;
-                """;
-            await create.ExecuteNonQueryAsync(ct);
-            created = true;
-        }
-        return connection;
-    }
+    private Task<Npgsql.NpgsqlConnection> OpenAsync(CancellationToken ct) => table.OpenAsync(ct);
 }
 
 /// <summary>Wraps one run: writes it to the log before and after, and to the metrics.</summary>

@@ -114,31 +114,18 @@ public sealed class PeriodicCheckRuns
 public sealed class PeriodLease(IDocumentStore store)
 {
     private const string Table = "jlt.periodic_check_runs";
-    private volatile bool created;
+    private readonly OwnTable table = new(store, Table, $"""
+        create table if not exists {Table} (
+            check_name text not null, period_start timestamptz not null, holder text not null,
+            claimed_at timestamptz not null default now(), primary key (check_name, period_start));
+        """);
 
     /// <summary>The replica that runs a period, as the table shows it (its machine name and process id).</summary>
     public static string Holder { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
     public async Task<bool> TryClaimAsync(string check, DateTimeOffset period, CancellationToken ct, string? holder = null)
     {
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync(ct);
-        if (!created)
-        {
-            await using var create = connection.CreateCommand();
-            // Serialised, so that replicas starting together do not race on the catalogue.
-            create.CommandText = $"""
-                begin;
-                select pg_advisory_xact_lock(hashtext('{Table}'));
-                create schema if not exists jlt;
-                create table if not exists {Table} (
-                    check_name text not null, period_start timestamptz not null, holder text not null,
-                    claimed_at timestamptz not null default now(), primary key (check_name, period_start));
-                commit;
-                """;
-            await create.ExecuteNonQueryAsync(ct);
-            created = true;
-        }
+        await using var connection = await table.OpenAsync(ct);
         await using var claim = connection.CreateCommand();
         claim.CommandText = $"insert into {Table} (check_name, period_start, holder) values (@check, @period, @holder) on conflict do nothing";
         claim.Parameters.AddWithValue("check", check);
