@@ -33,12 +33,13 @@ public static class StreamWrites
         Func<T, IReadOnlyList<object>, Task>? stage = null, bool inMemory = false, Func<Exception>? missing = null)
         where T : class
     {
-        var stream = await session.Events.FetchForWriting<T>(id, ct);
-        var state = stream.Aggregate
+        // Marten refuses the empty GUID as a stream id (an exception, not an empty stream): no stream has it.
+        var stream = id == Guid.Empty ? null : await session.Events.FetchForWriting<T>(id, ct);
+        var state = stream?.Aggregate
             ?? throw (missing?.Invoke() ?? new NotFoundException($"未找到 / {typeof(T).Name} {id} was not found."));
         authorise?.Invoke(state);
         var expected = http.ExpectedVersion();
-        if (stream.CurrentVersion != expected)
+        if (stream!.CurrentVersion != expected)
         {
             throw new StaleVersion(typeof(T).Name);
         }

@@ -251,6 +251,15 @@ public sealed class AlliancesApiTests(AlliancesSystem system)
     }
 
     [Fact]
+    public async Task A_change_to_the_empty_id_is_a_404_not_a_500()
+    {
+        var w = await system.World();
+        var response = await w.Admin.Post($"/api/alliances/{Guid.Empty}/suspend", new { reason = "x" }, "\"1\"");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task Another_county_sees_nothing_and_may_change_nothing()
     {
         var w = await system.World();
