@@ -6,8 +6,11 @@ namespace JiaoLianTi.Wellbeing.Contracts;
 
 /// <summary>转介: a student was referred to a hospital or mental-health centre of the school's alliance.</summary>
 /// <param name="Urgency"><c>Routine</c>, <c>Priority</c> or <c>Urgent</c>.</param>
+/// <param name="HealthScreeningRoundId">医教互促: the hospital's screening round whose result past a threshold made the referral
+/// (null when a school's carer referred). Added in version 1.1.</param>
 public sealed record ReferralMade(
-    Guid ReferralId, Guid StudentId, Guid SchoolId, Guid UnitId, string CountyCode, string Urgency, DateTimeOffset MadeAt);
+    Guid ReferralId, Guid StudentId, Guid SchoolId, Guid UnitId, string CountyCode, string Urgency, DateTimeOffset MadeAt,
+    Guid? HealthScreeningRoundId = null);
 
 /// <summary>转介超时: a referral step passed its SLA.</summary>
 /// <param name="Step"><c>Acceptance</c>, <c>Appointment</c> or <c>Return</c>.</param>
