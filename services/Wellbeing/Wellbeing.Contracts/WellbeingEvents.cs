@@ -33,3 +33,11 @@ public sealed record SupportPlanClosed(Guid PlanId, Guid SchoolId, string County
 /// the child's keys in its personal-data vault. Carries the opaque student id only; counts and audit entries stay.
 /// </summary>
 public sealed record ChildErasureRequested(Guid RequestId, Guid StudentId, DateTimeOffset RequestedAt);
+
+/// <summary>
+/// 健康筛查结果: a hospital of the alliance recorded a child's health screening result (vision, spine), ready for the
+/// child's own parents to read in Wellbeing (their pages tell them). Opaque ids only: no measurement and no finding
+/// leaves the service; a result past a threshold also leaves as <see cref="ReferralMade"/>. Added in version 1.1.
+/// </summary>
+public sealed record HealthScreeningResultReady(
+    Guid ResultId, Guid RoundId, Guid StudentId, Guid SchoolId, Guid UnitId, string CountyCode, DateTimeOffset RecordedAt);

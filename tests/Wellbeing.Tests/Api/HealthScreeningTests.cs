@@ -92,7 +92,8 @@ public sealed class RecordHealthResultApiTests(WellbeingSystem system)
     [Fact]
     public async Task A_result_past_the_threshold_is_referred_to_the_hospital_and_reaches_the_childs_own_parents_with_what_to_do_next()
     {
-        await using var probe = await BrokerProbe.BindAsync(system, typeof(JiaoLianTi.Wellbeing.Contracts.ReferralMade));
+        await using var probe = await BrokerProbe.BindAsync(system, typeof(JiaoLianTi.Wellbeing.Contracts.ReferralMade),
+            typeof(JiaoLianTi.Wellbeing.Contracts.HealthScreeningResultReady));
         var school = await system.SchoolAsync();
         using var admin = system.Admin(school);
         var (myopic, _) = await admin.RecordChild(school);
@@ -129,9 +130,14 @@ public sealed class RecordHealthResultApiTests(WellbeingSystem system)
         var referral = await hospital.GetAsync($"/api/wellbeing/referrals/{referralId}?purpose=Referral");
         Assert.Contains("视力", (await referral.ReadJson()).Str("reason"));
         Assert.Equal(HttpStatusCode.OK, (await hospital.Post($"/api/wellbeing/referrals/{referralId}/accept", new { }, referral.ETag())).StatusCode);
-        var published = await probe.Until(seen => seen.Any(d => d.Raw.Contains(referralId.ToString())));
+        var published = await probe.Until(seen => seen.Any(d => d.Raw.Contains(referralId.ToString()))
+            && seen.Count(d => d.Type.Contains("HealthScreeningResultReady") && d.Raw.Contains(round.ToString())) == 2);
         var message = Assert.Single(published, d => d.Raw.Contains(referralId.ToString())).Message;
         Assert.Equal(round, message.GetProperty("healthScreeningRoundId").GetGuid());
+        // The parents' pages learn that a result is ready: ids only, no measurement and no finding.
+        var ready = Assert.Single(published, d => d.Type.Contains("HealthScreeningResultReady") && d.Raw.Contains(myopic.ToString()));
+        Assert.Equal((round, school.Id), (ready.Message.GetProperty("roundId").GetGuid(), ready.Message.GetProperty("schoolId").GetGuid()));
+        Assert.DoesNotContain("Myopia", ready.Raw, StringComparison.OrdinalIgnoreCase);
 
         // The measurements are sealed in the store: no acuity in clear.
         await using (var q = system.Store.QuerySession())

@@ -183,5 +183,9 @@ public sealed class ScreeningReferralContractTests
             Given.Cipher, "officer", Given.Now, null, new Referrals.HealthScreeningSource(round, Guid.NewGuid()));
         Assert.Equal(round, Assert.IsType<Contracts.ReferralMade>(map.ToIntegrationEvent(new JasperFx.Events.Event<object>(made))).HealthScreeningRoundId);
         Assert.Null(Assert.IsType<Contracts.ReferralMade>(map.ToIntegrationEvent(new JasperFx.Events.Event<object>(made with { Screening = null }))).HealthScreeningRoundId);
+        var recorded = new HealthResultRecorded(Guid.NewGuid(), round, Given.Student, Given.School, "510104", GivenRound.Hospital, 4, new DateOnly(2026, 11, 20),
+            Given.Cipher, VisionFinding.MyopiaSuspected, SpineFinding.Positive, Guid.NewGuid(), "officer", Given.Now);
+        var ready = Assert.IsType<Contracts.HealthScreeningResultReady>(map.ToIntegrationEvent(new JasperFx.Events.Event<object>(recorded)));
+        Assert.Equal((recorded.ResultId, round, Given.Student, GivenRound.Hospital), (ready.ResultId, ready.RoundId, ready.StudentId, ready.UnitId));
     }
 }
