@@ -23,6 +23,9 @@ public static class GatewayComposition
     {
         builder.Services.AddProblemMapping();
         builder.Services.AddJsonConventions();
+        // No body larger than the largest a service takes (RequestLimits.DefaultMaxUploadBytes) is even forwarded.
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
+            o => o.Limits.MaxRequestBodySize = RequestLimits.DefaultMaxUploadBytes);
         builder.AddJiaoLianTiIdentity();
         builder.Services.AddReverseProxy()
             .LoadFromMemory(ProxyRoutes.Routes(), ProxyRoutes.Clusters())
@@ -75,6 +78,7 @@ public static class GatewayComposition
     public static WebApplication UseGateway(this WebApplication app)
     {
         app.UseProblemMapping();
+        app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

@@ -37,8 +37,10 @@ public static class ServiceComposition
     public static WebApplication UseServiceApi(this WebApplication app, string serviceName)
     {
         app.UseProblemMapping();
+        app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRequestLimits();
         app.UseStrictArguments();
         app.MapOpenApi($"/api/{serviceName}/openapi/{{documentName}}.json").AllowAnonymous();
         app.MapPeriodicCheckStatus(serviceName);

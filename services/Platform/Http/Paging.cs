@@ -14,11 +14,13 @@ public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSiz
 public readonly record struct Paging(int PageNumber, int PageSize)
 {
     public const int MaxPageSize = 500;
+    /// <summary>Far past any list's end, and small enough that (page - 1) × pageSize cannot overflow.</summary>
+    public const int MaxPage = 1_000_000;
 
     public static Paging From(int? page, int? pageSize)
     {
         new Validation()
-            .Check(page is null or >= 1, "page", "须为不小于 1 的整数 / must be 1 or more")
+            .Check(page is null or (>= 1 and <= MaxPage), "page", $"须在 1 到 {MaxPage} 之间 / must be between 1 and {MaxPage}")
             .Check(pageSize is null or (>= 1 and <= MaxPageSize), "pageSize", $"须在 1 到 {MaxPageSize} 之间 / must be between 1 and {MaxPageSize}")
             .ThrowIfInvalid();
         return new Paging(page ?? 1, pageSize ?? 50);

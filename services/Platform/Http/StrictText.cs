@@ -6,7 +6,8 @@ namespace JiaoLianTi.Platform.Http;
 
 /// <summary>
 /// What PostgreSQL cannot store or a handler does not expect is refused as the body is read, with the field named:
-/// a NUL character in any string, and a <c>null</c> inside an array (<c>units: [null]</c>). It runs when each object
+/// a NUL character in any string, a <c>null</c> inside an array (<c>units: [null]</c>), text over
+/// <see cref="MaxText"/> characters and arrays over <see cref="MaxItems"/> elements. It runs when each object
 /// of our own types has been read, so nested objects and arrays of objects are covered without per-endpoint code.
 /// </summary>
 public static class StrictText
@@ -16,6 +17,11 @@ public static class StrictText
     {
         public string Field { get; } = field;
     }
+
+    /// <summary>The longest text any field takes (endpoints check their own, shorter, limits).</summary>
+    public const int MaxText = 20_000;
+    /// <summary>The most elements any array takes (endpoints check their own, smaller, limits).</summary>
+    public const int MaxItems = 1_000;
 
     public static void RefuseNulAndNullElements(JsonTypeInfo type)
     {
@@ -41,6 +47,8 @@ public static class StrictText
                 {
                     case string text when text.Contains('\0'):
                         throw new FieldRefused(property.Name, "含有无法保存的字符（NUL）/ contains a character that cannot be stored (NUL)");
+                    case string text when text.Length > MaxText:
+                        throw new FieldRefused(property.Name, $"不得超过 {MaxText} 个字符 / must be at most {MaxText} characters");
                     case IEnumerable items and not string:
                         var i = 0;
                         foreach (var item in items)
@@ -53,7 +61,14 @@ public static class StrictText
                             {
                                 throw new FieldRefused($"{property.Name}[{i}]", "含有无法保存的字符（NUL）/ contains a character that cannot be stored (NUL)");
                             }
-                            i++;
+                            if (item is string t && t.Length > MaxText)
+                            {
+                                throw new FieldRefused($"{property.Name}[{i}]", $"不得超过 {MaxText} 个字符 / must be at most {MaxText} characters");
+                            }
+                            if (++i > MaxItems)
+                            {
+                                throw new FieldRefused(property.Name, $"不得超过 {MaxItems} 项 / must hold at most {MaxItems} items");
+                            }
                         }
                         break;
                 }

@@ -31,6 +31,7 @@ public static class ImportApi
     public static IEndpointRouteBuilder MapImportEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/alliances/import/responsibilities", Import).WithTags("Import 导入")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(4 * 1024 * 1024)) // up to 1,000 records
             .WithSummary("导入已有责任（保留真实日期） / Import existing responsibilities with their real dates");
         return app;
     }
