@@ -27,6 +27,7 @@ public static class GatewayComposition
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
             o => o.Limits.MaxRequestBodySize = RequestLimits.DefaultMaxUploadBytes);
         builder.AddJiaoLianTiIdentity();
+        builder.Services.AddHttpClient("openapi"); // the services' documents, for the combined one (ApiDocuments)
         builder.Services.AddReverseProxy()
             .LoadFromMemory(ProxyRoutes.Routes(), ProxyRoutes.Clusters())
             .AddServiceDiscoveryDestinationResolver();
@@ -88,6 +89,7 @@ public static class GatewayComposition
     public static WebApplication MapGateway(this WebApplication app)
     {
         app.MapReverseProxy();
+        app.MapApiDocuments();
         // A browser goes to the 工作台 console; a program gets the directory of the APIs.
         app.MapGet("/", (HttpContext http) => http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal)
             ? Results.Redirect("/console/")
@@ -96,6 +98,8 @@ public static class GatewayComposition
                 name = "JiaoLianTi 教联体 gateway",
                 console = "/console/",
                 services = ProxyRoutes.Services.Select(s => new { service = s, api = $"/api/{s}", openApi = $"/api/{s}/openapi/v1.json" }),
+                openApi = ApiDocuments.CombinedPath,
+                reference = ApiDocuments.ReferencePath,
                 devToken = app.Environment.IsDevelopment() ? "POST /dev/token {\"role\":\"CountyAdmin\",\"region\":\"510104\"}" : null,
             })).AllowAnonymous();
 

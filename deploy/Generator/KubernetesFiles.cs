@@ -280,6 +280,31 @@ public static partial class KubernetesFiles
         {
             yaml.Insert(0, $"# {name} is the public door: put the province's ingress (TLS) in front of Service {name}:{HttpPort}.\n");
         }
+        else
+        {
+            // Behind the gateway only: no other pod (nor anything outside the cluster) reaches it over HTTP.
+            yaml.Append($"""
+                ---
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata:
+                  name: {name}
+                  labels: {Labels(name)}
+                spec:
+                  podSelector:
+                    matchLabels:
+                      app.kubernetes.io/name: {name}
+                  policyTypes: [Ingress]
+                  ingress:
+                    - from:
+                        - podSelector:
+                            matchLabels:
+                              app.kubernetes.io/name: gateway
+                      ports:
+                        - port: http
+
+                """);
+        }
         return yaml.ToString();
     }
 

@@ -17,7 +17,7 @@ public static class ServiceComposition
         builder.Services.AddProblemMapping();
         builder.AddJiaoLianTiIdentity();
         builder.Services.AddOperatorSeparation();
-        builder.Services.AddOpenApi(options => options.DescribeEnumsByName());
+        builder.Services.AddOpenApi(options => options.DescribeEnumsByName().DescribeForClients(builder.Environment.ApplicationName));
         builder.Services.AddJsonConventions();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;

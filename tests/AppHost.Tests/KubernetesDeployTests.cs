@@ -107,6 +107,21 @@ public sealed class KubernetesDeployTests
     }
 
     [Fact]
+    public void Every_service_and_the_console_admit_only_the_gateways_pods()
+    {
+        var documents = Documents();
+        foreach (var name in Projects.Where(p => p != "gateway"))
+        {
+            var policy = Assert.Single(documents, d => Kind(d) == "NetworkPolicy" && Name(d) == name);
+            Assert.Equal(name, Scalar(policy, "spec", "podSelector", "matchLabels", "app.kubernetes.io/name"));
+            var rule = (YamlMappingNode)((YamlSequenceNode)Map(policy, "spec")["ingress"]).Children.Single();
+            var from = (YamlMappingNode)((YamlSequenceNode)rule["from"]).Children.Single();
+            Assert.Equal("gateway", Scalar(from, "podSelector", "matchLabels", "app.kubernetes.io/name"));
+        }
+        Assert.DoesNotContain(documents, d => Kind(d) == "NetworkPolicy" && Name(d) == "gateway");
+    }
+
+    [Fact]
     public void No_secret_in_a_config_map()
     {
         var configMaps = Documents().Where(d => Kind(d) == "ConfigMap").ToList();

@@ -63,6 +63,33 @@ public sealed class GatewayAnswersTests(TestSystem system)
         }
     }
 
+    [Fact]
+    public async Task The_gateway_serves_the_whole_API_in_one_document_and_its_reference_with_nothing_from_elsewhere()
+    {
+        using var anonymous = system.Anonymous();
+        var combined = await (await anonymous.GetAsync("/api/openapi.json")).ReadJson();
+        var paths = combined.GetProperty("paths");
+        foreach (var service in TestSystem.ServiceNames)
+        {
+            Assert.Contains(paths.EnumerateObject(), p => p.Name.StartsWith($"/api/{service}/", StringComparison.Ordinal));
+        }
+        Assert.True(combined.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("bearer", out _));
+
+        var page = await anonymous.GetAsync("/api/reference");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("default-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single());
+        var html = await page.Content.ReadAsStringAsync();
+        var scripts = System.Text.RegularExpressions.Regex.Matches(html, "<script[^>]*src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(scripts);
+        foreach (var src in scripts)
+        {
+            Assert.False(src.StartsWith("http", StringComparison.Ordinal), $"{src} comes from elsewhere");
+            var script = await anonymous.GetAsync(new Uri(new Uri(anonymous.BaseAddress!, "/api/reference/"), src));
+            Assert.True(script.IsSuccessStatusCode, $"{src}: {script.StatusCode}");
+        }
+    }
+
     private static Task<HttpResponseMessage> Large(HttpClient client, int bytes)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/alliances") { Content = Json(bytes) };

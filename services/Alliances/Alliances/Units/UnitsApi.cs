@@ -1,3 +1,4 @@
+using JiaoLianTi.Alliances.Alliances;
 using JiaoLianTi.Alliances.Regions;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
@@ -94,14 +95,50 @@ public static class UnitsApi
         {
             query = query.Where(u => u.Name.Contains(q));
         }
-        return TypedResults.Ok(await query.OrderBy(u => u.CountyCode).ThenBy(u => u.Name).ToPageAsync(paging, ct));
+        var found = await query.OrderBy(u => u.CountyCode).ThenBy(u => u.Name).ToPageAsync(paging, ct);
+        var contacts = await ContactsVisible(caller, session, found.Items.Select(u => u.Id).ToArray(), ct);
+        return TypedResults.Ok(found.Map(u => contacts.Contains(u.Id) ? u : WithoutContact(u)));
     }
+
+    /// <summary>
+    /// A unit's contact officer and phone are for those who work with it: the bureaus of its region, the unit itself,
+    /// and the units that are members of an alliance with it now (its managers and fellow members). Everyone else
+    /// (parents, teachers of other schools, departments) reads the unit without them (null).
+    /// </summary>
+    internal static async Task<IReadOnlySet<Guid>> ContactsVisible(Caller caller, IQuerySession session, Guid[] unitIds, CancellationToken ct)
+    {
+        if (caller.IsAdministration)
+        {
+            return unitIds.ToHashSet();
+        }
+        var own = caller.Role switch
+        {
+            Role.SchoolAdmin or Role.Teacher or Role.Counsellor => caller.SchoolId,
+            Role.MemberOfficer => caller.MemberUnitId,
+            _ => null,
+        };
+        if (own is not { } unit || unitIds.Length == 0)
+        {
+            return new HashSet<Guid>();
+        }
+        var alliances = await session.Query<Membership>().Where(m => m.UnitId == unit && m.LeftAt == null)
+            .Select(m => m.AllianceId).ToListAsync(ct);
+        var fellows = alliances.Count == 0 ? [] : await session.Query<Membership>()
+            .Where(m => alliances.Contains(m.AllianceId) && unitIds.Contains(m.UnitId) && m.LeftAt == null)
+            .Select(m => m.UnitId).ToListAsync(ct);
+        return fellows.Append(unit).ToHashSet();
+    }
+
+    private static MemberUnit WithoutContact(MemberUnit unit) =>
+        unit with { ContactOfficer = null!, ContactPhone = null! };
 
     private static async Task<Results<Ok<MemberUnit>, StatusCodeHttpResult>> Get(
         Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
     {
-        var unit = http.Caller().Visible(await session.LoadAsync<MemberUnit>(id, ct), u => u.CountyCode, "成员单位 Unit");
-        return http.Versioned(unit, unit.Version);
+        var caller = http.Caller();
+        var unit = caller.Visible(await session.LoadAsync<MemberUnit>(id, ct), u => u.CountyCode, "成员单位 Unit");
+        var shown = (await ContactsVisible(caller, session, [unit.Id], ct)).Contains(unit.Id) ? unit : WithoutContact(unit);
+        return http.Versioned(shown, unit.Version);
     }
 
     private static async Task<Ok<MemberUnit>> ChangeContact(
