@@ -16,8 +16,8 @@ source "$(dirname "$0")/lib.sh"
 COUNTIES=(${JLT_SEED_AFTERSCHOOL:-510104 510105 510106 510107})
 LEAVING=${COUNTIES[-1]}
 
-field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" | head -1; }
-first_id() { grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4; }
+field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" | sed -n 1p; }
+first_id() { grep -o '"id":"[^"]*"' | sed -n 1p | cut -d'"' -f4; }
 # The term of today (China time): 2026-autumn runs 1 September to 31 January, 2027-spring 1 February to 31 July.
 month=$(TZ=Asia/Shanghai date +%-m); year=$(TZ=Asia/Shanghai date +%Y)
 if [ "$month" -eq 1 ]; then TERM_NOW="$((year - 1))-autumn"; elif [ "$month" -le 7 ]; then TERM_NOW="$year-spring"; else TERM_NOW="$year-autumn"; fi
@@ -52,7 +52,7 @@ for county in "${COUNTIES[@]}"; do
   schools=$(curl -fsS "$GATEWAY/api/alliances/units?kind=School&county=$county&pageSize=3" -H "Authorization: Bearer $bureau" 2>/dev/null \
     | grep -o '"id":"[^"]*"' | cut -d'"' -f4 || true)
   [ -z "$schools" ] && { echo "afterschool: no schools in $county yet; skipped"; continue; }
-  first=$(echo "$schools" | head -1)
+  first=$(echo "$schools" | sed -n 1p)
   firstAdmin=$(token SchoolAdmin "$county" "$first")
   # Activities learns of the schools from Alliances' events: wait until its figures list the first one.
   for _ in $(seq 1 30); do
