@@ -56,6 +56,8 @@ public sealed class FiguresTests(ActivitiesSystem system)
         var art = await CreateAndOpen(adminBStaff, Body(term, places: 10, title: "美术", dimensions: ["Aesthetic"]));
         for (var i = 0; i < 2; i++) await Enrol(system, county, art);
 
+        var aesthetic = await (await adminA.GetAsync($"/api/activities/programmes?term={term}&dimension=Aesthetic")).ReadJson();
+        Assert.Equal(choir, Assert.Single(aesthetic.Items()).Id());
         var figures = await (await bureau.GetAsync($"/api/activities/programmes/figures?term={term}&county={county}")).ReadJson();
         Assert.Equal(term, figures.Str("term"));
         var rows = figures.GetProperty("schools").EnumerateArray().ToDictionary(r => r.GetProperty("schoolId").GetGuid());
