@@ -66,6 +66,7 @@ public static class ActivitiesService
         builder.Services.AddAllianceFactHook<AllianceDissolved, AllianceStatusFlagsActivities>();
         builder.Services.AddAllianceFactHook<AllianceReestablished, AllianceStatusFlagsActivities>();
         builder.Services.AddAllianceFactHook<MemberLeft, ProviderLeftFlagsProgrammes>();
+        builder.Services.AddAllianceFactHook<AllianceDissolved, ProviderLeftFlagsProgrammes>();
         builder.AddPeriodicCheck<SafetyPlanReviewCheck>(TimeSpan.FromMinutes(5),
             "安全预案开始前 48 小时仍未审核提醒学校，开始时仍未审核取消活动 / reminds the school of a safety plan still unreviewed 48 hours before the start, and cancels the activity at the start");
         builder.AddMessaging(Name, bus =>

@@ -277,4 +277,19 @@ public sealed class ProgrammeTests(ActivitiesSystem system) : IAsyncLifetime
         Assert.Empty((await (await admin.GetAsync($"/api/activities/programmes?flagged=true")).ReadJson()).Items());
         Assert.Equal("Enrolled", (await (await admin.GetAsync($"/api/activities/programmes/{id}/enrolments/{child}")).ReadJson()).Str("status"));
     }
+
+    [Fact]
+    public async Task A_dissolved_alliance_flags_the_programmes_its_members_give()
+    {
+        var school = await system.School(Jinjiang);
+        var provider = await system.MemberProvider(Jinjiang, name: "锦江区科技馆");
+        using var admin = system.Staff(Jinjiang, school);
+        var id = await CreateAndOpen(admin, Body(system.Term(), provider, dimensions: ["Intellectual"]));
+
+        await system.PublishAsync(new AllianceDissolved(provider.AllianceId, Jinjiang, "合并", DateTimeOffset.UtcNow.AddSeconds(1)));
+
+        var flagged = await Eventually.Until(() => Programme(admin, id), v => v.GetProperty("providerLeftAt").ValueKind == System.Text.Json.JsonValueKind.String);
+        Assert.Equal(System.Text.Json.JsonValueKind.String, flagged.GetProperty("providerLeftAt").ValueKind);
+        Assert.Equal(provider.UnitId, flagged.GetProperty("providerUnitId").GetGuid());
+    }
 }
