@@ -39,10 +39,16 @@ parent_enrol() {
   echo "$child"
 }
 
-# programme ADMIN BODY: creates and opens a programme; prints its id (nothing if refused).
+# programme ADMIN BODY: creates and opens a programme; prints its id (nothing, and says why, if refused).
 programme() {
-  local id; id=$(curl -fsS -X POST "$GATEWAY/api/activities/programmes" -H "Authorization: Bearer $1" -H 'Content-Type: application/json' -d "$2" 2>/dev/null | first_id || true)
-  [ -n "$id" ] && api POST "/api/activities/programmes/$id/open" "$1" '{}' 1 >/dev/null && echo "$id"
+  local answer id
+  answer=$(curl -sS -X POST "$GATEWAY/api/activities/programmes" -H "Authorization: Bearer $1" -H 'Content-Type: application/json' -d "$2" || true)
+  id=$(echo "$answer" | grep -o '"id":"[^"]*"' | sed -n 1p | cut -d'"' -f4)
+  if [ -z "$id" ]; then
+    echo "afterschool: a programme was refused: $(echo "$answer" | grep -o '"code":"[^"]*"' | sed -n 1p)" >&2
+    return 0
+  fi
+  api POST "/api/activities/programmes/$id/open" "$1" '{}' 1 >/dev/null && echo "$id"
 }
 
 NAMES=(小明 小红 小刚 小丽 小华 小军 小芳 小强 小燕 小龙 小梅 小杰 小雪 小宇 小婷 小涛)
@@ -54,9 +60,12 @@ for county in "${COUNTIES[@]}"; do
   [ -z "$schools" ] && { echo "afterschool: no schools in $county yet; skipped"; continue; }
   first=$(echo "$schools" | sed -n 1p)
   firstAdmin=$(token SchoolAdmin "$county" "$first")
-  # Activities learns of the schools from Alliances' events: wait until its figures list the first one.
-  for _ in $(seq 1 30); do
-    api GET "/api/activities/dimensions/figures?term=$TERM_NOW" "$firstAdmin" 2>/dev/null | grep -q "$first" && break
+  # Activities learns of the schools from Alliances' events: wait until the county's figures list all three.
+  for _ in $(seq 1 60); do
+    known=$(api GET "/api/activities/dimensions/figures?term=$TERM_NOW&county=$county" "$bureau" 2>/dev/null || true)
+    missing=0
+    for school in $schools; do case $known in *"$school"*) ;; *) missing=1 ;; esac; done
+    [ "$missing" -eq 0 ] && break
     sleep 1
   done
   existing=$(api GET "/api/activities/programmes?term=$TERM_NOW&pageSize=1" "$firstAdmin" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
@@ -75,6 +84,7 @@ for county in "${COUNTIES[@]}"; do
     sport=""
     [ -n "$resource" ] && sport=$(programme "$admin" "{\"term\":\"$TERM_NOW\",\"title\":\"篮球兴趣班（场馆教练）\",$week,\"places\":$((6 + i)),\"providerKind\":\"MemberUnit\",\"resourceId\":\"$resource\",\"dimensions\":[\"Physical\"]}")
     [ -z "$sport" ] && sport=$(programme "$admin" "{\"term\":\"$TERM_NOW\",\"title\":\"篮球兴趣班\",$week,\"places\":$((6 + i)),\"providerKind\":\"SchoolStaff\",\"providerName\":\"本校体育组\",\"dimensions\":[\"Physical\"]}")
+    [ -z "$sport" ] && { echo "afterschool: no programme at school $school in $county" >&2; continue; }
     art=$(programme "$admin" "{\"term\":\"$TERM_NOW\",\"title\":\"书法与国画\",\"weekdays\":[\"Tuesday\",\"Thursday\"],\"startTime\":\"15:40\",\"endTime\":\"16:40\",\"places\":30,\"providerKind\":\"SchoolStaff\",\"providerName\":\"本校美术组\",\"dimensions\":[\"Aesthetic\",\"Moral\"]}")
     [ "$i" -eq 1 ] && programme "$admin" "{\"term\":\"$TERM_NOW\",\"title\":\"校园小农场\",\"weekdays\":[\"Wednesday\"],\"startTime\":\"15:30\",\"endTime\":\"16:30\",\"places\":15,\"providerKind\":\"SchoolStaff\",\"providerName\":\"本校劳动教育教研组\",\"dimensions\":[\"Labour\"]}" >/dev/null
     # Parents enrol: the sport programme fills (places 6 + i) and a few wait; some children take both.

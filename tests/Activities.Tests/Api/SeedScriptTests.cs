@@ -20,9 +20,9 @@ public sealed class SeedScriptTests(ActivitiesSystem system)
     public async Task The_seed_shows_programmes_and_the_five_educations_in_several_counties()
     {
         var (alliances, output) = await Run("10-alliances.sh", ("JLT_SEED_REGION", "5107"));
-        Assert.True(alliances == 0, output);
+        Assert.True(alliances == 0, $"exit {alliances}: {output}");
         var (exit, seeded) = await Run("25-afterschool.sh", ("JLT_SEED_AFTERSCHOOL", string.Join(' ', Counties)));
-        Assert.True(exit == 0, seeded);
+        Assert.True(exit == 0, $"exit {exit}: {seeded}");
         Assert.Contains("in 4 counties", seeded);
 
         using var city = system.Client(Role.CityAdmin, "5107");
@@ -56,7 +56,7 @@ public sealed class SeedScriptTests(ActivitiesSystem system)
 
         // Twice is harmless: nothing is seeded again.
         var (again, secondOutput) = await Run("25-afterschool.sh", ("JLT_SEED_AFTERSCHOOL", string.Join(' ', Counties)));
-        Assert.True(again == 0, secondOutput);
+        Assert.True(again == 0, $"exit {again}: {secondOutput}");
         Assert.Contains("in 0 counties", secondOutput);
         var after = await (await city.GetAsync($"/api/activities/programmes/figures?term={term}")).ReadJson();
         Assert.Equal(Programmes(figures), Programmes(after));
