@@ -112,6 +112,10 @@ public static class GatewayComposition
                 "须为 2、4 或 6 位行政区划代码 / must be a 2, 4 or 6 digit division code")
             .Check(request.Role != Role.DepartmentOfficer || request.Department is not null, "department",
                 "部门工作人员须注明部门 / a department officer needs their department")
+            .Check(request.Role is not { } role || !TokenClaims.NeedsSchool(role) || request.SchoolId is not null, "schoolId",
+                "学校工作人员须注明学校 / school staff need their school")
+            .Check(request.Role != Role.MemberOfficer || request.MemberUnitId is not null, "memberUnitId",
+                "成员单位工作人员须注明单位 / a member unit's officer needs their unit")
             .ThrowIfInvalid();
         var claims = new TokenRequest(request.Role!.Value, request.Region!, request.SchoolId, request.MemberUnitId,
             request.Subject, request.Name, request.Children, request.Department);

@@ -40,7 +40,7 @@ public sealed record Person(string Subject, string? Name, Role? Role, string Reg
 
     public static Person From(ClaimsPrincipal user)
     {
-        Role? role = Enum.TryParse<Role>(user.FindFirstValue(ConsoleClaims.Role), out var r) ? r : null;
+        Role? role = ExactName.TryParse<Role>(user.FindFirstValue(ConsoleClaims.Role), out var r) ? r : null;
         return new Person(
             user.FindFirstValue(ConsoleClaims.Subject) ?? "", user.FindFirstValue(ConsoleClaims.Name), role,
             user.FindFirstValue(ConsoleClaims.Region) ?? "",

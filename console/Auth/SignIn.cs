@@ -166,7 +166,7 @@ public static class SignIn
             region = form.Region?.Trim(),
             schoolId = Guid.TryParse(form.SchoolId, out var school) ? school : (Guid?)null,
             memberUnitId = Guid.TryParse(form.MemberUnitId, out var unit) ? unit : (Guid?)null,
-            department = Enum.TryParse<Department>(form.Department, out var department) ? department.ToString() : null,
+            department = ExactName.TryParse<Department>(form.Department, out var department) ? department.ToString() : null,
             subject = !string.IsNullOrWhiteSpace(form.Name) ? $"dev-{form.Name!.Trim()}"
                 : string.IsNullOrWhiteSpace(form.Department) ? $"dev-{form.Role}-{form.Region}" : $"dev-{form.Role}-{form.Region}-{form.Department}",
             name = string.IsNullOrWhiteSpace(form.Name) ? null : form.Name.Trim(),

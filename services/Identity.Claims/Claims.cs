@@ -58,3 +58,32 @@ public static class ClaimNames
     /// <summary>A department officer's department: one of <see cref="Identity.Department"/>.</summary>
     public const string Department = "department";
 }
+
+/// <summary>
+/// Reads an enum from text the one strict way, wherever text comes from (a claim, a query, a route, a body): only a
+/// defined name, spelled exactly. <c>Enum.TryParse</c> also takes numbers ("2", "99"), comma lists
+/// ("Teacher,CountyAdmin") and padding (" CountyAdmin "), which let undefined values into decisions and stored events.
+/// </summary>
+public static class ExactName
+{
+    public static bool TryParse<T>(string? text, out T value) where T : struct, Enum
+    {
+        if (text is not null)
+        {
+            foreach (var name in Enum.GetNames<T>())
+            {
+                if (string.Equals(name, text, StringComparison.Ordinal))
+                {
+                    value = Enum.Parse<T>(name);
+                    return true;
+                }
+            }
+        }
+        value = default;
+        return false;
+    }
+
+    /// <summary>The same for an enum known only at run time (a parameter's type).</summary>
+    public static bool IsName(Type enumType, string? text) =>
+        text is not null && Array.IndexOf(Enum.GetNames(enumType), text) >= 0;
+}

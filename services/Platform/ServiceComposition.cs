@@ -1,4 +1,4 @@
-using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.Platform.Scheduling;
@@ -17,7 +17,7 @@ public static class ServiceComposition
         builder.Services.AddProblemMapping();
         builder.AddJiaoLianTiIdentity();
         builder.Services.AddOperatorSeparation();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.DescribeEnumsByName());
         builder.Services.AddJsonConventions();
         builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
@@ -26,8 +26,11 @@ public static class ServiceComposition
     public static IServiceCollection AddJsonConventions(this IServiceCollection services) =>
         services.ConfigureHttpJsonOptions(options =>
         {
-            // Enums travel as their GLOSSARY names; a number or an unknown name is a 400 naming the field.
-            options.SerializerOptions.Converters.Add(new JsonStringEnumConverter(allowIntegerValues: false));
+            // Enums travel as their GLOSSARY names, exactly; anything else is a 400 naming the field.
+            options.SerializerOptions.Converters.Add(new ExactEnumConverter());
+            // A NUL in a string or a null inside an array is a 400 naming the field (StrictText).
+            options.SerializerOptions.TypeInfoResolver = (options.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+                .WithAddedModifier(StrictText.RefuseNulAndNullElements);
         });
 
     /// <summary>Middleware in order, and the OpenAPI document at <c>/api/{service}/openapi/v1.json</c> (via the gateway too).</summary>
@@ -36,6 +39,7 @@ public static class ServiceComposition
         app.UseProblemMapping();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseStrictArguments();
         app.MapOpenApi($"/api/{serviceName}/openapi/{{documentName}}.json").AllowAnonymous();
         app.MapPeriodicCheckStatus(serviceName);
         return app;

@@ -25,9 +25,8 @@ public sealed class WellbeingSystem : TestSystem
 
     /// <summary>A county, a school in a school alliance it leads, a hospital and a community committee that are members, and
     /// a hospital outside it; announced the way Alliances announces them, and waited for.</summary>
-    public async Task<School> SchoolAsync()
+    public async Task<School> SchoolAsync(string county = "510104")
     {
-        var county = "510104";
         var school = new School(Guid.NewGuid(), county, Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         var now = DateTimeOffset.UtcNow;
         await PublishAsync(new MemberUnitRegistered(school.Id, MemberUnitKinds.School, "测试学校", county, now));

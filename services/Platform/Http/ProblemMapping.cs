@@ -24,6 +24,12 @@ public static class ProblemMapping
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+            // The framework's own answers (401, 404, 405, 413, 415 ...) get a Chinese title beside the English one.
+            if (context.ProblemDetails.Title?.Contains(" / ", StringComparison.Ordinal) != true
+                && context.ProblemDetails.Status is { } status && Titles.TryGetValue(status, out var title))
+            {
+                context.ProblemDetails.Title = title;
+            }
             context.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<ProblemExceptionHandler>();
@@ -62,6 +68,28 @@ public static class ProblemMapping
             });
         }
     }
+
+    /// <summary>The title of each status, Chinese first, for answers the framework writes itself.</summary>
+    public static readonly IReadOnlyDictionary<int, string> Titles = new Dictionary<int, string>
+    {
+        [400] = "请求无效 / Bad request",
+        [401] = "未登录或令牌无效 / Unauthorized: sign in with a valid token",
+        [403] = "无权操作 / Forbidden",
+        [404] = "未找到 / Not found",
+        [405] = "不支持此方法 / Method not allowed",
+        [406] = "无法提供所需格式 / Not acceptable",
+        [409] = "冲突 / Conflict",
+        [411] = "须注明长度 / Length required",
+        [412] = "版本已过期 / Stale version",
+        [413] = "请求内容过大 / Request body too large",
+        [415] = "不支持的内容类型 / Unsupported media type",
+        [428] = "需要 If-Match / Precondition required",
+        [429] = "请求过于频繁，请稍后再试 / Too many requests: retry later",
+        [500] = "服务器内部错误 / Internal server error",
+        [502] = "上游服务无响应 / Bad gateway",
+        [503] = "服务暂不可用 / Service unavailable",
+        [504] = "上游服务超时 / Gateway timeout",
+    };
 
     /// <summary>What a 503 asks the caller to wait before retrying.</summary>
     public const int RetryAfterSeconds = 5;
@@ -129,6 +157,17 @@ public static class ProblemMapping
             return new ProblemDetails
             {
                 Status = exception.StatusCode, Title = "请求无效 / Bad request", Detail = exception.Message,
+            };
+        }
+        if (json is StrictText.FieldRefused refused)
+        {
+            var at = FieldName(json.Path);
+            return new HttpValidationProblemDetails(new Dictionary<string, string[]>
+            {
+                [at == "body" ? refused.Field : $"{at}.{refused.Field}"] = [refused.Message],
+            })
+            {
+                Status = 400, Title = "请求参数无效 / One or more fields are invalid",
             };
         }
         var field = FieldName(json.Path);

@@ -24,7 +24,7 @@ public sealed record Caller(string Subject, Role Role, string Region, Guid? Scho
         var subject = user.FindFirstValue(ClaimNames.Subject) ?? user.FindFirstValue(ClaimTypes.NameIdentifier);
         var roleText = user.FindFirstValue(ClaimNames.Role) ?? user.FindFirstValue(ClaimTypes.Role);
         var region = user.FindFirstValue(ClaimNames.Region);
-        if (subject is null || region is null || !Enum.TryParse<Role>(roleText, ignoreCase: false, out var role)
+        if (subject is null || region is null || !ExactName.TryParse<Role>(roleText, out var role)
             || !Regions.IsRegionPrefix(region))
         {
             throw new Http.ForbiddenException("令牌缺少角色或区域 / The token lacks a valid role or region claim.");
@@ -32,7 +32,7 @@ public sealed record Caller(string Subject, Role Role, string Region, Guid? Scho
         Department? department = null;
         if (role == Role.DepartmentOfficer)
         {
-            if (!Enum.TryParse<Department>(user.FindFirstValue(ClaimNames.Department), ignoreCase: false, out var d))
+            if (!ExactName.TryParse<Department>(user.FindFirstValue(ClaimNames.Department), out var d))
             {
                 throw new Http.ForbiddenException("部门工作人员的令牌须注明部门 / A department officer's token names their department.");
             }

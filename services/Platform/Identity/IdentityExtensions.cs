@@ -37,6 +37,17 @@ public static class IdentityExtensions
                 RoleClaimType = ClaimNames.Role,
                 ClockSkew = TimeSpan.FromSeconds(30),
             };
+            options.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    if (TokenClaims.Problem(context.Principal!) is { } problem)
+                    {
+                        context.Fail(problem);
+                    }
+                    return Task.CompletedTask;
+                },
+            };
             if (string.IsNullOrEmpty(authority))
             {
                 options.RequireHttpsMetadata = false;

@@ -6,8 +6,11 @@ namespace JiaoLianTi.Wellbeing.Contracts;
 
 /// <summary>转介: a student was referred to a hospital or mental-health centre of the school's alliance.</summary>
 /// <param name="Urgency"><c>Routine</c>, <c>Priority</c> or <c>Urgent</c>.</param>
+/// <param name="HealthScreeningRoundId">医教互促: the hospital's screening round whose result past a threshold made the referral
+/// (null when a school's carer referred). Added in version 1.1.</param>
 public sealed record ReferralMade(
-    Guid ReferralId, Guid StudentId, Guid SchoolId, Guid UnitId, string CountyCode, string Urgency, DateTimeOffset MadeAt);
+    Guid ReferralId, Guid StudentId, Guid SchoolId, Guid UnitId, string CountyCode, string Urgency, DateTimeOffset MadeAt,
+    Guid? HealthScreeningRoundId = null);
 
 /// <summary>转介超时: a referral step passed its SLA.</summary>
 /// <param name="Step"><c>Acceptance</c>, <c>Appointment</c> or <c>Return</c>.</param>
@@ -30,3 +33,11 @@ public sealed record SupportPlanClosed(Guid PlanId, Guid SchoolId, string County
 /// the child's keys in its personal-data vault. Carries the opaque student id only; counts and audit entries stay.
 /// </summary>
 public sealed record ChildErasureRequested(Guid RequestId, Guid StudentId, DateTimeOffset RequestedAt);
+
+/// <summary>
+/// 健康筛查结果: a hospital of the alliance recorded a child's health screening result (vision, spine), ready for the
+/// child's own parents to read in Wellbeing (their pages tell them). Opaque ids only: no measurement and no finding
+/// leaves the service; a result past a threshold also leaves as <see cref="ReferralMade"/>. Added in version 1.1.
+/// </summary>
+public sealed record HealthScreeningResultReady(
+    Guid ResultId, Guid RoundId, Guid StudentId, Guid SchoolId, Guid UnitId, string CountyCode, DateTimeOffset RecordedAt);

@@ -9,6 +9,7 @@ using JiaoLianTi.Wellbeing.Alerts;
 using JiaoLianTi.Wellbeing.Children;
 using JiaoLianTi.Wellbeing.Crisis;
 using JiaoLianTi.Wellbeing.Erasure;
+using JiaoLianTi.Wellbeing.HealthScreening;
 using JiaoLianTi.Wellbeing.Integration;
 using JiaoLianTi.Wellbeing.Protection;
 using JiaoLianTi.Wellbeing.Referrals;
@@ -40,6 +41,10 @@ public static class WellbeingService
                 options.Projections.Snapshot<Referral>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<CrisisEscalation>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<ScreeningRound>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<HealthRound>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<HealthResult>(SnapshotLifecycle.Inline);
+                options.Schema.For<HealthRound>().Index(r => r.CountyCode);
+                options.Schema.For<HealthResult>().Index(r => r.StudentId).Index(r => r.RoundId);
                 options.Projections.Add(new AlertProjection(), ProjectionLifecycle.Inline);
                 options.AddPersonalDataVault();
                 options.Schema.For<Child>().Index(c => c.SchoolId);
@@ -76,6 +81,8 @@ public static class WellbeingService
         app.MapCrisisEndpoints();
         app.MapAlertAndAuditEndpoints();
         app.MapCareFigureEndpoints();
+        app.MapHealthScreeningEndpoints();
+        app.MapHealthFigureEndpoints();
         app.MapChildErasureEndpoints();
         return app;
     }

@@ -18,6 +18,8 @@ public sealed class WellbeingOptions
         [CareCategory.MigrantChild] = TimeSpan.FromDays(60),
     };
     public RetentionPeriods Retention { get; set; } = new();
+    /// <summary>医教互促 health screening: findings and where a result becomes a referral.</summary>
+    public HealthScreening.HealthThresholds HealthScreening { get; set; } = new();
 
     public IReadOnlyDictionary<CareCategory, TimeSpan> FollowUpIntervals() =>
         Enum.GetValues<CareCategory>().ToDictionary(c => c, c => FollowUp.GetValueOrDefault(c, TimeSpan.FromDays(30)));

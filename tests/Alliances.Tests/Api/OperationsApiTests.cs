@@ -105,7 +105,8 @@ public sealed class OperationsApiTests(AlliancesSystem system)
     {
         foreach (var role in new[] { Role.ProvinceAdmin, Role.CountyAdmin, Role.SchoolAdmin })
         {
-            var refused = await system.Client(role, role == Role.ProvinceAdmin ? "51" : "510104").GetAsync("/api/alliances/operations/checks");
+            var refused = await system.Client(role, role == Role.ProvinceAdmin ? "51" : "510104",
+                schoolId: role == Role.SchoolAdmin ? Guid.NewGuid() : null).GetAsync("/api/alliances/operations/checks");
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
             Assert.Contains("无权操作", (await refused.ReadJson()).Str("title"));
         }

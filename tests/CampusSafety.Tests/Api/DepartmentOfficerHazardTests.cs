@@ -65,6 +65,7 @@ public sealed class DepartmentOfficerHazardTests(CampusSafetySystem system)
     {
         var world = await system.SchoolWithAlliance();
         using var noDepartment = system.Client(new TokenRequest(Role.DepartmentOfficer, world.County));
-        await (await noDepartment.GetAsync(Reports)).AssertProblem(HttpStatusCode.Forbidden);
+        // The token itself is malformed for its role (TokenClaims): refused as it is validated, like a bad signature.
+        await (await noDepartment.GetAsync(Reports)).AssertProblem(HttpStatusCode.Unauthorized);
     }
 }

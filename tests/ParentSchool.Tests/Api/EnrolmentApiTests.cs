@@ -49,7 +49,7 @@ public sealed class EnrolmentApiTests(ParentSchoolSystem system)
         var list = await parent.GetAsync($"{Mine}?status=Completed").Expect(HttpStatusCode.OK);
         Assert.Equal(course, Assert.Single(list.Items()).GetProperty("courseId").GetGuid());
 
-        using var stranger = system.Client(Platform.Identity.Role.MemberOfficer, "44");
+        using var stranger = system.Client(Platform.Identity.Role.MemberOfficer, "44", memberUnitId: Guid.NewGuid());
         var verified = await stranger.GetAsync($"/api/parentschool/certificates/{certificate}").Expect(HttpStatusCode.OK);
         Assert.True(verified.GetProperty("valid").GetBoolean());
         Assert.Equal(("挫折教育 resilience", course), (verified.GetProperty("courseTitle").GetString(), verified.GetProperty("courseId").GetGuid()));

@@ -74,7 +74,7 @@ public sealed class FiguresApiTests(ParentSchoolSystem system)
         Assert.Equal(0, (await elsewhere.GetAsync($"{Figures}?code={place.County}").Expect(HttpStatusCode.OK)).GetProperty("total").GetInt32());
         using var otherSchool = system.SchoolAdmin(place, Guid.NewGuid());
         Assert.Equal(0, (await otherSchool.GetAsync(Figures).Expect(HttpStatusCode.OK)).GetProperty("total").GetInt32());
-        using var officer = system.Client(Platform.Identity.Role.MemberOfficer, place.County);
+        using var officer = system.Client(Platform.Identity.Role.MemberOfficer, place.County, memberUnitId: Guid.NewGuid());
         await officer.GetAsync(Figures).ExpectProblem(HttpStatusCode.Forbidden);
     }
 

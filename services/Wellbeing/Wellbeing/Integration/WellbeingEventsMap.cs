@@ -15,11 +15,12 @@ public sealed class WellbeingEventsMap : IIntegrationEventMap
 {
     public object? ToIntegrationEvent(IEvent @event) => @event.Data switch
     {
-        ReferralMade e => new Contracts.ReferralMade(e.ReferralId, e.StudentId, e.SchoolId, e.UnitId, e.CountyCode, e.Urgency.ToString(), e.At),
+        ReferralMade e => new Contracts.ReferralMade(e.ReferralId, e.StudentId, e.SchoolId, e.UnitId, e.CountyCode, e.Urgency.ToString(), e.At, e.Screening?.RoundId),
         ReferralOverdueDetected e => new Contracts.ReferralOverdue(e.ReferralId, e.SchoolId, e.UnitId, e.Step.ToString(), e.At),
         CrisisLevelNotified e => new Contracts.CrisisEscalated(e.EscalationId, e.SchoolId, e.CountyCode, e.Level.ToString(), e.At),
         PlanOpened e => new Contracts.SupportPlanOpened(e.PlanId, e.StudentId, e.SchoolId, e.CountyCode, e.At),
         PlanClosed e => new Contracts.SupportPlanClosed(e.PlanId, e.SchoolId, e.CountyCode, e.Outcome.ToString(), e.At),
+        HealthScreening.HealthResultRecorded e => new Contracts.HealthScreeningResultReady(e.ResultId, e.RoundId, e.StudentId, e.SchoolId, e.UnitId, e.CountyCode, e.At),
         Erasure.ChildErasureAsked e => new Contracts.ChildErasureRequested(e.RequestId, e.StudentId, e.At),
         _ => null,
     };

@@ -5,8 +5,9 @@ using Marten;
 
 namespace JiaoLianTi.Wellbeing.Protection;
 
-/// <summary><see cref="ReferralContact"/>: the receiving unit's read of the guardian's contact under a referral's grant.</summary>
-public enum ReadResource { ChildRecord, SupportPlan, Referral, ReferralContact }
+/// <summary><see cref="ReferralContact"/>: the receiving unit's read of the guardian's contact under a referral's grant;
+/// <see cref="HealthScreening"/>: a read of a child's health screening results (its parents' included).</summary>
+public enum ReadResource { ChildRecord, SupportPlan, Referral, ReferralContact, HealthScreening }
 
 /// <summary>Why a record was read: the caller says so on every read (<c>?purpose=</c>), and it is recorded.</summary>
 public enum AccessPurpose { Care, Screening, SupportPlan, Referral, Crisis, Supervision }

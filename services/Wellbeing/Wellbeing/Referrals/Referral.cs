@@ -19,7 +19,7 @@ public enum ReferralStep { Acceptance, Appointment, Return }
 /// </param>
 public record ReferralMade(
     Guid ReferralId, Guid StudentId, Guid SchoolId, string CountyCode, Guid UnitId, Urgency Urgency, Sealed Reason,
-    string By, DateTimeOffset At, ContactGrant? Contact = null);
+    string By, DateTimeOffset At, ContactGrant? Contact = null, HealthScreeningSource? Screening = null);
 
 public record ReferralAccepted(Guid ReferralId, Guid UnitId, string By, DateTimeOffset At);
 
@@ -42,6 +42,9 @@ public sealed record Referral(
 
     /// <summary>The receiving unit's grant to read the guardian's contact (null for referrals made before it existed).</summary>
     public ContactGrant? Contact { get; init; }
+
+    /// <summary>The health screening result that started it (null for a referral a carer made).</summary>
+    public HealthScreeningSource? Screening { get; init; }
 
     /// <summary>The grant, if it lets <paramref name="unitId"/> read at <paramref name="now"/>.</summary>
     public ContactGrant? ActiveContact(Guid unitId, DateTimeOffset now) =>
@@ -66,7 +69,7 @@ public sealed record Referral(
 
     public static Referral Create(ReferralMade e) =>
         new(e.ReferralId, e.StudentId, e.SchoolId, e.CountyCode, e.UnitId, e.Urgency, e.Reason, ReferralStatus.Referred, e.At,
-            null, null, null, null, null, null, [], null, false) { Contact = e.Contact };
+            null, null, null, null, null, null, [], null, false) { Contact = e.Contact, Screening = e.Screening };
 
     public Referral Apply(ReferralAccepted e) => this with { Status = ReferralStatus.Accepted, AcceptedAt = e.At };
 
@@ -90,6 +93,9 @@ public sealed record Referral(
         _ => null,
     };
 }
+
+/// <summary>医教互促 · 健康筛查: the round and the result past a threshold that made the referral.</summary>
+public sealed record HealthScreeningSource(Guid RoundId, Guid ResultId);
 
 /// <summary>The receiving unit's grant to the guardian's contact: this referral only, until <see cref="Until"/>.</summary>
 public sealed record ContactGrant(Guid GrantId, Guid UnitId, DateTimeOffset Until);
@@ -120,7 +126,7 @@ public sealed class ReferralSla
 
 /// <param name="ContactGrantFor">How long the receiving unit may read the guardian's contact (30 days when null).</param>
 public record MakeReferral(Guid ReferralId, Guid StudentId, Guid SchoolId, string CountyCode, Guid UnitId, Urgency Urgency, Sealed Reason, bool UnitIsMedicalMember, string By, DateTimeOffset Now,
-    TimeSpan? ContactGrantFor = null, Guid? GrantId = null);
+    TimeSpan? ContactGrantFor = null, Guid? GrantId = null, HealthScreeningSource? Screening = null);
 
 public record AcceptReferral(Guid ReferralId, Guid UnitId, string By, DateTimeOffset Now);
 
@@ -141,7 +147,7 @@ public static class ReferralDecider
                 "转介对象须为本校所在教联体的医院或心理健康机构 / A referral goes to a hospital or mental-health centre that is a member of the school's alliance.");
         }
         var contact = new ContactGrant(c.GrantId ?? c.ReferralId, c.UnitId, c.Now + (c.ContactGrantFor ?? TimeSpan.FromDays(30)));
-        return [new ReferralMade(c.ReferralId, c.StudentId, c.SchoolId, c.CountyCode, c.UnitId, c.Urgency, c.Reason, c.By, c.Now, contact)];
+        return [new ReferralMade(c.ReferralId, c.StudentId, c.SchoolId, c.CountyCode, c.UnitId, c.Urgency, c.Reason, c.By, c.Now, contact, c.Screening)];
     }
 
     public static IReadOnlyList<object> Decide(AcceptReferral c, Referral state)
