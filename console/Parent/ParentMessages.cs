@@ -5,6 +5,7 @@ using MassTransit;
 using Npgsql;
 using ActivityEvents = JiaoLianTi.Activities.Contracts;
 using SafetyEvents = JiaoLianTi.CampusSafety.Contracts;
+using WellbeingEvents = JiaoLianTi.Wellbeing.Contracts;
 
 namespace JiaoLianTi.Console.Parent;
 
@@ -275,6 +276,16 @@ public sealed class ConsentRequestConsumer(ParentMessages messages) : IConsumer<
             "consents", context.Message.RequestedAt, context.CancellationToken);
 }
 
+/// <summary>健康筛查结果: a hospital recorded the child's screening; the parent reads it on the child's page (Wellbeing).</summary>
+public sealed class HealthScreeningConsumer(ParentMessages messages) : IConsumer<WellbeingEvents.HealthScreeningResultReady>
+{
+    public Task Consume(ConsumeContext<WellbeingEvents.HealthScreeningResultReady> context) =>
+        messages.AddAsync(ParentMessages.IdOf(context), $"child:{context.Message.StudentId}", "health-screening",
+            "健康筛查结果 / Health screening result",
+            "医院已录入孩子的视力、脊柱筛查结果，请在孩子的页面查看结果和下一步建议。/ The hospital recorded your child's screening: see the result and next steps.",
+            $"children/{context.Message.StudentId}", context.Message.RecordedAt, context.CancellationToken);
+}
+
 internal static class Recommendations
 {
     public static Task AddAsync(ParentMessages messages, string audience, string reason, string body, DateTimeOffset at, CancellationToken ct) =>
@@ -304,6 +315,7 @@ public static class ParentMessagingExtensions
             bus.AddConsumer<HazardConsumer>();
             bus.AddConsumer<RecommendationConsumer>();
             bus.AddConsumer<ConsentRequestConsumer>();
+            bus.AddConsumer<HealthScreeningConsumer>();
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(uri.Host, (ushort)(uri.IsDefaultPort || uri.Port <= 0 ? 5672 : uri.Port), string.IsNullOrEmpty(vhost) ? "/" : vhost, host =>
