@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 医教互促 健康筛查演示数据 / Demo data for health screening with the alliance's hospitals, through the public API only.
 # In several counties (JLT_SEED_HEALTH_COUNTIES, five of Chengdu by default): in a school of an established alliance
-# that has a hospital, the school records twelve children with their guardians' consent; the hospital's officer opens
+# that has a hospital, the school records twenty children (grades 4 and 5) with their guardians' consent; the hospital's officer opens
 # a vision and spine round and imports its CSV (one malformed row, reported and left out; results past a threshold
 # become referrals to the hospital); the hospital accepts and sees one referral. The county then has figures at
 # /api/wellbeing/figures/health-screening. Fictional names only. A county whose school already has a round is skipped.
@@ -42,8 +42,8 @@ seed_county() {
 
   # The school records the children (with the guardian's consent) before the hospital screens them.
   local ids=() n grade born id
-  for n in $(seq 1 12); do
-    grade=$((3 + n % 4)); born="$((YEAR - grade - 6))-0$((1 + n % 9))-1$((n % 9))"
+  for n in $(seq 1 20); do
+    grade=$((4 + n % 2)); born="$((YEAR - grade - 6))-0$((1 + n % 9))-1$((n % 9))"
     id=$(api POST /api/wellbeing/children "$admin" "{\"schoolId\":\"$school\",\"name\":\"筛查示例学生$n\",\"dateOfBirth\":\"$born\",\"className\":\"${grade}年级$((1 + n % 2))班\",\"guardians\":[{\"name\":\"筛查示例家长$n\",\"relation\":\"母亲\"}],\"consent\":\"Given\",\"consentGivenBy\":\"筛查示例家长$n\"}" \
       | field studentId)
     ids+=("$id")
@@ -53,25 +53,26 @@ seed_county() {
   local round="" try
   for try in $(seq 1 30); do
     round=$(curl -fsS -X POST "$GATEWAY/api/wellbeing/health-screenings" -H "Authorization: Bearer $officer" -H 'Content-Type: application/json' \
-      -d "{\"schoolId\":\"$school\",\"checks\":[\"Vision\",\"Spine\"],\"startsOn\":\"$STARTS\",\"expected\":14}" 2>/dev/null | field roundId || true)
+      -d "{\"schoolId\":\"$school\",\"checks\":[\"Vision\",\"Spine\"],\"startsOn\":\"$STARTS\",\"expected\":22}" 2>/dev/null | field roundId || true)
     [ -n "$round" ] && break
     sleep 1
   done
   [ -n "$round" ] || { echo "health screening: Wellbeing does not know the hospital of $code's school yet" >&2; return 1; }
 
-  # 医院的筛查 CSV: eleven children screened (one absent), one malformed row.
+  # 医院的筛查 CSV: nineteen children screened (one absent), one malformed row.
   local csv="studentId,grade,screenedOn,rightAcuity,leftAcuity,rightSphere,rightCylinder,leftSphere,leftCylinder,trunkRotation"$'\n' i vision atr
-  for i in $(seq 0 10); do
-    case $((i % 4)) in
+  for i in $(seq 0 18); do
+    case $((i % 5)) in
       0) vision="4.6,4.7,-1.50,-0.50,-1.25,0" ;;   # 筛查性近视 suspected myopia: referred
       1) vision="5.0,5.1,0.25,0,0.50,0" ;;         # normal
-      2) vision="4.9,5.0,0.50,0,0.25,0" ;;         # slightly below normal: a re-check, no referral
-      *) vision="4.8,4.9,-0.75,-0.50,-0.50,0" ;;   # suspected myopia: referred
+      2) vision="4.7,4.8,-2.00,0,-1.75,0" ;;       # suspected myopia: referred
+      3) vision="4.8,4.9,-0.75,-0.50,-0.50,0" ;;   # suspected myopia: referred
+      *) vision="4.9,5.0,0.50,0,0.25,0" ;;         # slightly below normal: a re-check, no referral
     esac
-    atr=$([ "$i" -eq 5 ] && echo 7 || echo $((i % 3 + 1)))   # one positive scoliosis screen
-    csv+="${ids[$i]},$((3 + (i + 1) % 4)),$TODAY,$vision,$atr"$'\n'
+    atr=$([ "$i" -eq 6 ] && echo 7 || echo $((i % 3 + 1)))   # one positive scoliosis screen
+    csv+="${ids[$i]},$((4 + (i + 1) % 2)),$TODAY,$vision,$atr"$'\n'
   done
-  csv+="${ids[11]},0,$TODAY,5.0,5.0,,,,,2"$'\n'   # grade 0: reported, left out
+  csv+="${ids[19]},0,$TODAY,5.0,5.0,,,,,2"$'\n'   # grade 0: reported, left out
   local report
   report=$(printf '%s' "$csv" | curl -fsS -X POST "$GATEWAY/api/wellbeing/health-screenings/$round/results/import" \
     -H "Authorization: Bearer $officer" -H 'Content-Type: text/csv' -H 'If-Match: "1"' --data-binary @-)

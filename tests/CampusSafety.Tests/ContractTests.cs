@@ -18,7 +18,8 @@ public sealed class ContractTests
     public void Every_contract_the_issue_names_exists()
     {
         string[] named = ["HazardReported", "HazardAssigned", "HazardResolved", "HazardOverdue", "GuardShiftMissed",
-            "BullyingCaseOpened", "SupportRequested", "DrillCompleted", "SafetyPlanApproved", "SafetyPlanRejected"];
+            "BullyingCaseOpened", "SupportRequested", "DrillCompleted", "SafetyPlanApproved", "SafetyPlanRejected",
+            "LegalVicePrincipalAppointed", "LegalVicePrincipalRenewed", "LegalVicePrincipalAppointmentEnded"];
         Assert.Equal(named.Order(), Contracts.Select(t => t.Name).Order());
     }
 

@@ -9,18 +9,21 @@ namespace JiaoLianTi.Activities.Contracts;
 /// <param name="AllianceId">The alliance that runs it, or whose resource it uses.</param>
 /// <param name="ResourceId">The alliance resource it uses (Alliances' <c>ResourcePublished</c>), if any.</param>
 /// <param name="Topics">Topic tags (the six pairings of docs/glossary.md, as in Alliances.Contracts.Pairings).</param>
+/// <param name="Dimensions">五育 it serves (<see cref="FiveEducations"/>), added in version 1.1.</param>
+/// <param name="BaseId">The base it uses (a resource of Alliances' catalogue), if any; version 1.1.</param>
 public sealed record ActivityPublished(
     Guid ActivityId, string Kind, Guid? SchoolId, Guid? AllianceId, Guid? ResourceId, string Title,
     DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Seats, string CountyCode, IReadOnlyList<string> Topics,
-    DateTimeOffset PublishedAt);
+    DateTimeOffset PublishedAt, IReadOnlyList<string>? Dimensions = null, Guid? BaseId = null);
 
 /// <summary>活动取消: an activity was cancelled, with the reason (about the activity, never about a child).</summary>
 public sealed record ActivityCancelled(Guid ActivityId, string Reason, DateTimeOffset CancelledAt);
 
 /// <summary>活动完成: an activity took place. ParentSchool recommends related courses to the school's parents.</summary>
+/// <param name="Dimensions">五育 it served (<see cref="FiveEducations"/>), added in version 1.1.</param>
 public sealed record ActivityCompleted(
     Guid ActivityId, string Kind, Guid? SchoolId, string CountyCode, IReadOnlyList<string> Topics,
-    DateTimeOffset CompletedAt);
+    DateTimeOffset CompletedAt, IReadOnlyList<string>? Dimensions = null);
 
 /// <summary>
 /// 安全预案送审: an off-campus activity asks CampusSafety to review its safety plan. It cannot open before
@@ -40,3 +43,18 @@ public sealed record RegistrationConfirmed(Guid ActivityId, Guid StudentId, Date
 
 /// <summary>志愿时长认定: a teacher approved a student's volunteer hours for an activity.</summary>
 public sealed record VolunteerHoursApproved(Guid ActivityId, Guid StudentId, decimal Hours, DateTimeOffset ApprovedAt);
+
+/// <summary>五育: the dimensions an activity or an after-school programme serves, as the strings the contracts carry.</summary>
+public static class FiveEducations
+{
+    /// <summary>德育（思政） moral</summary>
+    public const string Moral = "Moral";
+    /// <summary>智育（科学教育） intellectual</summary>
+    public const string Intellectual = "Intellectual";
+    /// <summary>体育 physical</summary>
+    public const string Physical = "Physical";
+    /// <summary>美育 aesthetic</summary>
+    public const string Aesthetic = "Aesthetic";
+    /// <summary>劳动教育 labour</summary>
+    public const string Labour = "Labour";
+}

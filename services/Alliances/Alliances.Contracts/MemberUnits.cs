@@ -27,6 +27,10 @@ public static class MemberUnitKinds
     public const string WomensFederation = "WomensFederation";
     public const string YouthLeague = "YouthLeague";
     public const string Other = "Other";
+    /// <summary>检察院 (a 法治副校长 may come from it). Added in version 1.1.</summary>
+    public const string Procuratorate = "Procuratorate";
+    /// <summary>法院 (a 法治副校长 may come from it). Added in version 1.1.</summary>
+    public const string Court = "Court";
 }
 
 /// <summary>The six pairings (docs/glossary.md), as the topic tags resources and activities carry.</summary>

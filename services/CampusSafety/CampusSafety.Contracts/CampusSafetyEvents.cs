@@ -56,3 +56,22 @@ public sealed record SafetyPlanApproved(Guid ActivityId, Guid PlanId, DateTimeOf
 
 /// <summary>安全预案驳回: the safety plan was rejected, with the reviewer's reasons; the activity may not open.</summary>
 public sealed record SafetyPlanRejected(Guid ActivityId, Guid PlanId, string Reasons, DateTimeOffset RejectedAt);
+
+/// <summary>
+/// 法治副校长聘任 (警校共育): a person of a police station, procuratorate or court (<paramref name="UnitId"/>) was appointed
+/// legal vice-principal of a school for a term, <paramref name="StartsOn"/> to <paramref name="EndsOn"/> inclusive. The
+/// person is known to the unit; no name leaves the service. Added in version 1.1.
+/// </summary>
+public sealed record LegalVicePrincipalAppointed(
+    Guid AppointmentId, Guid SchoolId, Guid UnitId, string CountyCode, DateOnly StartsOn, DateOnly EndsOn, DateTimeOffset AppointedAt);
+
+/// <summary>法治副校长续聘: the appointment's term now ends on <paramref name="EndsOn"/>. Added in version 1.1.</summary>
+public sealed record LegalVicePrincipalRenewed(
+    Guid AppointmentId, Guid SchoolId, Guid UnitId, string CountyCode, DateOnly EndsOn, DateTimeOffset RenewedAt);
+
+/// <summary>
+/// 法治副校长聘任结束: the appointment ended on <paramref name="EndedOn"/>; the school may need a new one. Added in version 1.1.
+/// </summary>
+/// <param name="Reason"><c>TermExpired</c>, <c>Resigned</c>, <c>Transferred</c>, <c>Dismissed</c> or <c>UnitLeftAlliance</c>.</param>
+public sealed record LegalVicePrincipalAppointmentEnded(
+    Guid AppointmentId, Guid SchoolId, Guid UnitId, string CountyCode, string Reason, DateOnly EndedOn, DateTimeOffset EndedAt);

@@ -4,6 +4,7 @@ using JiaoLianTi.CampusSafety.Drills;
 using JiaoLianTi.CampusSafety.GuardPosts;
 using JiaoLianTi.CampusSafety.Hazards;
 using JiaoLianTi.CampusSafety.Integration;
+using JiaoLianTi.CampusSafety.LegalVicePrincipals;
 using JiaoLianTi.CampusSafety.SafetyPlans;
 using JiaoLianTi.CampusSafety.TrafficPlans;
 using JiaoLianTi.Platform;
@@ -34,6 +35,8 @@ public static class CampusSafetyService
                 options.Projections.Snapshot<EmergencyDrill>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<SafetyPlan>(SnapshotLifecycle.Inline);
                 options.Projections.Snapshot<TrafficPlan>(SnapshotLifecycle.Inline);
+                options.Projections.Snapshot<LegalVicePrincipal>(SnapshotLifecycle.Inline);
+                options.Schema.For<LegalVicePrincipal>().Index(a => a.SchoolId).Index(a => a.CountyCode).Index(a => a.UnitId);
                 options.Schema.For<BullyingCase>().Index(c => c.SchoolId).Index(c => c.ReceiptHash).Index(c => c.ReportedBy!);
                 // Case narratives are sealed with keys from the personal-data vault (docs/design.md 17).
                 options.AddPersonalDataVault();
@@ -55,6 +58,8 @@ public static class CampusSafetyService
             "隐患超过处置时限报县级督办（每轮一次） / escalates a hazard past its SLA to the county, once per round");
         builder.AddPeriodicCheck<GuardShiftMissedCheck>(TimeSpan.FromMinutes(1),
             "护学岗超过宽限时间无人签到记为缺岗 / marks a guard shift missed when nobody checked in within the grace period");
+        builder.AddPeriodicCheck<LegalVicePrincipalTermCheck>(TimeSpan.FromHours(1),
+            "法治副校长任期届满未续聘则结束聘任 / ends a legal vice-principal's appointment whose term ran out unrenewed");
         return builder;
     }
 
@@ -67,6 +72,7 @@ public static class CampusSafetyService
         app.MapDrillEndpoints();
         app.MapSafetyPlanEndpoints();
         app.MapTrafficPlanEndpoints();
+        app.MapLegalVicePrincipalEndpoints();
         return app;
     }
 }

@@ -51,10 +51,14 @@ public sealed class PublishedEventsTests(ActivitiesSystem system) : IAsyncLifeti
         Assert.Equal("StudyTrip", published.Str("kind"));
         Assert.Equal(resource, published.GetProperty("resourceId").GetGuid());
         Assert.Equal(30, published.GetProperty("seats").GetInt32());
+        // 五育: what a study trip serves when its school names nothing, and the resource it uses as its base.
+        Assert.Equal(["Moral", "Intellectual"], published.GetProperty("dimensions").EnumerateArray().Select(d => d.GetString()));
+        Assert.Equal(resource, published.GetProperty("baseId").GetGuid());
         Assert.Equal(child, Single(seen, "RegistrationConfirmed", trip).GetProperty("studentId").GetGuid());
         Assert.Contains("暴雨预警", Single(seen, "ActivityCancelled", trip).Str("reason"));
         var completed = Single(seen, "ActivityCompleted", lecture);
         Assert.Equal(Jinjiang, completed.Str("countyCode"));
+        Assert.Equal(["Intellectual"], completed.GetProperty("dimensions").EnumerateArray().Select(d => d.GetString()));
         Assert.All(seen, s => Assert.DoesNotContain("王小明", s.Raw));
     }
 

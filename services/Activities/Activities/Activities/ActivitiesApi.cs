@@ -1,3 +1,4 @@
+using JiaoLianTi.Activities.Dimensions;
 using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
@@ -8,10 +9,13 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace JiaoLianTi.Activities.Activities;
 
 /// <summary>The body of <c>POST /api/activities</c>.</summary>
+/// <param name="Dimensions">五育 it serves (<c>Moral</c> 德, <c>Intellectual</c> 智, <c>Physical</c> 体, <c>Aesthetic</c> 美,
+/// <c>Labour</c> 劳); none: what its kind serves.</param>
+/// <param name="BaseId">The base it uses (a resource of the catalogue); by default its resource, if any.</param>
 public sealed record DraftActivityRequest(
     ActivityKind? Kind, string? Title, string? Location, bool? OffCampus, DateTimeOffset? StartsAt,
     DateTimeOffset? EndsAt, int? Seats, int? MinAge, int? MaxAge, Guid? ResourceId, Guid? AllianceId,
-    IReadOnlyList<string>? Topics);
+    IReadOnlyList<string>? Topics, IReadOnlyList<Dimension>? Dimensions = null, Guid? BaseId = null);
 
 public sealed record OpenActivityRequest(string? Arrangements);
 
@@ -58,7 +62,10 @@ public static class ActivitiesApi
                 "不得小于 minAge / must not be less than minAge")
             .Check(request.Topics is null || (request.Topics.Count <= 10 && request.Topics.All(t => !string.IsNullOrWhiteSpace(t) && t.Length <= 50)),
                 "topics", "至多 10 个非空标签 / at most 10 non-empty tags")
+            .Check(request.Dimensions is null || request.Dimensions.All(Enum.IsDefined), "dimensions",
+                "须为 Moral、Intellectual、Physical、Aesthetic、Labour 之一 / must each be one of Moral, Intellectual, Physical, Aesthetic, Labour")
             .ThrowIfInvalid();
+        await Bases.MustBeKnownAsync(session, caller, request.BaseId, ct);
 
         KnownResource? resource = null;
         if (request.ResourceId is { } resourceId)
@@ -119,7 +126,7 @@ public static class ActivitiesApi
             request.StartsAt!.Value, request.EndsAt!.Value, request.Seats!.Value, request.MinAge!.Value,
             request.MaxAge!.Value, county,
             request.Topics?.Select(t => t.Trim()).Distinct().ToArray() ?? resource?.Topics.ToArray() ?? [],
-            caller.Subject, clock.GetUtcNow(), allianceStatus);
+            caller.Subject, clock.GetUtcNow(), allianceStatus, request.Dimensions, request.BaseId);
         await session.StartStream<Activity>(command.ActivityId, ActivityDecider.Decide(command, null), ct);
         // The ETag is the activity's revision, not the stream's version: hence not StreamWrites.Start.
         var view = (await session.LoadAsync<ActivityView>(command.ActivityId, ct))!;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using JiaoLianTi.Activities.Dimensions;
 using JiaoLianTi.Activities.Registrations;
 using JiaoLianTi.Platform.EventStore;
 
@@ -26,6 +27,16 @@ public sealed record Activity(
     /// <summary>The stream version, set by Marten.</summary>
     public long Version { get; set; }
 
+    /// <summary>五育 it serves (for an activity from before dimensions, what its kind serves).</summary>
+    /// (A snapshot from before dimensions has none stored: it reads what its kind serves.)
+    public IReadOnlyList<Dimension> Dimensions
+    {
+        get => dimensions.Count > 0 ? dimensions : FiveEducations.ForKind(Kind);
+        init => dimensions = value;
+    }
+    private readonly IReadOnlyList<Dimension> dimensions = [];
+    /// <summary>The base it uses (a resource of the catalogue), if any.</summary>
+    public Guid? BaseId { get; init; }
     public string? CancelReason { get; init; }
     public string? Arrangements { get; init; }
     public string? SafetyPlanRejection { get; init; }
@@ -40,7 +51,8 @@ public sealed record Activity(
     public ImmutableList<Guid> Waitlist { get; init; } = ImmutableList<Guid>.Empty;
 
     public ActivityFacts Facts() =>
-        new(Kind, SchoolId, AllianceId, ResourceId, Title, Location, StartsAt, EndsAt, Seats, CountyCode, Topics);
+        new(Kind, SchoolId, AllianceId, ResourceId, Title, Location, StartsAt, EndsAt, Seats, CountyCode, Topics,
+            Dimensions, BaseId);
 
     public int SeatsLeft => Math.Max(0, Seats - ConfirmedCount);
 
@@ -54,7 +66,7 @@ public sealed record Activity(
     public static Activity Create(ActivityDrafted e) =>
         new(e.ActivityId, e.Kind, e.SchoolId, e.AllianceId, e.ResourceId, e.ResourceUnitId, e.Title, e.Location,
             e.OffCampus, e.StartsAt, e.EndsAt, e.Seats, e.MinAge, e.MaxAge, e.CountyCode, e.Topics,
-            ActivityStatus.Draft, 1);
+            ActivityStatus.Draft, 1) { Dimensions = e.Serves(), BaseId = e.BaseId };
 
     public Activity Apply(SafetyPlanRequested e) =>
         this with { Status = ActivityStatus.AwaitingSafetyPlan, Arrangements = e.Arrangements, SafetyPlanRejection = null, Revision = Revision + 1 };

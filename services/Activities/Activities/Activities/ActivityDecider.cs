@@ -1,4 +1,5 @@
 using JiaoLianTi.Platform.Http;
+using JiaoLianTi.Activities.Dimensions;
 using JiaoLianTi.Activities.Registrations;
 using JiaoLianTi.Platform.AlliancesReplica;
 
@@ -15,11 +16,13 @@ public sealed record ResourceTerms(Guid ResourceId, Guid AllianceId, Guid UnitId
 public sealed record VenueLoad(int Capacity, int SeatsHeld);
 
 /// <param name="AllianceStatus">The status of the alliance it runs under (or whose resource it uses), if any.</param>
+/// <param name="Dimensions">五育 it serves, as the organiser named them (none: what its kind serves).</param>
+/// <param name="BaseId">The base it uses (a resource of the catalogue), if named; else its resource, if any.</param>
 public record DraftActivity(
     Guid ActivityId, ActivityKind Kind, Guid? SchoolId, Guid? AllianceId, ResourceTerms? Resource, string Title,
     string Location, bool OffCampus, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Seats, int MinAge, int MaxAge,
     string CountyCode, IReadOnlyList<string> Topics, string By, DateTimeOffset Now,
-    KnownAllianceStatus? AllianceStatus = null);
+    KnownAllianceStatus? AllianceStatus = null, IReadOnlyList<Dimension>? Dimensions = null, Guid? BaseId = null);
 
 /// <param name="AllianceStatus">The status of its alliance now, if it has one.</param>
 /// <param name="Venue">What its resource already holds at its time, if it uses one.</param>
@@ -72,7 +75,9 @@ public static class ActivityDecider
         [
             new ActivityDrafted(c.ActivityId, c.Kind, c.SchoolId, c.AllianceId ?? c.Resource?.AllianceId,
                 c.Resource?.ResourceId, c.Resource?.UnitId, c.Title.Trim(), c.Location.Trim(), c.OffCampus, c.StartsAt,
-                c.EndsAt, c.Seats, c.MinAge, c.MaxAge, c.CountyCode, c.Topics, c.By, c.Now),
+                c.EndsAt, c.Seats, c.MinAge, c.MaxAge, c.CountyCode, c.Topics, c.By, c.Now,
+                c.Dimensions is { Count: > 0 } named ? FiveEducations.Normalise(named) : FiveEducations.ForKind(c.Kind),
+                c.BaseId ?? c.Resource?.ResourceId),
         ];
     }
 

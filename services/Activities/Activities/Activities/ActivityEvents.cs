@@ -1,3 +1,5 @@
+using JiaoLianTi.Activities.Dimensions;
+
 namespace JiaoLianTi.Activities.Activities;
 
 /// <summary>The kinds of activity (docs/glossary.md, Activities).</summary>
@@ -25,18 +27,32 @@ public enum ActivityStatus { Draft, AwaitingSafetyPlan, Open, Closed, Completed,
 // activity's stream too (one stream orders every seat, so "never overbook" is a property of one stream); their events
 // are in Registrations/RegistrationEvents.cs.
 
+/// <param name="Dimensions">五育 it serves; null in activities drafted before dimensions existed (read from the kind,
+/// <see cref="FiveEducations.ForKind"/>).</param>
+/// <param name="BaseId">The base it uses (a resource of the catalogue: a patriotic education base, a science venue, a
+/// labour education base), if any.</param>
 public record ActivityDrafted(
     Guid ActivityId, ActivityKind Kind, Guid? SchoolId, Guid? AllianceId, Guid? ResourceId, Guid? ResourceUnitId,
     string Title, string Location, bool OffCampus, DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Seats,
-    int MinAge, int MaxAge, string CountyCode, IReadOnlyList<string> Topics, string DraftedBy, DateTimeOffset At);
+    int MinAge, int MaxAge, string CountyCode, IReadOnlyList<string> Topics, string DraftedBy, DateTimeOffset At,
+    IReadOnlyList<Dimension>? Dimensions = null, Guid? BaseId = null)
+{
+    /// <summary>What it serves: as drafted, or for an activity from before dimensions, what its kind serves.</summary>
+    public IReadOnlyList<Dimension> Serves() => Dimensions is { Count: > 0 } named ? named : FiveEducations.ForKind(Kind);
+}
 
 /// <summary>
 /// What the integration events of an activity say about it; carried by the events that leave the service so that
 /// publishing them reads nothing else. An activity's facts do not change after its draft.
 /// </summary>
+/// <param name="Dimensions">Null in the events of activities from before dimensions (read from the kind).</param>
 public record ActivityFacts(
     ActivityKind Kind, Guid? SchoolId, Guid? AllianceId, Guid? ResourceId, string Title, string Location,
-    DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Seats, string CountyCode, IReadOnlyList<string> Topics);
+    DateTimeOffset StartsAt, DateTimeOffset EndsAt, int Seats, string CountyCode, IReadOnlyList<string> Topics,
+    IReadOnlyList<Dimension>? Dimensions = null, Guid? BaseId = null)
+{
+    public IReadOnlyList<Dimension> Serves() => Dimensions is { Count: > 0 } named ? named : FiveEducations.ForKind(Kind);
+}
 
 public record SafetyPlanRequested(Guid ActivityId, ActivityFacts Facts, string Arrangements, string RequestedBy, DateTimeOffset At);
 

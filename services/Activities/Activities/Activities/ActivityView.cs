@@ -1,3 +1,4 @@
+using JiaoLianTi.Activities.Dimensions;
 using JiaoLianTi.Activities.Registrations;
 
 namespace JiaoLianTi.Activities.Activities;
@@ -27,6 +28,16 @@ public sealed class ActivityView
     public int MaxAge { get; set; }
     public string CountyCode { get; set; } = "";
     public IReadOnlyList<string> Topics { get; set; } = [];
+    /// <summary>五育 it serves: as drafted, or for an activity from before dimensions, what its kind serves.</summary>
+    /// (A document projected before dimensions existed has none stored: it reads what its kind serves.)
+    public IReadOnlyList<Dimension> Dimensions
+    {
+        get => dimensions.Count > 0 ? dimensions : FiveEducations.ForKind(Kind);
+        set => dimensions = value;
+    }
+    private IReadOnlyList<Dimension> dimensions = [];
+    /// <summary>The base it uses (a resource of the catalogue), if any.</summary>
+    public Guid? BaseId { get; set; }
     public ActivityStatus Status { get; set; }
     public string? CancelReason { get; set; }
     public string? SafetyPlanRejection { get; set; }
@@ -48,7 +59,8 @@ public sealed class ActivityView
         Id = e.ActivityId, Kind = e.Kind, SchoolId = e.SchoolId, AllianceId = e.AllianceId, ResourceId = e.ResourceId,
         ResourceUnitId = e.ResourceUnitId, Title = e.Title, Location = e.Location, OffCampus = e.OffCampus,
         StartsAt = e.StartsAt, EndsAt = e.EndsAt, Seats = e.Seats, MinAge = e.MinAge, MaxAge = e.MaxAge,
-        CountyCode = e.CountyCode, Topics = e.Topics, Status = ActivityStatus.Draft, Revision = 1,
+        CountyCode = e.CountyCode, Topics = e.Topics, Dimensions = e.Serves(), BaseId = e.BaseId,
+        Status = ActivityStatus.Draft, Revision = 1,
     };
 
     public void Apply(SafetyPlanRequested e)

@@ -173,6 +173,7 @@ public static class CoverageApi
         [MemberUnitKind.Hospital] = "医院", [MemberUnitKind.MentalHealthCentre] = "心理健康中心", [MemberUnitKind.University] = "高校",
         [MemberUnitKind.ResearchInstitute] = "科研院所", [MemberUnitKind.Enterprise] = "企业", [MemberUnitKind.WomensFederation] = "妇联",
         [MemberUnitKind.YouthLeague] = "共青团", [MemberUnitKind.Other] = "其他",
+        [MemberUnitKind.Procuratorate] = "检察院", [MemberUnitKind.Court] = "法院",
     };
 
     public static string ToCsv(CoverageReport report)

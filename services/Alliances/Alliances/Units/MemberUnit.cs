@@ -6,6 +6,8 @@ public enum MemberUnitKind
     School, FamilyCommittee, PoliceStation, TrafficPolice, MarketRegulator, CommunityCommittee, StreetOffice, Library,
     Museum, ScienceCentre, MemorialVenue, Theatre, SportsVenue, Hospital, MentalHealthCentre, University,
     ResearchInstitute, Enterprise, WomensFederation, YouthLeague, Other,
+    // 检察院、法院: where a legal vice-principal (法治副校长) may come from, beside the police station.
+    Procuratorate, Court,
 }
 
 /// <summary>A unit entered the directory. The contact officer and phone stay in this service.</summary>

@@ -9,6 +9,8 @@ public enum CaseStatus { Reported, Determined, Closed }
 
 public sealed record Party(Guid StudentId, PartyRole Role);
 
+public sealed record CalledLegalVicePrincipal(Guid AppointmentId, string Subject, DateTimeOffset CalledAt);
+
 public sealed record Measure(Guid Id, string Description, string By, DateTimeOffset At);
 
 /// <param name="ReceiptHash">SHA-256 of the receipt code the reporter was given (the code itself is never stored): with
@@ -29,6 +31,10 @@ public record BullyingCaseDetermined(Guid CaseId, bool IsBullying, string Findin
 public record BullyingMeasureRecorded(Guid CaseId, Guid MeasureId, string Description, string By, DateTimeOffset At);
 
 public record BullyingCaseClosed(Guid CaseId, string By, DateTimeOffset At);
+
+/// <summary>警校共育: the school called its legal vice-principal (法治副校长) to the case; they read it (each read recorded) while
+/// their appointment is current.</summary>
+public record BullyingLegalVicePrincipalCalled(Guid CaseId, Guid AppointmentId, string Subject, string By, DateTimeOffset At);
 
 /// <summary>The case's key was deleted: its narrative can never be read again (crypto-shredding).</summary>
 public record BullyingCaseErased(Guid CaseId, string By, DateTimeOffset At);
@@ -55,6 +61,8 @@ public sealed record BullyingCase(
     public DateTimeOffset? ErasedAt { get; init; }
     /// <summary>The hash of the reporter's receipt code (see <see cref="Receipts"/>).</summary>
     public string? ReceiptHash { get; init; }
+    /// <summary>The legal vice-principals called to the case: their appointment, and their token subject.</summary>
+    public IReadOnlyList<CalledLegalVicePrincipal> LegalVicePrincipals { get; init; } = [];
 
     /// <summary>The stream that records every read of this case.</summary>
     public static Guid AccessLogId(Guid caseId) => NameBasedIds.Create(caseId, "bullying-case-access-log");
@@ -78,4 +86,7 @@ public sealed record BullyingCase(
     public BullyingCase Apply(BullyingCaseClosed e) => this with { Status = CaseStatus.Closed, ClosedAt = e.At };
 
     public BullyingCase Apply(BullyingCaseErased e) => this with { ErasedAt = e.At };
+
+    public BullyingCase Apply(BullyingLegalVicePrincipalCalled e) =>
+        this with { LegalVicePrincipals = [.. LegalVicePrincipals, new CalledLegalVicePrincipal(e.AppointmentId, e.Subject, e.At)] };
 }

@@ -12,6 +12,8 @@ public record DetermineBullyingCase(bool IsBullying, string Findings, string By,
 public record RecordBullyingMeasure(Guid MeasureId, string Description, string By, DateTimeOffset Now);
 public record CloseBullyingCase(string By, DateTimeOffset Now);
 public record EraseBullyingCase(string By, DateTimeOffset Now);
+/// <param name="CurrentAtSchool">The appointment is the case's school's and current today.</param>
+public record CallLegalVicePrincipal(Guid AppointmentId, string Subject, bool CurrentAtSchool, string By, DateTimeOffset Now);
 
 /// <summary>The bullying case's rules, pure.</summary>
 public static class BullyingCaseDecider
@@ -85,6 +87,20 @@ public static class BullyingCaseDecider
             throw new RuleViolation("measures-missing", "认定为欺凌的案件须记录处置措施后结案 / A case determined as bullying needs its measures recorded before it closes.");
         }
         return [new BullyingCaseClosed(s.Id, c.By, c.Now)];
+    }
+
+    /// <summary>警校共育: an open case calls one of the school's current legal vice-principals, once.</summary>
+    public static IReadOnlyList<object> Decide(CallLegalVicePrincipal c, BullyingCase s)
+    {
+        EnsureOpen(s);
+        if (!c.CurrentAtSchool)
+        {
+            throw new RuleViolation("not-current-legal-vice-principal",
+                "该聘任不是本校在任的法治副校长 / The appointment is not a current legal vice-principal of the case's school.");
+        }
+        return s.LegalVicePrincipals.Any(l => l.AppointmentId == c.AppointmentId)
+            ? []
+            : [new BullyingLegalVicePrincipalCalled(s.Id, c.AppointmentId, c.Subject, c.By, c.Now)];
     }
 
     /// <summary>A closed case's narrative may be erased, once.</summary>

@@ -14,6 +14,7 @@ public sealed record ReportBullyingCaseRequest(Guid? SchoolId, int? Grade, strin
 public sealed record AssignCounsellorRequest(string? Counsellor);
 public sealed record DetermineBullyingCaseRequest(bool? IsBullying, string? Findings);
 public sealed record RecordMeasureRequest(string? Description);
+public sealed record CallLegalVicePrincipalRequest(Guid? AppointmentId);
 
 /// <summary>欺凌案件 / a bullying case: reported (anonymously if need be), investigated, determined, closed, erased.</summary>
 public static class BullyingCasesApi
@@ -33,6 +34,8 @@ public static class BullyingCasesApi
         group.MapPost("/{id:guid}/determination", Determine).WithSummary("认定 / Determine: bullying or not");
         group.MapPost("/{id:guid}/measures", RecordMeasure).WithSummary("处置措施 / Record a measure");
         group.MapPost("/{id:guid}/close", Close).WithSummary("结案 / Close the case");
+        group.MapPost("/{id:guid}/legal-vice-principal", CallLegalVicePrincipal)
+            .WithSummary("请本校在任法治副校长参与案件（其查阅留痕） / Call the school's current legal vice-principal to the case (their reads are recorded)");
         group.MapPost("/{id:guid}/erase", Erase).WithSummary("销毁案件内容（删除密钥） / Erase a closed case's narrative by deleting its key");
     }
 
@@ -89,6 +92,12 @@ public static class BullyingCasesApi
         {
             var subject = caller.Subject;
             query = session.Query<BullyingCase>().Where(c => c.Counsellor == subject && c.CountyCode.StartsWith(region));
+        }
+        else if (caller.Role == Role.MemberOfficer)
+        {
+            // 警校共育: the cases a legal vice-principal was called to (reading one still needs a current appointment).
+            var subject = caller.Subject;
+            query = session.Query<BullyingCase>().Where(c => c.LegalVicePrincipals.Any(l => l.Subject == subject) && c.CountyCode.StartsWith(region));
         }
         else
         {
@@ -169,7 +178,7 @@ public static class BullyingCasesApi
         new Validation().Required("studentId", request.StudentId)
             .Check(request.StudentId != Guid.Empty, "studentId", "不是有效的学生编号 / is not a student id")
             .Required("role", request.Role).ThrowIfInvalid();
-        await NeedToKnow(id, caller, session, ct);
+        await NeedToKnow(id, caller, session, clock, ct);
         var command = new AddBullyingParty(request.StudentId!.Value, request.Role!.Value, clock.GetUtcNow());
         return await session.Change<BullyingCase, BullyingCaseSummary>(http, id, null, s => BullyingCaseDecider.Decide(command, s), BullyingCaseSummary.Of, ct);
     }
@@ -179,7 +188,7 @@ public static class BullyingCasesApi
     {
         var caller = http.Caller();
         new Validation().Required("counsellor", request.Counsellor).MaxLength("counsellor", request.Counsellor, 200).ThrowIfInvalid();
-        await SchoolAdminOnly(id, caller, session, ct);
+        await SchoolAdminOnly(id, caller, session, clock, ct);
         var command = new AssignCounsellor(request.Counsellor!, caller.Subject, clock.GetUtcNow());
         return await session.Change<BullyingCase, BullyingCaseSummary>(http, id, null, s => BullyingCaseDecider.Decide(command, s), BullyingCaseSummary.Of, ct);
     }
@@ -190,7 +199,7 @@ public static class BullyingCasesApi
         var caller = http.Caller();
         new Validation().Required("isBullying", request.IsBullying)
             .Required("findings", request.Findings).MaxLength("findings", request.Findings, 4000).ThrowIfInvalid();
-        await SchoolAdminOnly(id, caller, session, ct);
+        await SchoolAdminOnly(id, caller, session, clock, ct);
         var findings = await Sealed(id, request.Findings!, Master(http), session, ct);
         var command = new DetermineBullyingCase(request.IsBullying!.Value, findings, caller.Subject, clock.GetUtcNow());
         return await session.Change<BullyingCase, BullyingCaseSummary>(http, id, null, s => BullyingCaseDecider.Decide(command, s), BullyingCaseSummary.Of, ct);
@@ -201,7 +210,7 @@ public static class BullyingCasesApi
     {
         var caller = http.Caller();
         new Validation().Required("description", request.Description).MaxLength("description", request.Description, 2000).ThrowIfInvalid();
-        await NeedToKnow(id, caller, session, ct);
+        await NeedToKnow(id, caller, session, clock, ct);
         var description = await Sealed(id, request.Description!, Master(http), session, ct);
         var command = new RecordBullyingMeasure(Guid.CreateVersion7(), description, caller.Subject, clock.GetUtcNow());
         return await session.Change<BullyingCase, BullyingCaseSummary>(http, id, null, s => BullyingCaseDecider.Decide(command, s), BullyingCaseSummary.Of, ct);
@@ -211,16 +220,29 @@ public static class BullyingCasesApi
         Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
-        await SchoolAdminOnly(id, caller, session, ct);
+        await SchoolAdminOnly(id, caller, session, clock, ct);
         var command = new CloseBullyingCase(caller.Subject, clock.GetUtcNow());
         return await session.Change<BullyingCase, BullyingCaseSummary>(http, id, null, s => BullyingCaseDecider.Decide(command, s), BullyingCaseSummary.Of, ct);
+    }
+
+    private static async Task<Ok<BullyingCaseSummary>> CallLegalVicePrincipal(
+        Guid id, CallLegalVicePrincipalRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        new Validation().Required("appointmentId", request.AppointmentId).ThrowIfInvalid();
+        await SchoolAdminOnly(id, caller, session, clock, ct);
+        var appointment = await session.LoadAsync<LegalVicePrincipals.LegalVicePrincipal>(request.AppointmentId!.Value, ct);
+        var today = LegalVicePrincipals.LegalVicePrincipalsApi.Today(clock);
+        return await session.Change<BullyingCase, BullyingCaseSummary>(http, id, null, s => BullyingCaseDecider.Decide(new CallLegalVicePrincipal(
+            request.AppointmentId.Value, appointment?.Subject ?? "", appointment is not null && appointment.SchoolId == s.SchoolId && appointment.IsCurrentOn(today),
+            caller.Subject, clock.GetUtcNow()), s), BullyingCaseSummary.Of, ct);
     }
 
     private static async Task<Ok<BullyingCaseSummary>> Erase(
         Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
-        await SchoolAdminOnly(id, caller, session, ct);
+        await SchoolAdminOnly(id, caller, session, clock, ct);
         var command = new EraseBullyingCase(caller.Subject, clock.GetUtcNow());
         // The key goes in the same transaction as the event that says so; a refused erase deletes nothing.
         PersonalDataVault.EraseKey(session, id);
@@ -238,20 +260,34 @@ public static class BullyingCasesApi
     }
 
     /// <summary>The school's admins and the assigned counsellor; to anyone else the case does not exist.</summary>
-    internal static async Task<BullyingCase> NeedToKnow(Guid id, Caller caller, IQuerySession session, CancellationToken ct)
+    internal static async Task<BullyingCase> NeedToKnow(Guid id, Caller caller, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
         var @case = await session.LoadAsync<BullyingCase>(id, ct);
         if (@case is null || !(caller.IsAdminOf(@case.SchoolId, @case.CountyCode)
-            || (caller.Role == Role.Counsellor && @case.Counsellor == caller.Subject && caller.Covers(@case.CountyCode))))
+            || (caller.Role == Role.Counsellor && @case.Counsellor == caller.Subject && caller.Covers(@case.CountyCode))
+            || await IsCalledLegalVicePrincipalAsync(@case, caller, session, clock, ct)))
         {
             throw Access.NotFound("欺凌案件", id);
         }
         return @case;
     }
 
-    private static async Task SchoolAdminOnly(Guid id, Caller caller, IQuerySession session, CancellationToken ct)
+    /// <summary>警校共育: a legal vice-principal called to the case, while their appointment at the school is current.</summary>
+    private static async Task<bool> IsCalledLegalVicePrincipalAsync(BullyingCase @case, Caller caller, IQuerySession session, TimeProvider clock, CancellationToken ct)
     {
-        var @case = await NeedToKnow(id, caller, session, ct);
+        if (caller.Role != Role.MemberOfficer || !caller.Covers(@case.CountyCode)
+            || @case.LegalVicePrincipals.FirstOrDefault(l => l.Subject == caller.Subject) is not { } called)
+        {
+            return false;
+        }
+        var appointment = await session.LoadAsync<LegalVicePrincipals.LegalVicePrincipal>(called.AppointmentId, ct);
+        return appointment is not null && appointment.UnitId == caller.MemberUnitId
+            && appointment.IsCurrentOn(LegalVicePrincipals.LegalVicePrincipalsApi.Today(clock));
+    }
+
+    private static async Task SchoolAdminOnly(Guid id, Caller caller, IQuerySession session, TimeProvider clock, CancellationToken ct)
+    {
+        var @case = await NeedToKnow(id, caller, session, clock, ct);
         if (!caller.IsAdminOf(@case.SchoolId, @case.CountyCode))
         {
             throw new ForbiddenException("此操作仅限学校管理员 / Only the school's admins may do this.");

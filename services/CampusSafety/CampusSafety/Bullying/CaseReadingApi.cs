@@ -27,7 +27,7 @@ public static class CaseReadingApi
     {
         var caller = http.Caller();
         var why = http.Request.Headers[ReasonHeader].ToString() is { Length: > 0 } header ? header : reason;
-        var @case = await BullyingCasesApi.NeedToKnow(id, caller, session, ct);
+        var @case = await BullyingCasesApi.NeedToKnow(id, caller, session, clock, ct);
         new Validation()
             .Check(!string.IsNullOrWhiteSpace(why), "reason",
                 $"查阅须说明理由（{ReasonHeader} 头或 reason 参数） / a reason is required ({ReasonHeader} header or reason parameter)")
@@ -42,11 +42,11 @@ public static class CaseReadingApi
     }
 
     private static async Task<Ok<Page<CaseReadRecord>>> Reads(
-        Guid id, HttpContext http, IQuerySession session, int? page, int? pageSize, CancellationToken ct)
+        Guid id, HttpContext http, IQuerySession session, TimeProvider clock, int? page, int? pageSize, CancellationToken ct)
     {
         var caller = http.Caller();
         var paging = Paging.From(page, pageSize);
-        var @case = await BullyingCasesApi.NeedToKnow(id, caller, session, ct);
+        var @case = await BullyingCasesApi.NeedToKnow(id, caller, session, clock, ct);
         if (!caller.IsAdminOf(@case.SchoolId, @case.CountyCode))
         {
             throw new ForbiddenException("查阅记录仅供学校管理员 / The read log is for the school's admins.");

@@ -59,6 +59,9 @@ public static class Terms
         };
     }
 
+    /// <summary>The term of a day in China (a law lesson's date).</summary>
+    public static string Of(DateOnly day) => Of(new DateTimeOffset(day.ToDateTime(new TimeOnly(12, 0)), China));
+
     public static bool IsTerm(string text)
     {
         var parts = text.Split('-');

@@ -3,6 +3,7 @@ using JiaoLianTi.CampusSafety.Bullying;
 using JiaoLianTi.CampusSafety.Drills;
 using JiaoLianTi.CampusSafety.GuardPosts;
 using JiaoLianTi.CampusSafety.Hazards;
+using JiaoLianTi.CampusSafety.LegalVicePrincipals;
 using JiaoLianTi.CampusSafety.SafetyPlans;
 using JiaoLianTi.Platform.Messaging;
 using Contracts = JiaoLianTi.CampusSafety.Contracts;
@@ -27,6 +28,9 @@ public sealed class CampusSafetyEventsMap : IIntegrationEventMap
         DrillCarriedOut e => new Contracts.DrillCompleted(e.DrillId, e.SchoolId, e.CountyCode, e.Kind.ToString(), e.Participants, e.Duration, e.At),
         SafetyPlans.SafetyPlanApproved e => new Contracts.SafetyPlanApproved(e.ActivityId, e.PlanId, e.At),
         SafetyPlans.SafetyPlanRejected e => new Contracts.SafetyPlanRejected(e.ActivityId, e.PlanId, e.Reasons, e.At),
+        LegalVicePrincipals.LegalVicePrincipalAppointed e => new Contracts.LegalVicePrincipalAppointed(e.AppointmentId, e.SchoolId, e.UnitId, e.CountyCode, e.StartsOn, e.EndsOn, e.At),
+        LegalVicePrincipals.LegalVicePrincipalRenewed e => new Contracts.LegalVicePrincipalRenewed(e.AppointmentId, e.SchoolId, e.UnitId, e.CountyCode, e.EndsOn, e.At),
+        LegalVicePrincipalEnded e => new Contracts.LegalVicePrincipalAppointmentEnded(e.AppointmentId, e.SchoolId, e.UnitId, e.CountyCode, e.Reason.ToString(), e.EndedOn, e.At),
         _ => null,
     };
 }
