@@ -8,7 +8,8 @@ var scale = Scale.From(builder.Configuration);
 var authority = builder.ExecutionContext.IsPublishMode ? builder.AddParameter("auth-authority") : null;
 
 string[] services = ["alliances", "activities", "parentschool", "campussafety", "wellbeing"];
-var awaitQueues = string.Join(',', services);
+// The console's queue too: it keeps the parents' messages (家长端 消息, docs/parent.md).
+var awaitQueues = string.Join(',', [.. services, "console"]);
 // Quorum queues need a RabbitMQ cluster (a published deployment has one); one local node keeps classic queues.
 var queueType = builder.Configuration["Messaging:QueueType"] ?? (builder.ExecutionContext.IsPublishMode ? "quorum" : "classic");
 
@@ -42,6 +43,8 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway", launchProfileName:
 // its sessions and Data Protection keys are in consoledb, shared by its replicas.
 var console = builder.AddProject<Projects.Console>("console", launchProfileName: "http")
     .WithReference(infrastructure.Database("consoledb")).WaitFor(infrastructure.Database("consoledb"))
+    .WithReference(infrastructure.Broker).WaitFor(infrastructure.Broker)
+    .WithEnvironment("Messaging__QueueType", queueType)
     .WithReference(gateway)
     .WithScale(scale, "console", builder.ExecutionContext, authority);
 gateway.WithReference(console);

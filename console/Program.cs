@@ -4,6 +4,7 @@ using JiaoLianTi.Console.Api;
 using JiaoLianTi.Console.Auth;
 using JiaoLianTi.Console.Components;
 using JiaoLianTi.Console.Map;
+using JiaoLianTi.Console.Parent;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -13,7 +14,7 @@ namespace JiaoLianTi.Console;
 
 /// <summary>
 /// 工作台 Console: a Blazor Web App served under <c>/console</c> (the gateway routes <c>/console/**</c> here and
-/// <c>/</c> to it). Pages are interactive on the server; the sign-in pages are static. Every call to the services goes
+/// <c>/</c> to it), and the parents' static pages under <c>/parent</c> (家长端, docs/parent.md). Pages are interactive on the server; the sign-in pages are static. Every call to the services goes
 /// through the gateway's public API with the signed-in person's token (docs/console.md).
 /// </summary>
 public sealed class Program
@@ -55,6 +56,8 @@ public sealed class Program
         builder.Services.AddHttpClient(nameof(GatewayClient), ConfigureGateway).RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         builder.Services.AddSingleton<CountyMap>();
+        // 家长端 消息: consumed from RabbitMQ into consoledb (docs/parent.md).
+        builder.AddParentMessages();
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
         {
             // The console is reached through the gateway only (its own port is not published), which says in
@@ -67,6 +70,7 @@ public sealed class Program
         var app = builder.Build();
         var store = app.Services.GetRequiredService<ConsoleStore>();
         store.InitializeAsync().GetAwaiter().GetResult();
+        ParentMessages.InitializeAsync(store.Data).GetAwaiter().GetResult();
         store.EnsureKeyAsync(app.Services.GetRequiredService<IKeyManager>(), app.Services.GetRequiredService<TimeProvider>()).GetAwaiter().GetResult();
         app.UseForwardedHeaders();
         app.UsePathBase(PathBase);
@@ -79,6 +83,8 @@ public sealed class Program
 
         app.MapStaticAssets();
         app.MapConsoleSignIn();
+        app.MapParentSignIn();
+        app.MapParentActions();
         app.MapCountyMap();
         app.MapExports();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization();

@@ -5,7 +5,7 @@ namespace JiaoLianTi.Gateway;
 /// <summary>
 /// <c>/api/{service}/**</c> goes, path unchanged, to the service of that name, found by service discovery
 /// (<c>http://alliances</c> ...). Every route needs a signed-in caller and counts against the caller's rate limit, but
-/// for the OpenAPI documents, which are public. <c>/console/**</c> goes to the 工作台 console (it signs people in
+/// for the OpenAPI documents, which are public. <c>/console/**</c> and <c>/parent/**</c> (家长端) go to the 工作台 console (it signs people in
 /// itself and calls back through <c>/api</c> with their token), unlimited: a page load is many requests.
 /// </summary>
 public static class ProxyRoutes
@@ -22,6 +22,14 @@ public static class ProxyRoutes
             ClusterId = Console,
             AuthorizationPolicy = GatewayComposition.AnonymousPolicy,
             Match = new RouteMatch { Path = "/console/{**rest}" },
+        },
+        // 家长端 Parents' pages (docs/parent.md): static pages of the same console app, path unchanged.
+        new RouteConfig
+        {
+            RouteId = "parent",
+            ClusterId = Console,
+            AuthorizationPolicy = GatewayComposition.AnonymousPolicy,
+            Match = new RouteMatch { Path = "/parent/{**rest}" },
         },
         .. Services.Select(s => new RouteConfig
         {

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using JiaoLianTi.Console.Parent;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -39,6 +40,8 @@ public static class SignIn
             options.DefaultChallengeScheme = oidc ? Oidc : CookieAuthenticationDefaults.AuthenticationScheme;
         }).AddCookie(options =>
         {
+            // 家长端: a request under /parent uses the parents' own cookie and sign-in (Parent.ParentSignIn).
+            options.ForwardDefaultSelector = context => Parent.ParentSignIn.IsParentPath(context) ? Parent.ParentSignIn.Scheme : null;
             options.Cookie.Name = ".jlt.console";
             options.Cookie.HttpOnly = true;
             options.Cookie.SameSite = SameSiteMode.Lax;
@@ -46,71 +49,89 @@ public static class SignIn
             options.AccessDeniedPath = "/signin";
             options.SlidingExpiration = false;
             // A session whose token has expired and cannot be refreshed is over: sign in again.
-            options.Events.OnValidatePrincipal = async context =>
-            {
-                var session = context.Principal?.FindFirst(ConsoleClaims.Session)?.Value;
-                if (session is null || await context.HttpContext.RequestServices.GetRequiredService<Tokens>().AccessTokenAsync(session) is null)
-                {
-                    context.RejectPrincipal();
-                    await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-                }
-            };
-        });
+            options.Events.OnValidatePrincipal = ValidateSession;
+        }).AddParentCookie(oidc); // Parent.ParentSignIn
         if (oidc)
         {
             var section = configuration.GetSection("Auth");
             auth.AddOpenIdConnect(Oidc, options =>
             {
-                options.Authority = section["Authority"];
-                options.ClientId = section["ClientId"] ?? "jiaolianti-console";
-                options.ClientSecret = section["ClientSecret"];
-                options.ResponseType = "code";
-                options.UsePkce = true;
-                options.MapInboundClaims = false;
-                options.SaveTokens = false;
-                options.GetClaimsFromUserInfoEndpoint = false;
-                options.RequireHttpsMetadata = section.GetValue("RequireHttpsMetadata", true);
-                options.Scope.Clear();
-                // offline_access: a refresh token, so the console renews the access token before it expires.
-                foreach (var scope in (section["Scopes"] ?? "openid profile offline_access").Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                {
-                    options.Scope.Add(scope);
-                }
-                options.Events.OnTokenValidated = context =>
-                {
-                    // The session is built from the access token: its claims are the ones the API enforces.
-                    var accessToken = context.TokenEndpointResponse?.AccessToken;
-                    if (string.IsNullOrEmpty(accessToken))
-                    {
-                        context.Fail("The identity provider issued no access token.");
-                        return Task.CompletedTask;
-                    }
-                    var identity = ConsoleClaims.FromAccessToken(accessToken, "oidc", CookieAuthenticationDefaults.AuthenticationScheme);
-                    if (identity.FindFirst(ConsoleClaims.Name) is null
-                        && context.Principal?.FindFirst("name") is { } name)
-                    {
-                        identity.AddClaim(new Claim(ConsoleClaims.Name, name.Value));
-                    }
-                    context.Principal = new ClaimsPrincipal(identity);
-                    var refreshToken = context.TokenEndpointResponse?.RefreshToken;
-                    // With a refresh token the session lasts Auth:SessionHours (default 8), the token renewed as it goes;
-                    // without one it ends with the access token.
-                    context.Properties!.ExpiresUtc = string.IsNullOrEmpty(refreshToken)
-                        ? ConsoleClaims.Expires(accessToken)
-                        : context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()
-                            .AddHours(section.GetValue("SessionHours", 8.0));
-                    context.Properties.IsPersistent = false;
-                    context.Properties.StoreTokens(string.IsNullOrEmpty(refreshToken)
-                        ? [new AuthenticationToken { Name = SessionStore.AccessTokenName, Value = accessToken }]
-                        : [new AuthenticationToken { Name = SessionStore.AccessTokenName, Value = accessToken },
-                           new AuthenticationToken { Name = SessionStore.RefreshTokenName, Value = refreshToken }]);
-                    return Task.CompletedTask;
-                };
+                // 家长端: a parent's challenge under /parent goes through the parents' OIDC scheme (its callback is
+                // under /parent, and it signs in to the parents' cookie).
+                options.ForwardDefaultSelector = context => Parent.ParentSignIn.IsParentPath(context) ? Parent.ParentSignIn.OidcScheme : null;
+                ConfigureOidc(options, section);
+            });
+            auth.AddOpenIdConnect(Parent.ParentSignIn.OidcScheme, options =>
+            {
+                options.CallbackPath = "/parent/signin-oidc";
+                options.SignedOutCallbackPath = "/parent/signout-callback-oidc";
+                options.SignInScheme = Parent.ParentSignIn.Scheme;
+                ConfigureOidc(options, section);
             });
         }
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
         return services;
+    }
+
+    /// <summary>A session whose token has expired and cannot be refreshed is over: sign in again.</summary>
+    internal static async Task ValidateSession(CookieValidatePrincipalContext context)
+    {
+        var session = context.Principal?.FindFirst(ConsoleClaims.Session)?.Value;
+        if (session is null || await context.HttpContext.RequestServices.GetRequiredService<Tokens>().AccessTokenAsync(session) is null)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(context.Scheme.Name);
+        }
+    }
+
+    private static void ConfigureOidc(OpenIdConnectOptions options, IConfigurationSection section)
+    {
+        options.Authority = section["Authority"];
+        options.ClientId = section["ClientId"] ?? "jiaolianti-console";
+        options.ClientSecret = section["ClientSecret"];
+        options.ResponseType = "code";
+        options.UsePkce = true;
+        options.MapInboundClaims = false;
+        options.SaveTokens = false;
+        options.GetClaimsFromUserInfoEndpoint = false;
+        options.RequireHttpsMetadata = section.GetValue("RequireHttpsMetadata", true);
+        options.Scope.Clear();
+        // offline_access: a refresh token, so the console renews the access token before it expires.
+        foreach (var scope in (section["Scopes"] ?? "openid profile offline_access").Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            options.Scope.Add(scope);
+        }
+        options.Events.OnTokenValidated = context =>
+        {
+            // The session is built from the access token: its claims are the ones the API enforces.
+            var accessToken = context.TokenEndpointResponse?.AccessToken;
+            if (string.IsNullOrEmpty(accessToken))
+            {
+                context.Fail("The identity provider issued no access token.");
+                return Task.CompletedTask;
+            }
+            var identity = ConsoleClaims.FromAccessToken(accessToken, "oidc", CookieAuthenticationDefaults.AuthenticationScheme);
+            if (identity.FindFirst(ConsoleClaims.Name) is null
+                && context.Principal?.FindFirst("name") is { } name)
+            {
+                identity.AddClaim(new Claim(ConsoleClaims.Name, name.Value));
+            }
+            context.Principal = new ClaimsPrincipal(identity);
+            var refreshToken = context.TokenEndpointResponse?.RefreshToken;
+            // With a refresh token the session lasts Auth:SessionHours (default 8), the token renewed as it goes;
+            // without one it ends with the access token.
+            context.Properties!.ExpiresUtc = string.IsNullOrEmpty(refreshToken)
+                ? ConsoleClaims.Expires(accessToken)
+                : context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow()
+                    .AddHours(section.GetValue("SessionHours", 8.0));
+            context.Properties.IsPersistent = false;
+            context.Properties.StoreTokens(string.IsNullOrEmpty(refreshToken)
+                ? [new AuthenticationToken { Name = SessionStore.AccessTokenName, Value = accessToken }]
+                : [new AuthenticationToken { Name = SessionStore.AccessTokenName, Value = accessToken },
+                   new AuthenticationToken { Name = SessionStore.RefreshTokenName, Value = refreshToken }]);
+            return Task.CompletedTask;
+        };
     }
 
     public static void MapConsoleSignIn(this WebApplication app)

@@ -95,8 +95,9 @@ public sealed class KubernetesDeployTests
             // Connection strings: from the Secret, never a literal, never a ConfigMap.
             var env = container.Children.TryGetValue("env", out var e) ? ((YamlSequenceNode)e).Children.Cast<YamlMappingNode>().ToList() : [];
             var connections = env.Where(v => Scalar(v, "name").StartsWith("ConnectionStrings__", StringComparison.Ordinal)).ToList();
-            // A service: its database and the broker; the console: its database (sessions); the gateway: none.
-            Assert.Equal(Services.Contains(name) ? 2 : name == "console" ? 1 : 0, connections.Count);
+            // A service: its database and the broker; the console: its database (sessions, parents' messages) and the
+            // broker (it consumes the events for 家长端 消息); the gateway: none.
+            Assert.Equal(Services.Contains(name) || name == "console" ? 2 : 0, connections.Count);
             Assert.All(connections, v => Assert.Equal(KubernetesFiles.ConnectionsSecret, Scalar(v, "valueFrom", "secretKeyRef", "name")));
 
             Assert.Single(documents, d => Kind(d) == "PodDisruptionBudget" && Name(d) == name);

@@ -32,6 +32,8 @@ public sealed class ConsoleSystem : IAsyncLifetime
     {
         ["Console:Gateway"] = Gateway.ToString(),
         ["ConnectionStrings:consoledb"] = ConsoleDatabase,
+        // 家长端 消息: the console consumes the integration events of this system's virtual host.
+        ["ConnectionStrings:rabbitmq"] = System.Setting("ConnectionStrings:rabbitmq"),
     };
     public IPlaywright Playwright { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;

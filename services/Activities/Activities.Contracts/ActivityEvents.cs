@@ -38,7 +38,8 @@ public sealed record SafetyPlanRequested(
     DateTimeOffset EndsAt, int Participants, string Arrangements, DateTimeOffset RequestedAt);
 
 /// <summary>报名确认: a student holds a seat.</summary>
-public sealed record RegistrationConfirmed(Guid ActivityId, Guid StudentId, DateTimeOffset ConfirmedAt);
+/// <param name="FromWaitlist">True when a seat came free and the student was promoted from the waitlist (候补转正).</param>
+public sealed record RegistrationConfirmed(Guid ActivityId, Guid StudentId, DateTimeOffset ConfirmedAt, bool FromWaitlist = false);
 
 /// <summary>志愿时长认定: a teacher approved a student's volunteer hours for an activity.</summary>
 public sealed record VolunteerHoursApproved(Guid ActivityId, Guid StudentId, decimal Hours, DateTimeOffset ApprovedAt);

@@ -15,7 +15,10 @@ public static class HazardKinds
 }
 
 /// <summary>周边隐患上报: a hazard near a school was reported.</summary>
-public sealed record HazardReported(Guid ReportId, Guid SchoolId, string CountyCode, string Kind, DateTimeOffset ReportedAt);
+/// <param name="ParentReporter">The token subject (an opaque id) of the parent who reported it, so that the parent can
+/// be told how it goes (家长端 消息); null when a school's staff reported it.</param>
+public sealed record HazardReported(
+    Guid ReportId, Guid SchoolId, string CountyCode, string Kind, DateTimeOffset ReportedAt, string? ParentReporter = null);
 
 /// <summary>隐患分派: a report was routed to the responsible member unit (traffic → traffic police …), due by <paramref name="DueAt"/>.</summary>
 public sealed record HazardAssigned(

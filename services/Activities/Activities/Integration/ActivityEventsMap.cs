@@ -22,7 +22,7 @@ public sealed class ActivityEventsMap : IIntegrationEventMap
         SafetyPlanRequested e => new Contracts.SafetyPlanRequested(e.ActivityId, e.Facts.SchoolId, e.Facts.CountyCode,
             e.Facts.Title, e.Facts.Location, e.Facts.StartsAt, e.Facts.EndsAt, e.Facts.Seats, e.Arrangements, e.At),
         RegistrationConfirmed e => new Contracts.RegistrationConfirmed(e.ActivityId, e.StudentId, e.At),
-        WaitlistPromoted e => new Contracts.RegistrationConfirmed(e.ActivityId, e.StudentId, e.At),
+        WaitlistPromoted e => new Contracts.RegistrationConfirmed(e.ActivityId, e.StudentId, e.At, FromWaitlist: true),
         VolunteerHoursApproved e => new Contracts.VolunteerHoursApproved(e.ActivityId, e.StudentId, e.Hours, e.At),
         ProgrammeOpened e => new Contracts.ProgrammePublished(e.ProgrammeId, e.Facts.SchoolId, e.Facts.CountyCode,
             e.Facts.Term, e.Facts.Title, e.Facts.Weekdays.Select(d => d.ToString()).ToArray(), Time(e.Facts.StartTime),

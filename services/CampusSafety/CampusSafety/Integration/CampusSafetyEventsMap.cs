@@ -15,7 +15,8 @@ public sealed class CampusSafetyEventsMap : IIntegrationEventMap
 {
     public object? ToIntegrationEvent(IEvent @event) => @event.Data switch
     {
-        HazardReportFiled e => new Contracts.HazardReported(e.ReportId, e.SchoolId, e.CountyCode, e.Kind, e.At),
+        HazardReportFiled e => new Contracts.HazardReported(e.ReportId, e.SchoolId, e.CountyCode, e.Kind, e.At,
+            e.ReporterRole == Platform.Identity.Role.Parent ? e.ReportedBy : null),
         HazardReportAssigned e => new Contracts.HazardAssigned(e.ReportId, e.SchoolId, e.CountyCode, e.Kind, e.UnitId, e.DueAt, e.At),
         // Reopened: the same unit has it again, with a new due time.
         HazardReportReopened e => new Contracts.HazardAssigned(e.ReportId, e.SchoolId, e.CountyCode, e.Kind, e.UnitId, e.DueAt, e.At),

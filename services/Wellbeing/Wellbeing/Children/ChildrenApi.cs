@@ -55,6 +55,9 @@ public sealed record ChildView(
     Tier? Tier, int? LastScore, DateTimeOffset? LastScreenedAt, bool Erased, ErasureReason? ErasedFor, DateTimeOffset? ErasedAt,
     Guid? ReadUnderGrant, long Version, IReadOnlyList<FollowUpDue>? FollowUps = null);
 
+/// <summary>What a parent sees of their child's care record: whether it is kept with their consent.</summary>
+public sealed record ChildConsent(Guid StudentId, bool UnderFourteen, ConsentStatus? Consent, DateTimeOffset? ConsentAt, bool Erased);
+
 public static class ChildrenApi
 {
     public static RouteGroupBuilder MapChildEndpoints(this IEndpointRouteBuilder app)
@@ -64,6 +67,7 @@ public static class ChildrenApi
         group.MapGet("/", List).WithSummary("学生列表（无个人信息） / Children, without personal details");
         group.MapGet("/{id:guid}", Get).WithSummary("学生档案（读取留痕） / A child's record (the read is recorded)");
         group.MapPost("/{id:guid}/consent", Consent).WithSummary("监护人同意、拒绝或撤回 / Guardian consent given, refused or withdrawn");
+        group.MapGet("/{id:guid}/consent", ConsentOf).WithSummary("家长查看孩子档案的同意状态 / A parent reads the consent on their child's record");
         group.MapPost("/{id:guid}/care-categories", AssignCategory).WithSummary("登记关爱类别 / Assign a care category");
         group.MapPut("/{id:guid}/counsellor", AssignCounsellor).WithSummary("指定心理教师 / Assign the counsellor");
         group.MapPost("/{id:guid}/grants", Grant).WithSummary("临时授权 / Grant time-limited access, with a reason");
@@ -170,6 +174,14 @@ public static class ChildrenApi
             child.UnderFourteen, child.Consent, child.ConsentAt, child.Counsellor, child.Categories, child.Grants, child.Tier,
             child.LastScore, child.LastScreenedAt, child.Erased, child.ErasedFor, child.ErasedAt, grant, child.Version,
             FollowUpDue.Of(child, options.Value.FollowUpIntervals(), now)));
+    }
+
+    /// <summary>The parent of the child only (家长端 同意与撤回): the consent's status and when, nothing of the record.</summary>
+    private static async Task<Results<Ok<ChildConsent>, StatusCodeHttpResult>> ConsentOf(Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
+    {
+        var child = http.Caller().IsParentOf(id) ? await session.LoadAsync<Child>(id, ct) : null;
+        if (child is null) throw new NotFoundException("未找到 / Not found.");
+        return http.Versioned(new ChildConsent(child.Id, child.UnderFourteen, child.Consent, child.ConsentAt, child.Erased), child.Version);
     }
 
     private static async Task<Ok<ChildSummary>> Consent(
