@@ -38,8 +38,13 @@ stop_all() {
     for _ in $(seq 1 60); do kill -0 "$apphost_pid" 2>/dev/null || break; sleep 1; done
     kill -KILL "$apphost_pid" 2>/dev/null || true
   fi
-  # Whatever the orchestrator left behind (it should leave nothing after a graceful stop).
-  pkill -KILL -f "$PWD/(services|gateway)/.*--no-build" 2>/dev/null || true
+  # Whatever the orchestrator left behind: the `dotnet run` wrappers and the services themselves (when the AppHost
+  # is stopped abruptly the services outlive it, keep consuming from the broker and steal the next run's messages).
+  # First a graceful stop (they drain their consumers), then what is still there is killed.
+  local own="$PWD/(services|gateway|console)/.*(/bin/|--no-build)"
+  pkill -TERM -f "$own" 2>/dev/null || true
+  for _ in $(seq 1 30); do pgrep -f "$own" >/dev/null || break; sleep 1; done
+  pkill -KILL -f "$own" 2>/dev/null || true
   rabbit_stop "$RABBIT_NODE"
   pg_stop "$DATA/postgres"
   say "已停止 / stopped (data kept in $DATA)"
