@@ -17,7 +17,7 @@ COUNTIES=(${JLT_SEED_AFTERSCHOOL:-510104 510105 510106 510107})
 LEAVING=${COUNTIES[-1]}
 
 field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" | sed -n 1p; }
-first_id() { grep -o '"id":"[^"]*"' | sed -n 1p | cut -d'"' -f4; }
+first_id() { grep -o '"id":"[^"]*"' | sed -n 1p | cut -d'"' -f4 || true; } # none found: empty, not the end of the script (set -e, pipefail)
 # The term of today (China time): 2026-autumn runs 1 September to 31 January, 2027-spring 1 February to 31 July.
 month=$(TZ=Asia/Shanghai date +%-m); year=$(TZ=Asia/Shanghai date +%Y)
 if [ "$month" -eq 1 ]; then TERM_NOW="$((year - 1))-autumn"; elif [ "$month" -le 7 ]; then TERM_NOW="$year-spring"; else TERM_NOW="$year-autumn"; fi
