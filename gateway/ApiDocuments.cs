@@ -29,7 +29,8 @@ public static class ApiDocuments
         app.MapGet(CombinedPath, Combined).AllowAnonymous().ExcludeFromDescription();
         app.MapScalarApiReference(ReferencePath, options => options
                 .WithTitle("教联体 JiaoLianTi API")
-                .WithOpenApiRoutePattern(CombinedPath))
+                .WithOpenApiRoutePattern(CombinedPath)
+                .DisableDefaultFonts()) // its fonts come from a CDN, which the pages' policy (and an offline province) refuse
             .AllowAnonymous();
         return app;
     }

@@ -103,6 +103,9 @@ public static class GatewayComposition
                 devToken = app.Environment.IsDevelopment() ? "POST /dev/token {\"role\":\"CountyAdmin\",\"region\":\"510104\"}" : null,
             })).AllowAnonymous();
 
+        // Browsers ask every site for its icon; there is none, and the question needs no token.
+        app.MapGet("/favicon.ico", () => Results.NoContent()).AllowAnonymous().ExcludeFromDescription();
+
         if (app.Environment.IsDevelopment())
         {
             // The development token issuer. It does not exist outside Development.

@@ -75,6 +75,7 @@ public sealed class GatewayAnswersTests(TestSystem system)
         }
         Assert.True(combined.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("bearer", out _));
 
+        Assert.Equal(HttpStatusCode.NoContent, (await anonymous.GetAsync("/favicon.ico")).StatusCode);
         var page = await anonymous.GetAsync("/api/reference");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
