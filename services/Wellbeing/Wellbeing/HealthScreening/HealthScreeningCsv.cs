@@ -44,38 +44,17 @@ internal static class HealthScreeningCsv
     public static async Task<(List<HealthRow> Rows, List<RowError> Errors)> ParseAsync(
         StreamReader reader, IReadOnlyList<HealthCheck> checks, DateOnly today, CancellationToken ct)
     {
-        var header = await reader.ReadLineAsync(ct);
-        var columns = header?.TrimStart('\uFEFF').Split(',').Select(c => c.Trim().Trim('"')).ToArray() ?? [];
-        int Col(string name) => Array.FindIndex(columns, x => string.Equals(x, name, StringComparison.OrdinalIgnoreCase));
         var required = new List<string> { "studentId", "grade", "screenedOn" };
         if (checks.Contains(HealthCheck.Vision)) required.AddRange(["rightAcuity", "leftAcuity"]);
         if (checks.Contains(HealthCheck.Spine)) required.Add("trunkRotation");
-        var missing = required.Where(c => Col(c) < 0).ToArray();
-        if (missing.Length > 0)
-        {
-            throw new ValidationFailed(new Dictionary<string, string[]>
-            {
-                ["csv"] = [$"首行须为列名 {string.Join(",", required)}，缺少 {string.Join(", ", missing)} / the first line must name the columns {string.Join(",", required)}; missing {string.Join(", ", missing)}"],
-            });
-        }
+        var csv = await CsvRows.OpenAsync(reader, required, ct);
+        var columns = csv.Columns;
+        int Col(string name) => csv.Column(name);
         var rows = new List<HealthRow>();
         var errors = new List<RowError>();
         var seen = new HashSet<Guid>();
-        var line = 1;
-        var row = 0;
-        while (await reader.ReadLineAsync(ct) is { } text)
+        await foreach (var (row, line, cells) in csv.ReadAsync(MaxRows, ct))
         {
-            line++;
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                continue;
-            }
-            row++;
-            if (row > MaxRows)
-            {
-                throw new ValidationFailed(new Dictionary<string, string[]> { ["csv"] = [$"至多 {MaxRows} 行 / at most {MaxRows} rows"] });
-            }
-            var cells = text.Split(',');
             var fieldErrors = new Dictionary<string, string[]>();
             void Check(bool valid, string field, string message)
             {
@@ -144,10 +123,6 @@ internal static class HealthScreeningCsv
             {
                 rows.Add(new HealthRow(row, line, student, grade!.Value, on, new HealthMeasurements(vision, spine, remarks)));
             }
-        }
-        if (row == 0)
-        {
-            throw new ValidationFailed(new Dictionary<string, string[]> { ["csv"] = ["没有数据行 / has no data rows"] });
         }
         return (rows, errors);
     }

@@ -16,35 +16,14 @@ internal static class ScreeningCsv
 
     public static async Task<(List<ParsedRow> Rows, List<RowError> Errors)> ParseAsync(StreamReader reader, DateOnly today, CancellationToken ct)
     {
-        var header = await reader.ReadLineAsync(ct);
-        var columns = header?.TrimStart('\uFEFF').Split(',').Select(c => c.Trim().Trim('"')).ToArray() ?? [];
-        var index = RequiredColumns.ToDictionary(c => c, c => Array.FindIndex(columns, x => string.Equals(x, c, StringComparison.OrdinalIgnoreCase)));
-        var missing = index.Where(i => i.Value < 0).Select(i => i.Key).ToArray();
-        if (missing.Length > 0)
-        {
-            throw new ValidationFailed(new Dictionary<string, string[]>
-            {
-                ["csv"] = [$"首行须为列名 studentId,score,takenOn，缺少 {string.Join(", ", missing)} / the first line must name the columns studentId,score,takenOn; missing {string.Join(", ", missing)}"],
-            });
-        }
-        var instrumentColumn = Array.FindIndex(columns, x => string.Equals(x, "instrument", StringComparison.OrdinalIgnoreCase));
+        var csv = await CsvRows.OpenAsync(reader, RequiredColumns, ct);
+        var columns = csv.Columns;
+        var index = RequiredColumns.ToDictionary(c => c, csv.Column);
+        var instrumentColumn = csv.Column("instrument");
         var rows = new List<ParsedRow>();
         var errors = new List<RowError>();
-        var line = 1;
-        var row = 0;
-        while (await reader.ReadLineAsync(ct) is { } text)
+        await foreach (var (row, line, cells) in csv.ReadAsync(ScreeningImport.MaxRows, ct))
         {
-            line++;
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                continue;
-            }
-            row++;
-            if (row > ScreeningImport.MaxRows)
-            {
-                throw new ValidationFailed(new Dictionary<string, string[]> { ["csv"] = [$"至多 {ScreeningImport.MaxRows} 行 / at most {ScreeningImport.MaxRows} rows"] });
-            }
-            var cells = text.Split(',');
             var fieldErrors = new Dictionary<string, string[]>();
             if (cells.Length != columns.Length)
             {
@@ -82,10 +61,6 @@ internal static class ScreeningCsv
             {
                 rows.Add(new ParsedRow(row, line, student, score, takenOn, string.IsNullOrEmpty(tool) ? null : tool));
             }
-        }
-        if (row == 0)
-        {
-            throw new ValidationFailed(new Dictionary<string, string[]> { ["csv"] = ["没有数据行 / has no data rows"] });
         }
         return (rows, errors);
     }
