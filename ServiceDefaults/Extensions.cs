@@ -50,14 +50,7 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(TracedSources)
                 .AddMeter("JiaoLianTi.*"))
-            .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
-                .AddSource(TracedSources)
-                .AddAspNetCoreInstrumentation(o =>
-                    o.Filter = context => !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                                          && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
-                .AddHttpClientInstrumentation()
-                .AddNpgsql());
+            .WithTracing(tracing => tracing.AddJiaoLianTiTracing(builder.Environment.ApplicationName));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -66,6 +59,25 @@ public static class Extensions
 
         return builder;
     }
+
+    /// <summary>
+    /// What every process traces, and what it leaves out: the health probes, and the background work nobody asked for
+    /// (<see cref="QuietBackgroundSampler"/>: the event daemon's polling, its SQL, the leadership lock), while every span
+    /// of a request or a consumed message (and their SQL, publishes and consumes in other services) is kept.
+    /// </summary>
+    public static TracerProviderBuilder AddJiaoLianTiTracing(this TracerProviderBuilder tracing, string applicationName) => tracing
+        // A remote parent that was not sampled (a caller's own housekeeping HttpClient, the test client) does not
+        // silence the request: it is judged as a root. A local unsampled parent (the daemon's loop) silences its children.
+        .SetSampler(new ParentBasedSampler(new QuietBackgroundSampler(),
+            remoteParentSampled: new AlwaysOnSampler(), remoteParentNotSampled: new QuietBackgroundSampler(),
+            localParentSampled: new AlwaysOnSampler(), localParentNotSampled: new AlwaysOffSampler()))
+        .AddSource(applicationName)
+        .AddSource(TracedSources)
+        .AddAspNetCoreInstrumentation(o =>
+            o.Filter = context => !context.Request.Path.StartsWithSegments(HealthEndpointPath)
+                                  && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+        .AddHttpClientInstrumentation()
+        .AddNpgsql();
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -85,4 +97,20 @@ public static class Extensions
             .AllowAnonymous();
         return app;
     }
+}
+
+/// <summary>
+/// Decides for a span that starts a trace (its children follow it): one that came from outside (a request, a
+/// consumed message: server or consumer) or sends something out (a publish: producer) is kept; one a process starts
+/// by itself for its own housekeeping (client or internal: the event daemon's high-water polling and page loading,
+/// their SQL, the HotCold lock) is dropped, with everything under it. So the traces list shows work, not the
+/// once-a-second polling of every service, and a command's trace is whole: its spans all have a kept parent.
+/// </summary>
+public sealed class QuietBackgroundSampler : Sampler
+{
+    public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
+        samplingParameters.Kind is System.Diagnostics.ActivityKind.Server or System.Diagnostics.ActivityKind.Consumer
+            or System.Diagnostics.ActivityKind.Producer
+            ? new SamplingResult(SamplingDecision.RecordAndSample)
+            : new SamplingResult(SamplingDecision.Drop);
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization.Metadata;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.Platform.Observability;
 using JiaoLianTi.Platform.Scheduling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,6 +37,7 @@ public static class ServiceComposition
     /// <summary>Middleware in order, and the OpenAPI document at <c>/api/{service}/openapi/v1.json</c> (via the gateway too).</summary>
     public static WebApplication UseServiceApi(this WebApplication app, string serviceName)
     {
+        app.UseCommandMetrics();
         app.UseProblemMapping();
         app.UseSecurityHeaders();
         app.UseAuthentication();
@@ -44,6 +46,7 @@ public static class ServiceComposition
         app.UseStrictArguments();
         app.MapOpenApi($"/api/{serviceName}/openapi/{{documentName}}.json").AllowAnonymous();
         app.MapPeriodicCheckStatus(serviceName);
+        app.MapOperations(serviceName);
         return app;
     }
 }

@@ -14,6 +14,7 @@ using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
+using JiaoLianTi.Platform.Observability;
 using JiaoLianTi.Platform.Scheduling;
 using Marten;
 
@@ -28,6 +29,9 @@ public static class ActivitiesService
     {
         builder.AddServiceApi();
         builder.AddPersonalDataVault();
+        // Registrations by outcome, as metrics (jlt.registrations).
+        builder.Services.CountEvents<RegistrationConfirmed>(OpsMetrics.Registrations, "{registration}", "outcome", _ => "confirmed")
+            .CountEvents<RegistrationWaitlisted>(OpsMetrics.Registrations, "{registration}", "outcome", _ => "waitlisted");
         builder.AddEventStore(Database, options =>
             {
                 // What Activities knows of Alliances' units, alliances and resources (Platform's replica).

@@ -57,6 +57,7 @@ public static class ProblemMapping
             }
             logger.LogInformation("Refused {Method} {Path}: {Status} {Detail}",
                 context.Request.Method, context.Request.Path, problem.Status, problem.Detail);
+            Observability.CommandMetrics.Note(context, exception);
             context.Response.StatusCode = problem.Status!.Value;
             if (problem.Status == StatusCodes.Status503ServiceUnavailable)
             {

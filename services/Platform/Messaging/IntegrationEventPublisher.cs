@@ -29,10 +29,13 @@ public sealed class IntegrationEventPublisher : SubscriptionBase
     private readonly PublishingGate gate;
     private readonly ILogger<IntegrationEventPublisher> logger;
     private readonly ResiliencePipeline retry;
+    private readonly Observability.OpsMetrics? metrics;
 
     public IntegrationEventPublisher(
-        IIntegrationEventMap map, IBus bus, PublishingGate gate, ILogger<IntegrationEventPublisher> logger)
+        IIntegrationEventMap map, IBus bus, PublishingGate gate, ILogger<IntegrationEventPublisher> logger,
+        Observability.OpsMetrics? metrics = null)
     {
+        this.metrics = metrics;
         this.map = map;
         this.bus = bus;
         this.gate = gate;
@@ -87,6 +90,7 @@ public sealed class IntegrationEventPublisher : SubscriptionBase
             context.MessageId = @event.Id;
             context.Durable = true;
         }, token), ct);
+        metrics?.Published(message.GetType().Name, DateTimeOffset.UtcNow - @event.Timestamp);
         logger.LogDebug("Published {MessageType} {MessageId}", message.GetType().Name, @event.Id);
     }
 }

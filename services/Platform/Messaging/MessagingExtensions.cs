@@ -4,6 +4,7 @@ using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using JiaoLianTi.Platform.Observability;
 
 namespace JiaoLianTi.Platform.Messaging;
 
@@ -33,6 +34,7 @@ public static class MessagingExtensions
         var broker = BrokerAddress.From(builder.Configuration);
         builder.Services.AddSingleton(broker);
         builder.Services.AddSingleton<PublishingGate>();
+        builder.AddOperations(serviceName);
         builder.Services.AddMassTransit(bus =>
         {
             consumers?.Invoke(bus);

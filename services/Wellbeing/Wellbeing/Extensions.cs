@@ -3,6 +3,7 @@ using JiaoLianTi.Platform;
 using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
+using JiaoLianTi.Platform.Observability;
 using JiaoLianTi.Platform.PersonalData;
 using JiaoLianTi.Platform.Scheduling;
 using JiaoLianTi.Wellbeing.Alerts;
@@ -31,6 +32,7 @@ public static class WellbeingService
         builder.Services.Configure<WellbeingOptions>(builder.Configuration.GetSection("Wellbeing"));
         builder.AddPersonalDataVault();
         builder.Services.AddChildErasureHook<CloseErasedChildRecord>();
+        builder.Services.CountEvents<RecordRead>(OpsMetrics.SensitiveReads, "{read}", "resource", e => e.Resource.ToString());
         builder.Services.AddScoped(sp => new ChildReactions(sp.GetRequiredService<IDocumentSession>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<WellbeingOptions>>().Value));
         builder.AddEventStore(Database, options =>

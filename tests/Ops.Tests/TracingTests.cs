@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Net;
+using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.TestKit;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+using Xunit;
+
+namespace JiaoLianTi.Ops.Tests;
+
+/// <summary>
+/// What the exporter receives, with the services' own tracing setup (ServiceDefaults): a command's trace is whole,
+/// from the gateway through the service, its SQL, the publish and the consuming service, while the event daemon's
+/// polling (its high-water mark loop, its SQL) starts no trace at all.
+/// </summary>
+[Collection(OpsCollection.Name)]
+public sealed class TracingTests(OpsSystem system)
+{
+    [Fact]
+    public async Task A_commands_trace_is_whole_and_the_daemons_polling_leaves_no_trace()
+    {
+        var exported = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder()
+            .AddJiaoLianTiTracing("Ops.Tests")
+            .AddInMemoryExporter(exported)
+            .Build();
+
+        var county = "510106";
+        var created = await system.Client(Role.CountyAdmin, county).Post("/api/alliances",
+            new { name = "追踪测试教联体", kind = "Regional", countyCode = county, leadUnit = "教育局" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        // The consuming side: Activities takes AllianceEstablished (MassTransit's consume span, in the same trace).
+        List<Activity> Snapshot() { lock (exported) return [.. exported]; }
+        // The root: the gateway's span of the request (its parent is the test's own client, which is not exported).
+        Activity? Root(List<Activity> all) => all.FirstOrDefault(a => a.Kind == ActivityKind.Server
+            && a.GetTagItem("url.path") as string == "/api/alliances" && all.All(p => p.SpanId != a.ParentSpanId));
+        var root = await Eventually.Until(() => Task.FromResult(Root(Snapshot())), a => a is not null);
+        Assert.True(root is not null, string.Join("\n", Snapshot().Take(60).Select(a =>
+            $"{a.Kind} {a.Source.Name} {a.DisplayName} parent={a.ParentSpanId} path={a.GetTagItem("url.path")}")));
+        var trace = await Eventually.Until(() => Task.FromResult(Snapshot().Where(a => a.TraceId == root!.TraceId).ToList()),
+            t => t.Any(a => a.Kind == ActivityKind.Consumer && a.Source.Name == "MassTransit")
+                 && t.All(a => a == root || t.Any(p => p.SpanId == a.ParentSpanId))); // outer spans end (are exported) last
+
+        Assert.Contains(trace, a => a.Kind == ActivityKind.Server && a != root); // the service behind the gateway
+        Assert.Contains(trace, a => a.Source.Name == "Npgsql");                   // its SQL
+        Assert.Contains(trace, a => a.DisplayName == "AllianceEstablished publish");
+        Assert.Contains(trace, a => a.Kind == ActivityKind.Consumer && a.Source.Name == "MassTransit");
+        // Whole: every span but the root has its parent exported too.
+        var ids = trace.Select(a => a.SpanId).ToHashSet();
+        Assert.All(trace.Where(a => a != root), a =>
+            Assert.True(ids.Contains(a.ParentSpanId), $"{a.Source.Name} {a.DisplayName} has no exported parent"));
+
+        // The daemon has polled many times meanwhile (the publish above is its work): none of its polling is a trace.
+        var all = Snapshot();
+        Assert.DoesNotContain(all, a => a.DisplayName.EndsWith(".daemon.highwatermark", StringComparison.Ordinal));
+        var spans = all.Select(a => a.SpanId).ToHashSet();
+        Assert.DoesNotContain(all, a => !spans.Contains(a.ParentSpanId) && a.Kind is ActivityKind.Client or ActivityKind.Internal);
+    }
+}
