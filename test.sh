@@ -7,6 +7,7 @@ source scripts/infra.sh
 
 ensure_prerequisites
 ensure_browser
+ensure_promtool
 scripts/console-assets.sh || die "the console's assets (ECharts, demo map) could not be fetched"
 JLT_REDOCLY=$(scripts/api-tools.sh) || die "the OpenAPI linter (@redocly/cli) could not be installed"
 export JLT_REDOCLY

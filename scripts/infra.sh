@@ -31,6 +31,16 @@ ensure_prerequisites() {
   fi
 }
 
+# The monitoring files' tests (deploy/monitoring/) check the alert rules with Prometheus's own promtool.
+ensure_promtool() {
+  command -v promtool >/dev/null && return
+  say "安装 / installing: prometheus (promtool)"
+  [ "$(id -u)" = 0 ] || die "Installing prometheus needs root (apt-get)."
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null \
+    || die "apt-get install prometheus failed"
+}
+
 # The 工作台 console's browser tests drive Debian's chromium (Playwright, by path) and need CJK fonts to render
 # Chinese; its assets (ECharts, the demo county map) come from npm. Only test.sh needs the browser.
 ensure_browser() {

@@ -48,6 +48,7 @@ public sealed class OpsMetrics : IDisposable
         ("jlt.checks.duration", "s", "histogram"),
         ("jlt.checks.last_run", "s", "gauge"),
         ("jlt.checks.next_run", "s", "gauge"),
+        ("jlt.checks.interval", "s", "gauge"),
     ];
 
     private readonly Meter meter = new(MeterName);

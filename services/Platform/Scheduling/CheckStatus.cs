@@ -68,6 +68,8 @@ public sealed class PeriodicCheckMetrics : IDisposable
         meter.CreateObservableGauge("jlt.checks.next_run", () => registered.Where(c => c.Enabled).Select(c =>
             new Measurement<long>((PeriodicChecks.PeriodStart(clock.GetUtcNow(), c.Interval) + c.Interval).ToUnixTimeSeconds(),
                 Tags(c.Name))), "s", "下次运行（Unix 秒）/ Next run of a check, Unix seconds");
+        meter.CreateObservableGauge("jlt.checks.interval", () => registered.Where(c => c.Enabled).Select(c =>
+            new Measurement<double>(c.Interval.TotalSeconds, Tags(c.Name))), "s", "检查周期（秒）/ A check's period, seconds");
     }
 
     public void Record(string check, DateTimeOffset at, TimeSpan took, int? items, bool failed)
