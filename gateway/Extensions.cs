@@ -119,7 +119,7 @@ public static class GatewayComposition
     {
         new Validation()
             .Required("role", request.Role)
-            .Check(Regions.IsRegionPrefix(request.Region ?? ""), "region",
+            .Check(Regions.IsRegionPrefix(request.Region ?? "") || (request.Role == Role.EventRelay && request.Region is null), "region",
                 "须为 2、4 或 6 位行政区划代码 / must be a 2, 4 or 6 digit division code")
             .Check(!Regions.IsRegionPrefix(request.Region ?? "") || DivisionCodes.Exists(request.Region), "region",
                 "没有这个行政区划 / no division has this code")
@@ -130,7 +130,7 @@ public static class GatewayComposition
             .Check(request.Role != Role.MemberOfficer || request.MemberUnitId is not null, "memberUnitId",
                 "成员单位工作人员须注明单位 / a member unit's officer needs their unit")
             .ThrowIfInvalid();
-        var claims = new TokenRequest(request.Role!.Value, request.Region!, request.SchoolId, request.MemberUnitId,
+        var claims = new TokenRequest(request.Role!.Value, request.Region ?? "", request.SchoolId, request.MemberUnitId,
             request.Subject, request.Name, request.Children, request.Department);
         return TypedResults.Ok(new DevToken(DevTokens.Mint(configuration, claims), "Bearer", claims));
     }
