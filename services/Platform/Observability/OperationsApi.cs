@@ -128,11 +128,15 @@ public static class OperationsApi
         EventFlowSampler sampler, ProjectionRebuilds rebuilds, OpsMetrics metrics, CancellationToken ct)
     {
         var sample = await sampler.SampleShardsAsync(ct);
-        return TypedResults.Ok(new ProjectionsStatus(metrics.Service, sample.At, sample.HighWater, [.. sample.Shards.Select(s =>
+        var states = sample.Shards.Select(s =>
         {
             var name = s.Name.Split(':')[0];
             return new ProjectionState(name, s.Name, s.Kind, s.Position, sample.HighWater, s.Behind, s.LagSeconds, rebuilds.Of(name));
-        })]));
+        }).ToList();
+        // While Marten rebuilds a projection its progress row is gone until the replay starts: shown at position 0.
+        states.AddRange(rebuilds.All.Where(r => states.All(s => s.Name != r.Projection)).Select(r =>
+            new ProjectionState(r.Projection, $"{r.Projection}:All", "projection", 0, sample.HighWater, sample.HighWater, 0, r)));
+        return TypedResults.Ok(new ProjectionsStatus(metrics.Service, sample.At, sample.HighWater, states));
     }
 
     private static async Task<Results<Accepted<RebuildStatus>, Conflict<RebuildStatus>>> Rebuild(
