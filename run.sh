@@ -82,8 +82,9 @@ fi
 # Memory, idle: the services' and the gateway's processes (not the `dotnet run` wrappers the orchestrator starts
 # them with, nor the AppHost, dashboard and orchestrator, counted apart), PostgreSQL and RabbitMQ. RSS as ps shows
 # it (shared pages counted in each process: PostgreSQL's shared buffers once per backend) and PSS (shared pages
-# divided among the processes sharing them).
-sleep 10
+# divided among the processes sharing them). Idle means: the pools have closed their idle connections (15 s) and each
+# .NET process has given its heap back after a quiet 15 s (ServiceDefaults/IdleMemory.cs).
+sleep 35
 memory_of() { # pids... -> "rss_kib pss_kib"
   local rss=0 pss=0 pid r p
   for pid in "$@"; do
