@@ -60,6 +60,10 @@ say "构建 / building (Release)"
 nice dotnet build AppHost/AppHost.csproj -c Release -nologo -v q -clp:ErrorsOnly
 # No service compiles code when it starts: Marten 9 generates nothing at run time (no Roslyn among its
 # dependencies; `codegen write` finds nothing to write), and EndToEnd.Tests checks that no service loads a compiler.
+# glibc gives each thread that allocates its own malloc arena (up to 8 per core), and freed native memory stays in
+# them: two arenas hold far less in a small .NET process (the services inherit this; docs/deploy.md says the same
+# for a pod).
+export MALLOC_ARENA_MAX=2
 started=$(date +%s)
 say "启动系统 / starting the AppHost ($REPLICAS replica(s) of each service)"
 dotnet run --no-build -c Release --project AppHost/AppHost.csproj --launch-profile http -- \

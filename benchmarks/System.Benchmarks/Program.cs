@@ -107,6 +107,20 @@ if (options.Wants("saturation"))
     await OpenLoop("recovery: 0.5x capacity right after", Math.Max(1, (int)(capacity / 2)), options.Seconds);
 }
 
+// The fault suite's load (scripts/faults.sh): units registered open-loop through the gateway at --rate for --seconds;
+// the id of every acknowledged (201) one goes to --acknowledged, and the answers are counted by status.
+if (options.Only.Contains("load"))
+{
+    await Faults.DeclareProbeAsync(options.Amqp);
+    await FaultLoad(options.Rates[0]);
+    return;
+}
+if (options.Only.Contains("count"))
+{
+    await Faults.CountAsync(options);
+    return;
+}
+
 // 6. A province's data (issue 19): about 20,000 schools over Sichuan's 183 counties through the gateway, then the
 // province's coverage (now and as of a date) and a county officer's daily lists, 20 users at once.
 if (options.Wants("province"))
@@ -251,6 +265,62 @@ async Task OpenLoop(string label, int rate, double seconds)
         latencies, load, Statuses(statuses) + $", Retry-After on {retryAfter}");
 }
 
+async Task FaultLoad(int rate)
+{
+    var statuses = new ConcurrentDictionary<string, int>();
+    var acknowledged = new ConcurrentBag<Guid>();
+    var total = (int)(rate * options.Seconds);
+    var started = Stopwatch.GetTimestamp();
+    var inFlight = new List<Task>(total);
+    using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, ConnectTimeout = TimeSpan.FromSeconds(2) })
+    {
+        Timeout = TimeSpan.FromSeconds(10),
+    };
+    for (var i = 0; i < total; i++)
+    {
+        var due = started + (long)(i * Stopwatch.Frequency / (double)rate);
+        var wait = due - Stopwatch.GetTimestamp();
+        if (wait > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency));
+        }
+        var n = i;
+        inFlight.Add(Task.Run(async () =>
+        {
+            string key;
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"{options.Gateway}/api/alliances/units")
+                {
+                    Content = JsonContent.Create(UnitBody(n)),
+                };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admins[n % admins.Length]);
+                using var response = await client.SendAsync(request);
+                var code = (int)response.StatusCode;
+                key = code.ToString(CultureInfo.InvariantCulture);
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    acknowledged.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+                }
+                else if (code >= 400)
+                {
+                    var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json" ? "+problem" : "";
+                    key += (response.Headers.RetryAfter is null ? "" : "+retry-after") + problem;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                key = e is TaskCanceledException ? "timeout" : "refused";
+            }
+            statuses.AddOrUpdate(key, 1, (_, k) => k + 1);
+        }));
+    }
+    await Task.WhenAll(inFlight);
+    await File.WriteAllLinesAsync(options.Acknowledged, acknowledged.Select(id => id.ToString()));
+    Console.WriteLine($"sent {total} in {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s; answers: " +
+        string.Join(' ', statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}:{s.Value}")));
+}
+
 async Task Propagation(int rate)
 {
     var factory = new ConnectionFactory { Uri = new Uri(options.Amqp) };
@@ -347,7 +417,7 @@ static string Statuses(ConcurrentDictionary<int, int> statuses) =>
 
 internal sealed record Options(
     string Gateway, string Alliances, string Postgres, string Amqp, double Seconds, int Clients, int[] Rates, string[] Only,
-    string Areas, int SchoolsPerCounty, int Users)
+    string Areas, int SchoolsPerCounty, int Users, string Acknowledged)
 {
     public static Options Parse(string[] args)
     {
@@ -355,16 +425,17 @@ internal sealed record Options(
             Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1]
             : fallback ?? throw new ArgumentException($"{name} is required");
         return new Options(
-            Text("--gateway", "http://127.0.0.1:5100").TrimEnd('/'), Text("--alliances").TrimEnd('/'),
+            Text("--gateway", "http://127.0.0.1:5100").TrimEnd('/'), Text("--alliances", "").TrimEnd('/'),
             Text("--postgres"), Text("--amqp"),
             double.Parse(Text("--seconds", "10"), CultureInfo.InvariantCulture), int.Parse(Text("--clients", "16"), CultureInfo.InvariantCulture),
             [.. Text("--rates", "50,200,500").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture))],
             Text("--only", "").Split(',', StringSplitOptions.RemoveEmptyEntries),
             Text("--areas", "services/Alliances/Alliances/Regions/areas.csv"),
-            int.Parse(Text("--schools", "110"), CultureInfo.InvariantCulture), int.Parse(Text("--users", "20"), CultureInfo.InvariantCulture));
+            int.Parse(Text("--schools", "110"), CultureInfo.InvariantCulture), int.Parse(Text("--users", "20"), CultureInfo.InvariantCulture),
+            Text("--acknowledged", "acknowledged.txt"));
     }
 
-    public bool Wants(string part) => Only.Length == 0 ? part != "province" : Only.Contains(part);
+    public bool Wants(string part) => Only.Length == 0 ? part is not ("province" or "load") : Only.Contains(part);
 }
 
 /// <summary>The 1-minute load average: printed beside every figure (a shared machine).</summary>

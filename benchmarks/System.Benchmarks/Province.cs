@@ -27,6 +27,28 @@ internal static class Province
             .Where(f => f[3] == "51")
             .Select(f => (Code: f[0], Name: f[1].Trim('"')))
             .OrderBy(c => c.Code, StringComparer.Ordinal).ToList();
+        if (options.SchoolsPerCounty > 0)
+        {
+            await SeedAsync(http, options, report, tokens, counties);
+        }
+
+        var province = await tokens(Enumerable.Range(0, options.Users).Select(i => new { role = "ProvinceAdmin", region = "51", subject = $"province-{i}" }));
+        var county = await tokens(Enumerable.Range(0, options.Users).Select(i => new { role = "CountyAdmin", region = "510104", subject = $"county-{i}" }));
+        var g = options.Gateway;
+        await Users(http, report, "coverage, Sichuan (183 counties), as of now", province, $"{g}/api/alliances/coverage?region=51", options);
+        await Users(http, report, "coverage, Sichuan, as of 2025-12-31", province, $"{g}/api/alliances/coverage?region=51&asOf=2025-12-31", options);
+        await Users(http, report, "county 510104: alliances 教联体", county, $"{g}/api/alliances/?county=510104", options);
+        await Users(http, report, "county 510104: units 成员单位 (first page)", county, $"{g}/api/alliances/units/?county=510104", options);
+        await Users(http, report, "county 510104: responsibilities 责任清单", county, $"{g}/api/alliances/responsibilities/", options);
+        await Users(http, report, "county 510104: needs 需求", county, $"{g}/api/alliances/needs/", options);
+        await Users(http, report, "county 510104: resources 资源", county, $"{g}/api/alliances/resources/", options);
+        await Users(http, report, "county 510104: its coverage", county, $"{g}/api/alliances/coverage?region=510104", options);
+    }
+
+    /// <summary>The seed (<c>--schools 0</c> skips it, to measure a system seeded before).</summary>
+    private static async Task SeedAsync(
+        HttpClient http, Options options, Report report, Func<IEnumerable<object>, Task<string[]>> tokens, List<(string Code, string Name)> counties)
+    {
         var admins = (await tokens(counties.Select(c => new { role = "CountyAdmin", region = c.Code, subject = $"seed-{c.Code}" })))
             .Zip(counties).ToDictionary(p => p.Second.Code, p => p.First);
         var seeding = Stopwatch.StartNew();
@@ -48,18 +70,6 @@ internal static class Province
         });
         report.Row($"province seed: {schools:N0} schools, {units:N0} units in {counties.Count} counties ({failures} failed), units/s",
             units / seeding.Elapsed.TotalSeconds, null, null, null, Load.Now(), $"{seeding.Elapsed.TotalSeconds:F0} s");
-
-        var province = await tokens(Enumerable.Range(0, options.Users).Select(i => new { role = "ProvinceAdmin", region = "51", subject = $"province-{i}" }));
-        var county = await tokens(Enumerable.Range(0, options.Users).Select(i => new { role = "CountyAdmin", region = "510104", subject = $"county-{i}" }));
-        var g = options.Gateway;
-        await Users(http, report, "coverage, Sichuan (183 counties), as of now", province, $"{g}/api/alliances/coverage?region=51", options);
-        await Users(http, report, "coverage, Sichuan, as of 2025-12-31", province, $"{g}/api/alliances/coverage?region=51&asOf=2025-12-31", options);
-        await Users(http, report, "county 510104: alliances 教联体", county, $"{g}/api/alliances/?county=510104", options);
-        await Users(http, report, "county 510104: units 成员单位 (first page)", county, $"{g}/api/alliances/units/?county=510104", options);
-        await Users(http, report, "county 510104: responsibilities 责任清单", county, $"{g}/api/alliances/responsibilities/", options);
-        await Users(http, report, "county 510104: needs 需求", county, $"{g}/api/alliances/needs/", options);
-        await Users(http, report, "county 510104: resources 资源", county, $"{g}/api/alliances/resources/", options);
-        await Users(http, report, "county 510104: its coverage", county, $"{g}/api/alliances/coverage?region=510104", options);
     }
 
     /// <summary>Users each send their next request when the last is answered, for the fixed time.</summary>
@@ -67,11 +77,18 @@ internal static class Province
     {
         async Task<HttpStatusCode> Get(int user)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, url);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[user]);
-            using var response = await http.SendAsync(request);
-            await response.Content.ReadAsByteArrayAsync();
-            return response.StatusCode;
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[user]);
+                using var response = await http.SendAsync(request);
+                await response.Content.ReadAsByteArrayAsync();
+                return response.StatusCode;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                return 0; // counted as "0" (timed out or refused)
+            }
         }
         for (var i = 0; i < tokens.Length; i++)
         {

@@ -8,8 +8,8 @@ namespace JiaoLianTi.Alliances.Coverage;
 /// at p95 50 ms with 20 users on about 20,000 schools). Every figure comes from the inline read models, which change
 /// only with an event appended in the same transaction; so figures counted when the store's highest event sequence
 /// was N hold as long as it is still N. Each lookup reads that number (one index probe); a different number counts
-/// again. Figures counted while another transaction was writing (it may hold a lower sequence number not yet
-/// visible) are answered but not kept, and no snapshot is kept longer than <see cref="MaxAge"/>.
+/// again. Figures counted while another transaction was writing to this database (it may hold a lower sequence number
+/// not yet visible) are answered but not kept, and no snapshot is kept longer than <see cref="MaxAge"/>.
 /// Concurrent requests for the same figures share one count.
 /// </summary>
 public sealed class CoverageSnapshots
@@ -28,7 +28,8 @@ public sealed class CoverageSnapshots
     {
         var state = (await session.QueryAsync<StoreState>(
             "select json_build_object('highWater', coalesce((select max(seq_id) from jlt.mt_events), 0), "
-            + "'quiet', pg_snapshot_xmin(pg_current_snapshot()) = pg_snapshot_xmax(pg_current_snapshot()))", ct))[0];
+            + "'quiet', not exists (select 1 from pg_stat_activity where datname = current_database() "
+            + "and backend_xid is not null and pid <> pg_backend_pid()))", ct))[0];
         var now = Environment.TickCount64;
         if (entries.TryGetValue(key, out var entry) && entry.HighWater == state.HighWater
             && now - entry.TakenAt < (long)MaxAge.TotalMilliseconds)
