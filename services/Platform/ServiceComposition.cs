@@ -38,7 +38,6 @@ public static class ServiceComposition
     public static WebApplication UseServiceApi(this WebApplication app, string serviceName)
     {
         app.UseProblemMapping();
-        app.UseLoadShedding();
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
