@@ -60,6 +60,10 @@ say "构建 / building (Release)"
 nice dotnet build AppHost/AppHost.csproj -c Release -nologo -v q -clp:ErrorsOnly
 # No service compiles code when it starts: Marten 9 generates nothing at run time (no Roslyn among its
 # dependencies; `codegen write` finds nothing to write), and EndToEnd.Tests checks that no service loads a compiler.
+# glibc gives each thread that allocates its own malloc arena (up to 8 per core), and freed native memory stays in
+# them: two arenas hold far less in a small .NET process (the services inherit this; docs/deploy.md says the same
+# for a pod).
+export MALLOC_ARENA_MAX=2
 started=$(date +%s)
 say "启动系统 / starting the AppHost ($REPLICAS replica(s) of each service)"
 dotnet run --no-build -c Release --project AppHost/AppHost.csproj --launch-profile http -- \
@@ -82,8 +86,9 @@ fi
 # Memory, idle: the services' and the gateway's processes (not the `dotnet run` wrappers the orchestrator starts
 # them with, nor the AppHost, dashboard and orchestrator, counted apart), PostgreSQL and RabbitMQ. RSS as ps shows
 # it (shared pages counted in each process: PostgreSQL's shared buffers once per backend) and PSS (shared pages
-# divided among the processes sharing them).
-sleep 10
+# divided among the processes sharing them). Idle means: the pools have closed their idle connections (15 s) and each
+# .NET process has given its heap back after a quiet 15 s (ServiceDefaults/IdleMemory.cs).
+sleep 35
 memory_of() { # pids... -> "rss_kib pss_kib"
   local rss=0 pss=0 pid r p
   for pid in "$@"; do

@@ -4,6 +4,7 @@ using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.Platform.Observability;
 using JiaoLianTi.Platform.Scheduling;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -47,6 +48,9 @@ public static class ServiceComposition
         app.MapOpenApi($"/api/{serviceName}/openapi/{{documentName}}.json").AllowAnonymous();
         app.MapPeriodicCheckStatus(serviceName);
         app.MapOperations(serviceName);
+        // The cheapest signed-in request (token checked, nothing read): benchmarks/system.sh measures it straight and
+        // through the gateway, the gateway's own cost per request.
+        app.MapGet($"/api/{serviceName}/ping", () => Results.NoContent()).RequireAuthorization().ExcludeFromDescription();
         return app;
     }
 }

@@ -26,6 +26,7 @@ public static class AlliancesService
         builder.AddServiceApi();
         builder.Services.AddSchoolInRegionCheck<JiaoLianTi.Alliances.Units.RegistrySchoolCounty>();
         builder.Services.AddSingleton(Divisions.Load());
+        builder.Services.AddSingleton<CoverageSnapshots>();
         builder.AddEventStore(Database, options =>
             {
                 // Each stream's own view, inline: read-your-writes for the API and the deciders.

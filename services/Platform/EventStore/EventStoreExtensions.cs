@@ -38,6 +38,9 @@ public static class EventStoreExtensions
                 options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
                 options.Events.MetadataConfig.HeadersEnabled = true;
                 options.Events.MetadataConfig.CorrelationIdEnabled = true;
+                // The daemon (async projections, the integration-event publisher) wakes when events are appended, not
+                // only at its next poll (issue 20: the time from a command's 201 to the event on the broker).
+                options.Events.UseListenNotifyForEventAppends = true;
                 options.Schema.For<Messaging.ProcessedMessage>();
                 configure(options);
             })

@@ -50,15 +50,15 @@ public static class CoverageApi
     }
 
     private static async Task<Ok<CoverageReport>> Json(
-        HttpContext http, IQuerySession session, Divisions divisions, TimeProvider clock, string? region, string? asOf,
-        CancellationToken ct) =>
-        TypedResults.Ok(await Report(http.Caller(), session, divisions, clock, region, asOf, ct));
+        HttpContext http, IQuerySession session, Divisions divisions, TimeProvider clock, CoverageSnapshots snapshots,
+        string? region, string? asOf, CancellationToken ct) =>
+        TypedResults.Ok(await Report(http.Caller(), session, divisions, clock, region, asOf, ct, snapshots));
 
     private static async Task<FileContentHttpResult> Csv(
-        HttpContext http, IQuerySession session, Divisions divisions, TimeProvider clock, string? region, string? asOf,
-        CancellationToken ct)
+        HttpContext http, IQuerySession session, Divisions divisions, TimeProvider clock, CoverageSnapshots snapshots,
+        string? region, string? asOf, CancellationToken ct)
     {
-        var report = await Report(http.Caller(), session, divisions, clock, region, asOf, ct);
+        var report = await Report(http.Caller(), session, divisions, clock, region, asOf, ct, snapshots);
         var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(ToCsv(report))).ToArray();
         var date = report.AsOf.ToOffset(Responsibility.ChinaOffset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         return TypedResults.File(bytes, "text/csv; charset=utf-8", $"coverage-{report.Region}-{date}.csv");
@@ -66,11 +66,12 @@ public static class CoverageApi
 
     public static async Task<CoverageReport> Report(
         Caller caller, IQuerySession session, Divisions divisions, TimeProvider clock, string? regionText, string? asOfText,
-        CancellationToken ct)
+        CancellationToken ct, CoverageSnapshots? snapshots = null)
     {
         var region = string.IsNullOrEmpty(regionText) ? caller.Region : regionText;
         var division = divisions.Find(region);
-        DateTimeOffset? parsed = string.IsNullOrEmpty(asOfText) ? clock.GetUtcNow() : ParseAsOf(asOfText);
+        var now = clock.GetUtcNow();
+        DateTimeOffset? parsed = string.IsNullOrEmpty(asOfText) ? now : ParseAsOf(asOfText);
         new Validation()
             .Check(division is not null, "region", "不是已知的省、市或县级行政区划代码 / is not a known province, city or county code")
             .Check(parsed is not null, "asOf", "须为日期 yyyy-MM-dd 或时间 / must be a date (yyyy-MM-dd) or a date-time")
@@ -81,9 +82,15 @@ public static class CoverageApi
         Access.Require(region.StartsWith(caller.Region[..2], StringComparison.Ordinal),
             "该区域不在您所在的省 / That region is outside your province.");
         // The data covers the past up to now: a later date answers as of now, never a guess at the future.
-        var asOf = parsed!.Value > clock.GetUtcNow() ? clock.GetUtcNow() : parsed!.Value;
+        var asOf = parsed!.Value > now ? now : parsed!.Value;
 
-        var figures = await CoverageFigures.LoadAsync(session, region, asOf, ct);
+        // As of now, the snapshot's key is "now": what the store holds now is all that happened up to now.
+        var asOfKey = asOf == now ? "now" : asOf.UtcTicks.ToString(CultureInfo.InvariantCulture);
+        var stable = snapshots is null
+            ? await CoverageFigures.LoadStableAsync(session, region, asOf, ct)
+            : await snapshots.GetAsync(session, $"figures|{region}|{asOfKey}",
+                () => CoverageFigures.LoadStableAsync(session, region, asOf, ct), ct);
+        var figures = stable with { Overdue = await CoverageFigures.OverdueAsync(session, region, asOf, ct) };
         var byCounty = figures.Alliances.ToLookup(a => a.CountyCode);
         var membersByCounty = figures.Members.ToLookup(m => m.CountyCode);
         var resourceCount = figures.Resources.ToDictionary(r => r.CountyCode, r => r.Count);
@@ -120,8 +127,11 @@ public static class CoverageApi
             var end = EndOfDay(by);
             if (end <= asOf)
             {
-                var at = rows.Count == 0 ? 0
-                    : Math.Round((double)await CoverageFigures.EstablishedCountiesAsync(session, region, end, ct) / rows.Count, 4);
+                var counties = snapshots is null
+                    ? await CoverageFigures.EstablishedCountiesAsync(session, region, end, ct)
+                    : (await snapshots.GetAsync(session, $"established|{region}|{end.UtcTicks}",
+                        async () => new[] { await CoverageFigures.EstablishedCountiesAsync(session, region, end, ct) }, ct))[0];
+                var at = rows.Count == 0 ? 0 : Math.Round((double)counties / rows.Count, 4);
                 targets.Add(new CoverageTarget(by, share, at >= share, Due: true, at, coverage, null, null));
             }
             else

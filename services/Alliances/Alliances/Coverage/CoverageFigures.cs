@@ -23,6 +23,16 @@ public sealed record CoverageFigures(
 {
     public static async Task<CoverageFigures> LoadAsync(IQuerySession session, string region, DateTimeOffset asOf, CancellationToken ct)
     {
+        var stable = await LoadStableAsync(session, region, asOf, ct);
+        return stable with { Overdue = await OverdueAsync(session, region, asOf, ct) };
+    }
+
+    /// <summary>
+    /// The figures that change only with the store (so <see cref="CoverageSnapshots"/> may keep them): all but the
+    /// overdue responsibilities, which the passing of a deadline changes too (<see cref="OverdueAsync"/>).
+    /// </summary>
+    public static async Task<CoverageFigures> LoadStableAsync(IQuerySession session, string region, DateTimeOffset asOf, CancellationToken ct)
+    {
         var prefix = region + "%";
         var at = asOf.ToUniversalTime();
         var alliances = await AlliancesAsync(session, region, asOf, ct);
@@ -40,11 +50,19 @@ public sealed record CoverageFigures(
             "(data->>'raisedAt')::timestamptz <= ? and (data->>'resolvedAt' is null or (data->>'resolvedAt')::timestamptz > ?) "
             + "and (data->>'closedAt' is null or (data->>'closedAt')::timestamptz > ?)",
             prefix, at, ct, at, at, at);
-        // Overdue as of the moment follows from the deadline itself: no record of when the check ran is needed.
-        var overdue = await Count(session, "mt_doc_responsibility",
+        return new CoverageFigures(alliances, members, resources, needs, []);
+    }
+
+    /// <summary>
+    /// Overdue responsibilities per county as of the moment: it follows from the deadline itself (no record of when the
+    /// check ran is needed), so the passing of time changes it without any event.
+    /// </summary>
+    public static Task<IReadOnlyList<CountyCount>> OverdueAsync(IQuerySession session, string region, DateTimeOffset asOf, CancellationToken ct)
+    {
+        var at = asOf.ToUniversalTime();
+        return Count(session, "mt_doc_responsibility",
             "(data->>'deadline')::timestamptz <= ? and (data->>'doneAt' is null or (data->>'doneAt')::timestamptz > ?)",
-            prefix, at, ct, at, at);
-        return new CoverageFigures(alliances, members, resources, needs, overdue);
+            region + "%", at, ct, at, at);
     }
 
     /// <summary>Each alliance of the region with the status it had at <paramref name="asOf"/> (null: not yet proposed).</summary>

@@ -1,0 +1,521 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using JasperFx;
+using JasperFx.Events;
+using JiaoLianTi.BenchKit;
+using Marten;
+using Npgsql;
+using RabbitMQ.Client;
+
+// 系统基准 / The running system measured from outside (issue 20). benchmarks/system.sh passes the addresses:
+//   --gateway URL --alliances URL --campussafety URL --postgres CS --amqp URI [--seconds N] [--clients N]
+//   [--rates 50,200,500] [--only NAME,...]
+// Every figure is printed beside the baseline it is read against and the load average when it was taken: the machine
+// is shared, and only the ratio to what the raw servers do at that moment means something.
+var options = Options.Parse(args);
+var report = new Report();
+Console.WriteLine($"系统基准 system benchmark: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
+    $"{options.Seconds} s a figure, {options.Clients} clients (each its own token subject)");
+
+using var http = new HttpClient(new SocketsHttpHandler
+{
+    MaxConnectionsPerServer = 1024,
+    PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+}) { Timeout = TimeSpan.FromSeconds(10) };
+
+// 1. The machine's raw baselines, in this run.
+double pgInserts = 0, martenAppends = 0, rabbitPublishes = 0;
+if (options.Wants("baselines"))
+{
+    var load = Load.Now();
+    pgInserts = await Baselines.PostgresInsertsPerSecond(options.Postgres, clients: 16, seconds: options.Seconds);
+    report.Row("baseline: PostgreSQL one-row inserts, 16 clients", pgInserts, null, null, null, load);
+    load = Load.Now();
+    martenAppends = await RawMarten.QuickAppendsPerSecond(options.Postgres, clients: 16, seconds: options.Seconds);
+    report.Row("baseline: Marten quick appends (a stream each), 16 clients", martenAppends, "PG inserts", pgInserts, null, load);
+    load = Load.Now();
+    rabbitPublishes = await Baselines.RabbitPublishesPerSecond(options.Amqp, seconds: options.Seconds);
+    report.Row("baseline: RabbitMQ persistent publishes, confirms", rabbitPublishes, null, null, null, load);
+}
+
+// Tokens with distinct subjects: the per-client rate limit is not what is measured.
+var county = "510104";
+var admins = await Tokens(Enumerable.Range(0, options.Clients).Select(i =>
+    new { role = "CountyAdmin", region = county, subject = $"bench-admin-{i}" }));
+
+// 2. A trivial signed-in request, straight to the service and through the gateway: the gateway's cost per request.
+var pingStraight = 0.0;
+if (options.Wants("ping"))
+{
+    pingStraight = await ClosedLoop("ping straight to Alliances (GET /api/alliances/ping)", null, null,
+        i => Send(HttpMethod.Get, $"{options.Alliances}/api/alliances/ping", admins[i]));
+    await ClosedLoop("ping through the gateway", "ping straight", pingStraight,
+        i => Send(HttpMethod.Get, $"{options.Gateway}/api/alliances/ping", admins[i]));
+}
+
+// 3. A command (register a unit) and reads (a list, a detail), straight and through the gateway.
+var registered = new ConcurrentBag<Guid>();
+object UnitBody(int i) => new { kind = "Library", name = $"基准图书馆{Guid.NewGuid():N}"[..16], countyCode = county };
+double commandStraight = 0;
+if (options.Wants("commands"))
+{
+    commandStraight = await ClosedLoop("command straight: POST /api/alliances/units", "PG inserts", pgInserts,
+        i => Send(HttpMethod.Post, $"{options.Alliances}/api/alliances/units", admins[i], UnitBody(i), registered));
+    report.Ratio("  the same, against raw Marten appends", commandStraight, "Marten appends", martenAppends);
+    await ClosedLoop("command through the gateway: POST /api/alliances/units", "command straight", commandStraight,
+        i => Send(HttpMethod.Post, $"{options.Gateway}/api/alliances/units", admins[i], UnitBody(i), registered));
+}
+if (options.Wants("reads"))
+{
+    var list = $"/api/alliances/units/?county={county}";
+    var straight = await ClosedLoop($"list straight: GET {list}", null, null,
+        i => Send(HttpMethod.Get, options.Alliances + list, admins[i]));
+    await ClosedLoop("list through the gateway", "list straight", straight,
+        i => Send(HttpMethod.Get, options.Gateway + list, admins[i]));
+    var some = registered.Take(options.Clients).ToArray();
+    if (some.Length == 0)
+    {
+        some = [await RegisterOne()];
+    }
+    var detail = await ClosedLoop("detail straight: GET /api/alliances/units/{id}", null, null,
+        i => Send(HttpMethod.Get, $"{options.Alliances}/api/alliances/units/{some[i % some.Length]}", admins[i]));
+    await ClosedLoop("detail through the gateway", "detail straight", detail,
+        i => Send(HttpMethod.Get, $"{options.Gateway}/api/alliances/units/{some[i % some.Length]}", admins[i]));
+}
+
+// 4. Propagation: MemberUnitRegistered from the 201 to a queue bound on the broker as another service's is, with
+// the commands sent open-loop at a fixed rate (each rate for the same time).
+if (options.Wants("propagation"))
+{
+    foreach (var rate in options.Rates)
+    {
+        await Propagation(rate);
+    }
+}
+
+// 5. Saturation: open loop at twice the command capacity just measured, then at half of it. Past capacity the system
+// should answer 429/503 with Retry-After rather than time out, and recover when the load drops.
+if (options.Wants("saturation"))
+{
+    var capacity = commandStraight > 0 ? commandStraight : 200;
+    await OpenLoop("saturation: 2x capacity, POST units via gateway", (int)(capacity * 2), options.Seconds);
+    await OpenLoop("recovery: 0.5x capacity right after", Math.Max(1, (int)(capacity / 2)), options.Seconds);
+}
+
+// The fault suite's load (scripts/faults.sh): units registered open-loop through the gateway at --rate for --seconds;
+// the id of every acknowledged (201) one goes to --acknowledged, and the answers are counted by status.
+if (options.Only.Contains("load"))
+{
+    await Faults.DeclareProbeAsync(options.Amqp);
+    await FaultLoad(options.Rates[0]);
+    return;
+}
+if (options.Only.Contains("count"))
+{
+    await Faults.CountAsync(options);
+    return;
+}
+
+// 6. A province's data (issue 19): about 20,000 schools over Sichuan's 183 counties through the gateway, then the
+// province's coverage (now and as of a date) and a county officer's daily lists, 20 users at once.
+if (options.Wants("province"))
+{
+    await Province.RunAsync(http, options, report, Tokens);
+}
+
+report.Print();
+return;
+
+async Task<string[]> Tokens(IEnumerable<object> requests)
+{
+    var tokens = new List<string>();
+    foreach (var request in requests)
+    {
+        using var response = await http.PostAsJsonAsync($"{options.Gateway}/dev/token", request);
+        response.EnsureSuccessStatusCode();
+        tokens.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!);
+    }
+    return [.. tokens];
+}
+
+async Task<HttpStatusCode> Send(HttpMethod method, string url, string token, object? body = null, ConcurrentBag<Guid>? ids = null)
+{
+    using var request = new HttpRequestMessage(method, url);
+    request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    if (body is not null)
+    {
+        request.Content = JsonContent.Create(body);
+    }
+    using var response = await http.SendAsync(request);
+    if (ids is not null && response.StatusCode == HttpStatusCode.Created)
+    {
+        ids.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+    }
+    else
+    {
+        await response.Content.ReadAsByteArrayAsync();
+    }
+    return response.StatusCode;
+}
+
+async Task<Guid> RegisterOne()
+{
+    var bag = new ConcurrentBag<Guid>();
+    await Send(HttpMethod.Post, $"{options.Gateway}/api/alliances/units", admins[0], UnitBody(0), bag);
+    return bag.Single();
+}
+
+// Each client sends its next request when the last one is answered, for the fixed time. Returns requests/s (2xx only).
+async Task<double> ClosedLoop(string label, string? baselineName, double? baseline, Func<int, Task<HttpStatusCode>> send)
+{
+    for (var i = 0; i < options.Clients; i++)
+    {
+        await send(i); // warm-up: every client's connection and token
+    }
+    var load = Load.Now();
+    var latencies = new Latencies();
+    var statuses = new ConcurrentDictionary<int, int>();
+    long ok = 0;
+    var until = Stopwatch.GetTimestamp() + (long)(options.Seconds * Stopwatch.Frequency);
+    var started = Stopwatch.GetTimestamp();
+    await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(async client =>
+    {
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            var begun = Stopwatch.GetTimestamp();
+            int status;
+            try
+            {
+                status = (int)await send(client);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                status = 0;
+            }
+            if (status is >= 200 and < 300)
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(begun));
+                Interlocked.Increment(ref ok);
+            }
+            statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+        }
+    }));
+    var rate = ok / Stopwatch.GetElapsedTime(started).TotalSeconds;
+    report.Row(label, rate, baselineName, baseline, latencies, load, Statuses(statuses));
+    return rate;
+}
+
+// Requests at a fixed rate whatever the answers (each with a 5 s timeout): what a crowd does to the system.
+async Task OpenLoop(string label, int rate, double seconds)
+{
+    var load = Load.Now();
+    var latencies = new Latencies();
+    var statuses = new ConcurrentDictionary<int, int>();
+    var retryAfter = 0;
+    var total = (int)(rate * seconds);
+    var started = Stopwatch.GetTimestamp();
+    var inFlight = new List<Task>(total);
+    using var timeout = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 2048 }) { Timeout = TimeSpan.FromSeconds(5) };
+    for (var i = 0; i < total; i++)
+    {
+        var due = started + (long)(i * Stopwatch.Frequency / (double)rate);
+        var wait = due - Stopwatch.GetTimestamp();
+        if (wait > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency));
+        }
+        var n = i;
+        inFlight.Add(Task.Run(async () =>
+        {
+            var begun = Stopwatch.GetTimestamp();
+            int status;
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"{options.Gateway}/api/alliances/units")
+                {
+                    Content = JsonContent.Create(UnitBody(n)),
+                };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admins[n % admins.Length]);
+                using var response = await timeout.SendAsync(request);
+                status = (int)response.StatusCode;
+                if (response.Headers.RetryAfter is not null)
+                {
+                    Interlocked.Increment(ref retryAfter);
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                status = 0;
+            }
+            if (status is >= 200 and < 300)
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(begun));
+            }
+            statuses.AddOrUpdate(status, 1, (_, k) => k + 1);
+        }));
+    }
+    await Task.WhenAll(inFlight);
+    var ok = statuses.Where(s => s.Key is >= 200 and < 300).Sum(s => s.Value);
+    report.Row($"{label} ({rate}/s offered)", ok / Stopwatch.GetElapsedTime(started).TotalSeconds, "offered", rate,
+        latencies, load, Statuses(statuses) + $", Retry-After on {retryAfter}");
+}
+
+async Task FaultLoad(int rate)
+{
+    var statuses = new ConcurrentDictionary<string, int>();
+    var acknowledged = new ConcurrentBag<Guid>();
+    var total = (int)(rate * options.Seconds);
+    var started = Stopwatch.GetTimestamp();
+    var inFlight = new List<Task>(total);
+    using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, ConnectTimeout = TimeSpan.FromSeconds(2) })
+    {
+        Timeout = TimeSpan.FromSeconds(10),
+    };
+    for (var i = 0; i < total; i++)
+    {
+        var due = started + (long)(i * Stopwatch.Frequency / (double)rate);
+        var wait = due - Stopwatch.GetTimestamp();
+        if (wait > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency));
+        }
+        var n = i;
+        inFlight.Add(Task.Run(async () =>
+        {
+            string key;
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"{options.Gateway}/api/alliances/units")
+                {
+                    Content = JsonContent.Create(UnitBody(n)),
+                };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admins[n % admins.Length]);
+                using var response = await client.SendAsync(request);
+                var code = (int)response.StatusCode;
+                key = code.ToString(CultureInfo.InvariantCulture);
+                if (response.StatusCode == HttpStatusCode.Created)
+                {
+                    acknowledged.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+                }
+                else if (code >= 400)
+                {
+                    var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json" ? "+problem" : "";
+                    key += (response.Headers.RetryAfter is null ? "" : "+retry-after") + problem;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                key = e is TaskCanceledException ? "timeout" : "refused";
+            }
+            statuses.AddOrUpdate(key, 1, (_, k) => k + 1);
+        }));
+    }
+    await Task.WhenAll(inFlight);
+    await File.WriteAllLinesAsync(options.Acknowledged, acknowledged.Select(id => id.ToString()));
+    Console.WriteLine($"sent {total} in {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s; answers: " +
+        string.Join(' ', statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}:{s.Value}")));
+}
+
+async Task Propagation(int rate)
+{
+    var factory = new ConnectionFactory { Uri = new Uri(options.Amqp) };
+    await using var connection = await factory.CreateConnectionAsync();
+    await using var channel = await connection.CreateChannelAsync();
+    const string exchange = "JiaoLianTi.Alliances.Contracts:MemberUnitRegistered";
+    await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+    var queue = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+    await channel.QueueBindAsync(queue, exchange, "");
+
+    var acknowledged = new ConcurrentDictionary<Guid, long>();
+    var arrived = new ConcurrentDictionary<Guid, long>();
+    var consumer = new RabbitMQ.Client.Events.AsyncEventingBasicConsumer(channel);
+    consumer.ReceivedAsync += (_, delivery) =>
+    {
+        var at = Stopwatch.GetTimestamp();
+        var id = JsonDocument.Parse(delivery.Body).RootElement.GetProperty("message").GetProperty("unitId").GetGuid();
+        arrived.TryAdd(id, at);
+        return Task.CompletedTask;
+    };
+    await channel.BasicConsumeAsync(queue, autoAck: true, consumer);
+    // Start from a publisher that has caught up: what earlier figures appended is still arriving. Quiet for 2 s (at
+    // most 120 s of waiting) means it has.
+    var quietSince = Stopwatch.GetTimestamp();
+    var seenBefore = 0;
+    var giveUp = Stopwatch.GetTimestamp() + 120 * Stopwatch.Frequency;
+    while (Stopwatch.GetElapsedTime(quietSince) < TimeSpan.FromSeconds(2) && Stopwatch.GetTimestamp() < giveUp)
+    {
+        await Task.Delay(200);
+        if (arrived.Count != seenBefore)
+        {
+            (seenBefore, quietSince) = (arrived.Count, Stopwatch.GetTimestamp());
+        }
+    }
+    arrived.Clear();
+
+    var load = Load.Now();
+    var total = (int)(rate * options.Seconds);
+    var started = Stopwatch.GetTimestamp();
+    var sends = new List<Task>(total);
+    var failed = 0;
+    for (var i = 0; i < total; i++)
+    {
+        var due = started + (long)(i * Stopwatch.Frequency / (double)rate);
+        var wait = due - Stopwatch.GetTimestamp();
+        if (wait > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency));
+        }
+        var n = i;
+        sends.Add(Task.Run(async () =>
+        {
+            var bag = new ConcurrentBag<Guid>();
+            try
+            {
+                var status = await Send(HttpMethod.Post, $"{options.Gateway}/api/alliances/units", admins[n % admins.Length], UnitBody(n), bag);
+                if (bag.TryTake(out var id))
+                {
+                    acknowledged[id] = Stopwatch.GetTimestamp();
+                }
+                else
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                Interlocked.Increment(ref failed);
+            }
+        }));
+    }
+    await Task.WhenAll(sends);
+    var sent = Stopwatch.GetElapsedTime(started).TotalSeconds;
+    var deadline = Stopwatch.GetTimestamp() + 60 * Stopwatch.Frequency;
+    while (acknowledged.Keys.Any(id => !arrived.ContainsKey(id)) && Stopwatch.GetTimestamp() < deadline)
+    {
+        await Task.Delay(100);
+    }
+    var delays = new Latencies();
+    foreach (var (id, at) in acknowledged)
+    {
+        if (arrived.TryGetValue(id, out var came))
+        {
+            // An event can reach the queue before its 201 reaches the client: that counts as no delay.
+            delays.Add(TimeSpan.FromSeconds(Math.Max(0, came - at) / (double)Stopwatch.Frequency));
+        }
+    }
+    report.Row($"propagation at {rate}/s offered: 201 -> broker queue", acknowledged.Count / sent, "offered", rate, delays, load,
+        $"{delays.Count}/{acknowledged.Count} arrived, {failed} not 201");
+}
+
+static string Statuses(ConcurrentDictionary<int, int> statuses) =>
+    string.Join(' ', statuses.OrderBy(s => s.Key).Select(s => $"{(s.Key == 0 ? "timeout/refused" : s.Key)}:{s.Value}"));
+
+internal sealed record Options(
+    string Gateway, string Alliances, string Postgres, string Amqp, double Seconds, int Clients, int[] Rates, string[] Only,
+    string Areas, int SchoolsPerCounty, int Users, string Acknowledged)
+{
+    public static Options Parse(string[] args)
+    {
+        string Text(string name, string? fallback = null) =>
+            Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1]
+            : fallback ?? throw new ArgumentException($"{name} is required");
+        return new Options(
+            Text("--gateway", "http://127.0.0.1:5100").TrimEnd('/'), Text("--alliances", "").TrimEnd('/'),
+            Text("--postgres"), Text("--amqp"),
+            double.Parse(Text("--seconds", "10"), CultureInfo.InvariantCulture), int.Parse(Text("--clients", "16"), CultureInfo.InvariantCulture),
+            [.. Text("--rates", "50,200,500").Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture))],
+            Text("--only", "").Split(',', StringSplitOptions.RemoveEmptyEntries),
+            Text("--areas", "services/Alliances/Alliances/Regions/areas.csv"),
+            int.Parse(Text("--schools", "110"), CultureInfo.InvariantCulture), int.Parse(Text("--users", "20"), CultureInfo.InvariantCulture),
+            Text("--acknowledged", "acknowledged.txt"));
+    }
+
+    public bool Wants(string part) => Only.Length == 0 ? part is not ("province" or "load") : Only.Contains(part);
+}
+
+/// <summary>The 1-minute load average: printed beside every figure (a shared machine).</summary>
+internal static class Load
+{
+    public static double Now() =>
+        double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+}
+
+/// <summary>Raw Marten: one event appended to a new stream per session, quick append, as the services do.</summary>
+internal static class RawMarten
+{
+    private sealed record BaselineEvent(Guid Id, string Name);
+
+    public static async Task<double> QuickAppendsPerSecond(string connectionString, int clients, double seconds)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", MaxPoolSize = clients + 4 };
+        var schema = "baseline_marten_" + Guid.NewGuid().ToString("N")[..8];
+        await using var store = DocumentStore.For(options =>
+        {
+            options.Connection(builder.ConnectionString);
+            options.DatabaseSchemaName = schema;
+            options.Events.AppendMode = EventAppendMode.Quick;
+            options.Events.StreamIdentity = StreamIdentity.AsGuid;
+            options.AutoCreateSchemaObjects = AutoCreate.All;
+        });
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        await using (var warm = store.LightweightSession())
+        {
+            warm.Events.StartStream(Guid.NewGuid(), new BaselineEvent(Guid.NewGuid(), "warm-up"));
+            await warm.SaveChangesAsync();
+        }
+        long count = 0;
+        var until = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async _ =>
+        {
+            while (Stopwatch.GetTimestamp() < until)
+            {
+                await using var session = store.LightweightSession();
+                session.Events.StartStream(Guid.NewGuid(), new BaselineEvent(Guid.NewGuid(), "基线"));
+                await session.SaveChangesAsync();
+                Interlocked.Increment(ref count);
+            }
+        }));
+        var rate = count / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        await using var source = NpgsqlDataSource.Create(builder.ConnectionString);
+        await using var drop = source.CreateCommand($"drop schema {schema} cascade");
+        await drop.ExecuteNonQueryAsync();
+        return rate;
+    }
+}
+
+/// <summary>The one table printed at the end: figure, its baseline, the ratio, percentiles, load average.</summary>
+internal sealed class Report
+{
+    private readonly List<string> lines = [];
+
+    public void Row(string figure, double rate, string? baselineName, double? baseline, Latencies? latencies, double load, string note = "")
+    {
+        var ratio = baseline is > 0 ? (rate / baseline.Value).ToString("F2", CultureInfo.InvariantCulture) : "";
+        var percentiles = latencies is { Count: > 0 }
+            ? $"{latencies.Percentile(50),7:F1} {latencies.Percentile(95),7:F1} {latencies.Percentile(99),7:F1}"
+            : $"{"",7} {"",7} {"",7}";
+        var line = $"| {figure,-62} | {rate,9:N0} | {(baselineName is null ? "" : $"{baselineName} {baseline:N0}"),-24} | {ratio,5} | {percentiles} | {load,5:F1} | {note}";
+        lines.Add(line);
+        Console.WriteLine(line);
+    }
+
+    public void Ratio(string figure, double rate, string baselineName, double baseline) =>
+        Row(figure, rate, baselineName, baseline, null, Load.Now());
+
+    public void Print()
+    {
+        Console.WriteLine();
+        Console.WriteLine($"| {"figure 指标",-60} | {"/s",9} | {"baseline 基线",-22} | {"ratio",5} | {"p50 ms",7} {"p95 ms",7} {"p99 ms",7} | {"load",5} | notes");
+        Console.WriteLine($"|{new string('-', 64)}|{new string('-', 11)}|{new string('-', 26)}|{new string('-', 7)}|{new string('-', 25)}|{new string('-', 7)}|------");
+        foreach (var line in lines)
+        {
+            Console.WriteLine(line);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# 系统基准 / The system benchmark (issue 20): measures the running system from outside, as a province runs it
+# (separate processes, Release builds, durable PostgreSQL, the real gateway), beside the machine's raw baselines in
+# the same run, and prints one table. Asserts nothing.
+#   benchmarks/system.sh [System.Benchmarks options: --seconds 10 --clients 16 --rates 50,200,500 --only ping,commands]
+# Without JLT_SYSTEM_RUNNING=1 it starts the system as ./run.sh does (own data in a throwaway folder, its own ports,
+# no demo seed) and stops it afterwards. With JLT_SYSTEM_RUNNING=1 it measures the system ./run.sh already runs
+# (JLT_PG_PORT / JLT_RABBIT_PORT as given to run.sh; the gateway on 127.0.0.1:5100).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/infra.sh
+GATEWAY=http://127.0.0.1:5100
+
+run_pid=""
+stop() {
+  if [ -n "$run_pid" ] && kill -0 "$run_pid" 2>/dev/null; then
+    kill -TERM "$run_pid"; wait "$run_pid" 2>/dev/null || true
+  fi
+}
+trap stop EXIT
+
+if [ "${JLT_SYSTEM_RUNNING:-}" != 1 ]; then
+  data=$(mktemp -d /tmp/jiaolianti-system.XXXXXX)
+  export JLT_DATA=$data JLT_NO_DEMO=1
+  export JLT_PG_PORT=${JLT_PG_PORT:-$(free_port 25433)} JLT_RABBIT_PORT=${JLT_RABBIT_PORT:-$(free_port 25672)}
+  export JLT_RABBIT_MGMT_PORT=${JLT_RABBIT_MGMT_PORT:-$(free_port 35672)}
+  ./run.sh > "$data/run.log" 2>&1 &
+  run_pid=$!
+  say "启动系统 / starting the system (log: $data/run.log)"
+  for _ in $(seq 1 600); do
+    grep -q "is running" "$data/run.log" 2>/dev/null && break
+    kill -0 "$run_pid" 2>/dev/null || die "run.sh stopped (see $data/run.log)"
+    sleep 1
+  done
+  grep -q "is running" "$data/run.log" || die "the system was not running after 600 s (see $data/run.log)"
+fi
+PG_PORT=${JLT_PG_PORT:-5433}; RABBIT_PORT=${JLT_RABBIT_PORT:-5672}
+
+# A service's own address: the port its process (not the `dotnet run` wrapper) listens on.
+service_url() {
+  local pid port
+  pid=$(pgrep -f "$PWD/services/.*/bin/Release/net10.0/$1( |$)" | head -n 1) || die "no $1 process of this tree runs"
+  port=$(ss -ltnpH "( sport > :1024 )" 2>/dev/null | grep "pid=$pid," | awk '{print $4}' | sed 's/.*://' | head -n 1)
+  [ -n "$port" ] || die "$1 listens on no port"
+  echo "http://127.0.0.1:$port"
+}
+alliances=$(service_url Alliances)
+nice dotnet build benchmarks/System.Benchmarks -c Release -nologo -v q -clp:ErrorsOnly
+dotnet benchmarks/System.Benchmarks/bin/Release/net10.0/System.Benchmarks.dll \
+  --gateway "$GATEWAY" --alliances "$alliances" \
+  --postgres "Host=127.0.0.1;Port=$PG_PORT;Database=alliancesdb;Username=app;Password=app" \
+  --amqp "amqp://guest:guest@127.0.0.1:$RABBIT_PORT" "$@"
