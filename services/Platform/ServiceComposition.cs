@@ -32,7 +32,9 @@ public static class ServiceComposition
             options.SerializerOptions.Converters.Add(new ExactEnumConverter());
             // A NUL in a string or a null inside an array is a 400 naming the field (StrictText).
             options.SerializerOptions.TypeInfoResolver = (options.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
-                .WithAddedModifier(StrictText.RefuseNulAndNullElements);
+                .WithAddedModifier(StrictText.RefuseNulAndNullElements)
+                // Durations in minutes, in every body (Durations).
+                .WithAddedModifier(Durations.InMinutes);
         });
 
     /// <summary>Middleware in order, and the OpenAPI document at <c>/api/{service}/openapi/v1.json</c> (via the gateway too).</summary>

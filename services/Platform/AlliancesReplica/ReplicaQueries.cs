@@ -13,6 +13,26 @@ public static class ReplicaQueries
         return unit?.Kind == MemberUnitKinds.School ? unit : null;
     }
 
+    /// <summary>
+    /// The names of units (schools included) and alliances by id, as the replica knows them, for lists that show a name
+    /// beside each id. An id the replica does not know is left out (the list shows null).
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(this IQuerySession session, IEnumerable<Guid?> ids, CancellationToken ct)
+    {
+        var wanted = ids.OfType<Guid>().Distinct().ToArray();
+        if (wanted.Length == 0)
+        {
+            return new Dictionary<Guid, string>();
+        }
+        var names = (await session.LoadManyAsync<KnownUnit>(ct, wanted)).ToDictionary(u => u.Id, u => u.Name);
+        var rest = wanted.Where(id => !names.ContainsKey(id)).ToArray();
+        foreach (var alliance in rest.Length == 0 ? [] : await session.LoadManyAsync<KnownAlliance>(ct, rest))
+        {
+            names[alliance.Id] = alliance.Name;
+        }
+        return names;
+    }
+
     /// <summary>The alliances, not dissolved, of which the unit is a member now (as member or as lead).</summary>
     public static async Task<IReadOnlyList<Guid>> AlliancesOfAsync(this IQuerySession session, Guid unitId, CancellationToken ct)
     {

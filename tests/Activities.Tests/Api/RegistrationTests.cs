@@ -139,6 +139,7 @@ public sealed class RegistrationTests(ActivitiesSystem system)
         Assert.Equal(HttpStatusCode.Created, (await parent.Post($"/api/activities/{id}/registrations", Child(child))).StatusCode);
         var seen = await (await staff.GetAsync($"/api/activities/{id}/registrations/{child}")).ReadJson();
         Assert.Equal(school, seen.GetProperty("schoolId").GetGuid());
+        Assert.Equal("测试学校", seen.Str("schoolName")); // the name beside the id, from the replica
         Assert.Equal(0, (await (await farStaff.GetAsync($"/api/activities/students/{child}/registrations")).ReadJson()).GetProperty("total").GetInt32());
         using var teacher = system.Staff(Jinjiang, school, Role.Teacher);
         Assert.Equal(1, (await (await teacher.GetAsync($"/api/activities/students/{child}/registrations")).ReadJson()).GetProperty("total").GetInt32());

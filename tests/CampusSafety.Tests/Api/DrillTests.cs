@@ -31,6 +31,10 @@ public sealed class DrillTests(CampusSafetySystem system)
 
         var fire = await PlanAndComplete(doneAdmin, done.SchoolId, "Fire", []);
         Assert.Equal(HttpStatusCode.OK, fire.StatusCode);
+        // One shape for durations: minutes, as the request said them (not .NET's "00:14:00").
+        var answer = await fire.ReadJson();
+        Assert.Equal(14, answer.GetProperty("durationMinutes").GetDecimal());
+        Assert.False(answer.TryGetProperty("duration", out _));
         Assert.Equal(HttpStatusCode.OK, (await PlanAndComplete(doneAdmin, done.SchoolId, "Evacuation", [])).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await PlanAndComplete(halfAdmin, half.SchoolId, "Fire", [])).StatusCode);
 

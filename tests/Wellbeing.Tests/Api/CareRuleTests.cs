@@ -127,6 +127,7 @@ public sealed class FollowUpAndCareFigureTests(WellbeingSystem system)
         Assert.False(followUp.GetProperty("overdue").GetBoolean());
         var list = await (await admin.GetAsync($"/api/wellbeing/children?category=LeftBehindChild")).ReadJson();
         Assert.Equal(since.AddDays(30), list.Items().Single(c => c.GetProperty("studentId").GetGuid() == id).GetProperty("nextFollowUpDue").GetDateTimeOffset());
+        Assert.Equal("测试学校", list.Items().Single(c => c.GetProperty("studentId").GetGuid() == id).Str("schoolName"));
     }
 
     [Fact]

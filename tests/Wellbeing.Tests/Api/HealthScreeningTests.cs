@@ -127,6 +127,9 @@ public sealed class RecordHealthResultApiTests(WellbeingSystem system)
         // The referral runs through the referral flow: the hospital sees it, accepts it.
         var list = await (await hospital.GetAsync("/api/wellbeing/referrals")).ReadJson();
         Assert.Contains(list.Items(), r => r.GetProperty("referralId").GetGuid() == referralId && r.Str("status") == "Referred" && r.GetProperty("studentId").GetGuid() == myopic);
+        // Names beside the ids, from the replica of Alliances' facts.
+        var listed = list.Items().Single(r => r.GetProperty("referralId").GetGuid() == referralId);
+        Assert.Equal(("测试学校", "测试医院"), (listed.Str("schoolName"), listed.Str("unitName")));
         var referral = await hospital.GetAsync($"/api/wellbeing/referrals/{referralId}?purpose=Referral");
         Assert.Contains("视力", (await referral.ReadJson()).Str("reason"));
         Assert.Equal(HttpStatusCode.OK, (await hospital.Post($"/api/wellbeing/referrals/{referralId}/accept", new { }, referral.ETag())).StatusCode);

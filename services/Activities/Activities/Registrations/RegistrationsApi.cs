@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Activities.Activities;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
@@ -26,7 +27,7 @@ public sealed record RegistrationView(
     Guid ActivityId, string? ActivityTitle, DateTimeOffset? StartsAt, ActivityStatus? ActivityStatus, Guid StudentId,
     string? DisplayName, Guid? SchoolId, string? ClassName, RegistrationStatus Status, int? WaitlistPosition,
     long Sequence, DateTimeOffset RegisteredAt, string? ConsentGivenBy, DateTimeOffset? CheckedInAt, bool? Attended,
-    int Version, DateTimeOffset? ConsentWithdrawnAt = null);
+    int Version, DateTimeOffset? ConsentWithdrawnAt = null, string? SchoolName = null);
 
 public static class RegistrationsApi
 {
@@ -283,6 +284,7 @@ public static class RegistrationsApi
             registrations.Where(r => r.Personal is not null).Select(r => r.Personal!.KeyId), ct);
         var activities = (await session.LoadManyAsync<ActivityView>(ct, registrations.Select(r => r.ActivityId).Distinct()))
             .ToDictionary(a => a.Id);
+        var schools = await session.NamesAsync(registrations.Select(r => r.SchoolId), ct);
         var views = new List<RegistrationView>(registrations.Count);
         foreach (var r in registrations)
         {
@@ -302,7 +304,8 @@ public static class RegistrationsApi
                 : PersonalDataVault.Open<StudentPersonal>(keys, r.Personal);
             views.Add(new RegistrationView(r.ActivityId, activity?.Title, activity?.StartsAt, activity?.Status,
                 r.StudentId, personal?.DisplayName, r.SchoolId, personal?.ClassName, r.Status, position, r.Sequence, r.RegisteredAt,
-                r.ConsentGivenBy, r.CheckedInAt, r.Attended, r.RegistrationVersion, r.ConsentWithdrawnAt));
+                r.ConsentGivenBy, r.CheckedInAt, r.Attended, r.RegistrationVersion, r.ConsentWithdrawnAt,
+                r.SchoolId is { } school ? schools.GetValueOrDefault(school) : null));
         }
         return views;
     }

@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
@@ -30,7 +31,7 @@ public sealed record ErasureRequest(ErasureReason? Reason);
 /// <summary>What a list shows of a child: opaque id, tier and categories, never personal details.</summary>
 public sealed record ChildSummary(
     Guid StudentId, Guid SchoolId, string CountyCode, Tier? Tier, IReadOnlyList<CareCategory> Categories, string? Counsellor,
-    ConsentStatus? Consent, bool Erased, long Version, DateTimeOffset? NextFollowUpDue = null)
+    ConsentStatus? Consent, bool Erased, long Version, DateTimeOffset? NextFollowUpDue = null, string? SchoolName = null)
 {
     public static ChildSummary Of(Child c) =>
         new(c.Id, c.SchoolId, c.CountyCode, c.Tier, c.Categories.Select(x => x.Category).ToArray(), c.Counsellor, c.Consent, c.Erased, c.Version);
@@ -152,7 +153,8 @@ public static class ChildrenApi
         if (category is { } k) query = query.Where(c => c.Categories.Any(x => x.Category == k));
         var children = await query.OrderBy(c => c.Id).ToPageAsync(paging, ct);
         var intervals = options.Value.FollowUpIntervals();
-        return TypedResults.Ok(children.Map(c => ChildSummary.Of(c, intervals)));
+        var names = await session.NamesAsync(children.Items.Select(c => (Guid?)c.SchoolId), ct);
+        return TypedResults.Ok(children.Map(c => ChildSummary.Of(c, intervals) with { SchoolName = names.GetValueOrDefault(c.SchoolId) }));
     }
 
     private static async Task<Results<Ok<ChildView>, StatusCodeHttpResult>> Get(

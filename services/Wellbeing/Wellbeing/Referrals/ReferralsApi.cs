@@ -18,7 +18,8 @@ public sealed record ReturnRequest(DateOnly? ReturnOn, string? ReEntryPlan);
 
 /// <param name="Steps">Each step's deadline, when it was done, and whether it is overdue (in lists and reads).</param>
 public sealed record ReferralSummary(Guid ReferralId, Guid StudentId, Guid SchoolId, Guid UnitId, Urgency Urgency, ReferralStatus Status,
-    IReadOnlyList<ReferralStep> Overdue, DateTimeOffset MadeAt, long Version, IReadOnlyList<ReferralStepView>? Steps = null)
+    IReadOnlyList<ReferralStep> Overdue, DateTimeOffset MadeAt, long Version, IReadOnlyList<ReferralStepView>? Steps = null,
+    string? SchoolName = null, string? UnitName = null)
 {
     public static ReferralSummary Of(Referral r) => new(r.Id, r.StudentId, r.SchoolId, r.UnitId, r.Urgency, r.Status, r.Overdue, r.MadeAt, r.Version);
 
@@ -120,7 +121,11 @@ public static class ReferralsApi
             return referrals.Where(r => r.CountyCode.StartsWith(region) && units.Contains(r.UnitId));
         }
         var now = clock.GetUtcNow();
-        return TypedResults.Ok(referrals.Map(r => ReferralSummary.Of(r, options.Value.Referrals, now)));
+        var names = await session.NamesAsync(referrals.Items.SelectMany(r => new Guid?[] { r.SchoolId, r.UnitId }), ct);
+        return TypedResults.Ok(referrals.Map(r => ReferralSummary.Of(r, options.Value.Referrals, now) with
+        {
+            SchoolName = names.GetValueOrDefault(r.SchoolId), UnitName = names.GetValueOrDefault(r.UnitId),
+        }));
     }
 
     private static async Task<Results<Ok<ReferralView>, StatusCodeHttpResult>> Get(

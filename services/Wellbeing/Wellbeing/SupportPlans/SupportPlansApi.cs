@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
@@ -16,7 +17,8 @@ public sealed record ReviewRequest(DateOnly? ReviewedOn, string? Notes);
 public sealed record ClosePlanRequest(PlanOutcome? Outcome, string? Notes);
 
 public sealed record PlanSummary(Guid PlanId, Guid StudentId, Guid SchoolId, string CountyCode, PlanStatus Status, string? Reason,
-    Guid? CommunityUnitId, DateTimeOffset CreatedAt, DateTimeOffset? OpenedAt, DateTimeOffset? ClosedAt, PlanOutcome? Outcome, long Version)
+    Guid? CommunityUnitId, DateTimeOffset CreatedAt, DateTimeOffset? OpenedAt, DateTimeOffset? ClosedAt, PlanOutcome? Outcome, long Version,
+    string? SchoolName = null, string? CommunityUnitName = null)
 {
     public static PlanSummary Of(SupportPlan p) =>
         new(p.Id, p.StudentId, p.SchoolId, p.CountyCode, p.Status, p.Reason, p.CommunityUnitId, p.CreatedAt, p.OpenedAt, p.ClosedAt, p.Outcome, p.Version);
@@ -128,7 +130,12 @@ public static class SupportPlansApi
         if (status is { } s) query = query.Where(p => p.Status == s);
         if (studentId is { } id) query = query.Where(p => p.StudentId == id);
         var plans = await query.OrderByDescending(p => p.CreatedAt).ToPageAsync(paging, ct);
-        return TypedResults.Ok(plans.Map(PlanSummary.Of));
+        var names = await session.NamesAsync(plans.Items.SelectMany(p => new[] { (Guid?)p.SchoolId, p.CommunityUnitId }), ct);
+        return TypedResults.Ok(plans.Map(p => PlanSummary.Of(p) with
+        {
+            SchoolName = names.GetValueOrDefault(p.SchoolId),
+            CommunityUnitName = p.CommunityUnitId is { } unit ? names.GetValueOrDefault(unit) : null,
+        }));
     }
 
     private static async Task<Results<Ok<PlanView>, StatusCodeHttpResult>> Get(
