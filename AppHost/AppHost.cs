@@ -7,7 +7,7 @@ var scale = Scale.From(builder.Configuration);
 // Outside Development every token comes from the province's OIDC issuer (services/Platform/Identity).
 var authority = builder.ExecutionContext.IsPublishMode ? builder.AddParameter("auth-authority") : null;
 
-string[] services = ["alliances", "activities", "parentschool", "campussafety", "wellbeing"];
+string[] services = ["alliances", "activities", "parentschool", "campussafety", "wellbeing", "subscriptions"];
 // The console's queue too: it keeps the parents' messages (家长端 消息, docs/parent.md).
 var awaitQueues = string.Join(',', [.. services, "console"]);
 // Quorum queues need a RabbitMQ cluster (a published deployment has one); one local node keeps classic queues.
@@ -27,6 +27,10 @@ var activities = Service<Projects.Activities>("activities");
 var parentSchool = Service<Projects.ParentSchool>("parentschool");
 var campusSafety = Service<Projects.CampusSafety>("campussafety");
 var wellbeing = Service<Projects.Wellbeing>("wellbeing");
+// 订阅 Subscriptions: makes each departmental subscriber's queue and broker user through the broker's management API
+// (docs/subscriptions.md); where it is: Broker:Management (run.sh: the local node's), its admin: the broker's user.
+var subscriptions = Service<Projects.Subscriptions>("subscriptions")
+    .WithEnvironment("Broker__Management", builder.Configuration["Broker:Management"] ?? "http://127.0.0.1:15672");
 
 var gateway = builder.AddProject<Projects.Gateway>("gateway", launchProfileName: "http")
     .WithReference(alliances).WaitFor(alliances)
@@ -34,6 +38,7 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway", launchProfileName:
     .WithReference(parentSchool).WaitFor(parentSchool)
     .WithReference(campusSafety).WaitFor(campusSafety)
     .WithReference(wellbeing).WaitFor(wellbeing)
+    .WithReference(subscriptions).WaitFor(subscriptions)
     .WithExternalHttpEndpoints()
     // Each gateway replica keeps its own token buckets: it enforces its share of the per-client limit (docs/deploy.md).
     .WithEnvironment("RateLimit__GatewayReplicas", scale.ReplicasOf("gateway").ToString(System.Globalization.CultureInfo.InvariantCulture))
