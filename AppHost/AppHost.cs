@@ -29,8 +29,17 @@ var campusSafety = Service<Projects.CampusSafety>("campussafety");
 var wellbeing = Service<Projects.Wellbeing>("wellbeing");
 // 订阅 Subscriptions: makes each departmental subscriber's queue and broker user through the broker's management API
 // (docs/subscriptions.md); where it is: Broker:Management (run.sh: the local node's), its admin: the broker's user.
-var subscriptions = Service<Projects.Subscriptions>("subscriptions")
-    .WithEnvironment("Broker__Management", builder.Configuration["Broker:Management"] ?? "http://127.0.0.1:15672");
+var subscriptions = Service<Projects.Subscriptions>("subscriptions");
+if (builder.ExecutionContext.IsPublishMode)
+{
+    // The RabbitMQ Cluster Operator's service (deploy/k8s/infra/rabbitmq.yaml) serves management on 15672.
+    subscriptions.WithEnvironment("Broker__Management",
+        builder.AddParameter("broker-management", "http://jiaolianti-rabbitmq:15672", publishValueAsDefault: true));
+}
+else
+{
+    subscriptions.WithEnvironment("Broker__Management", builder.Configuration["Broker:Management"] ?? "http://127.0.0.1:15672");
+}
 
 var gateway = builder.AddProject<Projects.Gateway>("gateway", launchProfileName: "http")
     .WithReference(alliances).WaitFor(alliances)

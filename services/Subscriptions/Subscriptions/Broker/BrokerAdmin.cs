@@ -20,8 +20,7 @@ public sealed class BrokerAdmin
 
     public BrokerAdmin(IConfiguration configuration, BrokerAddress broker)
     {
-        var management = configuration["Broker:Management"]
-            ?? throw new InvalidOperationException(
+        var management = configuration["Broker:Management"] is { Length: > 0 } set ? set : throw new InvalidOperationException(
                 "Broker:Management is not set (the broker's management API, e.g. http://127.0.0.1:15672). The AppHost sets it.");
         var user = configuration["Broker:ManagementUser"] ?? broker.Username;
         var password = configuration["Broker:ManagementPassword"] ?? broker.Password;

@@ -55,6 +55,7 @@ public sealed class WebhookSignal : DocumentSessionListenerBase
 /// one subscription's deliveries one after the other in their order, subscriptions side by side. A failure (no 2xx,
 /// a timeout, no answer) waits with exponential backoff and holds back the subscription's later deliveries; after
 /// the retry period it is parked (re-sent on request) and the next ones go on. Paused subscriptions keep theirs.
+/// Of several replicas one sends (it holds a PostgreSQL advisory lock); another takes over when its connection goes.
 /// </summary>
 public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IConfiguration configuration,
     TimeProvider clock, ILogger<WebhookSender> logger) : BackgroundService
@@ -68,9 +69,34 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
         AllowAutoRedirect = false,
     }) { Timeout = Timeout.InfiniteTimeSpan };
 
+    private const long LockKey = 0x4A4C54_5745424B; // "JLT" "WEBK"
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = new Npgsql.NpgsqlConnection(configuration.GetConnectionString(SubscriptionsService.Database));
+                await connection.OpenAsync(stoppingToken);
+                await using var take = new Npgsql.NpgsqlCommand($"select pg_try_advisory_lock({LockKey})", connection);
+                if (await take.ExecuteScalarAsync(stoppingToken) is true)
+                {
+                    await Send(connection, stoppingToken);
+                }
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                logger.LogWarning(e, "The webhook sender cannot reach its database; trying again");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(5), clock, stoppingToken);
+        }
+    }
+
+    /// <summary>Sends while this replica holds the lock (its connection stays open).</summary>
+    private async Task Send(Npgsql.NpgsqlConnection held, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested && held.State == System.Data.ConnectionState.Open)
         {
             var sent = 0;
             try
