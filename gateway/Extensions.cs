@@ -119,7 +119,7 @@ public static class GatewayComposition
     {
         new Validation()
             .Required("role", request.Role)
-            .Check(Regions.IsRegionPrefix(request.Region ?? ""), "region",
+            .Check(Regions.IsRegionPrefix(request.Region ?? "") || (request.Role == Role.EventRelay && request.Region is null), "region",
                 "须为 2、4 或 6 位行政区划代码 / must be a 2, 4 or 6 digit division code")
             .Check(request.Role != Role.DepartmentOfficer || request.Department is not null, "department",
                 "部门工作人员须注明部门 / a department officer needs their department")
@@ -128,7 +128,7 @@ public static class GatewayComposition
             .Check(request.Role != Role.MemberOfficer || request.MemberUnitId is not null, "memberUnitId",
                 "成员单位工作人员须注明单位 / a member unit's officer needs their unit")
             .ThrowIfInvalid();
-        var claims = new TokenRequest(request.Role!.Value, request.Region!, request.SchoolId, request.MemberUnitId,
+        var claims = new TokenRequest(request.Role!.Value, request.Region ?? "", request.SchoolId, request.MemberUnitId,
             request.Subject, request.Name, request.Children, request.Department);
         return TypedResults.Ok(new DevToken(DevTokens.Mint(configuration, claims), "Bearer", claims));
     }

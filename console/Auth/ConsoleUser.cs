@@ -81,6 +81,7 @@ public static class RoleNames
         Role.MemberOfficer => "成员单位联络人",
         Role.Operator => "运维人员",
         Role.DepartmentOfficer => "部门工作人员",
+        Role.EventRelay => "事件中继",
         _ => "未登录",
     };
 }

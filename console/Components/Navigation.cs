@@ -10,7 +10,8 @@ public sealed record ConsolePage(string Path, string Title, string English, stri
 public static class Navigation
 {
     private static readonly Role[] Bureaus = [ProvinceAdmin, CityAdmin, CountyAdmin];
-    private static readonly Role[] Everyone = Enum.GetValues<Role>();
+    // The EventRelay service account (the Subscriptions service) never signs in to the console.
+    private static readonly Role[] Everyone = [.. Enum.GetValues<Role>().Where(r => r != EventRelay)];
 
     public static readonly IReadOnlyList<ConsolePage> Pages =
     [

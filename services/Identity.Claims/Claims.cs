@@ -18,6 +18,12 @@ public enum Role
     /// <c>department</c>) who follows, read-only, what concerns their department inside their region.
     /// </summary>
     DepartmentOfficer,
+    /// <summary>
+    /// 事件中继: a service account (the Subscriptions service) that reads each service's feed of integration events
+    /// (<c>/internal/integration-events</c>) and nothing else; it reads no domain record. Its token needs no region
+    /// and no school.
+    /// </summary>
+    EventRelay,
 }
 
 /// <summary>

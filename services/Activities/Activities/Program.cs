@@ -1,4 +1,5 @@
 using JiaoLianTi.Platform;
+using JiaoLianTi.Platform.Messaging;
 
 namespace JiaoLianTi.Activities;
 
@@ -16,6 +17,7 @@ public sealed class Program
         app.UseServiceApi(ActivitiesService.Name);
         app.MapDefaultEndpoints();
         app.MapActivitiesApi();
+        app.MapIntegrationFeed<JiaoLianTi.Activities.Contracts.ActivityPublished>();
 
         app.Run();
     }

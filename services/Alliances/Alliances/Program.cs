@@ -1,4 +1,5 @@
 using JiaoLianTi.Platform;
+using JiaoLianTi.Platform.Messaging;
 
 namespace JiaoLianTi.Alliances;
 
@@ -16,6 +17,7 @@ public sealed class Program
         app.UseServiceApi(AlliancesService.Name);
         app.MapDefaultEndpoints();
         app.MapAlliancesApi();
+        app.MapIntegrationFeed<JiaoLianTi.Alliances.Contracts.AllianceEstablished>();
 
         app.Run();
     }

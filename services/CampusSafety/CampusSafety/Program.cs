@@ -1,4 +1,5 @@
 using JiaoLianTi.Platform;
+using JiaoLianTi.Platform.Messaging;
 
 namespace JiaoLianTi.CampusSafety;
 
@@ -16,6 +17,7 @@ public sealed class Program
         app.UseServiceApi(CampusSafetyService.Name);
         app.MapDefaultEndpoints();
         app.MapCampusSafetyApi();
+        app.MapIntegrationFeed<JiaoLianTi.CampusSafety.Contracts.HazardReported>();
 
         app.Run();
     }

@@ -1,4 +1,5 @@
 using JiaoLianTi.Platform;
+using JiaoLianTi.Platform.Messaging;
 
 namespace JiaoLianTi.ParentSchool;
 
@@ -16,6 +17,7 @@ public sealed class Program
         app.UseServiceApi(ParentSchoolService.Name);
         app.MapDefaultEndpoints();
         app.MapParentSchoolApi();
+        app.MapIntegrationFeed<JiaoLianTi.ParentSchool.Contracts.CoursePublished>();
 
         app.Run();
     }

@@ -28,8 +28,8 @@ public static class DevTokens
         {
             [ClaimNames.Subject] = request.Subject ?? $"{request.Role}-{request.Region}",
             [ClaimNames.Role] = request.Role.ToString(),
-            [ClaimNames.Region] = request.Region,
         };
+        if (!string.IsNullOrEmpty(request.Region)) claims[ClaimNames.Region] = request.Region;
         if (request.Name is not null) claims[ClaimNames.Name] = request.Name;
         if (request.SchoolId is { } school) claims[ClaimNames.SchoolId] = school.ToString();
         if (request.MemberUnitId is { } unit) claims[ClaimNames.MemberUnitId] = unit.ToString();
@@ -47,7 +47,8 @@ public static class DevTokens
     }
 }
 
-/// <summary>What a development token says about its bearer.</summary>
+/// <summary>What a development token says about its bearer (<paramref name="Region"/> may be empty only for
+/// <see cref="Role.EventRelay"/>, a service account).</summary>
 public sealed record TokenRequest(
     Role Role, string Region, Guid? SchoolId = null, Guid? MemberUnitId = null, string? Subject = null, string? Name = null,
     IReadOnlyList<Guid>? Children = null, Department? Department = null);

@@ -4,7 +4,8 @@ namespace JiaoLianTi.Platform.Identity;
 
 /// <summary>
 /// What a token must say to be accepted at all, checked once as it is validated (at the gateway and in every
-/// service): one subject, exactly one role spelled as defined, a region that is a division prefix, a department for a
+/// service): one subject, exactly one role spelled as defined, a region that is a division prefix (none needed by the
+/// <see cref="Role.EventRelay"/> service account), a department for a
 /// department officer, a school for school staff, a unit for a member unit's officer, and ids that are ids. A token that fails is refused with 401 like a badly signed one, so that a
 /// claim such as <c>role: "2"</c> or <c>"Teacher,CountyAdmin"</c> never reaches a decision or an audit entry.
 /// </summary>
@@ -22,7 +23,8 @@ public static class TokenClaims
         {
             return "The token's role claim must be exactly one of: " + string.Join(", ", Enum.GetNames<Role>()) + ".";
         }
-        if (user.FindAll(ClaimNames.Region).ToArray() is not [var region] || !Regions.IsRegionPrefix(region.Value))
+        var regions = user.FindAll(ClaimNames.Region).ToArray();
+        if (!(regions is [var region] && Regions.IsRegionPrefix(region.Value)) && !(role == Role.EventRelay && regions.Length == 0))
         {
             return "The token's region claim must be one division code of 2, 4 or 6 digits.";
         }

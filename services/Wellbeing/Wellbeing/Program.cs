@@ -1,4 +1,5 @@
 using JiaoLianTi.Platform;
+using JiaoLianTi.Platform.Messaging;
 
 namespace JiaoLianTi.Wellbeing;
 
@@ -16,6 +17,7 @@ public sealed class Program
         app.UseServiceApi(WellbeingService.Name);
         app.MapDefaultEndpoints();
         app.MapWellbeingApi();
+        app.MapIntegrationFeed<JiaoLianTi.Wellbeing.Contracts.ReferralMade>();
 
         app.Run();
     }
