@@ -29,7 +29,9 @@ var campusSafety = Service<Projects.CampusSafety>("campussafety");
 var wellbeing = Service<Projects.Wellbeing>("wellbeing");
 // 订阅 Subscriptions: makes each departmental subscriber's queue and broker user through the broker's management API
 // (docs/subscriptions.md); where it is: Broker:Management (run.sh: the local node's), its admin: the broker's user.
-var subscriptions = Service<Projects.Subscriptions>("subscriptions");
+var subscriptions = Service<Projects.Subscriptions>("subscriptions")
+    // Replay reads each service's feed of integration events (/internal/integration-events) by service discovery.
+    .WithReference(alliances).WithReference(activities).WithReference(parentSchool).WithReference(campusSafety).WithReference(wellbeing);
 if (builder.ExecutionContext.IsPublishMode)
 {
     // The RabbitMQ Cluster Operator's service (deploy/k8s/infra/rabbitmq.yaml) serves management on 15672.

@@ -111,18 +111,22 @@ public class TestSystem : IAsyncLifetime
         {
             settings[$"ConnectionStrings:{service}db"] = await Servers.CreateDatabaseAsync($"{Id}_{service}");
         }
-        foreach (var service in serviceNames)
+        // The five first, then subscriptions, which reaches their feeds (replay) at the addresses the five got.
+        foreach (var group in new[] { ServiceNames, serviceNames.Except(ServiceNames).ToArray() })
         {
-            for (var replica = 0; replica < Replicas(service); replica++)
+            foreach (var service in group)
             {
-                StartService(ReplicaName(service, replica));
+                for (var replica = 0; replica < Replicas(service); replica++)
+                {
+                    StartService(ReplicaName(service, replica));
+                }
             }
-        }
-        foreach (var service in serviceNames)
-        {
-            for (var replica = 0; replica < Replicas(service); replica++)
+            foreach (var service in group)
             {
-                settings[$"services:{service}:http:{replica}"] = Address(service, replica).ToString().TrimEnd('/');
+                for (var replica = 0; replica < Replicas(service); replica++)
+                {
+                    settings[$"services:{service}:http:{replica}"] = Address(service, replica).ToString().TrimEnd('/');
+                }
             }
         }
         StartService("gateway");

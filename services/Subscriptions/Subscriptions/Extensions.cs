@@ -54,6 +54,7 @@ public static class SubscriptionsService
             bus.AddConsumers([.. EventCatalogue.Entries.Select(e => typeof(RelayConsumer<>).MakeGenericType(e.ContractType))]);
         });
         builder.Services.AddHostedService<WebhookSender>();
+        builder.Services.AddHostedService<Replay.ReplayWorker>();
         return builder;
     }
 

@@ -71,27 +71,8 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
 
     private const long LockKey = 0x4A4C54_5745424B; // "JLT" "WEBK"
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = new Npgsql.NpgsqlConnection(configuration.GetConnectionString(SubscriptionsService.Database));
-                await connection.OpenAsync(stoppingToken);
-                await using var take = new Npgsql.NpgsqlCommand($"select pg_try_advisory_lock({LockKey})", connection);
-                if (await take.ExecuteScalarAsync(stoppingToken) is true)
-                {
-                    await Send(connection, stoppingToken);
-                }
-            }
-            catch (Exception e) when (e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
-            {
-                logger.LogWarning(e, "The webhook sender cannot reach its database; trying again");
-            }
-            await Task.Delay(TimeSpan.FromSeconds(5), clock, stoppingToken);
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Leadership.RunWhileLeading(configuration, LockKey, Send, logger, clock, stoppingToken);
 
     /// <summary>Sends while this replica holds the lock (its connection stays open).</summary>
     private async Task Send(Npgsql.NpgsqlConnection held, CancellationToken stoppingToken)
