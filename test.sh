@@ -10,6 +10,8 @@ ensure_browser
 scripts/console-assets.sh || die "the console's assets (ECharts, demo map) could not be fetched"
 JLT_REDOCLY=$(scripts/api-tools.sh) || die "the OpenAPI linter (@redocly/cli) could not be installed"
 export JLT_REDOCLY
+JLT_ASYNCAPI=$(scripts/asyncapi-tools.sh) || die "the AsyncAPI validator (@asyncapi/parser) could not be installed"
+export JLT_ASYNCAPI
 export JLT_SCREENSHOTS=${JLT_SCREENSHOTS:-/tmp/jiaolianti-console-screenshots}
 WORK=$(mktemp -d /tmp/jiaolianti-test.XXXXXX)
 chmod 755 "$WORK"

@@ -90,6 +90,7 @@ public static class GatewayComposition
     {
         app.MapReverseProxy();
         app.MapApiDocuments();
+        app.MapEventCatalogue();
         // A browser goes to the 工作台 console; a program gets the directory of the APIs.
         app.MapGet("/", (HttpContext http) => http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.Ordinal)
             ? Results.Redirect("/console/")
@@ -100,6 +101,7 @@ public static class GatewayComposition
                 services = ProxyRoutes.Services.Select(s => new { service = s, api = $"/api/{s}", openApi = $"/api/{s}/openapi/v1.json" }),
                 openApi = ApiDocuments.CombinedPath,
                 reference = ApiDocuments.ReferencePath,
+                events = EventCatalogueDocument.Path,
                 devToken = app.Environment.IsDevelopment() ? "POST /dev/token {\"role\":\"CountyAdmin\",\"region\":\"510104\"}" : null,
             })).AllowAnonymous();
 

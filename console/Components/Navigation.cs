@@ -29,6 +29,8 @@ public static class Navigation
         Page("safety", "护校安园", "Campus safety", "safety", [.. Bureaus, SchoolAdmin, Teacher, Counsellor, MemberOfficer, DepartmentOfficer]),
         Page("parentschool", "家长学校", "Parent school", "read", [.. Bureaus, SchoolAdmin, Teacher]),
         Page("wellbeing", "心链网络", "Care network", "heart", [.. Bureaus, SchoolAdmin, Counsellor, MemberOfficer]),
+        // 事件目录: contracts, not data; for those who arrange subscriptions and run the system.
+        Page("events", "事件目录", "Event catalogue", "api", [.. Bureaus, DepartmentOfficer, Operator]),
     ];
 
     public static IReadOnlyList<ConsolePage> For(Role? role) =>

@@ -1,11 +1,13 @@
 using System.Reflection;
+using System.Text.Json.Nodes;
 using Xunit;
 
 namespace JiaoLianTi.Wellbeing.Tests;
 
 /// <summary>
 /// No integration event of any service carries a child's name, birth date, class or free text about a child: every
-/// *.Contracts assembly is loaded and every member of every contract that names a student is scanned.
+/// *.Contracts assembly is loaded and every member of every contract that names a student is scanned; so is every
+/// payload of the committed event catalogue (docs/events/asyncapi.json), which is what departments are shown.
 /// </summary>
 public sealed class ContractScanTests
 {
@@ -52,5 +54,41 @@ public sealed class ContractScanTests
             }
         }
         Assert.True(offences.Count == 0, "contracts carrying a child's personal data: " + string.Join(", ", offences));
+    }
+
+    [Fact]
+    public void No_payload_of_the_event_catalogue_carries_personal_details_of_a_child()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "JiaoLianTi.sln")))
+        {
+            root = root.Parent;
+        }
+        Assert.NotNull(root);
+        var catalogue = JsonNode.Parse(File.ReadAllText(Path.Combine(root!.FullName, "docs", "events", "asyncapi.json")))!;
+        var schemas = catalogue["components"]!["schemas"]!.AsObject();
+        Assert.True(schemas.Count >= Contracts().Count(t => t.GetMethod("<Clone>$") is not null),
+            "every contract is in the catalogue (dotnet run --project tools/EventCatalogue)");
+        var offences = new List<string>();
+        foreach (var (name, schema) in schemas)
+        {
+            var members = schema!["properties"]!.AsObject()
+                .Select(p => (Name: p.Key.ToLowerInvariant(), Type: p.Value!["type"]?.ToJsonString() ?? "")).ToArray();
+            offences.AddRange(members.Where(m => NeverAnywhere.Any(m.Name.Contains)).Select(m => $"{name}.{m.Name}"));
+            if (members.Any(m => ChildIds.Contains(m.Name) || m.Name.EndsWith("studentids", StringComparison.Ordinal)))
+            {
+                offences.AddRange(members.Where(m => m.Type.Contains("string") && FreeText.Contains(m.Name))
+                    .Select(m => $"{name}.{m.Name} (free text beside a student id)"));
+            }
+            // A student appears by opaque id only: a uuid, nothing else.
+            foreach (var (field, type) in schema["properties"]!.AsObject().Where(p => ChildIds.Contains(p.Key.ToLowerInvariant())))
+            {
+                if ((string?)type!["format"] != "uuid")
+                {
+                    offences.Add($"{name}.{field} (not an opaque id)");
+                }
+            }
+        }
+        Assert.True(offences.Count == 0, "catalogue payloads carrying a child's personal data: " + string.Join(", ", offences));
     }
 }

@@ -56,6 +56,9 @@ public static class Pairings
 /// </summary>
 /// <param name="Kind">One of <see cref="MemberUnitKinds"/>.</param>
 /// <param name="CountyCode">The 6-digit division code of the unit's county.</param>
+/// <zh>成员单位登记：学校、派出所、医院等单位进入名录，其他服务据此得知单位类型与所在县；不含联系人。</zh>
+/// <en>A unit (a school, police station, hospital …) entered the directory; other services learn its kind and county. No contact person.</en>
+/// <version>2</version>
 public sealed record MemberUnitRegistered(
     Guid UnitId, string Kind, string Name, string CountyCode, DateTimeOffset RegisteredAt, long? Version = null);
 
@@ -64,8 +67,14 @@ public sealed record MemberUnitRegistered(
 /// police, market regulators and hospitals serve which schools: the units and the schools of one alliance.
 /// </summary>
 /// <param name="Role">The unit's role in the alliance: <c>Lead</c>, <c>Member</c> …</param>
+/// <zh>成员单位加入：单位加入教联体；与教联体成立事件一起说明哪些警务、交警、市场监管和医院服务哪些学校。</zh>
+/// <en>A unit joined an alliance; with the establishment it says which police, traffic police, market regulators and hospitals serve which schools.</en>
+/// <version>2</version>
 public sealed record MemberJoined(
     Guid AllianceId, Guid UnitId, string UnitKind, string CountyCode, string Role, DateTimeOffset JoinedAt, long? Version = null);
 
 /// <summary>成员单位退出: a unit left an alliance (or the alliance was dissolved).</summary>
+/// <zh>成员单位退出：单位退出教联体（或教联体撤销）。</zh>
+/// <en>A unit left an alliance (or the alliance was dissolved).</en>
+/// <version>2</version>
 public sealed record MemberLeft(Guid AllianceId, Guid UnitId, DateTimeOffset LeftAt, long? Version = null);

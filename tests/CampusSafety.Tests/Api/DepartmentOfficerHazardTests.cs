@@ -61,6 +61,59 @@ public sealed class DepartmentOfficerHazardTests(CampusSafetySystem system)
     }
 
     [Fact]
+    public async Task A_county_public_security_officer_sees_every_police_stations_hazards_in_the_county_and_nothing_outside_it()
+    {
+        // Two schools of one county, each served by its own police station; a third school in another county.
+        var first = await system.SchoolWithAlliance();
+        var second = await system.SchoolWithAlliance(first.County);
+        var elsewhere = await system.SchoolWithAlliance();
+        Assert.NotEqual(first.PoliceStation, second.PoliceStation);
+        var ours = new List<Guid>();
+        foreach (var world in new[] { first, second })
+        {
+            using var admin = system.SchoolAdmin(world);
+            var security = await (await admin.Post(Reports, Report(world.SchoolId, HazardKinds.Security))).ReadJson();
+            Assert.Equal(world.PoliceStation, security.GetProperty("unitId").GetGuid());
+            ours.Add(security.Id());
+            await admin.Post(Reports, Report(world.SchoolId, HazardKinds.Traffic)); // the traffic police's, not theirs
+        }
+        using var elsewhereAdmin = system.SchoolAdmin(elsewhere);
+        var outside = await (await elsewhereAdmin.Post(Reports, Report(elsewhere.SchoolId, HazardKinds.Security))).ReadJson();
+
+        using var countyPolice = OfficerOf(first.County, Platform.Identity.Department.PublicSecurity);
+        var seen = await ReadAll(countyPolice, Reports);
+        Assert.Equal(ours.Order(), seen.Select(i => i.Id()).Order());
+        Assert.All(seen, i => Assert.Equal("PoliceStation", i.Str("unitKind")));
+        foreach (var id in ours)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await countyPolice.GetAsync($"{Reports}/{id}")).StatusCode);
+        }
+        await (await countyPolice.GetAsync($"{Reports}/{outside.Id()}")).AssertProblem(HttpStatusCode.NotFound);
+        Assert.Empty((await (await countyPolice.GetAsync($"{Reports}?schoolId={elsewhere.SchoolId}")).ReadJson()).Items());
+
+        // The other county's officer sees its own station's hazard and none of ours.
+        using var otherPolice = OfficerOf(elsewhere.County, Platform.Identity.Department.PublicSecurity);
+        Assert.Equal([outside.Id()], (await ReadAll(otherPolice, Reports)).Select(i => i.Id()));
+    }
+
+    /// <summary>Every page of a list.</summary>
+    private static async Task<List<System.Text.Json.JsonElement>> ReadAll(HttpClient client, string path)
+    {
+        var all = new List<System.Text.Json.JsonElement>();
+        for (var page = 1; ; page++)
+        {
+            var response = await client.GetAsync($"{path}?page={page}&pageSize=500");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var items = (await response.ReadJson()).Items();
+            all.AddRange(items);
+            if (items.Count < 500)
+            {
+                return all;
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_department_officers_token_without_its_department_is_refused()
     {
         var world = await system.SchoolWithAlliance();

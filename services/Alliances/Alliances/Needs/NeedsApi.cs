@@ -20,6 +20,22 @@ public static class NeedsApi
         app.MapPost("/api/alliances/{allianceId:guid}/needs", Raise).WithTags("Needs 需求清单")
             .WithSummary("提出需求（学校） / A school raises a need");
         var group = app.MapGroup("/api/alliances/needs").WithTags("Needs 需求清单");
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            // A department officer only reads needs: a change is 403 when they may see the need, 404 when not.
+            var http = context.HttpContext;
+            if (!HttpMethods.IsGet(http.Request.Method) && Guid.TryParse(http.Request.RouteValues["id"]?.ToString(), out var id))
+            {
+                var caller = http.Caller();
+                if (caller.Role == Role.DepartmentOfficer)
+                {
+                    var session = http.RequestServices.GetRequiredService<IQuerySession>();
+                    var need = await session.LoadAsync<Need>(id, http.RequestAborted);
+                    await Departments.RefuseChangeAsync(session, caller, need?.MatchedUnitId, need?.CountyCode, "需求 Need", http.RequestAborted);
+                }
+            }
+            return await next(context);
+        });
         group.MapGet("/", List).WithSummary("需求清单 / Needs the caller may see");
         group.MapGet("/{id:guid}", Get).WithSummary("需求 / A need");
         group.MapPost("/{id:guid}/match", Match).WithSummary("匹配资源或成员 / Match to a resource or a member");
@@ -44,7 +60,8 @@ public static class NeedsApi
     public const string Withheld = "（匹配给您的单位后可见 / shown once the need is matched to your unit）";
 
     private static Need ForOfficer(Caller caller, Need need) =>
-        caller.Role == Role.MemberOfficer && need.MatchedUnitId != caller.MemberUnitId ? need with { Description = Withheld } : need;
+        (caller.Role == Role.MemberOfficer && need.MatchedUnitId != caller.MemberUnitId) || caller.Role == Role.DepartmentOfficer
+            ? need with { Description = Withheld } : need;
 
     /// <summary>The alliances the officer's unit is a current member of.</summary>
     private static async Task<IReadOnlyList<Guid>> AlliancesOf(IQuerySession session, Caller caller, CancellationToken ct) =>
@@ -81,6 +98,7 @@ public static class NeedsApi
             _ when caller.IsAdministration => query,
             Role.SchoolAdmin when caller.SchoolId is { } school => query.Where(n => n.SchoolId == school),
             Role.MemberOfficer when caller.MemberUnitId is { } unit => await RaisedInAlliancesOrMatched(query, unit),
+            Role.DepartmentOfficer => await MatchedToDepartment(query),
             _ => query.Where(n => false),
         };
         if (!string.IsNullOrEmpty(county)) query = query.Where(n => n.CountyCode.StartsWith(county));
@@ -91,6 +109,13 @@ public static class NeedsApi
         if (unitId is { } u) query = query.Where(n => n.MatchedUnitId == u);
         var found = await query.OrderByDescending(n => n.RaisedAt).ToPageAsync(paging, ct);
         return TypedResults.Ok(found with { Items = found.Items.Select(n => ForOfficer(caller, n)).ToList() });
+
+        // A department officer sees the needs matched to units of their department in their region.
+        async Task<IQueryable<Need>> MatchedToDepartment(IQueryable<Need> needs)
+        {
+            var units = await Departments.UnitsOfAsync(session, caller, ct);
+            return needs.Where(n => n.MatchedUnitId != null && units.Contains(n.MatchedUnitId.Value));
+        }
 
         // A member officer sees the needs matched to its unit, and the raised needs of its alliances (to offer).
         async Task<IQueryable<Need>> RaisedInAlliancesOrMatched(IQueryable<Need> needs, Guid unit)
@@ -106,7 +131,8 @@ public static class NeedsApi
         var caller = http.Caller();
         var need = await session.LoadAsync<Need>(id, ct);
         var mayOffer = need is { Status: NeedStatus.Raised } && (await AlliancesOf(session, caller, ct)).Contains(need.AllianceId);
-        need = caller.Visible(need is not null && (caller.MaySee(need) || mayOffer) ? need : null, n => n.CountyCode, "需求 Need");
+        var department = need is not null && await Departments.ConcernsAsync(session, caller, need.MatchedUnitId, need.CountyCode, ct);
+        need = caller.Visible(need is not null && (caller.MaySee(need) || mayOffer || department) ? need : null, n => n.CountyCode, "需求 Need");
         return http.Versioned(ForOfficer(caller, need), need.Version);
     }
 

@@ -56,6 +56,11 @@ public static class ResponsibilitiesApi
         var caller = http.Caller();
         var paging = Paging.From(page, pageSize);
         var query = session.Query<Responsibility>().Where(r => r.CountyCode.StartsWith(caller.Region));
+        if (caller.Role == Role.DepartmentOfficer)
+        {
+            var units = await Departments.UnitsOfAsync(session, caller, ct);
+            query = query.Where(r => units.Contains(r.UnitId));
+        }
         if (!string.IsNullOrEmpty(county)) query = query.Where(r => r.CountyCode.StartsWith(county));
         if (status is { } s) query = query.Where(r => r.Status == s);
         if (allianceId is { } a) query = query.Where(r => r.AllianceId == a);
@@ -69,15 +74,21 @@ public static class ResponsibilitiesApi
     private static async Task<Results<Ok<Responsibility>, StatusCodeHttpResult>> Get(
         Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
     {
-        var item = http.Caller().Visible(await session.LoadAsync<Responsibility>(id, ct), r => r.CountyCode, "责任 Responsibility");
+        var caller = http.Caller();
+        var item = caller.Visible(await session.LoadAsync<Responsibility>(id, ct), r => r.CountyCode, "责任 Responsibility");
+        if (caller.Role == Role.DepartmentOfficer && !await Departments.ConcernsAsync(session, caller, item.UnitId, item.CountyCode, ct))
+        {
+            throw new NotFoundException("责任 Responsibility 不存在或不在您的辖区 / 责任 Responsibility was not found in your region.");
+        }
         return http.Versioned(item, item.Version);
     }
 
-    private static Task<Ok<Responsibility>> Start(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<Responsibility>> Start(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
+        await RefuseDepartmentOfficer(caller, id, session, ct);
         var command = new StartResponsibility(id, caller.Role == Role.MemberOfficer ? caller.MemberUnitId : null, caller.Subject, clock.GetUtcNow());
-        return session.Change<Responsibility>(http, id, InRegion(caller), state => ResponsibilityDecider.Decide(command, state), ct);
+        return await session.Change<Responsibility>(http, id, InRegion(caller), state => ResponsibilityDecider.Decide(command, state), ct);
     }
 
     private static async Task<Ok<Responsibility>> Done(
@@ -85,6 +96,7 @@ public static class ResponsibilitiesApi
     {
         new Validation().MaxLength("note", request?.Note, 4000).ThrowIfInvalid();
         var caller = http.Caller();
+        await RefuseDepartmentOfficer(caller, id, session, ct);
         var alliance = await AllianceOf(id, session, ct);
         var command = new CompleteResponsibility(id, caller.Role == Role.MemberOfficer ? caller.MemberUnitId : null,
             alliance is not null && caller.Manages(alliance), request?.Note ?? "", caller.Subject, clock.GetUtcNow());
@@ -93,6 +105,15 @@ public static class ResponsibilitiesApi
 
     private static async Task<Alliance?> AllianceOf(Guid id, IQuerySession session, CancellationToken ct) =>
         await session.LoadAsync<Responsibility>(id, ct) is { } r ? await session.LoadAsync<Alliance>(r.AllianceId, ct) : null;
+
+    private static async Task RefuseDepartmentOfficer(Caller caller, Guid id, IQuerySession session, CancellationToken ct)
+    {
+        if (caller.Role == Role.DepartmentOfficer)
+        {
+            var item = await session.LoadAsync<Responsibility>(id, ct);
+            await Departments.RefuseChangeAsync(session, caller, item?.UnitId, item?.CountyCode, "责任 Responsibility", ct);
+        }
+    }
 
     /// <summary>The authorise step: the responsibility is in the caller's region (404); who acts is the decider's rule (409).</summary>
     private static Action<Responsibility> InRegion(Caller caller) => item => caller.Visible(item, r => r.CountyCode, "责任 Responsibility");

@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
@@ -46,6 +47,19 @@ public static class ReferralsApi
         group.MapGet("/{id:guid}", Get).WithSummary("转介详情（读取留痕） / A referral (the read is recorded)");
         group.MapGet("/{id:guid}/contact", Contact)
             .WithSummary("接收单位读取监护人联系方式（限本转介、限时、读取留痕） / The receiving unit reads the guardian's contact (this referral only, time-limited, every read recorded)");
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            // A department officer changes no referral: 403 for one of their department's, 404 for any other.
+            var http = context.HttpContext;
+            if (!HttpMethods.IsGet(http.Request.Method) && Guid.TryParse(http.Request.RouteValues["id"]?.ToString(), out var id)
+                && http.Caller() is { Role: Role.DepartmentOfficer } caller)
+            {
+                var session = http.RequestServices.GetRequiredService<IQuerySession>();
+                var referral = await session.LoadAsync<Referral>(id, http.RequestAborted) ?? throw new NotFoundException("未找到 / Not found.");
+                await RefuseDepartmentOfficer(caller, referral, session, http.RequestAborted);
+            }
+            return await next(context);
+        });
         group.MapPost("/{id:guid}/accept", Accept).WithSummary("医疗机构接收 / The unit accepts");
         group.MapPost("/{id:guid}/seen", Seen).WithSummary("已就诊 / The child was seen");
         group.MapPost("/{id:guid}/return", Return).WithSummary("复学（附复学计划） / Returned to school, with the re-entry plan");
@@ -92,10 +106,19 @@ public static class ReferralsApi
         {
             Role.SchoolAdmin or Role.Counsellor when caller.SchoolId is not null => query.Where(r => r.SchoolId == caller.SchoolId),
             Role.MemberOfficer when caller.MemberUnitId is not null => query.Where(r => r.UnitId == caller.MemberUnitId),
+            Role.DepartmentOfficer => await ToDepartment(query),
             _ => throw new ForbiddenException("仅限本校或接收单位 / Only the school, or the unit referred to."),
         };
         if (status is { } s) query = query.Where(r => r.Status == s);
         var referrals = await query.OrderByDescending(r => r.MadeAt).ToPageAsync(paging, ct);
+        // 卫健: the referrals to the department's hospitals and centres in the region, their status and steps only (the
+        // reason, the re-entry plan and the contact stay with the school and the unit referred to).
+        async Task<IQueryable<Referral>> ToDepartment(IQueryable<Referral> referrals)
+        {
+            var units = await DepartmentScope.UnitsAsync(session, caller, ct);
+            var region = caller.Region;
+            return referrals.Where(r => r.CountyCode.StartsWith(region) && units.Contains(r.UnitId));
+        }
         var now = clock.GetUtcNow();
         return TypedResults.Ok(referrals.Map(r => ReferralSummary.Of(r, options.Value.Referrals, now)));
     }
@@ -107,6 +130,7 @@ public static class ReferralsApi
         var caller = http.Caller();
         var why = Access.RequirePurpose(purpose);
         var referral = await session.LoadAsync<Referral>(id, ct) ?? throw new NotFoundException("未找到 / Not found.");
+        await RefuseDepartmentOfficer(caller, referral, session, ct);
         var child = await session.LoadAsync<Child>(referral.StudentId, ct);
         var now = clock.GetUtcNow();
         var isParty = caller.Role == Role.MemberOfficer && caller.MemberUnitId == referral.UnitId;
@@ -190,6 +214,23 @@ public static class ReferralsApi
             return ReferralDecider.Decide(new ReturnToSchool(id, request.ReturnOn!.Value, PersonalDataVault.Seal(key, id, request.ReEntryPlan!.Trim()),
                 caller.Subject, clock.GetUtcNow()), r);
         }, r => ReferralSummary.Of(r, options.Value.Referrals, clock.GetUtcNow()), ct);
+    }
+
+    /// <summary>
+    /// A department officer sees a referral to their department's unit in their region in the list, and no more: its
+    /// content is need-to-know (403); any other referral is hidden from them (404).
+    /// </summary>
+    private static async Task RefuseDepartmentOfficer(Caller caller, Referral referral, IQuerySession session, CancellationToken ct)
+    {
+        if (caller.Role != Role.DepartmentOfficer)
+        {
+            return;
+        }
+        if (await DepartmentScope.ConcernsUnitAsync(session, caller, referral.UnitId, referral.CountyCode, ct))
+        {
+            throw new ForbiddenException("部门只看转介状态，不读内容 / A department sees a referral's status in the list, not its content.");
+        }
+        throw new NotFoundException("未找到 / Not found.");
     }
 
     /// <summary>Only an officer of the unit referred to acts for it; anyone else does not see the referral.</summary>
