@@ -123,6 +123,8 @@ public static class GatewayComposition
             .Required("role", request.Role)
             .Check(Regions.IsRegionPrefix(request.Region ?? "") || (request.Role == Role.EventRelay && request.Region is null), "region",
                 "须为 2、4 或 6 位行政区划代码 / must be a 2, 4 or 6 digit division code")
+            .Check(!Regions.IsRegionPrefix(request.Region ?? "") || DivisionCodes.Exists(request.Region), "region",
+                "没有这个行政区划 / no division has this code")
             .Check(request.Role != Role.DepartmentOfficer || request.Department is not null, "department",
                 "部门工作人员须注明部门 / a department officer needs their department")
             .Check(request.Role is not { } role || !TokenClaims.NeedsSchool(role) || request.SchoolId is not null, "schoolId",

@@ -70,7 +70,7 @@ try
         status => status == "Open");
 
     var children = Enumerable.Range(0, parents).Select(_ => Guid.NewGuid()).ToArray();
-    var tokens = children.Select(c => TestSystem.Token(new TokenRequest(Role.Parent, County, Subject: $"bench-parent-{c:N}", Children: [c]))).ToArray();
+    var tokens = children.Select(c => TestSystem.Token(new TokenRequest(Role.Parent, County, school, Subject: $"bench-parent-{c:N}", Children: [c]))).ToArray();
     using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 512 };
     using var http = new HttpClient(handler) { BaseAddress = system.GatewayAddress, Timeout = TimeSpan.FromMinutes(5) };
     var birthDate = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-12).AddDays(-30);

@@ -55,7 +55,7 @@ fi
 for name in 小明 小红 小刚; do
   child=$(cat /proc/sys/kernel/random/uuid)
   parent=$(curl -fsS -X POST "$GATEWAY/dev/token" -H 'Content-Type: application/json' \
-    -d "{\"role\":\"Parent\",\"region\":\"$COUNTY\",\"subject\":\"parent-of-$child\",\"children\":[\"$child\"]}" | field accessToken)
+    -d "{\"role\":\"Parent\",\"region\":\"$COUNTY\",\"schoolId\":\"$school\",\"subject\":\"parent-of-$child\",\"children\":[\"$child\"]}" | field accessToken)
   api POST "/api/activities/$lecture/registrations" "$parent" \
     "{\"studentId\":\"$child\",\"displayName\":\"$name\",\"birthDate\":\"2014-03-01\",\"schoolId\":\"$school\",\"className\":\"六年级一班\",\"guardianConsent\":true}" >/dev/null
 done

@@ -30,11 +30,12 @@ for back in 0 1 2 3 4 5 6; do
 done
 starts=$(date -u -d '+10 days 07:30' +%Y-%m-%dT%H:%M:%SZ); ends=$(date -u -d '+10 days 09:00' +%Y-%m-%dT%H:%M:%SZ)
 
-# parent_enrol PROGRAMME COUNTY NAME: a new child, enrolled by their own parent; prints the child's id.
+# parent_enrol PROGRAMME COUNTY NAME SCHOOL: a new child of SCHOOL, enrolled by their own parent (the token names the
+# child's school); prints the child's id.
 parent_enrol() {
   local child; child=$(cat /proc/sys/kernel/random/uuid)
   local parent; parent=$(curl -fsS -X POST "$GATEWAY/dev/token" -H 'Content-Type: application/json' \
-    -d "{\"role\":\"Parent\",\"region\":\"$2\",\"subject\":\"parent-of-$child\",\"children\":[\"$child\"]}" | field accessToken)
+    -d "{\"role\":\"Parent\",\"region\":\"$2\",\"schoolId\":\"$4\",\"subject\":\"parent-of-$child\",\"children\":[\"$child\"]}" | field accessToken)
   api POST "/api/activities/programmes/$1/enrolments" "$parent" "{\"studentId\":\"$child\",\"displayName\":\"$3\",\"className\":\"四年级二班\"}" >/dev/null
   echo "$child"
 }
@@ -90,15 +91,15 @@ for county in "${COUNTIES[@]}"; do
     # Parents enrol: the sport programme fills (places 6 + i) and a few wait; some children take both.
     present=()
     for n in $(seq 1 $((9 + i))); do
-      child=$(parent_enrol "$sport" "$county" "${NAMES[$((n % 16))]}")
+      child=$(parent_enrol "$sport" "$county" "${NAMES[$((n % 16))]}" "$school")
       [ "$n" -le $((6 + i)) ] && [ $((n % 4)) -ne 0 ] && present+=("\"$child\"")
       if [ $((n % 2)) -eq 0 ] && [ -n "$art" ]; then
         parent=$(curl -fsS -X POST "$GATEWAY/dev/token" -H 'Content-Type: application/json' \
-          -d "{\"role\":\"Parent\",\"region\":\"$county\",\"subject\":\"parent-of-$child\",\"children\":[\"$child\"]}" | field accessToken)
+          -d "{\"role\":\"Parent\",\"region\":\"$county\",\"schoolId\":\"$school\",\"subject\":\"parent-of-$child\",\"children\":[\"$child\"]}" | field accessToken)
         api POST "/api/activities/programmes/$art/enrolments" "$parent" "{\"studentId\":\"$child\",\"displayName\":\"${NAMES[$((n % 16))]}\",\"className\":\"四年级二班\"}" >/dev/null
       fi
     done
-    [ -n "$art" ] && for n in 1 2 3 4 5 6; do parent_enrol "$art" "$county" "${NAMES[$((n + 5))]}" >/dev/null; done
+    [ -n "$art" ] && for n in 1 2 3 4 5 6; do parent_enrol "$art" "$county" "${NAMES[$((n + 5))]}" "$school" >/dev/null; done
     # 考勤: the sport programme's last two school days.
     list=$(IFS=,; echo "${present[*]}")
     for day in "${school_days[@]}"; do

@@ -77,6 +77,23 @@ public sealed class StrictNamesTests(TestSystem system)
         Assert.True((await officer.ReadJson()).GetProperty("errors").TryGetProperty("memberUnitId", out _));
     }
 
+    [Theory]
+    [InlineData("519999")] // a county code no division has
+    [InlineData("5199")]   // a city code that does not exist
+    [InlineData("99")]     // no such province
+    public async Task The_development_issuer_refuses_a_region_no_division_has(string region)
+    {
+        using var anonymous = system.Anonymous();
+        var refused = await anonymous.Post("/dev/token", new { role = "CountyAdmin", region });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True((await refused.ReadJson()).GetProperty("errors").TryGetProperty("region", out _));
+        // Each level that exists is taken: province, city, county.
+        foreach (var known in new[] { "51", "5101", "510104" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await anonymous.Post("/dev/token", new { role = "CountyAdmin", region = known })).StatusCode);
+        }
+    }
+
     [Fact]
     public async Task An_enum_in_a_query_must_be_a_defined_name_and_a_wrong_one_is_a_400_naming_it()
     {

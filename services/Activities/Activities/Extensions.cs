@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.Identity;
 using JasperFx.Events.Projections;
 using JiaoLianTi.Activities.Activities;
 using JiaoLianTi.Activities.Alliances;
@@ -27,6 +28,7 @@ public static class ActivitiesService
     public static IHostApplicationBuilder AddActivities(this IHostApplicationBuilder builder)
     {
         builder.AddServiceApi();
+        builder.Services.AddSchoolInRegionCheck<JiaoLianTi.Platform.AlliancesReplica.ReplicaSchoolCounty>();
         builder.AddPersonalDataVault();
         builder.AddEventStore(Database, options =>
             {

@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.Identity;
 using JasperFx.Events.Projections;
 using JiaoLianTi.Alliances.Alliances;
 using JiaoLianTi.Alliances.Coverage;
@@ -23,6 +24,7 @@ public static class AlliancesService
     public static IHostApplicationBuilder AddAlliances(this IHostApplicationBuilder builder)
     {
         builder.AddServiceApi();
+        builder.Services.AddSchoolInRegionCheck<JiaoLianTi.Alliances.Units.RegistrySchoolCounty>();
         builder.Services.AddSingleton(Divisions.Load());
         builder.AddEventStore(Database, options =>
             {

@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.Identity;
 using JasperFx.Events.Projections;
 using JiaoLianTi.CampusSafety.Bullying;
 using JiaoLianTi.CampusSafety.Drills;
@@ -24,6 +25,7 @@ public static class CampusSafetyService
     public static IHostApplicationBuilder AddCampusSafety(this IHostApplicationBuilder builder)
     {
         builder.AddServiceApi();
+        builder.Services.AddSchoolInRegionCheck<JiaoLianTi.Platform.AlliancesReplica.ReplicaSchoolCounty>();
         builder.AddPersonalDataVault();
         builder.Services.AddChildErasureHook<ErasePartyCases>();
         builder.AddEventStore(Database, options =>

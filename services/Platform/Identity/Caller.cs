@@ -11,6 +11,15 @@ public sealed record Caller(string Subject, Role Role, string Region, Guid? Scho
     /// <summary>A department officer's department; null for every other role.</summary>
     public Department? Department { get; init; }
 
+    /// <summary>Who issued the token (<c>iss</c>): a person is their issuer and subject, and an assignment or grant to
+    /// them names both.</summary>
+    public string Issuer { get; init; } = "";
+
+    /// <summary>True when this caller is the person <paramref name="subject"/> of <paramref name="issuer"/> (an
+    /// assignment recorded before issuers were kept, null, names the subject only).</summary>
+    public bool Is(string? subject, string? issuer) =>
+        subject is not null && subject == Subject && (issuer is null || issuer == Issuer);
+
     /// <summary>True when the caller is the parent of <paramref name="studentId"/>.</summary>
     public bool IsParentOf(Guid studentId) => Role == Role.Parent && Children.Contains(studentId);
 
@@ -41,6 +50,7 @@ public sealed record Caller(string Subject, Role Role, string Region, Guid? Scho
         return new Caller(subject, role, region, GuidClaim(user, ClaimNames.SchoolId), GuidClaim(user, ClaimNames.MemberUnitId))
         {
             Department = department,
+            Issuer = user.FindFirstValue("iss") ?? user.Claims.FirstOrDefault()?.Issuer ?? "",
             Children = user.FindAll(ClaimNames.Child)
                 .Select(c => Guid.TryParse(c.Value, out var id) ? id : Guid.Empty)
                 .Where(id => id != Guid.Empty).ToArray(),

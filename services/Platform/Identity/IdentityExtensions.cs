@@ -39,13 +39,20 @@ public static class IdentityExtensions
             };
             options.Events = new JwtBearerEvents
             {
-                OnTokenValidated = context =>
+                OnTokenValidated = async context =>
                 {
                     if (TokenClaims.Problem(context.Principal!) is { } problem)
                     {
                         context.Fail(problem);
+                        return;
                     }
-                    return Task.CompletedTask;
+                    // Where the service knows schools: the token's school lies inside its region.
+                    if (context.HttpContext.RequestServices.GetService<SchoolInRegion>() is { } schools
+                        && await schools.ProblemAsync(context.Principal!, context.HttpContext.RequestServices,
+                            context.HttpContext.RequestAborted) is { } outside)
+                    {
+                        context.Fail(outside);
+                    }
                 },
             };
             if (string.IsNullOrEmpty(authority))

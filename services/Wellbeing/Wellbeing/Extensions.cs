@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.Identity;
 using JasperFx.Events.Projections;
 using JiaoLianTi.Platform;
 using JiaoLianTi.Platform.AlliancesReplica;
@@ -28,6 +29,7 @@ public static class WellbeingService
     public static IHostApplicationBuilder AddWellbeing(this IHostApplicationBuilder builder)
     {
         builder.AddServiceApi();
+        builder.Services.AddSchoolInRegionCheck<JiaoLianTi.Platform.AlliancesReplica.ReplicaSchoolCounty>();
         builder.Services.Configure<WellbeingOptions>(builder.Configuration.GetSection("Wellbeing"));
         builder.AddPersonalDataVault();
         builder.Services.AddChildErasureHook<CloseErasedChildRecord>();

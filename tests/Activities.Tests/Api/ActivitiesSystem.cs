@@ -64,8 +64,10 @@ public sealed class ActivitiesSystem : TestSystem
 
     public HttpClient Staff(string county, Guid school, Role role = Role.SchoolAdmin) => Client(role, county, schoolId: school);
 
-    public HttpClient Parent(string region, params Guid[] children) =>
-        Client(new TokenRequest(Role.Parent, region, Subject: $"parent-{Guid.NewGuid():N}", Children: children));
+    /// <summary>A parent whose children go to <paramref name="school"/>: the identity provider names the children's
+    /// school on the token, and a registration takes the school from there.</summary>
+    public HttpClient Parent(string region, Guid school, params Guid[] children) =>
+        Client(new TokenRequest(Role.Parent, region, school, Subject: $"parent-{Guid.NewGuid():N}", Children: children));
 }
 
 [CollectionDefinition(Name)]

@@ -96,7 +96,7 @@ public sealed class ActivityLifecycleTests(ActivitiesSystem system)
     public async Task A_parent_may_not_draft_and_an_unknown_resource_is_named()
     {
         var school = await system.School(Jinjiang);
-        using var parent = system.Parent(Jinjiang, Guid.NewGuid());
+        using var parent = system.Parent(Jinjiang, school, Guid.NewGuid());
         using var staff = system.Staff(Jinjiang, school);
 
         Assert.Equal(HttpStatusCode.Forbidden, (await parent.Post("/api/activities", ActivityBody())).StatusCode);
@@ -132,7 +132,7 @@ public sealed class ActivityLifecycleTests(ActivitiesSystem system)
 
         // Nobody registers before the plan is approved.
         var child = Guid.NewGuid();
-        using var parent = system.Parent(Jinjiang, child);
+        using var parent = system.Parent(Jinjiang, school, child);
         var early = await parent.Post($"/api/activities/{id}/registrations", Child(child));
         Assert.Equal(HttpStatusCode.NotFound, early.StatusCode); // not yet published to parents
 

@@ -146,7 +146,7 @@ public sealed class SafetyPlanReviewApiTests(ActivitiesSystem system)
         await checks.RunCheckAsync<SafetyPlanReviewCheck>(start);
         var cancelled = await Details(staff, id);
         Assert.Equal("Cancelled", cancelled.Str("status"));
-        using var parent = system.Parent(Jinjiang, Guid.NewGuid());
+        using var parent = system.Parent(Jinjiang, school, Guid.NewGuid());
         var seen = await Details(parent, id);
         Assert.Equal(ActivityDecider.SafetyPlanNotReviewedReason, seen.Str("cancelReason"));
         Assert.DoesNotContain((await (await county.GetAsync("/api/activities/safety-plan-reviews?pageSize=500")).ReadJson()).Items(), i => i.Id() == id);
@@ -169,9 +169,9 @@ public sealed class ConsentWithdrawalTests(ActivitiesSystem system)
         using var staff = system.Staff(Jinjiang, school);
         var id = await OpenLecture(staff, seats: 1);
         var (seated, waiting) = (Guid.NewGuid(), Guid.NewGuid());
-        using var guardian = system.Parent(Jinjiang, seated);
-        using var otherGuardian = system.Parent(Jinjiang, seated);
-        using var waitingParent = system.Parent(Jinjiang, waiting);
+        using var guardian = system.Parent(Jinjiang, school, seated);
+        using var otherGuardian = system.Parent(Jinjiang, school, seated);
+        using var waitingParent = system.Parent(Jinjiang, school, waiting);
         var registered = await guardian.Post($"/api/activities/{id}/registrations", Child(seated));
         Assert.Equal("Confirmed", (await registered.ReadJson()).Str("status"));
         Assert.Equal("Waitlisted", (await (await waitingParent.Post($"/api/activities/{id}/registrations", Child(waiting))).ReadJson()).Str("status"));

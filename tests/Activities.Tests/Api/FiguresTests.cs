@@ -45,16 +45,16 @@ public sealed class FiguresTests(ActivitiesSystem system)
         var football = await CreateAndOpen(adminA, Body(term, places: 10, title: "足球"));
         var choir = await CreateAndOpen(adminA, Body(term, places: 3, title: "合唱", dimensions: ["Aesthetic"]));
         var inFootball = new List<Guid>();
-        for (var i = 0; i < 4; i++) inFootball.Add((await Enrol(system, county, football)).Child);
-        using (var both = system.Parent(county, inFootball[0]))
+        for (var i = 0; i < 4; i++) inFootball.Add((await Enrol(system, county, a, football)).Child);
+        using (var both = system.Parent(county, a, inFootball[0]))
         {
             Assert.Equal(HttpStatusCode.Created, (await both.Post($"/api/activities/programmes/{choir}/enrolments", Pupil(inFootball[0]))).StatusCode);
         }
-        for (var i = 0; i < 3; i++) await Enrol(system, county, choir);
+        for (var i = 0; i < 3; i++) await Enrol(system, county, a, choir);
         // School B: 2 students, no declaration.
         using var adminBStaff = system.Staff(county, b);
         var art = await CreateAndOpen(adminBStaff, Body(term, places: 10, title: "美术", dimensions: ["Aesthetic"]));
-        for (var i = 0; i < 2; i++) await Enrol(system, county, art);
+        for (var i = 0; i < 2; i++) await Enrol(system, county, b, art);
 
         var aesthetic = await (await adminA.GetAsync($"/api/activities/programmes?term={term}&dimension=Aesthetic")).ReadJson();
         Assert.Equal(choir, Assert.Single(aesthetic.Items()).Id());
@@ -75,7 +75,7 @@ public sealed class FiguresTests(ActivitiesSystem system)
         var own = await (await teacherA.GetAsync($"/api/activities/programmes/figures?term={term}")).ReadJson();
         Assert.Equal(a, Assert.Single(own.GetProperty("schools").EnumerateArray()).GetProperty("schoolId").GetGuid());
         var child = Guid.NewGuid();
-        using var parent = system.Parent(county, child);
+        using var parent = system.Parent(county, a, child);
         await AssertProblem(await parent.GetAsync($"/api/activities/programmes/figures?term={term}"), HttpStatusCode.Forbidden);
         var elsewhere = await (await otherBureau.GetAsync($"/api/activities/programmes/figures?term={term}&county={county}")).ReadJson();
         Assert.Empty(elsewhere.GetProperty("schools").EnumerateArray());
@@ -102,7 +102,7 @@ public sealed class FiguresTests(ActivitiesSystem system)
         var children = Enumerable.Range(0, 6).Select(_ => Guid.NewGuid()).ToArray();
         foreach (var child in children)
         {
-            using var parent = system.Parent(county, child);
+            using var parent = system.Parent(county, c, child);
             Assert.Equal(HttpStatusCode.Created, (await parent.Post($"/api/activities/{lecture}/registrations", Drive.Child(child))).StatusCode);
         }
         system.Clock.Advance(TimeSpan.FromMinutes(15));
@@ -112,8 +112,8 @@ public sealed class FiguresTests(ActivitiesSystem system)
         }
         Assert.Equal(HttpStatusCode.OK, (await staffC.Post($"/api/activities/{lecture}/complete", new { }, "\"2\"")).StatusCode);
         var labour = await CreateAndOpen(staffC, Body(term, places: 10, title: "校园农场", dimensions: ["Labour"]));
-        var (p1, _) = await Enrol(system, county, labour);
-        var (p2, _) = await Enrol(system, county, labour);
+        var (p1, _) = await Enrol(system, county, c, labour);
+        var (p2, _) = await Enrol(system, county, c, labour);
         Assert.Equal(HttpStatusCode.Created, (await staffC.Put($"/api/activities/programmes/{labour}/sessions/{system.LastSchoolDay():yyyy-MM-dd}/attendance",
             new { present = new[] { p1, p2 } })).StatusCode);
         // D: a community class (moral and labour, from its kind). E: nothing.
@@ -147,7 +147,7 @@ public sealed class FiguresTests(ActivitiesSystem system)
         var own = await (await staffD.GetAsync($"/api/activities/dimensions/figures?term={term}")).ReadJson();
         Assert.Equal(d, Assert.Single(own.GetProperty("schools").EnumerateArray()).GetProperty("schoolId").GetGuid());
         var someone = Guid.NewGuid();
-        using var parentOf = system.Parent(county, someone);
+        using var parentOf = system.Parent(county, d, someone);
         await AssertProblem(await parentOf.GetAsync("/api/activities/dimensions/figures"), HttpStatusCode.Forbidden);
         await AssertProblem(await bureau.GetAsync("/api/activities/dimensions/figures?from=2026-09-01"), HttpStatusCode.BadRequest, "to");
         await AssertProblem(await bureau.GetAsync("/api/activities/dimensions/figures?missing=Music"), HttpStatusCode.BadRequest);

@@ -43,7 +43,7 @@ public sealed class PhysicalActivityTests(ActivitiesSystem system)
 
         var own = await (await a.GetAsync($"/api/activities/physical-activity?from={day:yyyy-MM-dd}")).ReadJson();
         Assert.Single(own.GetProperty("schools").EnumerateArray());
-        using var parent = system.Parent(county, Guid.NewGuid());
+        using var parent = system.Parent(county, first, Guid.NewGuid());
         Assert.Equal(HttpStatusCode.Forbidden, (await parent.GetAsync("/api/activities/physical-activity")).StatusCode);
     }
 }

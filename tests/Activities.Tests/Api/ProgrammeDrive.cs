@@ -81,10 +81,10 @@ internal static class ProgrammeDrive
         await (await client.GetAsync($"/api/activities/programmes/{id}")).ReadJson();
 
     /// <summary>Enrols a new child with their own parent; returns the child and the answer.</summary>
-    public static async Task<(Guid Child, JsonElement Answer)> Enrol(ActivitiesSystem system, string county, Guid programme)
+    public static async Task<(Guid Child, JsonElement Answer)> Enrol(ActivitiesSystem system, string county, Guid school, Guid programme)
     {
         var child = Guid.NewGuid();
-        using var parent = system.Parent(county, child);
+        using var parent = system.Parent(county, school, child);
         var response = await parent.Post($"/api/activities/programmes/{programme}/enrolments", Pupil(child));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return (child, await response.ReadJson());

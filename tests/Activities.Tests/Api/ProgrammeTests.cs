@@ -41,7 +41,7 @@ public sealed class ProgrammeTests(ActivitiesSystem system) : IAsyncLifetime
 
         // A parent does not see a draft; another school's staff and another county's bureau never see it.
         var child = Guid.NewGuid();
-        using var parent = system.Parent(Jinjiang, child);
+        using var parent = system.Parent(Jinjiang, school, child);
         Assert.Equal(HttpStatusCode.NotFound, (await parent.GetAsync($"/api/activities/programmes/{id}")).StatusCode);
         using var otherStaff = system.Staff(Jinjiang, await system.School(Jinjiang));
         Assert.Equal(HttpStatusCode.NotFound, (await otherStaff.GetAsync($"/api/activities/programmes/{id}")).StatusCode);
@@ -104,7 +104,7 @@ public sealed class ProgrammeTests(ActivitiesSystem system) : IAsyncLifetime
         await AssertProblem(await admin.Post("/api/activities/programmes", Body(system.Term(), small, places: 11)), HttpStatusCode.Conflict, "places-over-capacity");
         // Parents and bureaus do not create programmes.
         var child = Guid.NewGuid();
-        using var parent = system.Parent(Jinjiang, child);
+        using var parent = system.Parent(Jinjiang, school, child);
         await AssertProblem(await parent.Post("/api/activities/programmes", Body(system.Term())), HttpStatusCode.Forbidden);
 
         var list = await (await admin.GetAsync($"/api/activities/programmes?school={school}")).ReadJson();
@@ -120,14 +120,14 @@ public sealed class ProgrammeTests(ActivitiesSystem system) : IAsyncLifetime
         var answers = new List<(Guid Child, System.Text.Json.JsonElement Answer)>();
         for (var i = 0; i < 4; i++)
         {
-            answers.Add(await Enrol(system, Jinjiang, id));
+            answers.Add(await Enrol(system, Jinjiang, school, id));
         }
         Assert.Equal(["Enrolled", "Enrolled", "Waitlisted", "Waitlisted"], answers.Select(a => a.Answer.Str("status")));
         Assert.Equal([1, 2], answers.Skip(2).Select(a => a.Answer.GetProperty("waitlistPosition").GetInt32()));
 
         // Enrolling again: the same answer, no second place.
         var first = answers[0].Child;
-        using var firstParent = system.Parent(Jinjiang, first);
+        using var firstParent = system.Parent(Jinjiang, school, first);
         var again = await firstParent.Post($"/api/activities/programmes/{id}/enrolments", Pupil(first));
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal("Enrolled", (await again.ReadJson()).Str("status"));
@@ -136,7 +136,7 @@ public sealed class ProgrammeTests(ActivitiesSystem system) : IAsyncLifetime
         await AssertProblem(await admin.Post($"/api/activities/programmes/{id}/enrolments", Pupil(Guid.NewGuid())), HttpStatusCode.Forbidden);
         // Another county's parent does not see the programme.
         var far = Guid.NewGuid();
-        using var farParent = system.Parent(Qingyang, far);
+        using var farParent = system.Parent(Qingyang, await system.School(Qingyang), far);
         await AssertProblem(await farParent.Post($"/api/activities/programmes/{id}/enrolments", Pupil(far)), HttpStatusCode.NotFound);
 
         var withdrawn = await firstParent.Post($"/api/activities/programmes/{id}/enrolments/{first}/withdraw", new { }, "\"1\"");
@@ -161,7 +161,7 @@ public sealed class ProgrammeTests(ActivitiesSystem system) : IAsyncLifetime
         using var admin = system.Staff(Jinjiang, school);
         var id = await CreateAndOpen(admin, Body(system.Term(), places: places));
         var children = Enumerable.Range(0, parents).Select(_ => Guid.NewGuid()).ToArray();
-        var tokens = children.Select(c => TestSystem.Token(new TokenRequest(Role.Parent, Jinjiang, Subject: $"p-{c:N}", Children: [c]))).ToArray();
+        var tokens = children.Select(c => TestSystem.Token(new TokenRequest(Role.Parent, Jinjiang, school, Subject: $"p-{c:N}", Children: [c]))).ToArray();
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256 };
         using var http = new HttpClient(handler) { BaseAddress = system.GatewayAddress, Timeout = TimeSpan.FromSeconds(90) };
         var start = new TaskCompletionSource();
@@ -199,8 +199,8 @@ public sealed class ProgrammeTests(ActivitiesSystem system) : IAsyncLifetime
         var provider = await system.MemberProvider(Jinjiang, name: "锦江区青少年宫");
         using var admin = system.Staff(Jinjiang, school);
         var id = await CreateAndOpen(admin, Body(system.Term(), provider, places: 5));
-        var (a, _) = await Enrol(system, Jinjiang, id);
-        var (b, _) = await Enrol(system, Jinjiang, id);
+        var (a, _) = await Enrol(system, Jinjiang, school, id);
+        var (b, _) = await Enrol(system, Jinjiang, school, id);
         var day = system.LastSchoolDay();
         var path = $"/api/activities/programmes/{id}/sessions/{day:yyyy-MM-dd}/attendance";
 
@@ -217,7 +217,7 @@ public sealed class ProgrammeTests(ActivitiesSystem system) : IAsyncLifetime
         Assert.Equal(2, (await corrected.ReadJson()).GetProperty("present").GetArrayLength());
         // Someone without a place is not present; a parent, or a day that is no session, is refused.
         await AssertProblem(await teacher.Put(path, new { present = new[] { Guid.NewGuid() } }, "\"2\""), HttpStatusCode.Conflict, "not-enrolled");
-        using var parent = system.Parent(Jinjiang, a);
+        using var parent = system.Parent(Jinjiang, school, a);
         await AssertProblem(await parent.Put(path, new { present = new[] { a } }, "\"2\""), HttpStatusCode.Forbidden);
         await AssertProblem(await teacher.Put($"/api/activities/programmes/{id}/sessions/2020-01-01/attendance", new { present = Array.Empty<Guid>() }),
             HttpStatusCode.Conflict, "not-a-session");
@@ -252,7 +252,7 @@ public sealed class ProgrammeTests(ActivitiesSystem system) : IAsyncLifetime
         var provider = await system.MemberProvider(Jinjiang, name: "锦江区文化馆");
         using var admin = system.Staff(Jinjiang, school);
         var id = await CreateAndOpen(admin, Body(system.Term(), provider, dimensions: ["Aesthetic"]));
-        var (child, _) = await Enrol(system, Jinjiang, id);
+        var (child, _) = await Enrol(system, Jinjiang, school, id);
         var staffRun = await CreateAndOpen(admin, Body(system.Term(), title: "书法"));
 
         await system.PublishAsync(new MemberLeft(provider.AllianceId, provider.UnitId, DateTimeOffset.UtcNow.AddSeconds(1)));

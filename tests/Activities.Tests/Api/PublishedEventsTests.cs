@@ -34,7 +34,7 @@ public sealed class PublishedEventsTests(ActivitiesSystem system) : IAsyncLifeti
         using var staff = system.Staff(Jinjiang, school);
         var trip = await OpenStudyTrip(system, staff, resource, 30);
         var child = Guid.NewGuid();
-        using var parent = system.Parent(Jinjiang, child);
+        using var parent = system.Parent(Jinjiang, school, child);
         Assert.Equal(HttpStatusCode.Created, (await parent.Post($"/api/activities/{trip}/registrations", Child(child, name: "王小明"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await staff.Post($"/api/activities/{trip}/cancel", new { reason = "暴雨预警 / Rainstorm warning" }, "\"4\"")).StatusCode);
         var lecture = await OpenLecture(staff, startsAt: system.Clock.GetUtcNow().AddMinutes(10));

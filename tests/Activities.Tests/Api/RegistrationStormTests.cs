@@ -32,7 +32,7 @@ public sealed class RegistrationStormTests(ActivitiesSystem system, ITestOutputH
         var id = await OpenStudyTrip(system, staff, resource, Seats);
 
         var children = Enumerable.Range(0, Parents).Select(_ => Guid.NewGuid()).ToArray();
-        var tokens = children.Select(c => TestSystem.Token(new TokenRequest(Role.Parent, Jinjiang,
+        var tokens = children.Select(c => TestSystem.Token(new TokenRequest(Role.Parent, Jinjiang, school,
             Subject: $"storm-parent-{c:N}", Children: [c]))).ToArray();
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 512 };
         using var http = new HttpClient(handler) { BaseAddress = system.GatewayAddress, Timeout = TimeSpan.FromSeconds(90) };

@@ -20,13 +20,13 @@ public sealed class RegistrationTests(ActivitiesSystem system)
     [Fact]
     public async Task Seats_are_confirmed_while_they_last_then_students_wait_in_order()
     {
-        var (_, staff, id) = await OpenActivity(seats: 2);
+        var (school, staff, id) = await OpenActivity(seats: 2);
         var children = Enumerable.Range(0, 4).Select(_ => Guid.NewGuid()).ToArray();
 
         var answers = new List<System.Text.Json.JsonElement>();
         foreach (var child in children)
         {
-            using var parent = system.Parent(Jinjiang, child);
+            using var parent = system.Parent(Jinjiang, school, child);
             var response = await parent.Post($"/api/activities/{id}/registrations", Child(child));
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
             Assert.Equal("\"1\"", response.ETag());
@@ -44,9 +44,9 @@ public sealed class RegistrationTests(ActivitiesSystem system)
     [Fact]
     public async Task Registering_twice_gives_the_same_answer_and_no_second_seat()
     {
-        var (_, staff, id) = await OpenActivity(seats: 5);
+        var (school, staff, id) = await OpenActivity(seats: 5);
         var child = Guid.NewGuid();
-        using var parent = system.Parent(Jinjiang, child);
+        using var parent = system.Parent(Jinjiang, school, child);
 
         var first = await parent.Post($"/api/activities/{id}/registrations", Child(child));
         var second = await parent.Post($"/api/activities/{id}/registrations", Child(child));
@@ -60,11 +60,11 @@ public sealed class RegistrationTests(ActivitiesSystem system)
     [Fact]
     public async Task A_cancelled_seat_goes_to_the_first_on_the_waitlist()
     {
-        var (_, staff, id) = await OpenActivity(seats: 1);
+        var (school, staff, id) = await OpenActivity(seats: 1);
         var (a, b, c) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
-        using var parentA = system.Parent(Jinjiang, a);
-        using var parentB = system.Parent(Jinjiang, b);
-        using var parentC = system.Parent(Jinjiang, c);
+        using var parentA = system.Parent(Jinjiang, school, a);
+        using var parentB = system.Parent(Jinjiang, school, b);
+        using var parentC = system.Parent(Jinjiang, school, c);
         var seat = await parentA.Post($"/api/activities/{id}/registrations", Child(a));
         await parentB.Post($"/api/activities/{id}/registrations", Child(b));
         await parentC.Post($"/api/activities/{id}/registrations", Child(c));
@@ -95,11 +95,11 @@ public sealed class RegistrationTests(ActivitiesSystem system)
     [Fact]
     public async Task A_parent_registers_and_sees_only_their_own_children()
     {
-        var (_, _, id) = await OpenActivity(seats: 5);
+        var (school, _, id) = await OpenActivity(seats: 5);
         var mine = Guid.NewGuid();
         var theirs = Guid.NewGuid();
-        using var me = system.Parent(Jinjiang, mine);
-        using var them = system.Parent(Jinjiang, theirs);
+        using var me = system.Parent(Jinjiang, school, mine);
+        using var them = system.Parent(Jinjiang, school, theirs);
         await them.Post($"/api/activities/{id}/registrations", Child(theirs, name: "小红"));
 
         Assert.Equal(HttpStatusCode.Forbidden, (await me.Post($"/api/activities/{id}/registrations", Child(theirs))).StatusCode);
@@ -116,14 +116,43 @@ public sealed class RegistrationTests(ActivitiesSystem system)
     }
 
     [Fact]
+    public async Task A_parents_registration_takes_the_school_from_the_token_never_from_the_body()
+    {
+        var (school, staff, id) = await OpenActivity(seats: 5);
+        var far = await system.School(Qingyang, "青羊区某校");
+        var child = Guid.NewGuid();
+
+        // Another county's school in the body is refused, and nothing lands there.
+        using var parent = system.Parent(Jinjiang, school, child);
+        await AssertProblem(await parent.Post($"/api/activities/{id}/registrations", Child(child, school: far)), HttpStatusCode.Forbidden);
+        using var farStaff = system.Staff(Qingyang, far);
+        Assert.Equal(0, (await (await farStaff.GetAsync($"/api/activities/students/{child}/registrations")).ReadJson()).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await (await staff.GetAsync($"/api/activities/{id}/registrations")).ReadJson()).GetProperty("total").GetInt32());
+
+        // A token without the child's school registers nobody; one whose school lies outside its region is refused outright.
+        using var noSchool = system.Client(new TokenRequest(Role.Parent, Jinjiang, Subject: $"p-{Guid.NewGuid():N}", Children: [child]));
+        await AssertProblem(await noSchool.Post($"/api/activities/{id}/registrations", Child(child)), HttpStatusCode.Forbidden);
+        using var farToken = system.Client(new TokenRequest(Role.Parent, Jinjiang, far, Subject: $"p-{Guid.NewGuid():N}", Children: [child]));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await farToken.Post($"/api/activities/{id}/registrations", Child(child))).StatusCode);
+
+        // Without a school in the body, the registration is the token's school's: its staff see it, the far school's do not.
+        Assert.Equal(HttpStatusCode.Created, (await parent.Post($"/api/activities/{id}/registrations", Child(child))).StatusCode);
+        var seen = await (await staff.GetAsync($"/api/activities/{id}/registrations/{child}")).ReadJson();
+        Assert.Equal(school, seen.GetProperty("schoolId").GetGuid());
+        Assert.Equal(0, (await (await farStaff.GetAsync($"/api/activities/students/{child}/registrations")).ReadJson()).GetProperty("total").GetInt32());
+        using var teacher = system.Staff(Jinjiang, school, Role.Teacher);
+        Assert.Equal(1, (await (await teacher.GetAsync($"/api/activities/students/{child}/registrations")).ReadJson()).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
     public async Task Registering_for_a_closed_or_cancelled_activity_is_a_409_and_appends_nothing()
     {
-        var (_, staff, closed) = await OpenActivity(seats: 5);
+        var (school, staff, closed) = await OpenActivity(seats: 5);
         await staff.Post($"/api/activities/{closed}/close", new { }, "\"2\"");
         var cancelled = await OpenLecture(staff);
         await staff.Post($"/api/activities/{cancelled}/cancel", new { reason = "天气 / Weather" }, "\"2\"");
         var child = Guid.NewGuid();
-        using var parent = system.Parent(Jinjiang, child);
+        using var parent = system.Parent(Jinjiang, school, child);
 
         await AssertProblem(await parent.Post($"/api/activities/{closed}/registrations", Child(child)), HttpStatusCode.Conflict, "registration-not-open");
         await AssertProblem(await parent.Post($"/api/activities/{cancelled}/registrations", Child(child)), HttpStatusCode.Conflict, "registration-not-open");
@@ -134,9 +163,9 @@ public sealed class RegistrationTests(ActivitiesSystem system)
     [Fact]
     public async Task Outside_the_age_range_or_under_14_without_consent_is_a_409_and_appends_nothing()
     {
-        var (_, staff, id) = await OpenActivity(seats: 5, minAge: 10, maxAge: 15);
+        var (school, staff, id) = await OpenActivity(seats: 5, minAge: 10, maxAge: 15);
         var (young, old, noConsent, ok) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
-        using var parent = system.Parent(Jinjiang, young, old, noConsent, ok);
+        using var parent = system.Parent(Jinjiang, school, young, old, noConsent, ok);
 
         await AssertProblem(await parent.Post($"/api/activities/{id}/registrations", Child(young, age: 8)), HttpStatusCode.Conflict, "outside-age-range");
         await AssertProblem(await parent.Post($"/api/activities/{id}/registrations", Child(old, age: 17)), HttpStatusCode.Conflict, "outside-age-range");
@@ -152,9 +181,9 @@ public sealed class RegistrationTests(ActivitiesSystem system)
     [InlineData("birthDate")]
     public async Task Missing_student_fields_are_a_400_naming_the_field(string field)
     {
-        var (_, _, id) = await OpenActivity(seats: 5);
+        var (school, _, id) = await OpenActivity(seats: 5);
         var child = Guid.NewGuid();
-        using var parent = system.Parent(Jinjiang, child);
+        using var parent = system.Parent(Jinjiang, school, child);
         object body = field switch
         {
             "studentId" => new { displayName = "小明", birthDate = "2014-01-01" },

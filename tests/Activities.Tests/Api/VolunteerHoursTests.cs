@@ -49,7 +49,7 @@ public sealed class VolunteerHoursTests(ActivitiesSystem system)
         Assert.Equal(3m, classes["初一(1)班"]);
         Assert.Equal(1.5m, classes["初一(2)班"]);
 
-        using var parent = system.Parent(Jinjiang, a);
+        using var parent = system.Parent(Jinjiang, school, a);
         Assert.Equal(3m, (await (await parent.GetAsync($"/api/activities/students/{a}/volunteer-hours")).ReadJson()).GetProperty("approvedHours").GetDecimal());
         Assert.Equal(HttpStatusCode.NotFound, (await parent.GetAsync($"/api/activities/students/{b}/volunteer-hours")).StatusCode);
 

@@ -70,10 +70,18 @@ public sealed class BullyingCaseTests(CampusSafetySystem system)
         Assert.Equal(HttpStatusCode.OK, (await counsellor.SendAsync(withHeader)).StatusCode);
         Assert.Single((await (await counsellor.GetAsync(Cases)).ReadJson()).Items());
         await (await otherCounsellor.GetAsync(Read(path))).AssertProblem(HttpStatusCode.NotFound);
+        // The assigned counsellor is a person at the case's school: the same subject on another school's token is not them.
+        using var impostor = system.Client(new TokenRequest(Role.Counsellor, world.County, Guid.NewGuid(), null, Subject: "counsellor-liu"));
+        await (await impostor.GetAsync(Read(path))).AssertProblem(HttpStatusCode.NotFound);
+        Assert.Empty((await (await impostor.GetAsync(Cases)).ReadJson()).Items());
 
         var log = await (await admin.GetAsync($"{path}/reads")).ReadJson();
-        var reads = log.Items();
+        var reads = log.Items().Where(r => !r.GetProperty("refused").GetBoolean()).ToList();
         Assert.Equal(3, reads.Count); // two by the admin (one of them for the If-Match), one by the counsellor
+        // The six refused tries (four outsiders, the other counsellor again, the impostor) are on record as attempts.
+        var attempts = log.Items().Where(r => r.GetProperty("refused").GetBoolean()).ToList();
+        Assert.Equal(6, attempts.Count);
+        Assert.Equal(2, attempts.Count(r => r.Str("readerRole") == "Counsellor" && r.Str("reader") != "counsellor-liu"));
         Assert.Contains(reads, r => r.Str("reader") == "counsellor-liu" && r.Str("reason") == "counselling session" && r.Str("readerRole") == "Counsellor");
         Assert.Contains(reads, r => r.Str("reader") == "admin-chen" && r.Str("reason") == "调查取证 / investigation");
         await (await counsellor.GetAsync($"{path}/reads")).AssertProblem(HttpStatusCode.Forbidden);

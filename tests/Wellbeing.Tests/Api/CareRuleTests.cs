@@ -88,10 +88,13 @@ public sealed class ReferralContactTests(WellbeingSystem system)
         // The officer's grant to the referral is not a grant to the child's record.
         Assert.Equal(HttpStatusCode.Forbidden, (await officer.GetAsync($"/api/wellbeing/children/{child}?purpose=Referral")).StatusCode);
 
-        var log = await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={child}&reader=doctor-{id:N}")).ReadJson();
+        var log = await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={child}&reader=doctor-{id:N}&refused=false")).ReadJson();
         var entry = Assert.Single(log.Items());
         Assert.Equal("ReferralContact", entry.Str("resource"));
         Assert.Equal(grantId, entry.GetProperty("grantId").GetGuid());
+        // The officer's refused try at the child's record is on record as an attempt.
+        var attempts = await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={child}&reader=doctor-{id:N}&refused=true")).ReadJson();
+        Assert.Equal("ChildRecord", Assert.Single(attempts.Items()).Str("resource"));
 
         // The grant ends with the child's return to school.
         var today = DateOnly.FromDateTime(system.Clock.GetUtcNow().UtcDateTime);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.Platform.Scheduling;
 using JiaoLianTi.Wellbeing.Children;
@@ -85,16 +86,27 @@ public sealed class ChildRecordTests(WellbeingSystem system)
         Assert.Equal(HttpStatusCode.NotFound, (await elsewhere.GetAsync($"/api/wellbeing/children/{id}?purpose=Care")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync($"/api/wellbeing/children/{id}")).StatusCode);
 
-        // The access log: two reads recorded, none for the refusals; listable by the school's admins and the county.
-        var logResponse = await admin.GetAsync($"/api/wellbeing/access-log?studentId={id}");
+        // The access log: two reads recorded, and the three refused attempts (403, 403, 404) as attempts; listable by the
+        // school's admins and the county. The read without a purpose was refused before anything was looked at.
+        var logResponse = await admin.GetAsync($"/api/wellbeing/access-log?studentId={id}&refused=false");
         Assert.True(logResponse.IsSuccessStatusCode, await logResponse.Content.ReadAsStringAsync());
         var log = await logResponse.ReadJson();
         Assert.Equal(2, log.GetProperty("total").GetInt32());
+        var attempts = await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={id}&refused=true")).ReadJson();
+        Assert.Equal(3, attempts.GetProperty("total").GetInt32());
+        Assert.All(attempts.GetProperty("items").EnumerateArray(), a =>
+        {
+            Assert.True(a.GetProperty("refused").GetBoolean());
+            Assert.Equal(JsonValueKind.Null, a.GetProperty("grantId").ValueKind);
+        });
+        Assert.Equal(new[] { "Counsellor", "SchoolAdmin", "Teacher" },
+            attempts.GetProperty("items").EnumerateArray().Select(a => a.GetProperty("readerRole").GetString()).Order());
+        Assert.Equal(5, (await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={id}")).ReadJson()).GetProperty("total").GetInt32());
         var readers = log.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("reader").GetString()).ToHashSet();
         Assert.Contains(counsellorSubject, readers);
         Assert.Contains("Screening", log.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("purpose").GetString()));
         using var county = system.Client(Role.CountyAdmin, school.County);
-        var countyLog = await (await county.GetAsync($"/api/wellbeing/access-log?studentId={id}")).ReadJson();
+        var countyLog = await (await county.GetAsync($"/api/wellbeing/access-log?studentId={id}&refused=false")).ReadJson();
         Assert.Equal(2, countyLog.GetProperty("total").GetInt32());
         Assert.Equal(HttpStatusCode.Forbidden, (await counsellor.GetAsync($"/api/wellbeing/access-log?studentId={id}")).StatusCode);
     }
@@ -119,13 +131,90 @@ public sealed class ChildRecordTests(WellbeingSystem system)
         var read = await teacher.GetAsync($"/api/wellbeing/children/{id}?purpose=SupportPlan");
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Equal(grantId, (await read.ReadJson()).GetProperty("readUnderGrant").GetGuid());
-        var log = await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={id}&reader={teacherSubject}")).ReadJson();
+        var log = await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={id}&reader={teacherSubject}&refused=false")).ReadJson();
         Assert.Equal(grantId, Assert.Single(log.GetProperty("items").EnumerateArray()).GetProperty("grantId").GetGuid());
+        var attempts = await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={id}&reader={teacherSubject}&refused=true")).ReadJson();
+        Assert.Equal(1, attempts.GetProperty("total").GetInt32()); // the read before the grant
 
         var stale = await admin.Post($"/api/wellbeing/children/{id}/grants", new { grantee = "x", reason = "y", until = system.Clock.GetUtcNow().AddDays(1) }, etag);
         Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
         var tooLong = await admin.Post($"/api/wellbeing/children/{id}/grants", new { grantee = "x", reason = "y", until = system.Clock.GetUtcNow().AddDays(60) }, granted.ETag());
         Assert.Equal(HttpStatusCode.Conflict, tooLong.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_assignment_or_a_grant_binds_the_person_at_their_school_the_same_subject_elsewhere_gets_nothing()
+    {
+        var school = await system.SchoolAsync();
+        var sameCounty = await system.SchoolAsync(school.County);
+        var otherCounty = await system.SchoolAsync("510105");
+        using var admin = system.Admin(school);
+        var subject = $"counsellor-{Guid.NewGuid():N}";
+        var (id, etag) = await admin.RecordChild(school, "钱小雨", subject);
+        using var counsellor = system.Counsellor(school, subject);
+        Assert.Equal(HttpStatusCode.OK, (await counsellor.GetAsync($"/api/wellbeing/children/{id}?purpose=Care")).StatusCode);
+
+        // The same subject on a token of another school (of this county: 403; of another: 404) reads, lists and changes nothing.
+        var today = DateOnly.FromDateTime(system.Clock.GetUtcNow().UtcDateTime);
+        foreach (var (elsewhere, refusal) in new[] { (sameCounty, HttpStatusCode.Forbidden), (otherCounty, HttpStatusCode.NotFound) })
+        {
+            using var impostor = system.Counsellor(elsewhere, subject);
+            Assert.Equal(refusal, (await impostor.GetAsync($"/api/wellbeing/children/{id}?purpose=Care")).StatusCode);
+            Assert.Equal(refusal, (await impostor.Post($"/api/wellbeing/children/{id}/screenings", new { score = 30, takenOn = today }, etag)).StatusCode);
+            Assert.Equal(refusal, (await impostor.Post($"/api/wellbeing/children/{id}/care-categories",
+                new { category = "LeftBehindChild", source = "School" }, etag)).StatusCode);
+            Assert.Equal(refusal, (await impostor.Post("/api/wellbeing/crises", new { studentId = id })).StatusCode);
+            var listed = await (await impostor.GetAsync("/api/wellbeing/children")).ReadJson();
+            Assert.DoesNotContain(id, listed.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("studentId").GetGuid()));
+            var alerts = await (await impostor.GetAsync($"/api/wellbeing/alerts?studentId={id}")).ReadJson();
+            Assert.Equal(0, alerts.GetProperty("total").GetInt32());
+        }
+
+        // A grant to a teacher of the school: the same subject at another school holds nothing.
+        var teacherSubject = $"teacher-{Guid.NewGuid():N}";
+        var granted = await admin.Post($"/api/wellbeing/children/{id}/grants",
+            new { grantee = teacherSubject, reason = "班主任参与帮扶", until = system.Clock.GetUtcNow().AddDays(7) }, etag);
+        Assert.Equal(HttpStatusCode.Created, granted.StatusCode);
+        Assert.Equal(school.Id, (await granted.ReadJson()).GetProperty("granteeSchoolId").GetGuid());
+        using var teacher = system.Client(new TokenRequest(Role.Teacher, school.County, school.Id, Subject: teacherSubject));
+        Assert.Equal(HttpStatusCode.OK, (await teacher.GetAsync($"/api/wellbeing/children/{id}?purpose=SupportPlan")).StatusCode);
+        using var otherTeacher = system.Client(new TokenRequest(Role.Teacher, sameCounty.County, sameCounty.Id, Subject: teacherSubject));
+        Assert.Equal(HttpStatusCode.Forbidden, (await otherTeacher.GetAsync($"/api/wellbeing/children/{id}?purpose=SupportPlan")).StatusCode);
+
+        // A grant to a unit's officer binds the unit: the subject with another unit is someone else.
+        var officerSubject = $"officer-{Guid.NewGuid():N}";
+        var toUnit = await admin.Post($"/api/wellbeing/children/{id}/grants", new
+        {
+            grantee = officerSubject, reason = "社工跟进", until = system.Clock.GetUtcNow().AddDays(7), granteeUnitId = school.CommunityId,
+        }, granted.ETag());
+        Assert.Equal(HttpStatusCode.Created, toUnit.StatusCode);
+        using var officer = system.Client(new TokenRequest(Role.MemberOfficer, school.County, MemberUnitId: school.CommunityId, Subject: officerSubject));
+        Assert.Equal(HttpStatusCode.OK, (await officer.GetAsync($"/api/wellbeing/children/{id}?purpose=Care")).StatusCode);
+        using var otherUnit = system.Client(new TokenRequest(Role.MemberOfficer, school.County, MemberUnitId: school.HospitalId, Subject: officerSubject));
+        Assert.Equal(HttpStatusCode.Forbidden, (await otherUnit.GetAsync($"/api/wellbeing/children/{id}?purpose=Care")).StatusCode);
+        var both = await admin.Post($"/api/wellbeing/children/{id}/grants", new
+        {
+            grantee = "x", reason = "y", until = system.Clock.GetUtcNow().AddDays(1), granteeUnitId = school.CommunityId, granteeSchoolId = school.Id,
+        }, toUnit.ETag());
+        Assert.Equal(HttpStatusCode.BadRequest, both.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_token_whose_school_lies_outside_its_region_is_refused()
+    {
+        var school = await system.SchoolAsync();
+        using var admin = system.Admin(school);
+        var (id, _) = await admin.RecordChild(school);
+        // The school is in 510104; a token naming it with region 510105 (or another province) is not one of its staff's.
+        foreach (var region in new[] { "510105", "52" })
+        {
+            using var outside = system.Client(new TokenRequest(Role.SchoolAdmin, region, school.Id, Subject: $"admin-{school.Id:N}"));
+            Assert.Equal(HttpStatusCode.Unauthorized, (await outside.GetAsync($"/api/wellbeing/children/{id}?purpose=Care")).StatusCode);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await outside.GetAsync("/api/wellbeing/children")).StatusCode);
+        }
+        // The province and the city contain the county: the same school is inside them.
+        using var city = system.Client(new TokenRequest(Role.SchoolAdmin, "5101", school.Id, Subject: $"admin-{school.Id:N}"));
+        Assert.Equal(HttpStatusCode.OK, (await city.GetAsync($"/api/wellbeing/children/{id}?purpose=Care")).StatusCode);
     }
 
     [Fact]

@@ -93,9 +93,14 @@ public sealed class ReferralAndPlanTests(WellbeingSystem system)
         var view = await officer.GetAsync($"/api/wellbeing/referrals/{id}?purpose=Referral");
         Assert.Equal("持续失眠", (await view.ReadJson()).GetProperty("reason").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await otherOfficer.GetAsync($"/api/wellbeing/referrals/{id}?purpose=Referral")).StatusCode);
-        var log = await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={child}")).ReadJson();
+        var log = await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={child}&refused=false")).ReadJson();
         var entry = Assert.Single(log.GetProperty("items").EnumerateArray());
         Assert.Equal(("Referral", "MemberOfficer", id), (entry.GetProperty("resource").GetString(), entry.GetProperty("readerRole").GetString(), entry.GetProperty("resourceId").GetGuid()));
+        // The other hospital's refused read is recorded as an attempt.
+        var attempt = Assert.Single((await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={child}&refused=true")).ReadJson())
+            .GetProperty("items").EnumerateArray());
+        Assert.Equal(("Referral", "MemberOfficer", id, true), (attempt.GetProperty("resource").GetString(), attempt.GetProperty("readerRole").GetString(),
+            attempt.GetProperty("resourceId").GetGuid(), attempt.GetProperty("refused").GetBoolean()));
 
         // Overdue: the appointment step past its SLA is alerted once, however often the check runs.
         var later = system.Clock.GetUtcNow().AddDays(8);

@@ -157,11 +157,14 @@ public sealed class RecordHealthResultApiTests(WellbeingSystem system)
         Assert.Equal(("MyopiaSuspected", "Accepted", "测试医院"), (result.Str("vision"), result.Str("referralStatus"), result.Str("hospitalName")));
         Assert.Contains(result.GetProperty("nextSteps").EnumerateArray(), s => s.GetString()!.Contains("散瞳验光"));
         using var otherParent = system.Client(new TokenRequest(Role.Parent, school.County, Subject: $"p-{Guid.NewGuid():N}", Children: [healthy]));
-        Assert.Equal(HttpStatusCode.Forbidden, (await otherParent.GetAsync($"/api/wellbeing/health-screenings/children/{myopic}")).StatusCode);
+        // Another family's child is not theirs to learn of: 404, as for a child with no results (README, "Not yours").
+        Assert.Equal(HttpStatusCode.NotFound, (await otherParent.GetAsync($"/api/wellbeing/health-screenings/children/{myopic}")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync($"/api/wellbeing/health-screenings/children/{myopic}")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/wellbeing/health-screenings/children/{myopic}?purpose=Screening")).StatusCode);
         var log = await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={myopic}")).ReadJson();
-        Assert.Contains(log.Items(), e => e.Str("resource") == "HealthScreening" && e.Str("readerRole") == "Parent");
+        Assert.Contains(log.Items(), e => e.Str("resource") == "HealthScreening" && e.Str("readerRole") == "Parent" && !e.GetProperty("refused").GetBoolean());
+        // The other parent's try is recorded as a refused attempt.
+        Assert.Single(log.Items(), e => e.Str("readerRole") == "Parent" && e.GetProperty("refused").GetBoolean());
 
         // The round's list shows findings and referrals, never measurements.
         var results = await (await admin.GetAsync($"/api/wellbeing/health-screenings/{round}/results")).ReadJson();

@@ -203,6 +203,12 @@ public static class ProgrammesApi
         {
             throw new ForbiddenException("家长只能为自己的孩子报名 / Parents enrol only their own children.");
         }
+        // A programme is its school's: the child's school is the one the parent's token names (a programme of another
+        // school is not visible to them: 404 below).
+        if (caller.SchoolId is null)
+        {
+            throw new ForbiddenException("令牌未注明孩子的学校，无法报名 / Your token does not name your child's school, so the child cannot be enrolled.");
+        }
         var student = new EnrolledStudent(request.DisplayName!.Trim(), request.ClassName?.Trim());
         // The name and class are stored sealed with the student's own key (docs/design.md 17).
         var key = await PersonalDataVault.EnsureKeyOfPersonAsync(store, master, studentId, now, http.RequestAborted);

@@ -9,7 +9,8 @@ namespace JiaoLianTi.Activities.Registrations;
 
 /// <summary>The body of <c>POST /api/activities/{id}/registrations</c>.</summary>
 /// <param name="GuardianConsent">The guardian consents (required for a student under 14); recorded with who said so.</param>
-/// <param name="SchoolId">The student's school (a parent says it; for school staff it is their own school).</param>
+/// <param name="SchoolId">Optional: the student's school is what the system knows (the school on a parent's token, a
+/// staff member's own school); a different one here is refused.</param>
 public sealed record RegisterRequest(
     Guid? StudentId, string? DisplayName, DateOnly? BirthDate, Guid? SchoolId, string? ClassName, bool? GuardianConsent);
 
@@ -71,7 +72,14 @@ public static class RegistrationsApi
             {
                 throw new ForbiddenException("家长只能为自己的孩子报名 / Parents register only their own children.");
             }
-            schoolId = request.SchoolId;
+            // The child's school is what the parent's token says (the province's identity provider links a guardian to
+            // the child's school), never what the body names: another county's school would see the child's details.
+            schoolId = caller.SchoolId ?? throw new ForbiddenException(
+                "令牌未注明孩子的学校，无法报名 / Your token does not name your child's school, so the child cannot be registered.");
+            if (request.SchoolId is { } named && named != schoolId)
+            {
+                throw new ForbiddenException("孩子的学校以身份令牌为准 / The child's school is the one your token names.");
+            }
         }
         else if (caller.IsStaff() && caller.SchoolId is not null)
         {

@@ -40,7 +40,8 @@ public record BullyingLegalVicePrincipalCalled(Guid CaseId, Guid AppointmentId, 
 public record BullyingCaseErased(Guid CaseId, string By, DateTimeOffset At);
 
 /// <summary>Someone read the case: who, in which role, why, when. Kept on the case's access log stream.</summary>
-public record BullyingCaseRead(Guid CaseId, string Reader, string ReaderRole, string Reason, DateTimeOffset At);
+/// <param name="Refused">A refused attempt (the reader had no need to know): nothing was answered.</param>
+public record BullyingCaseRead(Guid CaseId, string Reader, string ReaderRole, string Reason, DateTimeOffset At, bool Refused = false);
 
 /// <summary>
 /// 校园欺凌防治: the case's state, also its inline read model (served only to the need-to-know). Its free text

@@ -24,7 +24,7 @@ public sealed record BullyingCaseView(
             c.ClosedAt, c.ErasedAt is not null);
 }
 
-public sealed record CaseReadRecord(string Reader, string ReaderRole, string Reason, DateTimeOffset At);
+public sealed record CaseReadRecord(string Reader, string ReaderRole, string Reason, DateTimeOffset At, bool Refused = false);
 
 /// <summary>
 /// What the reporter follows of their own report: where it stands and by when it is to be determined; no parties, no

@@ -91,7 +91,8 @@ public static class BullyingCasesApi
         else if (caller.Role == Role.Counsellor)
         {
             var subject = caller.Subject;
-            query = session.Query<BullyingCase>().Where(c => c.Counsellor == subject && c.CountyCode.StartsWith(region));
+            var own = caller.SchoolId;
+            query = session.Query<BullyingCase>().Where(c => c.Counsellor == subject && c.SchoolId == own && c.CountyCode.StartsWith(region));
         }
         else if (caller.Role == Role.MemberOfficer)
         {
@@ -264,7 +265,8 @@ public static class BullyingCasesApi
     {
         var @case = await session.LoadAsync<BullyingCase>(id, ct);
         if (@case is null || !(caller.IsAdminOf(@case.SchoolId, @case.CountyCode)
-            || (caller.Role == Role.Counsellor && @case.Counsellor == caller.Subject && caller.Covers(@case.CountyCode))
+            || (caller.Role == Role.Counsellor && @case.Counsellor == caller.Subject && caller.SchoolId == @case.SchoolId
+                && caller.Covers(@case.CountyCode))
             || await IsCalledLegalVicePrincipalAsync(@case, caller, session, clock, ct)))
         {
             throw Access.NotFound("欺凌案件", id);

@@ -27,7 +27,23 @@ public static class CaseReadingApi
     {
         var caller = http.Caller();
         var why = http.Request.Headers[ReasonHeader].ToString() is { Length: > 0 } header ? header : reason;
-        var @case = await BullyingCasesApi.NeedToKnow(id, caller, session, clock, ct);
+        BullyingCase @case;
+        try
+        {
+            @case = await BullyingCasesApi.NeedToKnow(id, caller, session, clock, ct);
+        }
+        catch (NotFoundException)
+        {
+            if (await session.LoadAsync<BullyingCase>(id, ct) is null)
+            {
+                throw;
+            }
+            // A refused read of a case that exists is recorded as an attempt; the caller still learns nothing (404).
+            session.Events.Append(BullyingCase.AccessLogId(id), new BullyingCaseRead(id, caller.Subject, caller.Role.ToString(),
+                string.IsNullOrWhiteSpace(why) ? "" : why.Trim()[..Math.Min(why.Trim().Length, 500)], clock.GetUtcNow(), Refused: true));
+            await session.SaveChangesAsync(ct);
+            throw;
+        }
         new Validation()
             .Check(!string.IsNullOrWhiteSpace(why), "reason",
                 $"查阅须说明理由（{ReasonHeader} 头或 reason 参数） / a reason is required ({ReasonHeader} header or reason parameter)")
@@ -53,7 +69,7 @@ public static class CaseReadingApi
         }
         var reads = (await session.Events.FetchStreamAsync(BullyingCase.AccessLogId(id), token: ct))
             .Select(e => e.Data).OfType<BullyingCaseRead>()
-            .Select(r => new CaseReadRecord(r.Reader, r.ReaderRole, r.Reason, r.At))
+            .Select(r => new CaseReadRecord(r.Reader, r.ReaderRole, r.Reason, r.At, r.Refused))
             .OrderByDescending(r => r.At).ToList();
         return TypedResults.Ok(paging.Of(reads));
     }

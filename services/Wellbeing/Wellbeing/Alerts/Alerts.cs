@@ -53,7 +53,7 @@ public sealed partial class AlertProjection : EventProjection
             {
                 Id = e.Id, StudentId = read.StudentId, SchoolId = read.SchoolId, CountyCode = read.CountyCode, Reader = read.Reader,
                 ReaderRole = read.ReaderRole, Resource = read.Resource, ResourceId = read.ResourceId, Purpose = read.Purpose,
-                GrantId = read.GrantId, At = read.At,
+                GrantId = read.GrantId, At = read.At, Refused = read.Refused,
             });
             return;
         }
@@ -110,6 +110,8 @@ public sealed class ReadLogEntry
     public AccessPurpose Purpose { get; set; }
     public Guid? GrantId { get; set; }
     public DateTimeOffset At { get; set; }
+    /// <summary>A refused attempt: nothing was answered.</summary>
+    public bool Refused { get; set; }
 }
 
 public static class AlertsApi
@@ -130,8 +132,8 @@ public static class AlertsApi
         query = caller.Role switch
         {
             // A counsellor sees the alerts of the children assigned to them, and of the school's unassigned children.
-            Role.Counsellor when caller.SchoolId is not null => query.Where(a => a.Counsellor == caller.Subject || (a.Counsellor == null && a.SchoolId == caller.SchoolId)),
-            Role.Counsellor => query.Where(a => a.Counsellor == caller.Subject),
+            // (A token of their role always names the school; the same subject at another school is someone else.)
+            Role.Counsellor => query.Where(a => a.SchoolId == caller.SchoolId && (a.Counsellor == caller.Subject || a.Counsellor == null)),
             Role.SchoolAdmin when caller.SchoolId is not null => query.Where(a => a.SchoolId == caller.SchoolId),
             Role.CountyAdmin or Role.CityAdmin or Role.ProvinceAdmin => query.Where(a =>
                 a.CountyCode != null && a.CountyCode.StartsWith(caller.Region) && (a.Kind == AlertKind.CrisisLevel || a.Kind == AlertKind.ReferralOverdue || a.Kind == AlertKind.CrisisUnacknowledged)),
@@ -143,7 +145,8 @@ public static class AlertsApi
     }
 
     private static async Task<Ok<Page<ReadLogEntry>>> ListReads(
-        HttpContext http, IQuerySession session, Guid? schoolId, Guid? studentId, string? reader, int? page, int? pageSize, CancellationToken ct)
+        HttpContext http, IQuerySession session, Guid? schoolId, Guid? studentId, string? reader, bool? refused, int? page, int? pageSize,
+        CancellationToken ct)
     {
         var caller = http.Caller();
         var paging = Paging.From(page, pageSize);
@@ -157,6 +160,7 @@ public static class AlertsApi
         if (schoolId is { } school) query = query.Where(r => r.SchoolId == school);
         if (studentId is { } student) query = query.Where(r => r.StudentId == student);
         if (!string.IsNullOrEmpty(reader)) query = query.Where(r => r.Reader == reader);
+        if (refused is { } r) query = query.Where(e => e.Refused == r);
         return TypedResults.Ok(await query.OrderByDescending(r => r.At).ToPageAsync(paging, ct));
     }
 }

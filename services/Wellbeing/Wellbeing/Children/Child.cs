@@ -3,7 +3,10 @@ using JiaoLianTi.Wellbeing.Protection;
 
 namespace JiaoLianTi.Wellbeing.Children;
 
-public sealed record Grant(Guid GrantId, string Grantee, DateTimeOffset Until, bool Revoked);
+/// <summary>A time-limited grant to one person: the grantee's subject, the issuer of their token, and where they work
+/// (a member unit's officer, or the staff of a school: the child's own unless the grant names another).</summary>
+public sealed record Grant(Guid GrantId, string Grantee, DateTimeOffset Until, bool Revoked,
+    Guid? GranteeSchoolId = null, Guid? GranteeUnitId = null, string? Issuer = null);
 
 /// <summary>A care category and its follow-up clock: when the child was last followed up for it, and which due
 /// moment has already been reported missed (so the check alerts once per missed follow-up).</summary>
@@ -18,6 +21,9 @@ public sealed record Child(
 {
     public long Version { get; set; }
 
+    /// <summary>The issuer of the assigned counsellor's token (null for assignments recorded before issuers were kept).</summary>
+    public string? CounsellorIssuer { get; init; }
+
     public static Child Create(ChildRecorded e) =>
         new(e.StudentId, e.SchoolId, e.CountyCode, e.Details, e.UnderFourteen, e.Consent, e.Consent is null ? null : e.At,
             null, [], [], null, null, null, e.At, e.At, false, null, null);
@@ -29,9 +35,13 @@ public sealed record Child(
         Categories = [.. Categories, new CareEntry(e.Category, e.Source, e.At, e.At, null)], LastActivityAt = e.At,
     };
 
-    public Child Apply(CounsellorAssigned e) => this with { Counsellor = e.Counsellor, LastActivityAt = e.At };
+    public Child Apply(CounsellorAssigned e) => this with { Counsellor = e.Counsellor, CounsellorIssuer = e.Issuer, LastActivityAt = e.At };
 
-    public Child Apply(AccessGranted e) => this with { Grants = [.. Grants, new Grant(e.GrantId, e.Grantee, e.Until, false)] };
+    public Child Apply(AccessGranted e) => this with
+    {
+        Grants = [.. Grants, new Grant(e.GrantId, e.Grantee, e.Until, false, e.GranteeUnitId is null ? e.GranteeSchoolId ?? SchoolId : null,
+            e.GranteeUnitId, e.Issuer)],
+    };
 
     public Child Apply(AccessRevoked e) => this with
     {
@@ -66,4 +76,10 @@ public sealed record Child(
     /// <summary>An active grant of <paramref name="subject"/> at <paramref name="now"/>, if any.</summary>
     public Grant? ActiveGrant(string subject, DateTimeOffset now) =>
         Grants.FirstOrDefault(g => g.Grantee == subject && !g.Revoked && g.Until > now);
+
+    /// <summary>An active grant to this caller as a person: their subject and issuer, at the school or unit the grant
+    /// names (a grant recorded before that was kept: the child's school, or the unit for a member unit's officer).</summary>
+    public Grant? ActiveGrant(Platform.Identity.Caller caller, DateTimeOffset now) =>
+        Grants.FirstOrDefault(g => !g.Revoked && g.Until > now && caller.Is(g.Grantee, g.Issuer)
+            && (g.GranteeUnitId is { } unit ? caller.MemberUnitId == unit : caller.SchoolId == (g.GranteeSchoolId ?? SchoolId)));
 }

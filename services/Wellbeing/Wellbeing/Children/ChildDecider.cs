@@ -12,9 +12,10 @@ public record RecordConsent(Guid StudentId, ConsentStatus Status, Sealed? Guardi
 
 public record AssignCareCategory(Guid StudentId, CareCategory Category, CareSource Source, string AssignedBy, DateTimeOffset Now);
 
-public record AssignCounsellor(Guid StudentId, string Counsellor, string AssignedBy, DateTimeOffset Now);
+public record AssignCounsellor(Guid StudentId, string Counsellor, string AssignedBy, DateTimeOffset Now, string? Issuer = null);
 
-public record GrantAccess(Guid StudentId, Guid GrantId, string Grantee, Sealed Reason, DateTimeOffset Until, string GrantedBy, DateTimeOffset Now);
+public record GrantAccess(Guid StudentId, Guid GrantId, string Grantee, Sealed Reason, DateTimeOffset Until, string GrantedBy, DateTimeOffset Now,
+    Guid? GranteeSchoolId = null, Guid? GranteeUnitId = null, string? Issuer = null);
 
 public record RevokeAccess(Guid StudentId, Guid GrantId, string RevokedBy, DateTimeOffset Now);
 
@@ -91,7 +92,8 @@ public static class ChildDecider
     public static IReadOnlyList<object> Decide(AssignCounsellor c, Child state)
     {
         NotErased(state);
-        return state.Counsellor == c.Counsellor ? [] : [new CounsellorAssigned(c.StudentId, c.Counsellor, c.AssignedBy, c.Now)];
+        return state.Counsellor == c.Counsellor && state.CounsellorIssuer == c.Issuer
+            ? [] : [new CounsellorAssigned(c.StudentId, c.Counsellor, c.AssignedBy, c.Now, c.Issuer)];
     }
 
     public static IReadOnlyList<object> Decide(GrantAccess c, Child state)
@@ -105,7 +107,8 @@ public static class ChildDecider
         {
             throw new RuleViolation("grant-exists", "该人员已有有效授权 / This person already holds an active grant.");
         }
-        return [new AccessGranted(c.StudentId, c.GrantId, c.Grantee, c.Reason, c.Until, c.GrantedBy, c.Now)];
+        return [new AccessGranted(c.StudentId, c.GrantId, c.Grantee, c.Reason, c.Until, c.GrantedBy, c.Now,
+            c.GranteeSchoolId, c.GranteeUnitId, c.Issuer)];
     }
 
     public static IReadOnlyList<object> Decide(RevokeAccess c, Child state)

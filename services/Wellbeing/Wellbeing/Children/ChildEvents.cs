@@ -33,10 +33,14 @@ public record ConsentRecorded(Guid StudentId, ConsentStatus Status, Sealed? Guar
 
 public record CareCategoryAssigned(Guid StudentId, CareCategory Category, CareSource Source, string AssignedBy, DateTimeOffset At);
 
-public record CounsellorAssigned(Guid StudentId, string Counsellor, string AssignedBy, DateTimeOffset At);
+/// <param name="Issuer">The issuer of the counsellor's token (the assigning admin's own); null in events recorded before.</param>
+public record CounsellorAssigned(Guid StudentId, string Counsellor, string AssignedBy, DateTimeOffset At, string? Issuer = null);
 
+/// <param name="GranteeSchoolId">The school the grantee works at (null: the child's, or none when a unit is named).</param>
+/// <param name="GranteeUnitId">The member unit the grantee is an officer of, when the grant is to a unit's officer.</param>
 public record AccessGranted(
-    Guid StudentId, Guid GrantId, string Grantee, Sealed Reason, DateTimeOffset Until, string GrantedBy, DateTimeOffset At);
+    Guid StudentId, Guid GrantId, string Grantee, Sealed Reason, DateTimeOffset Until, string GrantedBy, DateTimeOffset At,
+    Guid? GranteeSchoolId = null, Guid? GranteeUnitId = null, string? Issuer = null);
 
 public record AccessRevoked(Guid StudentId, Guid GrantId, string RevokedBy, DateTimeOffset At);
 

@@ -19,7 +19,10 @@ public sealed record RecordChildRequest(
 public sealed record ConsentRequest(ConsentStatus? Status, string? Guardian);
 public sealed record CareCategoryRequest(CareCategory? Category, CareSource? Source);
 public sealed record CounsellorRequest(string? Counsellor);
-public sealed record GrantRequest(string? Grantee, string? Reason, DateTimeOffset? Until);
+/// <param name="Grantee">The grantee's token subject.</param>
+/// <param name="GranteeSchoolId">The school the grantee works at (default: the child's).</param>
+/// <param name="GranteeUnitId">Instead, the member unit the grantee is an officer of.</param>
+public sealed record GrantRequest(string? Grantee, string? Reason, DateTimeOffset? Until, Guid? GranteeSchoolId = null, Guid? GranteeUnitId = null);
 public sealed record ScreeningRequest(string? Instrument, int? Score, DateOnly? TakenOn);
 public sealed record FollowUpRequest(DateOnly? On, string? Notes);
 public sealed record ErasureRequest(ErasureReason? Reason);
@@ -123,7 +126,7 @@ public static class ChildrenApi
         var all = events.ToList();
         if (!string.IsNullOrWhiteSpace(request.Counsellor))
         {
-            all.Add(new CounsellorAssigned(studentId, request.Counsellor.Trim(), caller.Subject, now));
+            all.Add(new CounsellorAssigned(studentId, request.Counsellor.Trim(), caller.Subject, now, caller.Issuer));
         }
         session.Store(stored);
         // A support proposal that waited for this record (with consent) is proposed in the same transaction.
@@ -141,7 +144,7 @@ public static class ChildrenApi
         query = caller.Role switch
         {
             Role.SchoolAdmin => query.Where(c => c.SchoolId == caller.SchoolId),
-            Role.Counsellor => query.Where(c => c.Counsellor == caller.Subject),
+            Role.Counsellor => query.Where(c => c.Counsellor == caller.Subject && c.SchoolId == caller.SchoolId),
             _ => throw new ForbiddenException("学生名单仅限本校管理员与心理教师 / Only the school's admins and counsellors list children."),
         };
         if (schoolId is { } s) query = query.Where(c => c.SchoolId == s);
@@ -157,13 +160,12 @@ public static class ChildrenApi
         TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
-        var why = Access.RequirePurpose(purpose);
+        Access.RequirePurpose(purpose);
         var child = await session.LoadAsync<Child>(id, ct) ?? throw new NotFoundException("未找到 / Not found.");
         var now = clock.GetUtcNow();
-        var grant = Access.Authorize(caller, child.SchoolId, child.CountyCode, child, now);
-        // The read is on record before a byte of the record is answered.
-        Access.RecordRead(session, caller, id, child.SchoolId, child.CountyCode, ReadResource.ChildRecord, id, why, grant, now);
-        await session.SaveChangesAsync(ct);
+        // The read (or the refused attempt) is on record before a byte of the record is answered.
+        var (_, grant) = await Access.ReadAsync(session, caller, purpose,
+            new SensitiveRecord(id, child.SchoolId, child.CountyCode, ReadResource.ChildRecord, id), child, now, ct);
         if (http.IsNotModified(child.Version))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
@@ -222,7 +224,7 @@ public static class ChildrenApi
         var caller = http.Caller();
         new Validation().Required("counsellor", request.Counsellor).MaxLength("counsellor", request.Counsellor, 200).ThrowIfInvalid();
         return session.Change<Child, ChildSummary>(http, id, SchoolAdmin(caller),
-            child => ChildDecider.Decide(new AssignCounsellor(id, request.Counsellor!.Trim(), caller.Subject, clock.GetUtcNow()), child),
+            child => ChildDecider.Decide(new AssignCounsellor(id, request.Counsellor!.Trim(), caller.Subject, clock.GetUtcNow(), caller.Issuer), child),
             ChildSummary.Of, ct, reactions.Stage(ct));
     }
 
@@ -234,11 +236,13 @@ public static class ChildrenApi
         new Validation()
             .Required("grantee", request.Grantee).MaxLength("grantee", request.Grantee, 200)
             .Required("reason", request.Reason).MaxLength("reason", request.Reason, 500)
-            .Required("until", request.Until).ThrowIfInvalid();
+            .Required("until", request.Until)
+            .Check(request.GranteeSchoolId is null || request.GranteeUnitId is null, "granteeUnitId",
+                "授权给学校人员或成员单位人员，二者择一 / a grant is to a school's staff or to a unit's officer, not both")
+            .ThrowIfInvalid();
         var key = await PersonalDataVault.LoadKeyAsync(session, master, id, ct);
         var grantId = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
-        var grant = new Grant(grantId, request.Grantee!.Trim(), request.Until!.Value, false);
         var answer = await session.Change<Child, Grant>(http, id, SchoolAdmin(caller),
             child =>
             {
@@ -247,8 +251,8 @@ public static class ChildrenApi
                     throw new RuleViolation("erased", "该档案已被删除 / The record was erased.");
                 }
                 return ChildDecider.Decide(new GrantAccess(id, grantId, request.Grantee!.Trim(), PersonalDataVault.Seal(key, id, request.Reason!.Trim()),
-                    request.Until!.Value, caller.Subject, now), child);
-            }, _ => grant, ct, reactions.Stage(ct));
+                    request.Until!.Value, caller.Subject, now, request.GranteeSchoolId, request.GranteeUnitId, caller.Issuer), child);
+            }, child => child.Grants.Single(g => g.GrantId == grantId), ct, reactions.Stage(ct));
         return TypedResults.Created($"/api/wellbeing/children/{id}/grants/{grantId}", answer.Value);
     }
 

@@ -254,16 +254,19 @@ public static class HealthScreeningApi
         }
         var schoolId = child?.SchoolId ?? results[0].SchoolId;
         var county = child?.CountyCode ?? results[0].CountyCode;
-        if (caller.Role == Role.MemberOfficer && caller.MemberUnitId is { } unit && results.Any(r => r.UnitId == unit))
-        {
-            results = results.Where(r => r.UnitId == unit).ToList();
-        }
-        else if (!caller.IsParentOf(studentId) && !(caller.Role == Role.SchoolAdmin && caller.SchoolId == schoolId))
-        {
-            throw Access.Refusal(caller, schoolId, county);
-        }
-        Access.RecordRead(session, caller, studentId, schoolId, county, ReadResource.HealthScreening, studentId, why, null, clock.GetUtcNow());
-        await session.SaveChangesAsync(ct);
+        await Access.ReadAsync(session, caller, why, new SensitiveRecord(studentId, schoolId, county, ReadResource.HealthScreening, studentId),
+            clock.GetUtcNow(), () =>
+            {
+                if (caller.Role == Role.MemberOfficer && caller.MemberUnitId is { } unit && results.Any(r => r.UnitId == unit))
+                {
+                    results = results.Where(r => r.UnitId == unit).ToList();
+                }
+                else if (!caller.IsParentOf(studentId) && !(caller.Role == Role.SchoolAdmin && caller.SchoolId == schoolId))
+                {
+                    throw Access.Refusal(caller, schoolId, county);
+                }
+                return null;
+            }, ct);
         var key = await PersonalDataVault.LoadKeyAsync(session, master, studentId, ct);
         var referrals = (await session.LoadManyAsync<Referral>(ct, results.Where(r => r.ReferralId is not null).Select(r => r.ReferralId!.Value).ToArray()))
             .ToDictionary(r => r.Id);

@@ -128,15 +128,13 @@ public static class ReferralsApi
         TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
-        var why = Access.RequirePurpose(purpose);
+        Access.RequirePurpose(purpose);
         var referral = await session.LoadAsync<Referral>(id, ct) ?? throw new NotFoundException("未找到 / Not found.");
         await RefuseDepartmentOfficer(caller, referral, session, ct);
         var child = await session.LoadAsync<Child>(referral.StudentId, ct);
         var now = clock.GetUtcNow();
         var isParty = caller.Role == Role.MemberOfficer && caller.MemberUnitId == referral.UnitId;
-        var grant = Access.Authorize(caller, referral.SchoolId, referral.CountyCode, child, now, isParty);
-        Access.RecordRead(session, caller, referral.StudentId, referral.SchoolId, referral.CountyCode, ReadResource.Referral, id, why, grant, now);
-        await session.SaveChangesAsync(ct);
+        var (_, grant) = await Access.ReadAsync(session, caller, purpose, Record(referral, ReadResource.Referral), child, now, ct, isParty);
         if (http.IsNotModified(referral.Version))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
@@ -157,23 +155,25 @@ public static class ReferralsApi
         Guid id, AccessPurpose? purpose, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
-        var why = Access.RequirePurpose(purpose);
+        Access.RequirePurpose(purpose);
         var referral = await session.LoadAsync<Referral>(id, ct) ?? throw new NotFoundException("未找到 / Not found.");
         var now = clock.GetUtcNow();
-        if (caller.Role != Role.MemberOfficer || caller.MemberUnitId != referral.UnitId)
+        ContactGrant? grant = null;
+        await Access.ReadAsync(session, caller, purpose, Record(referral, ReadResource.ReferralContact), now, () =>
         {
-            throw Access.Refusal(caller, referral.SchoolId, referral.CountyCode);
-        }
-        var grant = referral.ActiveContact(referral.UnitId, now) ?? throw new ForbiddenException(
-            "联系方式授权已结束（到期或已复学） / The grant to the guardian's contact has ended (expired, or the child returned).");
-        Access.RecordRead(session, caller, referral.StudentId, referral.SchoolId, referral.CountyCode, ReadResource.ReferralContact, id, why,
-            grant.GrantId, now);
-        await session.SaveChangesAsync(ct);
+            if (caller.Role != Role.MemberOfficer || caller.MemberUnitId != referral.UnitId)
+            {
+                throw Access.Refusal(caller, referral.SchoolId, referral.CountyCode);
+            }
+            grant = referral.ActiveContact(referral.UnitId, now) ?? throw new ForbiddenException(
+                "联系方式授权已结束（到期或已复学） / The grant to the guardian's contact has ended (expired, or the child returned).");
+            return grant.GrantId;
+        }, ct);
         var child = await session.LoadAsync<Child>(referral.StudentId, ct);
         var key = await PersonalDataVault.LoadKeyAsync(session, master, referral.StudentId, ct);
         var details = child?.Details is null ? null : PersonalDataVault.Open<PersonalDetails>(key, child.Details);
         return TypedResults.Ok(new ReferralContact(id, referral.StudentId, details?.Name, details?.DateOfBirth,
-            details?.Guardians ?? [], grant.GrantId, grant.Until));
+            details?.Guardians ?? [], grant!.GrantId, grant.Until));
     }
 
     private static Task<Ok<ReferralSummary>> Accept(Guid id, HttpContext http, IDocumentSession session, IOptions<WellbeingOptions> options,
@@ -215,6 +215,8 @@ public static class ReferralsApi
                 caller.Subject, clock.GetUtcNow()), r);
         }, r => ReferralSummary.Of(r, options.Value.Referrals, clock.GetUtcNow()), ct);
     }
+
+    private static SensitiveRecord Record(Referral r, ReadResource resource) => new(r.StudentId, r.SchoolId, r.CountyCode, resource, r.Id);
 
     /// <summary>
     /// A department officer sees a referral to their department's unit in their region in the list, and no more: its

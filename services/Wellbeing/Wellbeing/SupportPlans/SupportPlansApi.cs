@@ -135,15 +135,13 @@ public static class SupportPlansApi
         Guid id, AccessPurpose? purpose, HttpContext http, IDocumentSession session, IMasterKey master, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
-        var why = Access.RequirePurpose(purpose);
+        Access.RequirePurpose(purpose);
         var plan = await session.LoadAsync<SupportPlan>(id, ct) ?? throw new NotFoundException("未找到 / Not found.");
         var child = await session.LoadAsync<Child>(plan.StudentId, ct);
-        var now = clock.GetUtcNow();
-        var isParty = (caller.Role == Role.Counsellor && plan.SchoolParty == caller.Subject)
+        var isParty = IsSchoolParty(caller, plan)
             || (caller.Role == Role.MemberOfficer && caller.MemberUnitId == plan.CommunityUnitId && plan.CommunityUnitId is not null);
-        var grant = Access.Authorize(caller, plan.SchoolId, plan.CountyCode, child, now, isParty);
-        Access.RecordRead(session, caller, plan.StudentId, plan.SchoolId, plan.CountyCode, ReadResource.SupportPlan, id, why, grant, now);
-        await session.SaveChangesAsync(ct);
+        await Access.ReadAsync(session, caller, purpose,
+            new SensitiveRecord(plan.StudentId, plan.SchoolId, plan.CountyCode, ReadResource.SupportPlan, id), child, clock.GetUtcNow(), ct, isParty);
         if (http.IsNotModified(plan.Version))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
@@ -186,6 +184,10 @@ public static class SupportPlansApi
                 caller.Subject, now), plan));
     }
 
+    /// <summary>The plan's school-side party: a counsellor of the plan's school whose subject the plan names.</summary>
+    private static bool IsSchoolParty(Caller caller, SupportPlan plan) =>
+        caller.Role == Role.Counsellor && caller.SchoolId == plan.SchoolId && plan.SchoolParty == caller.Subject;
+
     private static Sealed Seal(byte[]? key, Guid id, string text) =>
         key is null ? throw new RuleViolation("erased", "该档案已被删除 / The plan was erased.") : PersonalDataVault.Seal(key, id, text);
 
@@ -205,7 +207,7 @@ public static class SupportPlansApi
         return await session.Change<SupportPlan, PlanSummary>(http, id, plan =>
         {
             // The plan's own school-side party (a counsellor) acts on it; otherwise the child's carers.
-            if (!(caller.Role == Role.Counsellor && plan.SchoolParty == caller.Subject))
+            if (!IsSchoolParty(caller, plan))
             {
                 Access.AuthorizeCare(caller, plan.SchoolId, plan.CountyCode, child);
             }
