@@ -26,6 +26,7 @@ pg_create_databases "$PG_PORT" "${JLT_DATABASES[@]}"
 say "启动 RabbitMQ / starting RabbitMQ on 127.0.0.1:$RABBIT_PORT (management: http://127.0.0.1:$RABBIT_MGMT_PORT)"
 rabbit_start "$DATA/rabbitmq" "$RABBIT_NODE" "$RABBIT_PORT" "$RABBIT_MGMT_PORT"
 export_connection_strings "$PG_PORT" "$RABBIT_PORT"
+export Broker__Management="http://127.0.0.1:$RABBIT_MGMT_PORT"
 
 apphost_pid=""
 stop_all() {

@@ -20,6 +20,8 @@ PG_PORT=$(free_port 55432)
 # RabbitMQ also uses the AMQP port + 20000 (distribution) and + 30000 (its CLI tools): stay below 35535.
 RABBIT_PORT=$(free_port 25690)
 RABBIT_NODE="jlt-test-$$@localhost"
+# Its management API: the subscriptions service makes each subscriber's queue and user through it.
+RABBIT_MGMT_PORT=$(free_port 17690)
 
 cleanup() {
   rabbit_stop "$RABBIT_NODE"
@@ -31,10 +33,11 @@ trap cleanup EXIT
 started=$(date +%s)
 say "启动测试服务器 / starting throwaway PostgreSQL :$PG_PORT and RabbitMQ :$RABBIT_PORT"
 pg_start "$WORK/postgres" "$PG_PORT" throwaway
-rabbit_start "$WORK/rabbitmq" "$RABBIT_NODE" "$RABBIT_PORT"
+rabbit_start "$WORK/rabbitmq" "$RABBIT_NODE" "$RABBIT_PORT" "$RABBIT_MGMT_PORT"
 export JLT_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=app;Password=app"
 export JLT_TEST_AMQP="amqp://guest:guest@127.0.0.1:$RABBIT_PORT"
 export JLT_TEST_RABBIT_NODE="$RABBIT_NODE"
+export JLT_TEST_RABBIT_MANAGEMENT="http://127.0.0.1:$RABBIT_MGMT_PORT"
 
 say "构建 / building"
 dotnet build JiaoLianTi.sln -nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }

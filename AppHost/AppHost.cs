@@ -7,7 +7,7 @@ var scale = Scale.From(builder.Configuration);
 // Outside Development every token comes from the province's OIDC issuer (services/Platform/Identity).
 var authority = builder.ExecutionContext.IsPublishMode ? builder.AddParameter("auth-authority") : null;
 
-string[] services = ["alliances", "activities", "parentschool", "campussafety", "wellbeing"];
+string[] services = ["alliances", "activities", "parentschool", "campussafety", "wellbeing", "subscriptions"];
 // The console's queue too: it keeps the parents' messages (家长端 消息, docs/parent.md).
 var awaitQueues = string.Join(',', [.. services, "console"]);
 // Quorum queues need a RabbitMQ cluster (a published deployment has one); one local node keeps classic queues.
@@ -27,6 +27,21 @@ var activities = Service<Projects.Activities>("activities");
 var parentSchool = Service<Projects.ParentSchool>("parentschool");
 var campusSafety = Service<Projects.CampusSafety>("campussafety");
 var wellbeing = Service<Projects.Wellbeing>("wellbeing");
+// 订阅 Subscriptions: makes each departmental subscriber's queue and broker user through the broker's management API
+// (docs/subscriptions.md); where it is: Broker:Management (run.sh: the local node's), its admin: the broker's user.
+var subscriptions = Service<Projects.Subscriptions>("subscriptions")
+    // Replay reads each service's feed of integration events (/internal/integration-events) by service discovery.
+    .WithReference(alliances).WithReference(activities).WithReference(parentSchool).WithReference(campusSafety).WithReference(wellbeing);
+if (builder.ExecutionContext.IsPublishMode)
+{
+    // The RabbitMQ Cluster Operator's service (deploy/k8s/infra/rabbitmq.yaml) serves management on 15672.
+    subscriptions.WithEnvironment("Broker__Management",
+        builder.AddParameter("broker-management", "http://jiaolianti-rabbitmq:15672", publishValueAsDefault: true));
+}
+else
+{
+    subscriptions.WithEnvironment("Broker__Management", builder.Configuration["Broker:Management"] ?? "http://127.0.0.1:15672");
+}
 
 var gateway = builder.AddProject<Projects.Gateway>("gateway", launchProfileName: "http")
     .WithReference(alliances).WaitFor(alliances)
@@ -34,6 +49,7 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway", launchProfileName:
     .WithReference(parentSchool).WaitFor(parentSchool)
     .WithReference(campusSafety).WaitFor(campusSafety)
     .WithReference(wellbeing).WaitFor(wellbeing)
+    .WithReference(subscriptions).WaitFor(subscriptions)
     .WithExternalHttpEndpoints()
     // Each gateway replica keeps its own token buckets: it enforces its share of the per-client limit (docs/deploy.md).
     .WithEnvironment("RateLimit__GatewayReplicas", scale.ReplicasOf("gateway").ToString(System.Globalization.CultureInfo.InvariantCulture))

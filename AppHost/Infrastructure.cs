@@ -20,7 +20,7 @@ public sealed class Infrastructure
 
     public IResourceBuilder<IResourceWithConnectionString> Database(string name) => databases[name];
 
-    public static readonly string[] DatabaseNames = ["alliancesdb", "activitiesdb", "parentschooldb", "campussafetydb", "wellbeingdb", "consoledb"];
+    public static readonly string[] DatabaseNames = ["alliancesdb", "activitiesdb", "parentschooldb", "campussafetydb", "wellbeingdb", "subscriptionsdb", "consoledb"];
 
     public static Infrastructure Add(IDistributedApplicationBuilder builder)
     {

@@ -9,7 +9,7 @@ ns=${1:-jiaolianti}
 field() { kubectl -n "$ns" get secret "$1" -o "jsonpath={.data.$2}" | base64 -d; }
 urlencode() { jq -rn --arg v "$1" '$v|@uri'; }
 args=()
-for service in alliances activities parentschool campussafety wellbeing console; do
+for service in alliances activities parentschool campussafety wellbeing subscriptions console; do
   user=$(field "$service-db-app" username)
   password=$(field "$service-db-app" password)
   # Straight to the primary (-rw): the Marten daemon's advisory locks need session-level connections

@@ -12,6 +12,11 @@ public static class ProxyRoutes
 {
     public static readonly string[] Services = ["alliances", "activities", "parentschool", "campussafety", "wellbeing"];
 
+    /// <summary>订阅 Subscriptions (docs/subscriptions.md): routed like the five, its OpenAPI document served on its own.</summary>
+    public const string Subscriptions = "subscriptions";
+
+    private static readonly string[] Routed = [.. Services, Subscriptions];
+
     public const string Console = "console";
 
     public static IReadOnlyList<RouteConfig> Routes() =>
@@ -31,7 +36,7 @@ public static class ProxyRoutes
             AuthorizationPolicy = GatewayComposition.AnonymousPolicy,
             Match = new RouteMatch { Path = "/parent/{**rest}" },
         },
-        .. Services.Select(s => new RouteConfig
+        .. Routed.Select(s => new RouteConfig
         {
             RouteId = $"{s}-openapi",
             ClusterId = s,
@@ -39,7 +44,7 @@ public static class ProxyRoutes
             AuthorizationPolicy = GatewayComposition.AnonymousPolicy,
             Match = new RouteMatch { Path = $"/api/{s}/openapi/{{**rest}}" },
         }),
-        .. Services.Select(s => new RouteConfig
+        .. Routed.Select(s => new RouteConfig
         {
             RouteId = s,
             ClusterId = s,
@@ -57,7 +62,7 @@ public static class ProxyRoutes
             SessionAffinity = new SessionAffinityConfig { Enabled = true, AffinityKeyName = ".jlt.console.affinity" },
             Destinations = new Dictionary<string, DestinationConfig> { ["d1"] = new() { Address = $"http://{Console}" } },
         },
-        .. Services.Select(s => new ClusterConfig
+        .. Routed.Select(s => new ClusterConfig
         {
             ClusterId = s,
             Destinations = new Dictionary<string, DestinationConfig> { ["d1"] = new() { Address = $"http://{s}" } },

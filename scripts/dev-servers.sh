@@ -16,11 +16,15 @@ case "$action" in
     rabbit_port=$(free_port "${JLT_RABBIT_FROM:-26690}")
     # An Erlang node name takes letters, digits, - and _ only: mktemp folders (a.XXXX) have a dot.
     node="jlt-dev-$(basename "$dir" | tr -c "A-Za-z0-9_\n-" "-")-$$@localhost"
-    rabbit_start "$dir/rabbitmq" "$node" "$rabbit_port"
+    # The management API too: the subscriptions service makes each subscriber's queue and user through it (below
+    # 20000, clear of the AMQP port + 20000 and + 30000 that RabbitMQ also takes).
+    mgmt_port=$(free_port "${JLT_RABBIT_MGMT_FROM:-16690}")
+    rabbit_start "$dir/rabbitmq" "$node" "$rabbit_port" "$mgmt_port"
     cat > "$dir/env" <<ENV
 export JLT_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=app;Password=app"
 export JLT_TEST_AMQP="amqp://guest:guest@127.0.0.1:$rabbit_port"
 export JLT_TEST_RABBIT_NODE="$node"
+export JLT_TEST_RABBIT_MANAGEMENT="http://127.0.0.1:$mgmt_port"
 ENV
     say "servers ready: source $dir/env" ;;
   stop)

@@ -5,7 +5,7 @@
 say() { printf '\033[1;34m[jiaolianti 教联体]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[jiaolianti 教联体] %s\033[0m\n' "$*" >&2; exit 1; }
 
-JLT_DATABASES=(alliancesdb activitiesdb parentschooldb campussafetydb wellbeingdb consoledb)
+JLT_DATABASES=(alliancesdb activitiesdb parentschooldb campussafetydb wellbeingdb subscriptionsdb consoledb)
 
 pg_bin() {
   local dir

@@ -22,10 +22,10 @@ namespace JiaoLianTi.AppHost.Tests;
 /// </summary>
 public sealed class AppHostTests
 {
-    private static readonly string[] Services = ["alliances", "activities", "parentschool", "campussafety", "wellbeing"];
+    private static readonly string[] Services = ["alliances", "activities", "parentschool", "campussafety", "wellbeing", "subscriptions"];
     private static readonly string[] Replicated = [.. Services, "gateway"];
     private static readonly string[] Projects = [.. Replicated, "console"];
-    private static readonly string[] Databases = ["alliancesdb", "activitiesdb", "parentschooldb", "campussafetydb", "wellbeingdb", "consoledb"];
+    private static readonly string[] Databases = ["alliancesdb", "activitiesdb", "parentschooldb", "campussafetydb", "wellbeingdb", "subscriptionsdb", "consoledb"];
 
     [Fact]
     public async Task The_whole_system_starts_with_every_resource_healthy_and_serves_the_flow()
@@ -35,6 +35,10 @@ public sealed class AppHostTests
         var id = "jltapp" + Guid.NewGuid().ToString("N")[..8];
         var amqp = await servers.CreateVirtualHostAsync(id);
         var args = new List<string> { $"--ConnectionStrings:rabbitmq={amqp}", "--Scale:Replicas=2" };
+        if (servers.Management is { } management)
+        {
+            args.Add($"--Broker:Management={management}");
+        }
         foreach (var database in Databases)
         {
             args.Add($"--ConnectionStrings:{database}={await servers.CreateDatabaseAsync($"{id}_{database}")}");

@@ -16,9 +16,9 @@ public sealed class KubernetesDeployTests
 {
     private static readonly string Root = FindRoot();
     private static readonly string Deploy = Path.Combine(Root, "deploy");
-    private static readonly string[] Services = ["activities", "alliances", "campussafety", "parentschool", "wellbeing"];
-    /// <summary>The five services, the gateway, and the console (issue 14) behind it.</summary>
-    private static readonly string[] Projects = ["activities", "alliances", "campussafety", "console", "gateway", "parentschool", "wellbeing"];
+    private static readonly string[] Services = ["activities", "alliances", "campussafety", "parentschool", "subscriptions", "wellbeing"];
+    /// <summary>The five services and subscriptions (issue 13), the gateway, and the console (issue 14) behind it.</summary>
+    private static readonly string[] Projects = ["activities", "alliances", "campussafety", "console", "gateway", "parentschool", "subscriptions", "wellbeing"];
 
     [Fact]
     public void The_committed_files_are_what_the_generator_writes_from_the_committed_manifest()
@@ -140,8 +140,8 @@ public sealed class KubernetesDeployTests
         }
         // The databases and the broker are declared beside it, on persistent storage, never as pods of this base.
         var infra = Documents(Path.Combine(Deploy, "k8s", "infra"));
-        // One PostgreSQL cluster per service, and the console's (sessions, Data Protection keys).
-        Assert.Equal(6, infra.Count(d => Kind(d) == "Cluster" && Scalar(d, "spec", "instances") == "3" && Scalar(d, "spec", "storage", "size") != ""));
+        // One PostgreSQL cluster per service (subscriptions' too), and the console's (sessions, Data Protection keys).
+        Assert.Equal(7, infra.Count(d => Kind(d) == "Cluster" && Scalar(d, "spec", "instances") == "3" && Scalar(d, "spec", "storage", "size") != ""));
         Assert.Single(infra, d => Kind(d) == "RabbitmqCluster" && Scalar(d, "spec", "replicas") == "3" && Scalar(d, "spec", "persistence", "storage") != "");
         Assert.DoesNotContain(Documents(), d => Kind(d) is "StatefulSet" or "Secret");
     }

@@ -18,8 +18,9 @@ public sealed class TestServers
     private readonly Uri amqp;
     private readonly Func<string[], Task<string>> rabbitmqctl;
 
-    private TestServers(string postgresAdmin, Uri amqp, Func<string[], Task<string>> rabbitmqctl)
+    private TestServers(string postgresAdmin, Uri amqp, Func<string[], Task<string>> rabbitmqctl, Uri? management = null)
     {
+        Management = management;
         this.postgresAdmin = postgresAdmin;
         this.amqp = amqp;
         this.rabbitmqctl = rabbitmqctl;
@@ -28,6 +29,12 @@ public sealed class TestServers
     public static Task<TestServers> GetAsync() => Shared.Value;
 
     public string PostgresAdmin => postgresAdmin;
+
+    /// <summary>The broker's management API (JLT_TEST_RABBIT_MANAGEMENT), if it runs.</summary>
+    public Uri? Management { get; }
+
+    /// <summary>The broker's AMQP address (guest on loopback), without a virtual host.</summary>
+    public Uri Amqp => amqp;
 
     public async Task<string> CreateDatabaseAsync(string name)
     {
@@ -66,7 +73,9 @@ public sealed class TestServers
         var node = Environment.GetEnvironmentVariable("JLT_TEST_RABBIT_NODE");
         if (!string.IsNullOrEmpty(postgres) && !string.IsNullOrEmpty(amqp) && !string.IsNullOrEmpty(node))
         {
-            return new TestServers(postgres, new Uri(amqp), args => Run("rabbitmqctl", ["-n", node, .. args]));
+            var management = Environment.GetEnvironmentVariable("JLT_TEST_RABBIT_MANAGEMENT");
+            return new TestServers(postgres, new Uri(amqp), args => Run("rabbitmqctl", ["-n", node, .. args]),
+                string.IsNullOrEmpty(management) ? null : new Uri(management));
         }
         if (!await DockerAnswers())
         {
@@ -87,7 +96,7 @@ public sealed class TestServers
                 throw new InvalidOperationException($"rabbitmqctl {string.Join(' ', args)}: {result.Stderr}");
             }
             return result.Stdout;
-        });
+        }, new Uri($"http://{rabbit.Hostname}:{rabbit.GetMappedPublicPort(15672)}"));
     }
 
     private static async Task<bool> DockerAnswers()

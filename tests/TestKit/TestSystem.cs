@@ -17,6 +17,7 @@ public class TestSystem : IAsyncLifetime
 {
     public static readonly string[] ServiceNames = ["alliances", "activities", "parentschool", "campussafety", "wellbeing"];
 
+    private readonly List<string> serviceNames = [.. ServiceNames];
     private readonly Dictionary<string, IServiceHost> running = [];
     private readonly Dictionary<string, int> ports = [];
     private readonly Dictionary<string, Action<IServiceCollection>> overrides = [];
@@ -31,6 +32,24 @@ public class TestSystem : IAsyncLifetime
     };
 
     public TestServers Servers { get; private set; } = null!;
+
+    /// <summary>
+    /// Runs the subscriptions service (订阅, docs/subscriptions.md) too: it consumes every service's events, so every
+    /// publisher waits for its queue as well, and it manages subscribers' queues and users through the broker's
+    /// management API (<see cref="TestServers.Management"/>).
+    /// </summary>
+    public TestSystem WithSubscriptions()
+    {
+        if (!serviceNames.Contains("subscriptions"))
+        {
+            serviceNames.Add("subscriptions");
+            settings["Messaging:AwaitQueues"] = string.Join(',', serviceNames);
+        }
+        return this;
+    }
+
+    /// <summary>The services this system runs (the five, and subscriptions if asked for).</summary>
+    public IReadOnlyList<string> Running => serviceNames;
 
     /// <summary>This system's name: prefix of its databases, and its RabbitMQ virtual host.</summary>
     public string Id { get; } = "jlt" + Guid.NewGuid().ToString("N")[..10];
@@ -84,22 +103,30 @@ public class TestSystem : IAsyncLifetime
     {
         Servers = await TestServers.GetAsync();
         settings["ConnectionStrings:rabbitmq"] = await Servers.CreateVirtualHostAsync(Id);
-        foreach (var service in ServiceNames)
+        if (Servers.Management is { } management)
+        {
+            settings["Broker:Management"] = management.ToString();
+        }
+        foreach (var service in serviceNames)
         {
             settings[$"ConnectionStrings:{service}db"] = await Servers.CreateDatabaseAsync($"{Id}_{service}");
         }
-        foreach (var service in ServiceNames)
+        // The five first, then subscriptions, which reaches their feeds (replay) at the addresses the five got.
+        foreach (var group in new[] { ServiceNames, serviceNames.Except(ServiceNames).ToArray() })
         {
-            for (var replica = 0; replica < Replicas(service); replica++)
+            foreach (var service in group)
             {
-                StartService(ReplicaName(service, replica));
+                for (var replica = 0; replica < Replicas(service); replica++)
+                {
+                    StartService(ReplicaName(service, replica));
+                }
             }
-        }
-        foreach (var service in ServiceNames)
-        {
-            for (var replica = 0; replica < Replicas(service); replica++)
+            foreach (var service in group)
             {
-                settings[$"services:{service}:http:{replica}"] = Address(service, replica).ToString().TrimEnd('/');
+                for (var replica = 0; replica < Replicas(service); replica++)
+                {
+                    settings[$"services:{service}:http:{replica}"] = Address(service, replica).ToString().TrimEnd('/');
+                }
             }
         }
         StartService("gateway");
@@ -183,6 +210,7 @@ public class TestSystem : IAsyncLifetime
         "parentschool" => new ServiceHost<ParentSchool.Program>(settings, services),
         "campussafety" => new ServiceHost<CampusSafety.Program>(settings, services),
         "wellbeing" => new ServiceHost<Wellbeing.Program>(settings, services),
+        "subscriptions" => new ServiceHost<Subscriptions.Program>(settings, services),
         "gateway" => new ServiceHost<Gateway.Program>(settings, services),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a JiaoLianTi service"),
     };

@@ -1,0 +1,112 @@
+using JiaoLianTi.Platform.Messaging;
+using RabbitMQ.Client;
+
+namespace JiaoLianTi.Subscriptions.Broker;
+
+/// <summary>
+/// 部门交换机: the topic exchange <c>jlt.departments</c> every AMQP subscription's queue is bound to. Its routing key
+/// is <c>&lt;Type&gt;.&lt;province&gt;.&lt;city&gt;.&lt;county&gt;</c> (<c>HazardAssigned.51.5101.510104</c>), so the broker
+/// itself lets only a subscription's approved types and region into its queue. Publishes wait for the broker's
+/// confirm; a replayed event goes straight to one subscription's queue, with the same message id.
+/// </summary>
+public sealed class DepartmentExchange(BrokerAddress broker, ILogger<DepartmentExchange> logger) : IAsyncDisposable
+{
+    public const string Name = "jlt.departments";
+
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private IConnection? connection;
+    private IChannel? channel;
+
+    /// <summary>The routing key of an event of <paramref name="type"/> in county <paramref name="county"/> (6 digits).</summary>
+    public static string RoutingKey(string type, string county) =>
+        $"{type}.{county[..2]}.{county[..4]}.{county}";
+
+    /// <summary>The binding that lets a type of a region (2, 4 or 6 digits) through.</summary>
+    public static string BindingKey(string type, string region) => region.Length switch
+    {
+        2 => $"{type}.{region}.#",
+        4 => $"{type}.{region[..2]}.{region}.#",
+        _ => $"{type}.{region[..2]}.{region[..4]}.{region}",
+    };
+
+    public Task Publish(Guid messageId, string type, string county, ReadOnlyMemory<byte> cloudEvent, CancellationToken ct) =>
+        Send(Name, RoutingKey(type, county), messageId, type, cloudEvent, ct);
+
+    /// <summary>Straight into one queue (the default exchange routes by queue name): a replay.</summary>
+    public Task SendToQueue(string queue, Guid messageId, string type, ReadOnlyMemory<byte> cloudEvent, CancellationToken ct) =>
+        Send("", queue, messageId, type, cloudEvent, ct);
+
+    private async Task Send(string exchange, string routingKey, Guid messageId, string type, ReadOnlyMemory<byte> body, CancellationToken ct)
+    {
+        var properties = new BasicProperties
+        {
+            MessageId = messageId.ToString(),
+            Type = type,
+            ContentType = Relay.CloudEvents.ContentType,
+            Persistent = true,
+            Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
+        };
+        await gate.WaitAsync(ct);
+        try
+        {
+            var open = await Channel(ct);
+            try
+            {
+                // With confirmation tracking this returns once the broker confirmed (or throws on a nack).
+                await open.BasicPublishAsync(exchange, routingKey, mandatory: false, properties, body, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Publishing {Type} {MessageId} to {Exchange} failed; reconnecting", type, messageId, exchange);
+                await Reset();
+                throw;
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<IChannel> Channel(CancellationToken ct)
+    {
+        if (channel is { IsOpen: true })
+        {
+            return channel;
+        }
+        await Reset();
+        var factory = new ConnectionFactory
+        {
+            HostName = broker.Host, Port = broker.Port, VirtualHost = broker.VirtualHost,
+            UserName = broker.Username, Password = broker.Password,
+            AutomaticRecoveryEnabled = false,
+            ClientProvidedName = "subscriptions-department-exchange",
+        };
+        connection = await factory.CreateConnectionAsync(ct);
+        channel = await connection.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
+        await channel.ExchangeDeclareAsync(Name, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: ct);
+        return channel;
+    }
+
+    private async Task Reset()
+    {
+        try
+        {
+            if (channel is not null) await channel.DisposeAsync();
+            if (connection is not null) await connection.DisposeAsync();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogDebug(e, "Closing a broken broker connection failed");
+        }
+        channel = null;
+        connection = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Reset();
+        gate.Dispose();
+    }
+}

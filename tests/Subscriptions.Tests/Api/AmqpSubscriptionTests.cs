@@ -1,0 +1,122 @@
+using System.Net;
+using System.Text.Json;
+using JiaoLianTi.Platform.Identity;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+using Xunit;
+
+namespace JiaoLianTi.Subscriptions.Tests.Api;
+
+/// <summary>
+/// An AMQP subscription end to end: a police system subscribed to the hazards of 510104, approved by the county,
+/// reads HazardAssigned of 510104 (and not of 510105) from its own queue with its own broker user, which the broker
+/// refuses anything else; revoked, that user can no longer connect.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class AmqpSubscriptionTests(SubscriptionsSystem system)
+{
+    [Fact]
+    public async Task A_police_system_receives_its_countys_hazards_on_its_own_queue_and_nothing_else()
+    {
+        var (school104, _) = await system.SchoolWithPolice("510104");
+        var (school105, _) = await system.SchoolWithPolice("510105");
+
+        using var police = system.Officer(Department.PublicSecurity, "5101");
+        var requested = await police.Request(new
+        {
+            name = "锦江区公安分局警情系统", eventTypes = new[] { "HazardAssigned" }, region = "510104", delivery = "Amqp",
+            purpose = "校园周边治安隐患处置",
+        });
+        var id = requested.Id();
+        Assert.Equal("Requested", requested.Str("status"));
+
+        using var county = system.Admin("510104");
+        var approved = await county.Approve(id);
+        Assert.Equal("Active", approved.Str("status"));
+        var provisioned = await police.Provisioned(id, approved.GetProperty("version").GetInt64());
+        Assert.Equal(["HazardAssigned.51.5101.510104"], provisioned.GetProperty("broker").GetProperty("bindings").EnumerateArray().Select(b => b.GetString()));
+
+        // A witness that sees the whole city: once it has the 510105 hazard, the broker has routed that one everywhere.
+        using var cityPolice = system.Officer(Department.PublicSecurity, "5101");
+        var witness = (await cityPolice.Request(new { name = "成都市公安局", eventTypes = new[] { "HazardAssigned" }, region = "5101", delivery = "Amqp" })).Id();
+        using var city = system.Admin("5101");
+        await cityPolice.Provisioned(witness, (await city.Approve(witness)).GetProperty("version").GetInt64());
+
+        var credentials = await police.Credentials(id);
+        var queue = credentials.Str("queue");
+        Assert.Equal(provisioned.GetProperty("amqp").Str("queue"), queue);
+        Assert.NotEqual("guest", credentials.Str("username"));
+        var witnessCredentials = await cityPolice.Credentials(witness);
+
+        var report104 = await system.ReportSecurityHazard("510104", school104);
+        var report105 = await system.ReportSecurityHazard("510105", school105);
+
+        await using var connection = await Subscribers.Connect(credentials);
+        await using var channel = await connection.CreateChannelAsync();
+        var received = await channel.Next(queue);
+        Assert.NotNull(received);
+        var cloudEvent = received.Value;
+        Assert.Equal("1.0", cloudEvent.Str("specversion"));
+        Assert.Equal("HazardAssigned", cloudEvent.Str("type"));
+        Assert.Equal("510104", cloudEvent.Str("jltdivision"));
+        Assert.Equal(report104, cloudEvent.GetProperty("data").GetProperty("reportId").GetGuid());
+        Assert.True(Guid.TryParse(cloudEvent.Str("id"), out _));
+
+        await using (var witnessConnection = await Subscribers.Connect(witnessCredentials))
+        await using (var witnessChannel = await witnessConnection.CreateChannelAsync())
+        {
+            var seen = new List<Guid>();
+            while (seen.Count < 2 && await witnessChannel.Next(witnessCredentials.Str("queue")) is { } e)
+            {
+                seen.Add(e.GetProperty("data").GetProperty("reportId").GetGuid());
+            }
+            Assert.Equal(new[] { report104, report105 }.Order(), seen.Order());
+        }
+        // Routed everywhere by now, and the 510105 hazard did not reach the 510104 queue.
+        Assert.Null(await channel.BasicGetAsync(queue, autoAck: true));
+
+        // Its user may read its own queue and nothing else: the broker refuses another subscription's queue.
+        await using var other = await connection.CreateChannelAsync();
+        var refused = await Assert.ThrowsAsync<OperationInterruptedException>(() => other.BasicGetAsync(witnessCredentials.Str("queue"), autoAck: true));
+        Assert.Equal((ushort)403, refused.ShutdownReason?.ReplyCode);
+        await using var publisher = await connection.CreateChannelAsync();
+        var cannotPublish = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await publisher.BasicPublishAsync("jlt.departments", "HazardAssigned.51.5101.510104", new ReadOnlyMemory<byte>([1]));
+            await publisher.BasicGetAsync(queue, autoAck: true); // the refusal closes the channel; the next call sees it
+        });
+        Assert.Contains("ACCESS_REFUSED", cannotPublish.ToString());
+    }
+
+    [Fact]
+    public async Task A_revoked_subscriber_can_no_longer_connect_and_its_queue_is_gone()
+    {
+        var county = Subscribers.NewCounty();
+        using var police = system.Officer(Department.PublicSecurity, county);
+        var id = (await police.Request(new { name = "派出所系统", eventTypes = new[] { "HazardAssigned", "HazardReported" }, region = county, delivery = "Amqp" })).Id();
+        using var admin = system.Admin(county);
+        await police.Provisioned(id, (await admin.Approve(id)).GetProperty("version").GetInt64());
+        var credentials = await police.Credentials(id);
+        await using (var connection = await Subscribers.Connect(credentials))
+        {
+            Assert.True(connection.IsOpen);
+        }
+
+        var revoke = await admin.Command(id, "revoke", new { reason = "系统停用 / system retired" });
+        Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
+        var revoked = await revoke.ReadJson();
+        Assert.Equal("Revoked", revoked.Str("status"));
+        await police.Provisioned(id, revoked.GetProperty("version").GetInt64());
+
+        var refused = await Assert.ThrowsAnyAsync<BrokerUnreachableException>(() => Subscribers.Connect(credentials));
+        Assert.IsType<AuthenticationFailureException>(refused.InnerException);
+        // The broker no longer has the queue either (asked as the system's own administrator).
+        var factory = new ConnectionFactory { Uri = new Uri(system.Setting("ConnectionStrings:rabbitmq")) };
+        await using var guest = await factory.CreateConnectionAsync();
+        await using var channel = await guest.CreateChannelAsync();
+        await Assert.ThrowsAsync<OperationInterruptedException>(() => channel.QueueDeclarePassiveAsync(credentials.Str("queue")));
+        var history = await (await police.GetAsync($"/api/subscriptions/{id}/history")).ReadJson();
+        Assert.Equal(["SubscriptionRequested", "SubscriptionApproved", "SubscriptionRevoked"],
+            history.EnumerateArray().Select(e => e.Str("event")));
+    }
+}

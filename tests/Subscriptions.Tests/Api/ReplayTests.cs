@@ -1,0 +1,143 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using JiaoLianTi.Platform.Identity;
+using Xunit;
+
+namespace JiaoLianTi.Subscriptions.Tests.Api;
+
+/// <summary>
+/// Replay: a subscriber that asks for everything since a date gets, from the owning service's event store, exactly
+/// the matching events of that period, once each, and then the live ones.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class ReplayTests(SubscriptionsSystem system)
+{
+    [Fact]
+    public async Task A_webhook_replay_gives_exactly_that_period_once_each_then_the_live_ones()
+    {
+        var county = Subscribers.NewCounty();
+        var (since, inPeriod) = await History(county);
+
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var officer = system.Officer(Department.CivilAffairs, county);
+        var id = (await officer.Request(new
+        {
+            name = "民政回放", eventTypes = new[] { "MemberUnitRegistered" }, region = county, delivery = "Webhook", webhookUrl = receiver.Url,
+        })).Id();
+        using var admin = system.Admin(county);
+        await admin.Approve(id, null);
+
+        await Replayed(officer, id, since, expected: 2);
+        var replayed = await Eventually.Until(() => Task.FromResult(receiver.Received.ToList()), r => r.Count >= 2);
+        Assert.Equal(inPeriod.Order(), replayed.Select(UnitOf).Order());
+
+        var live = await RegisterUnit(county, "之后的单位 live");
+        var all = await Eventually.Until(() => Task.FromResult(receiver.Received.ToList()), r => r.Count >= 3);
+        Assert.Equal(inPeriod.Order(), all.Take(2).Select(UnitOf).Order());
+        Assert.Equal(live, UnitOf(all[2]));
+        Assert.Equal(3, all.Select(r => r.Id).Distinct().Count());
+        var log = await (await officer.GetAsync($"/api/subscriptions/{id}/deliveries")).ReadJson();
+        Assert.Equal(3, log.GetProperty("total").GetInt64());
+        Assert.Equal([true, true, false], log.Items().Select(d => d.GetProperty("replayed").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task An_amqp_replay_gives_exactly_that_period_once_each_then_the_live_ones()
+    {
+        var county = Subscribers.NewCounty();
+        var (since, inPeriod) = await History(county);
+
+        using var officer = system.Officer(Department.PublicSecurity, county);
+        var id = (await officer.Request(new { name = "公安回放", eventTypes = new[] { "MemberUnitRegistered" }, region = county, delivery = "Amqp" })).Id();
+        using var admin = system.Admin(county);
+        await officer.Provisioned(id, (await admin.Approve(id)).GetProperty("version").GetInt64());
+        var credentials = await officer.Credentials(id);
+
+        await Replayed(officer, id, since, expected: 2);
+        await using var connection = await Subscribers.Connect(credentials);
+        await using var channel = await connection.CreateChannelAsync();
+        var replayed = new List<JsonElement>();
+        for (var i = 0; i < 2; i++)
+        {
+            replayed.Add(Assert.NotNull(await channel.Next(credentials.Str("queue"))));
+        }
+        Assert.Equal(inPeriod.Order(), replayed.Select(e => e.GetProperty("data").GetProperty("unitId").GetGuid()).Order());
+
+        // Live again (the bindings came back before the replay completed): the next event arrives, and nothing else.
+        var live = await RegisterUnit(county, "之后的单位 live");
+        var next = Assert.NotNull(await channel.Next(credentials.Str("queue")));
+        Assert.Equal(live, next.GetProperty("data").GetProperty("unitId").GetGuid());
+        Assert.Null(await channel.BasicGetAsync(credentials.Str("queue"), autoAck: true));
+        Assert.Equal(3, replayed.Append(next).Select(e => e.Str("id")).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Only_an_active_subscriptions_department_replays_and_since_is_required()
+    {
+        var county = Subscribers.NewCounty();
+        using var officer = system.Officer(Department.CivilAffairs, county);
+        var id = (await officer.Request(new { name = "x", eventTypes = new[] { "MemberUnitRegistered" }, region = county, delivery = "Amqp" })).Id();
+        Assert.Equal(HttpStatusCode.Conflict, (await officer.Command(id, "replays", new { since = DateTimeOffset.UtcNow.AddDays(-1) })).StatusCode);
+        using var admin = system.Admin(county);
+        await admin.Approve(id, null);
+        var missing = await officer.Command(id, "replays", new { });
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.True((await missing.ReadJson()).GetProperty("errors").TryGetProperty("since", out _));
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.Command(id, "replays", new { since = DateTimeOffset.UtcNow.AddDays(-1) })).StatusCode);
+    }
+
+    /// <summary>
+    /// A unit registered before <c>since</c>, two after it, and one in another county; returns when the subscriptions
+    /// service has relayed them all (a witness subscription of the county has them), so none of them can still reach
+    /// a subscription made afterwards live: only the replay brings them.
+    /// </summary>
+    private async Task<(DateTimeOffset Since, Guid[] InPeriod)> History(string county)
+    {
+        using var witnessOfficer = system.Officer(Department.CivilAffairs, county);
+        var witness = (await witnessOfficer.Request(new { name = "见证", eventTypes = new[] { "MemberUnitRegistered" }, region = county, delivery = "Amqp" })).Id();
+        using var city = system.Admin(county);
+        await witnessOfficer.Provisioned(witness, (await city.Approve(witness, null)).GetProperty("version").GetInt64());
+        var credentials = await witnessOfficer.Credentials(witness);
+
+        var before = await RegisterUnit(county, "之前的单位 before");
+        var since = DateTimeOffset.UtcNow;
+        var inPeriod = new[] { await RegisterUnit(county, "期间单位 1"), await RegisterUnit(county, "期间单位 2") };
+        await RegisterUnit(Subscribers.NewCounty(), "别的县 elsewhere");
+
+        await using var connection = await Subscribers.Connect(credentials);
+        await using var channel = await connection.CreateChannelAsync();
+        var relayed = new List<Guid>();
+        while (relayed.Count < 3 && await channel.Next(credentials.Str("queue")) is { } e)
+        {
+            relayed.Add(e.GetProperty("data").GetProperty("unitId").GetGuid());
+        }
+        Assert.Equal(inPeriod.Append(before).Order(), relayed.Order());
+        await witnessOfficer.Command(witness, "revoke", new { reason = "见证完毕" });
+        return (since, inPeriod);
+    }
+
+    private static Guid UnitOf(ReceivedWebhook hook) =>
+        JsonDocument.Parse(hook.Body).RootElement.GetProperty("data").GetProperty("unitId").GetGuid();
+
+    /// <summary>Asks for a replay and waits until it is complete.</summary>
+    private static async Task Replayed(HttpClient officer, Guid id, DateTimeOffset since, int expected)
+    {
+        var asked = await officer.Command(id, "replays", new { since });
+        Assert.Equal(HttpStatusCode.OK, asked.StatusCode);
+        var done = await Eventually.Until(async () => await (await officer.GetAsync($"/api/subscriptions/{id}")).ReadJson(),
+            s => s.GetProperty("replays")[0].TryGetProperty("completedAt", out var at) && at.ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(60));
+        var replay = done.GetProperty("replays")[0];
+        Assert.Equal(JsonValueKind.String, replay.GetProperty("completedAt").ValueKind);
+        Assert.Equal(expected, replay.GetProperty("delivered").GetInt32());
+    }
+
+    private async Task<Guid> RegisterUnit(string county, string name)
+    {
+        using var admin = system.Admin(county);
+        var response = await admin.PostAsJsonAsync("/api/alliances/units",
+            new { kind = "CommunityCommittee", name, countyCode = county, contactOfficer = "李主任", contactPhone = "028-86000001" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.ReadJson()).Id();
+    }
+}
