@@ -31,6 +31,8 @@ public static class Navigation
         Page("wellbeing", "心链网络", "Care network", "heart", [.. Bureaus, SchoolAdmin, Counsellor, MemberOfficer]),
         // 事件目录: contracts, not data; for those who arrange subscriptions and run the system.
         Page("events", "事件目录", "Event catalogue", "api", [.. Bureaus, DepartmentOfficer, Operator]),
+        // 运维: error queues, projections and checks; no domain data, so for operators alone.
+        Page("operations", "运维", "Operations", "tool", [Operator]),
     ];
 
     public static IReadOnlyList<ConsolePage> For(Role? role) =>
