@@ -55,17 +55,26 @@ public static partial class KubernetesFiles
                 $"The manifest has resources of types {string.Join(", ", unknown)}: only projects and parameters are published (databases and the broker are deploy/k8s/infra).");
         }
 
+        // Who calls whom over HTTP, from the manifest's references ({target.bindings.http.url}): the gateway calls every
+        // service; the Subscriptions service reads the five services' replay feeds. Each NetworkPolicy admits exactly these.
+        var callers = projects.ToDictionary(p => p.Name, p => projects
+            .Where(caller => caller.Name != p.Name && caller.Value.GetProperty("env").EnumerateObject()
+                .Any(v => v.Value.GetString() == $"{{{p.Name}.bindings.http.url}}"))
+            .Select(caller => caller.Name)
+            .Order(StringComparer.Ordinal)
+            .ToList());
         var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var project in projects)
         {
-            files[$"{project.Name}.yaml"] = Project(project.Name, project.Value, parameters);
+            files[$"{project.Name}.yaml"] = Project(project.Name, project.Value, parameters, callers[project.Name]);
         }
         files["parameters.yaml"] = ParametersFile(parameters);
         files["kustomization.yaml"] = Kustomization(projects.Select(p => p.Name).ToList());
         return files;
     }
 
-    private static string Project(string name, JsonElement project, IReadOnlyDictionary<string, JsonElement> parameters)
+    private static string Project(
+        string name, JsonElement project, IReadOnlyDictionary<string, JsonElement> parameters, IReadOnlyList<string> callers)
     {
         var replicas = project.TryGetProperty("replicas", out var r) ? r.GetInt32() : 1;
         var readiness = project.GetProperty("probes").GetProperty("readiness").GetString()!;
@@ -282,7 +291,14 @@ public static partial class KubernetesFiles
         }
         else
         {
-            // Behind the gateway only: no other pod (nor anything outside the cluster) reaches it over HTTP.
+            // Behind the gateway (and whichever service the AppHost lets call it): no other pod, nor anything outside the
+            // cluster, reaches it over HTTP.
+            var from = string.Concat(callers.Select(caller => $$"""
+
+                        - podSelector:
+                            matchLabels:
+                              app.kubernetes.io/name: {{caller}}
+                """));
             yaml.Append($"""
                 ---
                 apiVersion: networking.k8s.io/v1
@@ -296,10 +312,7 @@ public static partial class KubernetesFiles
                       app.kubernetes.io/name: {name}
                   policyTypes: [Ingress]
                   ingress:
-                    - from:
-                        - podSelector:
-                            matchLabels:
-                              app.kubernetes.io/name: gateway
+                    - from:{from}
                       ports:
                         - port: http
 

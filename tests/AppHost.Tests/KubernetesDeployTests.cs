@@ -108,16 +108,20 @@ public sealed class KubernetesDeployTests
     }
 
     [Fact]
-    public void Every_service_and_the_console_admit_only_the_gateways_pods()
+    public void Every_service_and_the_console_admit_only_the_gateways_pods_and_the_five_services_also_the_subscriptions_feed_reader()
     {
         var documents = Documents();
+        string[] domain = ["alliances", "activities", "parentschool", "campussafety", "wellbeing"];
         foreach (var name in Projects.Where(p => p != "gateway"))
         {
             var policy = Assert.Single(documents, d => Kind(d) == "NetworkPolicy" && Name(d) == name);
             Assert.Equal(name, Scalar(policy, "spec", "podSelector", "matchLabels", "app.kubernetes.io/name"));
             var rule = (YamlMappingNode)((YamlSequenceNode)Map(policy, "spec")["ingress"]).Children.Single();
-            var from = (YamlMappingNode)((YamlSequenceNode)rule["from"]).Children.Single();
-            Assert.Equal("gateway", Scalar(from, "podSelector", "matchLabels", "app.kubernetes.io/name"));
+            var from = ((YamlSequenceNode)rule["from"]).Children
+                .Select(f => Scalar((YamlMappingNode)f, "podSelector", "matchLabels", "app.kubernetes.io/name"))
+                .ToList();
+            // The Subscriptions service replays from the five services' feeds (GET /internal/integration-events).
+            Assert.Equal(domain.Contains(name) ? ["gateway", "subscriptions"] : ["gateway"], from);
         }
         Assert.DoesNotContain(documents, d => Kind(d) == "NetworkPolicy" && Name(d) == "gateway");
     }
