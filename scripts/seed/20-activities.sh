@@ -24,10 +24,12 @@ if [ "${existing:-0}" -gt 0 ]; then
   echo "activities demo data already present ($existing activities at school $school)"; exit 0
 fi
 
-# Activities learns of the school from Alliances' MemberUnitRegistered: wait for it.
+# Activities learns of the school from Alliances' MemberUnitRegistered: wait for it. The Alliances seed has just
+# published thousands of facts, which Activities applies in order: on a busy machine that took longer than 30 s, and the
+# whole demo seed stopped here (fresh-clone ./run.sh beside a test run), so wait up to 3 minutes.
 draft() {
   local body=$1 out
-  for _ in $(seq 1 30); do
+  for _ in $(seq 1 180); do
     if out=$(curl -fsS -X POST "$GATEWAY/api/activities" -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' -d "$body" 2>/dev/null); then
       echo "$out"; return 0
     fi
