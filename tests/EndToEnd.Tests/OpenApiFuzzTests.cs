@@ -212,7 +212,7 @@ public sealed class OpenApiFuzzTests(TestSystem system, ITestOutputHelper output
         }
 
         /// <summary>A plausible value for the schema: what a careful client would send.</summary>
-        private static JsonNode? Valid(JsonNode? node, JsonObject? schemas, int depth = 0)
+        internal static JsonNode? Valid(JsonNode? node, JsonObject? schemas, int depth = 0)
         {
             var schema = Underlying(Resolve(node, schemas), schemas);
             var types = Types(schema);

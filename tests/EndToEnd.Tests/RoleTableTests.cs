@@ -1,0 +1,369 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.TestKit;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace JiaoLianTi.EndToEnd.Tests;
+
+/// <summary>
+/// 角色 × 接口 × 区域: every operation of the five OpenAPI documents, as every role, from the records' own county and
+/// from another county, on a county seeded through the public API (scripts/seed, 锦江区 510104). Generated from the
+/// documents, so a new endpoint or a new role is in the table without a line of test code. Each cell's expected answer
+/// follows from the policy declared below (README, "Not yours: 404 or 403", and docs/design.md 15), never from what
+/// the system happened to answer:
+/// <list type="number">
+/// <item>The Operator reads no domain data: every domain operation answers 403; only operators use the operations
+/// endpoints (everyone else 403). The EventRelay role reads the integration feed only: every domain operation 403.</item>
+/// <item>An id that does not exist is refused (404), or 403 when the role may never do this (a refusal that does not
+/// depend on the record), or 400 for a body refused before anything is looked up; never 2xx, 409, 412 or 428.</item>
+/// <item>A caller of another county cannot tell a record of this county from one that does not exist: the same answer
+/// as for an unknown id (except the few records declared public below, with their reason).</item>
+/// <item>A record hidden from a caller (404 on its read) answers that caller's changes exactly as an unknown id would,
+/// never 409, 412 or 428 that confirm it exists.</item>
+/// <item>A list never shows a record of a county outside the caller's region.</item>
+/// </list>
+/// Changes carry a stale If-Match, so that nothing a permitted caller sends changes a seeded record.
+/// </summary>
+[Collection(SystemCollection.Name)]
+public sealed class RoleTableTests(TestSystem system, ITestOutputHelper output)
+{
+    private const string Own = "510104";   // 锦江区: the seeded county
+    private const string Other = "510105"; // 青羊区
+
+    /// <summary>
+    /// Declared public across counties (rule 3 does not apply): what every signed-in user of the province may read, by
+    /// design. Each with the reason from the service's guide.
+    /// </summary>
+    private static readonly Dictionary<string, string> PublicAcrossCounties = new()
+    {
+    };
+
+    [Fact]
+    public async Task Every_operation_as_every_role_from_its_own_and_another_county_answers_as_the_policy_declares()
+    {
+        var world = await SeedAsync();
+        var operations = new List<Operation>();
+        foreach (var service in TestSystem.ServiceNames)
+        {
+            using var client = new HttpClient { BaseAddress = system.Address(service) };
+            var document = JsonNode.Parse(await client.GetStringAsync($"/api/{service}/openapi/v1.json"))!;
+            operations.AddRange(Operation.From(service, document));
+        }
+        Assert.True(operations.Count > 100, $"only {operations.Count} operations");
+        var clients = TestSystem.ServiceNames.ToDictionary(s => s, s => new HttpClient { BaseAddress = system.Address(s), Timeout = TimeSpan.FromSeconds(90) });
+        try
+        {
+            var ids = await HarvestAsync(operations, world, clients);
+            var callers = Enum.GetValues<Role>().SelectMany(role => new[] { CallerOf(role, Own, world), CallerOf(role, Other, world) }).ToList();
+
+            // Reads first (rule 4 compares a change with the same caller's read of the record), then changes.
+            var cells = new ConcurrentBag<Cell>();
+            foreach (var batch in new[] { operations.Where(o => o.Method == "GET"), operations.Where(o => o.Method != "GET") })
+            {
+                var work = batch.SelectMany(o => callers.Select(c => (Operation: o, Caller: c))).ToList();
+                await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = 6 }, async (item, ct) =>
+                {
+                    var (operation, caller) = item;
+                    var unknown = await SendAsync(clients[operation.Service], operation, caller, operation.PathWith(null), ct);
+                    (int Status, string? Body)? real = null;
+                    string? recordPath = null;
+                    if (operation.FirstParameter is { } first && ids.TryGetValue(operation.CollectionPath + "|" + first, out var id))
+                    {
+                        recordPath = operation.RecordPath(id);
+                        real = await SendAsync(clients[operation.Service], operation, caller, operation.PathWith(id), ct);
+                    }
+                    cells.Add(new Cell(operation, caller, unknown.Status, real?.Status, recordPath, unknown.Body, real?.Body));
+                });
+            }
+
+            var reads = cells.Where(c => c.Operation.Method == "GET" && c.RecordPath is not null && c.Operation.IsRecordRead)
+                .GroupBy(c => (c.Caller.Name, c.RecordPath!)).ToDictionary(g => g.Key, g => g.First().Real);
+            var failures = new List<string>();
+            foreach (var cell in cells)
+            {
+                failures.AddRange(Check(cell, reads));
+            }
+            var requests = cells.Sum(c => c.Real is null ? 1 : 2);
+            var withRecord = cells.Count(c => c.Real is not null);
+            output.WriteLine($"{operations.Count} operations × {callers.Count} callers ({Enum.GetValues<Role>().Length} roles × 2 counties) = " +
+                $"{cells.Count} cells, {withRecord} of them on a seeded record too; {requests} requests; {failures.Count} cells wrong");
+            output.WriteLine("answers: " + string.Join(", ", cells.SelectMany(c => c.Real is { } r ? new[] { c.Unknown, r } : [c.Unknown])
+                .GroupBy(s => s).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}")));
+            output.WriteLine($"operations with a seeded record: {ids.Count} record kinds; without: " +
+                string.Join(", ", operations.Where(o => o.FirstParameter is not null && !ids.ContainsKey(o.CollectionPath + "|" + o.FirstParameter))
+                    .Select(o => o.CollectionPath).Distinct().Take(40)));
+            Assert.True(failures.Count == 0, $"{failures.Count} cells answered against the policy:\n" + string.Join("\n", failures.Take(60)));
+        }
+        finally
+        {
+            foreach (var client in clients.Values) client.Dispose();
+        }
+    }
+
+    private static IEnumerable<string> Check(Cell cell, IReadOnlyDictionary<(string, string), int?> reads)
+    {
+        var (operation, caller) = (cell.Operation, cell.Caller);
+        var where = $"{caller.Name} {operation.Method} {operation.Path}";
+        var answers = cell.Real is { } r ? new[] { cell.Unknown, r } : [cell.Unknown];
+        // 1. Operator and EventRelay separation.
+        if (operation.IsOperations)
+        {
+            if (caller.Role == Role.Operator)
+            {
+                if (answers.Any(a => a is 401 or 403)) yield return $"{where}: {string.Join('/', answers)}, but operators use the operations endpoints";
+            }
+            else if (answers.Any(a => a != 403))
+            {
+                yield return $"{where}: {string.Join('/', answers)}, but only operators use the operations endpoints (403)";
+            }
+            yield break;
+        }
+        if (caller.Role is Role.Operator || caller.Role.ToString() == "EventRelay")
+        {
+            if (answers.Any(a => a != 403)) yield return $"{where}: {string.Join('/', answers)}, but {caller.Role} reads no domain data (403)";
+            yield break;
+        }
+        if (answers.Any(a => a >= 500)) yield return $"{where}: {string.Join('/', answers)} (5xx)";
+        if (operation.FirstParameter is not null)
+        {
+            // 2. An unknown id: refused; a read of what lies under an id (a student's registrations, a school's figures)
+            // may instead answer 200 with nothing in it.
+            if (cell.Unknown is not (400 or 403 or 404) && !(cell.Unknown == 200 && operation.Method == "GET" && !operation.IsRecordRead))
+            {
+                yield return $"{where} (unknown id): {cell.Unknown}, expected 404 (or 403, or 400 for the body)";
+            }
+            if (cell.Real is { } real)
+            {
+                // 3. Another county's record looks like none: the same answer, and no more in it.
+                if (caller.Region == Other && !PublicAcrossCounties.ContainsKey(operation.CollectionPath))
+                {
+                    if (real != cell.Unknown)
+                    {
+                        yield return $"{where} (a record of {Own}): {real}, but as for an unknown id: {cell.Unknown}";
+                    }
+                    else if (real == 200 && Total(cell.RealBody) is { } seen && seen != (Total(cell.Body) ?? 0))
+                    {
+                        yield return $"{where} (a record of {Own}): {seen} items, but {Total(cell.Body)} for an unknown id";
+                    }
+                }
+                // 4. Hidden on read: a change answers as for an unknown id.
+                if (operation.Method != "GET" && cell.RecordPath is not null
+                    && reads.TryGetValue((caller.Name, cell.RecordPath), out var read) && read == 404 && real != cell.Unknown)
+                {
+                    yield return $"{where}: {real} on a record its read hides (404), expected as for an unknown id: {cell.Unknown}";
+                }
+            }
+        }
+        if (operation.Method == "GET")
+        {
+            // 5. Lists stay inside the caller's region.
+            foreach (var county in Counties(cell.Body).Concat(Counties(cell.RealBody)))
+            {
+                if (!county.StartsWith(caller.Region, StringComparison.Ordinal) && !PublicAcrossCounties.ContainsKey(operation.CollectionPath))
+                {
+                    yield return $"{where}: lists a record of {county}, outside the caller's region {caller.Region}";
+                    break;
+                }
+            }
+        }
+    }
+
+    private static int? Total(string? body)
+    {
+        if (body is null || !body.StartsWith('{')) return null;
+        try { return JsonNode.Parse(body)?["total"] is JsonValue v && v.TryGetValue<int>(out var n) ? n : null; }
+        catch (JsonException) { return null; }
+    }
+
+    /// <summary>The countyCode of every item of a page.</summary>
+    private static IEnumerable<string> Counties(string? body)
+    {
+        if (body is null || !body.StartsWith('{')) yield break;
+        JsonNode? node;
+        try { node = JsonNode.Parse(body); } catch (JsonException) { yield break; }
+        if (node?["items"] is not JsonArray items) yield break;
+        foreach (var item in items)
+        {
+            if (item?["countyCode"] is JsonValue v && v.TryGetValue<string>(out var county) && county.Length == 6) yield return county;
+        }
+    }
+
+    private static async Task<(int Status, string? Body)> SendAsync(HttpClient client, Operation operation, TableCaller caller, string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(operation.Method), path + operation.Query);
+        request.Headers.Authorization = new("Bearer", caller.Token);
+        if (operation.Method != "GET")
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", "\"999999\"");
+        }
+        if (operation.Body is not null)
+        {
+            request.Content = new StringContent(operation.Body, Encoding.UTF8, "application/json");
+        }
+        using var response = await client.SendAsync(request, ct);
+        var body = operation.Method == "GET" ? await response.Content.ReadAsStringAsync(ct) : null;
+        return ((int)response.StatusCode, body);
+    }
+
+    private static TableCaller CallerOf(Role role, string region, World world)
+    {
+        var own = region == Own;
+        var request = new TokenRequest(role, region,
+            SchoolId: TokenClaims.NeedsSchool(role) || role == Role.Parent ? own ? world.School : Guid.NewGuid() : null,
+            MemberUnitId: role == Role.MemberOfficer ? own ? world.Unit : Guid.NewGuid() : null,
+            Subject: $"table-{role}-{region}",
+            Department: role == Role.DepartmentOfficer ? Department.PublicSecurity : null);
+        return new TableCaller($"{role}@{(own ? "own" : "other")}", role, region, TestSystem.Token(request));
+    }
+
+    /// <summary>One seeded record id per kind: the first item of the list beside the record's path, as seen by the
+    /// county, the province, the seeded school's admin or the seeded unit's officer.</summary>
+    private async Task<Dictionary<string, string>> HarvestAsync(List<Operation> operations, World world, Dictionary<string, HttpClient> clients)
+    {
+        var listers = new[]
+        {
+            TestSystem.Token(new TokenRequest(Role.CountyAdmin, Own, Subject: "table-lister")),
+            TestSystem.Token(new TokenRequest(Role.SchoolAdmin, Own, world.School, Subject: "table-lister-school")),
+            TestSystem.Token(new TokenRequest(Role.MemberOfficer, Own, MemberUnitId: world.Unit, Subject: "table-lister-unit")),
+            TestSystem.Token(new TokenRequest(Role.ProvinceAdmin, "51", Subject: "table-lister-province")),
+        };
+        var ids = new Dictionary<string, string>();
+        foreach (var group in operations.Where(o => o.FirstParameter is not null).GroupBy(o => o.CollectionPath + "|" + o.FirstParameter))
+        {
+            var sample = group.First();
+            // A school's or a unit's own paths: the seeded school, the seeded police station.
+            if (sample.FirstParameter is "schoolId" or "unitId")
+            {
+                ids[group.Key] = (sample.FirstParameter == "schoolId" ? world.School : world.Unit).ToString();
+                continue;
+            }
+            var list = operations.FirstOrDefault(o => o.Method == "GET" && o.Path == sample.CollectionPath);
+            if (list is null) continue;
+            foreach (var token in listers)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, sample.CollectionPath + $"?county={Own}&pageSize=50");
+                request.Headers.Authorization = new("Bearer", token);
+                using var response = await clients[sample.Service].SendAsync(request);
+                if (response.StatusCode != HttpStatusCode.OK) continue;
+                var page = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+                var items = page?["items"] as JsonArray ?? page as JsonArray;
+                var id = items?.Select(i => IdOf(i, sample.FirstParameter!)).FirstOrDefault(i => i is not null);
+                if (id is not null)
+                {
+                    ids[group.Key] = id;
+                    break;
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static string? IdOf(JsonNode? item, string parameter)
+    {
+        if (item is not JsonObject o) return null;
+        foreach (var name in new[] { parameter, "id" })
+        {
+            if (o[name] is JsonValue v && v.TryGetValue<string>(out var s) && Guid.TryParse(s, out _)) return s;
+        }
+        // A summary names its own id first (studentId, referralId, planId …).
+        return o.Select(p => p.Value is JsonValue v && v.TryGetValue<string>(out var s) && Guid.TryParse(s, out _) ? s : null)
+            .FirstOrDefault(s => s is not null);
+    }
+
+    private sealed record World(Guid School, Guid Unit);
+
+    /// <summary>The county, through the demo seed (its own scripts, as ./run.sh runs them): alliances, schools, units,
+    /// resources, needs, responsibilities, activities, programmes, courses, hazards, cases, plans, care records.</summary>
+    private async Task<World> SeedAsync()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "scripts", "seed", "10-alliances.sh")))
+        {
+            root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("scripts/seed not found above the tests");
+        }
+        foreach (var step in Directory.GetFiles(Path.Combine(root, "scripts", "seed"), "[0-9][0-9]-*.sh").Order())
+        {
+            var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add(step);
+            start.ArgumentList.Add(system.GatewayAddress.ToString().TrimEnd('/'));
+            start.Environment["JLT_SEED_REGION"] = Own;
+            start.Environment["JLT_SEED_AFTERSCHOOL"] = Own;
+            start.Environment["JLT_SEED_LEGAL_COUNTIES"] = Own;
+            start.Environment["JLT_SEED_HEALTH_COUNTIES"] = Own;
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(300)).Token);
+            Assert.True(process.ExitCode == 0, $"{Path.GetFileName(step)} exit {process.ExitCode}: {await stdout}{await stderr}");
+        }
+        using var county = system.Client(Role.CountyAdmin, Own);
+        var school = (await (await county.GetAsync($"/api/alliances/units?kind=School&county={Own}&pageSize=1")).ReadJson()).Items()[0].Id();
+        var unit = (await (await county.GetAsync($"/api/alliances/units?kind=PoliceStation&county={Own}&pageSize=1")).ReadJson()).Items()[0].Id();
+        return new World(school, unit);
+    }
+
+    private sealed record TableCaller(string Name, Role Role, string Region, string Token);
+
+    private sealed record Cell(Operation Operation, TableCaller Caller, int Unknown, int? Real, string? RecordPath, string? Body, string? RealBody);
+
+    /// <summary>One operation of a document, with a plausible body and query (OpenApiFuzzTests' valid values).</summary>
+    private sealed record Operation(string Service, string Method, string Path, IReadOnlyList<string> PathParameters, string Query, string? Body)
+    {
+        public string? FirstParameter => PathParameters.Count > 0 ? PathParameters[0] : null;
+
+        /// <summary>The path before the first parameter: the list the record belongs to.</summary>
+        public string CollectionPath => FirstParameter is null ? Path : Path[..Path.IndexOf('{')].TrimEnd('/');
+
+        /// <summary>A read of the record itself (<c>GET list/{id}</c>).</summary>
+        public bool IsRecordRead => Method == "GET" && PathParameters.Count == 1 && Path.EndsWith('}');
+
+        public bool IsOperations => Path.Contains("/operations/", StringComparison.Ordinal);
+
+        public string RecordPath(string id) => $"{CollectionPath}/{id}";
+
+        /// <summary>The path with the first parameter as <paramref name="id"/> (null: an unknown id) and fresh ids for the rest.</summary>
+        public string PathWith(string? id)
+        {
+            var path = Path;
+            for (var i = 0; i < PathParameters.Count; i++)
+            {
+                path = path.Replace($"{{{PathParameters[i]}}}", i == 0 && id is not null ? id : Guid.NewGuid().ToString());
+            }
+            return path;
+        }
+
+        public static IEnumerable<Operation> From(string service, JsonNode document)
+        {
+            var schemas = document["components"]?["schemas"]?.AsObject();
+            foreach (var (path, item) in document["paths"]!.AsObject())
+            {
+                foreach (var (method, node) in item!.AsObject())
+                {
+                    if (node is not JsonObject operation || method is "parameters") continue;
+                    var parameters = (operation["parameters"]?.AsArray() ?? []).OfType<JsonObject>().ToList();
+                    var pathParameters = parameters.Where(p => (string?)p["in"] == "path").Select(p => (string)p["name"]!).ToList();
+                    // Only Guid parameters are ids; a class name or a day in the path stays a plausible value.
+                    var fixedPath = parameters.Where(p => (string?)p["in"] == "path" && (string?)p["schema"]?["format"] != "uuid")
+                        .Aggregate(path, (p, parameter) => p.Replace($"{{{parameter["name"]}}}",
+                            Uri.EscapeDataString(OpenApiFuzzTests.Probes.Valid(parameter["schema"], schemas)?.ToString() ?? "x")));
+                    var ids = pathParameters.Where(n => fixedPath.Contains($"{{{n}}}")).ToList();
+                    var query = "?" + string.Join("&", parameters.Where(p => (string?)p["in"] == "query" && (bool?)p["required"] == true)
+                        .Select(p => $"{p["name"]}={Uri.EscapeDataString(OpenApiFuzzTests.Probes.Valid(p["schema"], schemas) is JsonValue v && v.TryGetValue<string>(out var s) ? s : "1")}"));
+                    if ((string?)parameters.FirstOrDefault(p => (string?)p["name"] == "purpose")?["in"] == "query" && !query.Contains("purpose="))
+                    {
+                        query += "&purpose=Care";
+                    }
+                    var body = operation["requestBody"]?["content"]?["application/json"]?["schema"] is { } schema
+                        ? OpenApiFuzzTests.Probes.Valid(schema, schemas)?.ToJsonString() : null;
+                    yield return new Operation(service, method.ToUpperInvariant(), fixedPath, ids, query, body);
+                }
+            }
+        }
+    }
+}
