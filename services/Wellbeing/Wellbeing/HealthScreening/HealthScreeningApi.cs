@@ -350,7 +350,8 @@ public static class HealthScreeningApi
             || (ReadsFigures(caller) && caller.Covers(round.CountyCode));
         if (!allowed)
         {
-            throw new NotFoundException("未找到 / Not found.");
+            // As for a change (OfficerOf): the school's people and the region's officers learn 403, anyone else 404.
+            throw Access.Refusal(caller, round.SchoolId, round.CountyCode);
         }
     }
 
