@@ -11,7 +11,7 @@ namespace JiaoLianTi.EndToEnd.Tests;
 /// integration event crosses RabbitMQ; Activities shows it from its own read model. And every refusal on the way.
 /// </summary>
 [Collection(SystemCollection.Name)]
-public sealed class EstablishAllianceTests(TestSystem system)
+public sealed class EstablishAllianceTests(EndToEndSystem system)
 {
     private const string Jinjiang = "510104"; // 成都市锦江区
     private const string Qingyang = "510105"; // 成都市青羊区
@@ -167,7 +167,7 @@ public sealed class EstablishAllianceTests(TestSystem system)
     public async Task Every_service_is_reachable_through_the_gateway()
     {
         using var anonymous = system.Anonymous();
-        foreach (var service in TestSystem.ServiceNames)
+        foreach (var service in system.Running)
         {
             var document = await anonymous.GetAsync($"/api/{service}/openapi/v1.json");
             Assert.Equal(HttpStatusCode.OK, document.StatusCode);

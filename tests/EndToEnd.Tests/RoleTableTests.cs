@@ -27,11 +27,16 @@ namespace JiaoLianTi.EndToEnd.Tests;
 /// <item>A record hidden from a caller (404 on its read) answers that caller's changes exactly as an unknown id would,
 /// never 409, 412 or 428 that confirm it exists.</item>
 /// <item>A list never shows a record of a county outside the caller's region.</item>
+/// <item>A caller who reads a record (200) and may not change it is told so: 403, never the 404 of a record they could
+/// not know of (for a change of one record, its id the only one in the path).</item>
 /// </list>
+/// Rules 4 and 6 are each seen at work in every one of the five services (a hidden record's change refused 404 even
+/// with its current If-Match; a readable record's change refused 403), or the table fails: the "not yours" rule is
+/// tested per service, not only where the seed happens to reach.
 /// Changes carry a stale If-Match, so that nothing a permitted caller sends changes a seeded record.
 /// </summary>
 [Collection(SystemCollection.Name)]
-public sealed class RoleTableTests(TestSystem system, ITestOutputHelper output)
+public sealed class RoleTableTests(EndToEndSystem system, ITestOutputHelper output)
 {
     private const string Own = "510104";   // 锦江区: the seeded county
     private const string Other = "510105"; // 青羊区
@@ -113,6 +118,16 @@ public sealed class RoleTableTests(TestSystem system, ITestOutputHelper output)
                 string.Join(", ", operations.Where(o => o.FirstParameter is not null && !ids.ContainsKey(o.CollectionPath + "|" + o.FirstParameter))
                     .Select(o => o.CollectionPath).Distinct()));
             Assert.True(failures.Count == 0, $"{failures.Count} cells answered against the policy:\n" + string.Join("\n", failures.Take(60)));
+            foreach (var service in TestSystem.ServiceNames)
+            {
+                var own = cells.Where(c => c.Operation.Service == service && c.Operation.Method != "GET" && c.RecordPath is not null).ToList();
+                var hidden = own.Where(c => reads.GetValueOrDefault((c.Caller.Name, c.RecordPath!)) == 404 && c.Current == 404).ToList();
+                var refused = own.Where(c => reads.GetValueOrDefault((c.Caller.Name, c.RecordPath!)) == 200 && c.Real == 403).ToList();
+                output.WriteLine($"{service}: {hidden.Count} changes of a hidden record refused 404 (current If-Match), " +
+                    $"{refused.Count} changes of a readable record refused 403");
+                Assert.True(hidden.Count > 0, $"{service}: no change of a record hidden from its caller was tried");
+                Assert.True(refused.Count > 0, $"{service}: no change of a record its caller may read but not change was tried");
+            }
         }
         finally
         {
@@ -180,6 +195,12 @@ public sealed class RoleTableTests(TestSystem system, ITestOutputHelper output)
                     }
                 }
             }
+        }
+        // 6. Readable but not theirs to change: 403.
+        if (operation.Method != "GET" && operation.PathParameters.Count == 1 && cell.RecordPath is not null && cell.Real == 404
+            && reads.TryGetValue((caller.Name, cell.RecordPath), out var readAnswer) && readAnswer == 200)
+        {
+            yield return $"{where}: 404 on a record the caller reads (200), expected 403 (or the change's own answer)";
         }
         if (operation.Method == "GET")
         {

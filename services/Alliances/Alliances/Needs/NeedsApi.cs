@@ -108,7 +108,7 @@ public static class NeedsApi
         if (schoolId is { } sc) query = query.Where(n => n.SchoolId == sc);
         if (unitId is { } u) query = query.Where(n => n.MatchedUnitId == u);
         var found = await query.OrderByDescending(n => n.RaisedAt).ToPageAsync(paging, ct);
-        return TypedResults.Ok(found with { Items = found.Items.Select(n => ForOfficer(caller, n)).ToList() });
+        return TypedResults.Ok(await (found with { Items = found.Items.Select(n => ForOfficer(caller, n)).ToList() }).NamedAsync(session, ct));
 
         // A department officer sees the needs matched to units of their department in their region.
         async Task<IQueryable<Need>> MatchedToDepartment(IQueryable<Need> needs)
