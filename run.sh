@@ -105,6 +105,11 @@ for name in "${SERVICES[@]}" Gateway; do
   total_rss=$(( total_rss + rss )); total_pss=$(( total_pss + pss ))
   memory_lines+=$(printf '  %-14s %4d MiB RSS  %4d MiB PSS  (%s process(es))' "$name" $(( rss / 1024 )) $(( pss / 1024 )) "$(wc -w <<<"$pids")")$'\n'
 done
+# The Subscriptions service (订阅) came after issue 19 set its goal (five services, gateway, PostgreSQL, RabbitMQ in
+# 900 MiB): shown on its own line and in a second total, not in the goal's.
+pids=$(pgrep -f "$PWD/.*/bin/Release/net10.0/Subscriptions(\.dll)?( |$)" || true)
+read -r subs_rss subs_pss <<<"$(memory_of $pids)"
+subs_line=$(printf '  %-14s %4d MiB RSS  %4d MiB PSS  (%s process(es); not in the goal'"'"'s total)' Subscriptions $(( subs_rss / 1024 )) $(( subs_pss / 1024 )) "$(wc -w <<<"$pids")")
 postmaster=$(head -n 1 "$DATA/postgres/postmaster.pid")
 read -r rss pss <<<"$(memory_of "$postmaster" $(pgrep -P "$postmaster"))"
 total_rss=$(( total_rss + rss )); total_pss=$(( total_pss + pss ))
@@ -127,7 +132,9 @@ cat <<TXT
   副本 Replicas:        $REPLICAS of each service and of the gateway (JLT_REPLICAS)
   冷启动 Cold start:   $cold_start s from starting the AppHost to all healthy (Release builds)
   内存 Memory (idle after the demo seed; the AppHost, dashboard and orchestrator apart):
-$memory_lines  合计 Total         $(( total_rss / 1024 )) MiB RSS  $(( total_pss / 1024 )) MiB PSS
+$memory_lines  合计 Total         $(( total_rss / 1024 )) MiB RSS  $(( total_pss / 1024 )) MiB PSS   (issue 19's goal: 900 MiB for these eight)
+$subs_line
+  合计含订阅 With it  $(( (total_rss + subs_rss) / 1024 )) MiB RSS  $(( (total_pss + subs_pss) / 1024 )) MiB PSS
   Ctrl-C 停止 / stops everything.
 
 TXT

@@ -37,6 +37,11 @@ if (builder.ExecutionContext.IsPublishMode)
     // The RabbitMQ Cluster Operator's service (deploy/k8s/infra/rabbitmq.yaml) serves management on 15672.
     subscriptions.WithEnvironment("Broker__Management",
         builder.AddParameter("broker-management", "http://jiaolianti-rabbitmq:15672", publishValueAsDefault: true));
+    // Replays read the feeds with an EventRelay token of the client-credentials grant at Auth:Authority; the client's
+    // secret lives in the Secret jiaolianti-connections (deploy/connections.sh), never in a ConfigMap.
+    subscriptions.WithEnvironment("Replay__ClientId",
+            builder.AddParameter("replay-client-id", "jiaolianti-subscriptions", publishValueAsDefault: true))
+        .WithEnvironment("Replay__ClientSecret", builder.AddParameter("replay-client-secret", secret: true));
 }
 else
 {

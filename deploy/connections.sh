@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # 连接串 / Writes the Secret jiaolianti-connections (the services' connection strings) from the Secrets the operators
-# made: <service>-db-app (CloudNativePG) and jiaolianti-rabbitmq-default-user (RabbitMQ Cluster Operator). Run it
+# made: <service>-db-app (CloudNativePG), jiaolianti-rabbitmq-default-user (RabbitMQ Cluster Operator) and
+# jiaolianti-replay-client (the province's, below). Run it
 # after deploy/k8s/infra is ready and again after a password rotation; then restart the Deployments
 # (kubectl -n jiaolianti rollout restart deployment). Connection strings exist only in that Secret.
 #   deploy/connections.sh [namespace]            (default: jiaolianti)
@@ -19,5 +20,9 @@ done
 user=$(field jiaolianti-rabbitmq-default-user username)
 password=$(field jiaolianti-rabbitmq-default-user password)
 args+=("--from-literal=rabbitmq=amqp://$(urlencode "$user"):$(urlencode "$password")@jiaolianti-rabbitmq:5672/")
+# The subscriptions service's EventRelay client at the province's identity provider (client-credentials grant,
+# docs/subscriptions.md): its secret, from the Secret jiaolianti-replay-client (key client-secret) made when the
+# client was registered there.
+args+=("--from-literal=replay-client-secret=$(field jiaolianti-replay-client client-secret)")
 kubectl -n "$ns" create secret generic jiaolianti-connections "${args[@]}" --dry-run=client -o yaml | kubectl -n "$ns" apply -f -
 echo "Secret $ns/jiaolianti-connections written."

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using JiaoLianTi.Platform;
+using JiaoLianTi.Platform.Capacity;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -79,6 +80,9 @@ public static class GatewayComposition
     public static WebApplication UseGateway(this WebApplication app)
     {
         app.UseProblemMapping();
+        // Past its capacity the gateway answers 503 at once (Platform Capacity/CapacityLimit.cs); one client past its
+        // own share gets 429 from the per-client limit below.
+        app.UseCapacityLimit(concurrency: 512, queueLimit: 2048, queueSeconds: 10);
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();

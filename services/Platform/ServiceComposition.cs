@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization.Metadata;
+using JiaoLianTi.Platform.Capacity;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.Platform.Observability;
@@ -42,6 +43,8 @@ public static class ServiceComposition
     {
         app.UseCommandMetrics();
         app.UseProblemMapping();
+        // Past its capacity a service answers 503 at once (Capacity/CapacityLimit.cs), before a token is even checked.
+        app.UseCapacityLimit(concurrency: 64, queueLimit: 512, queueSeconds: 10);
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();

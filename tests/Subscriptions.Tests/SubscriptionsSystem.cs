@@ -18,6 +18,9 @@ public sealed class SubscriptionsSystem : TestSystem
         WithSetting("Webhooks:FirstRetry", "00:00:00.200");
         WithSetting("Webhooks:MaxRetry", "00:00:02");
         WithSetting("Webhooks:RetryFor", "00:00:10");
+        // Replays keep holding live events 2 s after reading the feeds, so that events committed meanwhile are held
+        // and released (the hand-over by id), not only read from the feeds.
+        WithSetting("Replay:HoldLonger", "00:00:02");
     }
 
     public HttpClient Officer(Department department, string region) =>

@@ -114,7 +114,13 @@ public static class MessagingExtensions
         this MartenServiceCollectionExtensions.MartenConfigurationExpression marten, IIntegrationEventMap map)
     {
         marten.Services.AddSingleton(map);
-        marten.AddSubscriptionWithServices<IntegrationEventPublisher>(ServiceLifetime.Singleton);
+        marten.AddSubscriptionWithServices<IntegrationEventPublisher>(ServiceLifetime.Singleton, options =>
+        {
+            foreach (var type in map.EventTypes)
+            {
+                options.IncludeType(type);
+            }
+        });
         return marten;
     }
 }
@@ -167,6 +173,14 @@ public sealed record QueueTypes(bool Quorum, int? Replicas)
 public interface IIntegrationEventMap
 {
     object? ToIntegrationEvent(IEvent @event);
+
+    /// <summary>
+    /// The internal event types <see cref="ToIntegrationEvent"/> can turn into a contract: the publisher's subscription
+    /// reads only these from the store (the rest never leave the database), so a busy service's internal facts do
+    /// not queue its integration events behind them (issue 20). Resilience.Tests checks every type the map turns into
+    /// a contract is listed.
+    /// </summary>
+    IReadOnlyCollection<Type> EventTypes { get; }
 }
 
 /// <summary>The broker, read from the <c>rabbitmq</c> connection string (amqp://user:password@host:port/vhost).</summary>

@@ -32,7 +32,8 @@ public static class SubscriptionsService
                 options.Schema.For<Subscription>().Index(s => s.Status).Index(s => s.Delivery);
                 options.Schema.For<WebhookDelivery>().Index(d => d.SubscriptionId).Index(d => d.Status).Index(d => d.Sequence);
                 options.Schema.For<BrokerState>();
-                options.Schema.For<ReplayHold>();
+                options.Schema.For<Replay.ReplayHold>();
+                options.Schema.For<Replay.HeldEvent>().Index(h => h.SubscriptionId);
                 // Places the events that name only a school, unit or alliance in their county.
                 options.AddAlliancesReplica();
                 options.Listeners.Add(signal);
@@ -54,6 +55,7 @@ public static class SubscriptionsService
             bus.AddConsumers([.. EventCatalogue.Entries.Select(e => typeof(RelayConsumer<>).MakeGenericType(e.ContractType))]);
         });
         builder.Services.AddHostedService<WebhookSender>();
+        builder.Services.AddSingleton<Replay.ReplayTokens>();
         builder.Services.AddHostedService<Replay.ReplayWorker>();
         return builder;
     }

@@ -72,6 +72,78 @@ public sealed class ReplayTests(SubscriptionsSystem system)
         Assert.Equal(3, replayed.Append(next).Select(e => e.Str("id")).Distinct().Count());
     }
 
+    /// <summary>
+    /// Events keep being committed before, during and after the replay (the hand-over by id, issue 13): the webhook
+    /// gets every event of the period exactly once, the queue every one with one id each (an event that reached it
+    /// live before the replay was asked for comes again, same id), and an event committed after the replay comes last.
+    /// </summary>
+    [Fact]
+    public async Task A_replay_while_events_keep_arriving_misses_none_and_then_goes_live()
+    {
+        var county = Subscribers.NewCounty();
+        var (since, inPeriod) = await History(county);
+
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var officer = system.Officer(Department.CivilAffairs, county);
+        using var admin = system.Admin(county);
+        var hook = (await officer.Request(new
+        {
+            name = "民政回放（持续）", eventTypes = new[] { "MemberUnitRegistered" }, region = county, delivery = "Webhook", webhookUrl = receiver.Url,
+        })).Id();
+        await admin.Approve(hook, null);
+        var amqp = (await officer.Request(new { name = "民政队列（持续）", eventTypes = new[] { "MemberUnitRegistered" }, region = county, delivery = "Amqp" })).Id();
+        await officer.Provisioned(amqp, (await admin.Approve(amqp, null)).GetProperty("version").GetInt64());
+        var credentials = await officer.Credentials(amqp);
+
+        // Units are registered one after another from before the replays are asked for until both have completed.
+        var during = new List<Guid>();
+        var fifth = new TaskCompletionSource();
+        using var completed = new CancellationTokenSource();
+        var registering = Task.Run(async () =>
+        {
+            for (var i = 0; !completed.IsCancellationRequested; i++)
+            {
+                during.Add(await RegisterUnit(county, $"持续 {i} {Guid.NewGuid():N}"));
+                if (i == 4) fifth.TrySetResult();
+            }
+        });
+        await fifth.Task;
+        Assert.Equal(HttpStatusCode.OK, (await officer.Command(hook, "replays", new { since })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await officer.Command(amqp, "replays", new { since })).StatusCode);
+        foreach (var id in new[] { hook, amqp })
+        {
+            var done = await Eventually.Until(async () => await (await officer.GetAsync($"/api/subscriptions/{id}")).ReadJson(),
+                s => s.GetProperty("replays")[0].TryGetProperty("completedAt", out var at) && at.ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(90));
+            Assert.Equal(JsonValueKind.String, done.GetProperty("replays")[0].GetProperty("completedAt").ValueKind);
+        }
+        await completed.CancelAsync();
+        await registering;
+        var live = await RegisterUnit(county, "回放之后 after the replay");
+        var expected = inPeriod.Concat(during).Append(live).Order().ToList();
+
+        var hooks = await Eventually.Until(() => Task.FromResult(receiver.Received.ToList()), r => r.Count >= expected.Count, TimeSpan.FromSeconds(60));
+        Assert.Equal(expected, hooks.Select(UnitOf).Order());
+        Assert.Equal(expected.Count, hooks.Select(h => h.Id).Distinct().Count());
+        Assert.Equal(live, UnitOf(hooks[^1]));
+
+        await using var connection = await Subscribers.Connect(credentials);
+        await using var channel = await connection.CreateChannelAsync();
+        var queued = new List<JsonElement>();
+        await Eventually.Until(async () =>
+        {
+            while (await channel.BasicGetAsync(credentials.Str("queue"), autoAck: true) is { } message)
+            {
+                queued.Add(JsonDocument.Parse(message.Body).RootElement.Clone());
+            }
+            return queued.Count > 0 && queued[^1].GetProperty("data").GetProperty("unitId").GetGuid() == live;
+        }, done => done, TimeSpan.FromSeconds(60));
+        var units = queued.Select(e => (Id: e.Str("id"), Unit: e.GetProperty("data").GetProperty("unitId").GetGuid())).ToList();
+        Assert.Equal(expected, units.Select(u => u.Unit).Distinct().Order());
+        Assert.All(units.GroupBy(u => u.Unit), g => Assert.Single(g.Select(u => u.Id).Distinct()));
+        Assert.Equal(live, units[^1].Unit);
+        Assert.Single(units, u => u.Unit == live);
+    }
+
     [Fact]
     public async Task Only_an_active_subscriptions_department_replays_and_since_is_required()
     {

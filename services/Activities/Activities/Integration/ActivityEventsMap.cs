@@ -11,6 +11,21 @@ namespace JiaoLianTi.Activities.Integration;
 /// <summary>Which internal events leave Activities, and as which contract. Students leave by opaque id only.</summary>
 public sealed class ActivityEventsMap : IIntegrationEventMap
 {
+    /// <inheritdoc />
+    public IReadOnlyCollection<Type> EventTypes { get; } =
+    [
+        typeof(ActivityOpened),
+        typeof(ActivityCancelled),
+        typeof(ActivityCompleted),
+        typeof(SafetyPlanRequested),
+        typeof(RegistrationConfirmed),
+        typeof(WaitlistPromoted),
+        typeof(VolunteerHoursApproved),
+        typeof(ProgrammeOpened),
+        typeof(SessionAttendanceRecorded),
+        typeof(ProgrammeProviderLeft),
+    ];
+
     public object? ToIntegrationEvent(IEvent @event) => @event.Data switch
     {
         ActivityOpened e => new Contracts.ActivityPublished(e.ActivityId, e.Facts.Kind.ToString(), e.Facts.SchoolId,

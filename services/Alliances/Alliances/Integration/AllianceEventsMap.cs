@@ -15,6 +15,26 @@ namespace JiaoLianTi.Alliances.Integration;
 /// </summary>
 public sealed class AllianceEventsMap : IIntegrationEventMap
 {
+    /// <inheritdoc />
+    public IReadOnlyCollection<Type> EventTypes { get; } =
+    [
+        typeof(MemberUnitRegistered),
+        typeof(AllianceEstablished),
+        typeof(AllianceSuspended),
+        typeof(AllianceReestablished),
+        typeof(AllianceDissolved),
+        typeof(MemberJoined),
+        typeof(MemberLeft),
+        typeof(ResourcePublished),
+        typeof(ResourceWithdrawn),
+        typeof(NeedRaised),
+        typeof(NeedAccepted),
+        typeof(NeedResolved),
+        typeof(ResponsibilityAssigned),
+        typeof(ResponsibilityOverdue),
+        typeof(ResponsibilityEscalated),
+    ];
+
     public object? ToIntegrationEvent(IEvent @event) => Map(@event.Data, @event.Version > 0 ? @event.Version : null);
 
     /// <summary>

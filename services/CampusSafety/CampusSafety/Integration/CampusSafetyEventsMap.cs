@@ -13,6 +13,25 @@ namespace JiaoLianTi.CampusSafety.Integration;
 /// <summary>Which internal events leave CampusSafety, and as which contract. Nothing about a child but an opaque id.</summary>
 public sealed class CampusSafetyEventsMap : IIntegrationEventMap
 {
+    /// <inheritdoc />
+    public IReadOnlyCollection<Type> EventTypes { get; } =
+    [
+        typeof(HazardReportFiled),
+        typeof(HazardReportAssigned),
+        typeof(HazardReportReopened),
+        typeof(HazardReportResolved),
+        typeof(HazardReportEscalated),
+        typeof(GuardShiftMarkedMissed),
+        typeof(BullyingCaseReported),
+        typeof(BullyingTargetReferred),
+        typeof(DrillCarriedOut),
+        typeof(SafetyPlans.SafetyPlanApproved),
+        typeof(SafetyPlans.SafetyPlanRejected),
+        typeof(LegalVicePrincipals.LegalVicePrincipalAppointed),
+        typeof(LegalVicePrincipals.LegalVicePrincipalRenewed),
+        typeof(LegalVicePrincipalEnded),
+    ];
+
     public object? ToIntegrationEvent(IEvent @event) => @event.Data switch
     {
         HazardReportFiled e => new Contracts.HazardReported(e.ReportId, e.SchoolId, e.CountyCode, e.Kind, e.At,

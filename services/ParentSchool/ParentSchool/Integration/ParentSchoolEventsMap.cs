@@ -9,6 +9,14 @@ namespace JiaoLianTi.ParentSchool.Integration;
 /// <summary>Which internal events leave ParentSchool, and as which contract. Parents leave only as opaque ids.</summary>
 public sealed class ParentSchoolEventsMap : IIntegrationEventMap
 {
+    /// <inheritdoc />
+    public IReadOnlyCollection<Type> EventTypes { get; } =
+    [
+        typeof(CoursePublished),
+        typeof(CourseRetired),
+        typeof(EnrolmentCompleted),
+    ];
+
     public object? ToIntegrationEvent(IEvent @event) => @event.Data switch
     {
         CoursePublished e => new Contracts.CoursePublished(e.CourseId, e.Version, e.Content.Title, e.Content.Topic.ToString(),

@@ -1,6 +1,7 @@
 using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Subscriptions.Broker;
 using JiaoLianTi.Subscriptions.Catalogue;
+using JiaoLianTi.Subscriptions.Replay;
 using JiaoLianTi.Subscriptions.Webhooks;
 using Marten;
 using MassTransit;
@@ -35,8 +36,27 @@ public sealed class RelayConsumer<T>(IDocumentSession session, DepartmentExchang
             return;
         }
         var body = CloudEvents.Build(id, Entry.Type, Entry.Service, context.SentTime ?? DateTime.UtcNow, county, CloudEvents.Data(context.Message));
+        // The hand-over with replays: the holds are read, and this event held or delivered, under the shared lock a
+        // replay takes exclusively to start or end holding (until this transaction commits).
+        await Handover.Enter(session, exclusive: false, ct);
+        var holds = (await session.Query<ReplayHold>().ToListAsync(ct)).Where(h => h.Matches(Entry.Type, county)).ToList();
         await exchange.Publish(id, Entry.Type, county, body, ct);
-        await WebhookStaging.Stage(session, id, Entry.Type, county, body, replayed: false, onlyFor: null, ct);
+        foreach (var hold in holds)
+        {
+            if (hold.Phase == HoldPhase.Direct)
+            {
+                // Its bindings are coming back: straight into its queue (once bound, it may get it twice, same id).
+                await exchange.SendToQueue(hold.Queue, id, Entry.Type, body, ct);
+                continue;
+            }
+            session.Store(new HeldEvent
+            {
+                Id = HeldEvent.IdOf(hold.Id, id), SubscriptionId = hold.Id, EventId = id, EventType = Entry.Type, Division = county,
+                Body = System.Text.Encoding.UTF8.GetString(body), Arrival = Webhooks.WebhookDelivery.NextSequence(),
+            });
+        }
+        await WebhookStaging.Stage(session, id, Entry.Type, county, body, replayed: false, onlyFor: null, ct,
+            held: holds.Select(h => h.Id).ToHashSet());
     }
 }
 
@@ -46,10 +66,10 @@ public static class WebhookStaging
     /// <summary>
     /// Stages a delivery of the event for every active webhook subscription whose approved types and region match
     /// (or for <paramref name="onlyFor"/> alone, a replay), unless that subscription already has it. Returns how many.
-    /// A live event skips a subscription whose replay holds its live deliveries (<see cref="ReplayHold"/>).
+    /// A live event skips the subscriptions in <paramref name="held"/>, whose replay holds their live deliveries (<see cref="ReplayHold"/>).
     /// </summary>
     public static async Task<int> Stage(IDocumentSession session, Guid eventId, string type, string county, byte[] body,
-        bool replayed, Subscriptions.Subscription? onlyFor, CancellationToken ct)
+        bool replayed, Subscriptions.Subscription? onlyFor, CancellationToken ct, IReadOnlySet<Guid>? held = null)
     {
         IReadOnlyList<Subscriptions.Subscription> targets;
         if (onlyFor is not null)
@@ -61,12 +81,8 @@ public static class WebhookStaging
             var active = await session.Query<Subscriptions.Subscription>()
                 .Where(s => s.Delivery == Subscriptions.DeliveryKind.Webhook && s.Status == Subscriptions.SubscriptionStatus.Active)
                 .ToListAsync(ct);
-            targets = active.Where(s => s.Scope is { } scope && scope.EventTypes.Contains(type) && county.StartsWith(scope.Region, StringComparison.Ordinal)).ToList();
-            if (targets.Count > 0)
-            {
-                var held = await session.LoadManyAsync<ReplayHold>(ct, targets.Select(s => s.Id).ToArray());
-                targets = targets.Where(s => held.All(h => h.Id != s.Id)).ToList();
-            }
+            targets = active.Where(s => s.Scope is { } scope && scope.EventTypes.Contains(type) && county.StartsWith(scope.Region, StringComparison.Ordinal)
+                && held?.Contains(s.Id) != true).ToList();
         }
         if (targets.Count == 0)
         {
@@ -94,11 +110,4 @@ public static class WebhookStaging
         }
         return staged;
     }
-}
-
-/// <summary>While a webhook subscription replays, its live deliveries wait for the replay (order per stream).</summary>
-public sealed class ReplayHold
-{
-    public Guid Id { get; set; }
-    public DateTimeOffset Since { get; set; }
 }

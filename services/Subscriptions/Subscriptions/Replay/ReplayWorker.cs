@@ -15,16 +15,17 @@ namespace JiaoLianTi.Subscriptions.Replay;
 
 /// <summary>
 /// 回放: runs each requested replay (docs/subscriptions.md, "Replay"). It holds the subscription's live deliveries
-/// (AMQP: its bindings removed; webhook: <see cref="ReplayHold"/>), reads the owning services' feeds
-/// (<c>GET /internal/integration-events</c>, as the <see cref="Role.EventRelay"/> service account) from the requested
-/// time to their end and delivers each matching event (AMQP: straight into the queue; webhook: a delivery unless the
-/// subscription has that event already), lets live deliveries through again, reads the feeds on from where it
-/// stopped (what was committed meanwhile) until they have been quiet for the settle time, and records <see cref="ReplayCompleted"/>. Events keep their ids, so one
-/// that arrives both by the catch-up and live carries the same id. A replay interrupted by a restart runs again
-/// from its start: it repeats deliveries with the same ids, never loses one. One replica runs replays (<see cref="Leadership"/>).
+/// (<see cref="ReplayHold"/>: from then on the relay keeps each live event for it as a <see cref="HeldEvent"/>; an AMQP
+/// queue is unbound first), reads the owning services' feeds (<c>GET /internal/integration-events</c>, as the
+/// <see cref="Role.EventRelay"/> service account, <see cref="ReplayTokens"/>) from the requested time to their end and
+/// delivers each matching event in feed order (AMQP: straight into the queue; webhook: a delivery unless the
+/// subscription has that event already), then delivers the held events the feeds did not give (by id), in the order
+/// they arrived, and lets live deliveries through (<see cref="Handover"/>: by id, never by time), and records
+/// <see cref="ReplayCompleted"/>. Events keep their ids. A replay interrupted by a restart runs again from its start:
+/// it repeats deliveries with the same ids, never loses one. One replica runs replays (<see cref="Leadership"/>).
 /// </summary>
 public sealed class ReplayWorker(IDocumentStore store, IHttpClientFactory clients, BrokerAdmin admin, DepartmentExchange exchange,
-    IConfiguration configuration, IHostEnvironment environment, TimeProvider clock, ILogger<ReplayWorker> logger) : BackgroundService
+    ReplayTokens tokens, IConfiguration configuration, TimeProvider clock, ILogger<ReplayWorker> logger) : BackgroundService
 {
     private const int PageSize = 500;
 
@@ -70,105 +71,142 @@ public sealed class ReplayWorker(IDocumentStore store, IHttpClientFactory client
     {
         var scope = subscription.Scope!;
         logger.LogInformation("Replaying subscription {Subscription} since {Since}", subscription.Id, replay.Since);
-        var positions = scope.EventTypes.Select(EventCatalogue.Find).OfType<CatalogueEntry>()
-            .GroupBy(e => e.Service).ToDictionary(g => g.Key, g => (Types: g.Select(e => e.Type).ToArray(), After: 0L));
+        var services = scope.EventTypes.Select(EventCatalogue.Find).OfType<CatalogueEntry>()
+            .GroupBy(e => e.Service).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (Service: g.Key, Types: g.Select(e => e.Type).ToArray())).ToList();
 
         await Hold(subscription, replay, ct);
-        var delivered = 0;
-        foreach (var service in positions.Keys.Order(StringComparer.Ordinal).ToList())
+        // Every event relayed before the hold is below the feeds' high-water marks now (a service publishes only
+        // below its mark): reading each feed to its end once gives all of them; what came later is held.
+        var replayed = new HashSet<Guid>();
+        foreach (var (service, types) in services)
         {
-            var (types, _) = positions[service];
-            var (count, last) = await ReadFeed(subscription, service, types, 0, replay.Since, ct);
-            delivered += count;
-            positions[service] = (types, last);
+            await ReadFeed(subscription, service, types, replay.Since, replayed, ct);
         }
-        await Release(subscription, ct);
-        // The catch-up: a feed reads only below its store's high-water mark, which its daemon moves a moment after a
-        // commit. So the feeds are read again until none has moved on for the settle time (Replay:Settle, 3 s).
-        var settle = configuration.GetValue("Replay:Settle", TimeSpan.FromSeconds(3));
-        var quiet = System.Diagnostics.Stopwatch.StartNew();
-        while (quiet.Elapsed < settle)
+        // Replay:HoldLonger (none by default) keeps holding a while after the feeds were read: the tests widen with it
+        // the window in which live events arrive held, to see them released; it changes what arrives in no way.
+        if (configuration.GetValue("Replay:HoldLonger", TimeSpan.Zero) is { Ticks: > 0 } longer)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(500), clock, ct);
-            foreach (var service in positions.Keys.Order(StringComparer.Ordinal).ToList())
-            {
-                var (types, after) = positions[service];
-                var (count, last) = await ReadFeed(subscription, service, types, after, replay.Since, ct);
-                delivered += count;
-                if (last != after)
-                {
-                    positions[service] = (types, last);
-                    quiet.Restart();
-                }
-            }
+            await Task.Delay(longer, clock, ct);
         }
+        var released = await Release(subscription, replayed, ct);
+        var delivered = replayed.Count + released;
 
         await using var session = store.LightweightSession();
         await session.Act<Subscription>(subscription.Id,
             s => s.Replays.Any(r => r.Id == replay.Id && r.CompletedAt is null) ? [new ReplayCompleted(s.Id, replay.Id, delivered, clock.GetUtcNow())] : [],
             ct);
-        logger.LogInformation("Replayed {Count} events to subscription {Subscription}", delivered, subscription.Id);
+        logger.LogInformation("Replayed {Count} events and released {Held} held ones to subscription {Subscription}",
+            replayed.Count, released, subscription.Id);
     }
 
-    /// <summary>Live deliveries wait: AMQP by unbinding the queue, webhooks by a hold the relay respects.</summary>
+    /// <summary>
+    /// Live deliveries wait: from the commit of the hold (under the hand-over lock) every live event for the
+    /// subscription is kept as a <see cref="HeldEvent"/>. An AMQP queue is unbound first, so that nothing live
+    /// reaches it while it is held (what the broker still routed before is in the feeds).
+    /// </summary>
     private async Task Hold(Subscription subscription, Subscriptions.Replay replay, CancellationToken ct)
     {
         if (subscription.Delivery == DeliveryKind.Amqp)
         {
             await BrokerProvisioner.Rebind(admin, subscription.QueueName, [], ct);
-            return;
         }
-        await using var session = store.LightweightSession();
-        session.Store(new ReplayHold { Id = subscription.Id, Since = replay.Since });
-        await session.SaveChangesAsync(ct);
+        var scope = subscription.Scope!;
+        await Handover.Exclusively(store, session =>
+        {
+            session.Store(new ReplayHold
+            {
+                Id = subscription.Id, ReplayId = replay.Id, Since = replay.Since, Delivery = subscription.Delivery,
+                EventTypes = [.. scope.EventTypes], Region = scope.Region, Queue = subscription.QueueName, Phase = HoldPhase.Holding,
+            });
+            return Task.CompletedTask;
+        }, ct);
     }
 
-    private async Task Release(Subscription subscription, CancellationToken ct)
+    /// <summary>
+    /// Delivers the held live events the replay did not give (by id), in the order they arrived, and lets live
+    /// deliveries through again; returns how many it delivered. Webhook: in one transaction under the hand-over lock,
+    /// so the next live event is staged after them. AMQP: the held ones go into the queue and the relay puts what
+    /// comes meanwhile straight into it (<see cref="HoldPhase.Direct"/>) until the bindings are back.
+    /// </summary>
+    private async Task<int> Release(Subscription subscription, HashSet<Guid> replayed, CancellationToken ct)
     {
+        var released = 0;
+        await Handover.Exclusively(store, async session =>
+        {
+            var held = await session.Query<HeldEvent>().Where(h => h.SubscriptionId == subscription.Id).OrderBy(h => h.Arrival).ToListAsync(ct);
+            var current = await session.LoadAsync<Subscription>(subscription.Id, ct);
+            foreach (var e in held.Where(h => !replayed.Contains(h.EventId)))
+            {
+                var body = System.Text.Encoding.UTF8.GetBytes(e.Body);
+                if (subscription.Delivery == DeliveryKind.Amqp)
+                {
+                    await exchange.SendToQueue(subscription.QueueName, e.EventId, e.EventType, body, ct);
+                    released++;
+                }
+                else if (current is not null)
+                {
+                    released += await WebhookStaging.Stage(session, e.EventId, e.EventType, e.Division, body, replayed: false, onlyFor: current, ct);
+                }
+            }
+            session.DeleteWhere<HeldEvent>(h => h.SubscriptionId == subscription.Id);
+            if (subscription.Delivery == DeliveryKind.Amqp && await session.LoadAsync<ReplayHold>(subscription.Id, ct) is { } hold)
+            {
+                hold.Phase = HoldPhase.Direct;
+                session.Store(hold);
+            }
+            else
+            {
+                session.Delete<ReplayHold>(subscription.Id);
+            }
+        }, ct);
         if (subscription.Delivery == DeliveryKind.Amqp)
         {
-            // As the subscription is now (it may have been paused meanwhile).
-            await using var query = store.QuerySession();
-            if (await query.LoadAsync<Subscription>(subscription.Id, ct) is { } current)
+            // As the subscription is now (it may have been paused meanwhile); then the relay routes by the bindings alone.
+            await using (var query = store.QuerySession())
             {
-                await BrokerProvisioner.Converge(admin, current, ct);
+                if (await query.LoadAsync<Subscription>(subscription.Id, ct) is { } now)
+                {
+                    await BrokerProvisioner.Converge(admin, now, ct);
+                }
             }
-            return;
+            await Handover.Exclusively(store, session =>
+            {
+                session.Delete<ReplayHold>(subscription.Id);
+                return Task.CompletedTask;
+            }, ct);
         }
-        await using var session = store.LightweightSession();
-        session.Delete<ReplayHold>(subscription.Id);
-        await session.SaveChangesAsync(ct);
+        return released;
     }
 
-    /// <summary>Reads one service's feed from <paramref name="after"/> to its end; returns how many were delivered and where it ended.</summary>
-    private async Task<(int Delivered, long Last)> ReadFeed(
-        Subscription subscription, string service, string[] types, long after, DateTimeOffset since, CancellationToken ct)
+    /// <summary>Reads one service's feed from <paramref name="since"/> to its end and delivers what matches; adds their ids to <paramref name="replayed"/>.</summary>
+    private async Task ReadFeed(
+        Subscription subscription, string service, string[] types, DateTimeOffset since, HashSet<Guid> replayed, CancellationToken ct)
     {
         using var http = clients.CreateClient("feeds");
         http.BaseAddress = new Uri($"http://{service}");
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token());
-        var delivered = 0;
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.Token(ct));
+        long after = 0;
         while (true)
         {
             var path = $"{IntegrationFeed.Path}?after={after}&since={Uri.EscapeDataString(since.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'"))}" +
                        $"&types={string.Join(',', types)}&limit={PageSize}";
             var page = await http.GetFromJsonAsync<IntegrationFeed.FeedPage>(path, SystemTextJsonMessageSerializer.Options, ct)
                 ?? throw new InvalidOperationException($"{service}'s feed answered nothing");
-            delivered += await Deliver(subscription, page.Items, ct);
+            await Deliver(subscription, page.Items, replayed, ct);
             logger.LogDebug("Replay of {Subscription}: {Service} after {After} gave {Count} items, next {Next}",
                 subscription.Id, service, after, page.Items.Count, page.Next);
             if (page.Next == after)
             {
-                return (delivered, after);
+                return;
             }
             after = page.Next;
         }
     }
 
-    private async Task<int> Deliver(Subscription subscription, IReadOnlyList<IntegrationFeed.FeedItem> items, CancellationToken ct)
+    private async Task Deliver(Subscription subscription, IReadOnlyList<IntegrationFeed.FeedItem> items, HashSet<Guid> replayed, CancellationToken ct)
     {
         var scope = subscription.Scope!;
-        var delivered = 0;
         await using var session = store.LightweightSession();
         foreach (var item in items)
         {
@@ -178,7 +216,7 @@ public sealed class ReplayWorker(IDocumentStore store, IHttpClientFactory client
             }
             var contract = item.Data.Deserialize(entry.ContractType, SystemTextJsonMessageSerializer.Options)!;
             var county = await Divisions.CountyOf(contract, session, ct);
-            if (county is null || !county.StartsWith(scope.Region, StringComparison.Ordinal))
+            if (county is null || !county.StartsWith(scope.Region, StringComparison.Ordinal) || !replayed.Add(item.Id))
             {
                 continue;
             }
@@ -186,23 +224,12 @@ public sealed class ReplayWorker(IDocumentStore store, IHttpClientFactory client
             if (subscription.Delivery == DeliveryKind.Amqp)
             {
                 await exchange.SendToQueue(subscription.QueueName, item.Id, item.Type, body, ct);
-                delivered++;
             }
             else
             {
-                delivered += await WebhookStaging.Stage(session, item.Id, item.Type, county, body, replayed: true, onlyFor: subscription, ct);
+                await WebhookStaging.Stage(session, item.Id, item.Type, county, body, replayed: true, onlyFor: subscription, ct);
             }
         }
         await session.SaveChangesAsync(ct);
-        return delivered;
     }
-
-    /// <summary>
-    /// The EventRelay service account's token: <c>Replay:Token</c> (issued by the province's identity provider), or in
-    /// Development one minted by the development issuer.
-    /// </summary>
-    private string Token() => configuration["Replay:Token"] is { Length: > 0 } token ? token
-        : environment.IsDevelopment()
-            ? DevTokens.Mint(configuration, new TokenRequest(Role.EventRelay, "", Subject: SubscriptionsService.Name), TimeSpan.FromMinutes(10))
-            : throw new InvalidOperationException("Replay:Token is not set: the EventRelay service account's token, from the identity provider.");
 }

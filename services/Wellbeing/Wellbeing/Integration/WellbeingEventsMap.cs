@@ -13,6 +13,18 @@ namespace JiaoLianTi.Wellbeing.Integration;
 /// <summary>Which internal events leave Wellbeing, and as which contract: ids, codes, tiers and statuses only.</summary>
 public sealed class WellbeingEventsMap : IIntegrationEventMap
 {
+    /// <inheritdoc />
+    public IReadOnlyCollection<Type> EventTypes { get; } =
+    [
+        typeof(ReferralMade),
+        typeof(ReferralOverdueDetected),
+        typeof(CrisisLevelNotified),
+        typeof(PlanOpened),
+        typeof(PlanClosed),
+        typeof(HealthScreening.HealthResultRecorded),
+        typeof(Erasure.ChildErasureAsked),
+    ];
+
     public object? ToIntegrationEvent(IEvent @event) => @event.Data switch
     {
         ReferralMade e => new Contracts.ReferralMade(e.ReferralId, e.StudentId, e.SchoolId, e.UnitId, e.CountyCode, e.Urgency.ToString(), e.At, e.Screening?.RoundId),
