@@ -5,11 +5,16 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using JiaoLianTi.BenchKit;
-using JiaoLianTi.CampusSafety.Contracts;
+using JiaoLianTi.Alliances.Needs;
+using JiaoLianTi.Alliances.Responsibilities;
+using JiaoLianTi.CampusSafety.Hazards;
+using JiaoLianTi.Platform.PersonalData;
+using JiaoLianTi.Wellbeing.Referrals;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.TestKit;
-using JiaoLianTi.Wellbeing.Contracts;
-using JiaoLianTi.Alliances.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -18,11 +23,13 @@ using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 
 // 订阅基准 / Subscriptions benchmark. 50 departmental subscriptions (25 AMQP queues with their own users, 25 webhooks
-// to a real Kestrel receiver), each on one of 5 event types for the city 5101; integration events of those types, in
-// 5 counties of 5101, are published onto the broker at 200 events/s for 60 s, as the owning services' outboxes
-// publish them after commit (each event reaches 5 AMQP and 5 webhook subscriptions). Measured: the latency from that
-// publish to receipt by the subscriber (queue or webhook), with the broker's and PostgreSQL's raw baselines of the
-// same run. The owning services' own outbox lag (commit → publish) is measured by their benchmarks.
+// to a real Kestrel receiver), each on one of 5 event types for the city 5101. The load is committed into the owning
+// services' own event stores, as their command handlers commit (CampusSafety: a hazard filed and assigned in one
+// transaction, HazardReported + HazardAssigned; Wellbeing: ReferralMade; Alliances: NeedRaised, ResponsibilityAssigned),
+// in 5 counties of 5101, at 200 events/s for 60 s; each event reaches 5 AMQP and 5 webhook subscriptions. From there
+// the real path: the service's publisher (below its high-water mark) → broker → the subscriptions service's relay →
+// topic exchange → queue, or → webhook delivery → POST. Measured: the latency from just before the commit to receipt
+// by the subscriber, beside the broker's and PostgreSQL's raw latencies measured in the same run.
 //   benchmarks/run.sh Subscriptions.Benchmarks [eventsPerSecond=200] [seconds=60]
 
 Directory.SetCurrentDirectory(AppContext.BaseDirectory);
@@ -35,20 +42,39 @@ string[] counties = ["510104", "510105", "510106", "510107", "510108"];
 
 Console.WriteLine($"订阅基准 Subscriptions benchmark: 25 AMQP + 25 webhook subscriptions, {types.Length} event types, {rate} events/s for {seconds} s, {Environment.ProcessorCount} cores (shared, noisy)");
 await Baselines.PrintAsync(postgres, amqp);
+Console.WriteLine($"基线 baseline  PostgreSQL one-row commit, 1 client:       {await PostgresCommitLatency(postgres)}");
+Console.WriteLine($"基线 baseline  RabbitMQ publish (confirmed) → consume:   {await RabbitRoundTrip(amqp)}");
 
 var system = new TestSystem().WithSubscriptions();
 await system.InitializeAsync();
 var clock = Stopwatch.StartNew();
 var sentAt = new ConcurrentDictionary<Guid, double>();
+var stores = new Dictionary<string, IDocumentStore>
+{
+    ["campussafety"] = system.Services("campussafety").GetRequiredService<IDocumentStore>(),
+    ["wellbeing"] = system.Services("wellbeing").GetRequiredService<IDocumentStore>(),
+    ["alliances"] = system.Services("alliances").GetRequiredService<IDocumentStore>(),
+};
 var amqpLatencies = new Latencies();
+var commits = new Latencies();
 var webhookLatencies = new Latencies();
 long received = 0;
-void Receipt(string id, Latencies latencies)
+var published = new Latencies(); // commit → the owning service's publish (the CloudEvent's time is its SentTime)
+var relayed = new Latencies();   // that publish → receipt
+var wallAt = new ConcurrentDictionary<Guid, DateTimeOffset>();
+var firstReceipt = new ConcurrentDictionary<Guid, byte>();
+void Receipt(string id, ReadOnlySpan<byte> body, Latencies latencies)
 {
     if (Guid.TryParse(id, out var eventId) && sentAt.TryGetValue(eventId, out var at))
     {
         latencies.Add(TimeSpan.FromMilliseconds(clock.Elapsed.TotalMilliseconds - at));
         Interlocked.Increment(ref received);
+        var time = JsonDocument.Parse(body.ToArray()).RootElement.GetProperty("time").GetDateTimeOffset();
+        if (wallAt.TryGetValue(eventId, out var committedAt) && firstReceipt.TryAdd(eventId, 0))
+        {
+            published.Add(time - committedAt);
+        }
+        relayed.Add(DateTimeOffset.UtcNow - time);
     }
 }
 
@@ -59,8 +85,9 @@ receiverBuilder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
 await using var receiver = receiverBuilder.Build();
 receiver.MapPost("/hook/{n:int}", async (HttpContext http) =>
 {
-    await http.Request.Body.CopyToAsync(Stream.Null);
-    Receipt(http.Request.Headers["webhook-id"].ToString(), webhookLatencies);
+    using var body = new MemoryStream();
+    await http.Request.Body.CopyToAsync(body);
+    Receipt(http.Request.Headers["webhook-id"].ToString(), body.ToArray(), webhookLatencies);
     return Results.NoContent();
 });
 await receiver.StartAsync();
@@ -107,37 +134,54 @@ try
         var consumer = new AsyncEventingBasicConsumer(channel);
         consumer.ReceivedAsync += (_, delivery) =>
         {
-            Receipt(delivery.BasicProperties.MessageId ?? "", amqpLatencies);
+            Receipt(delivery.BasicProperties.MessageId ?? "", delivery.Body.Span, amqpLatencies);
             return Task.CompletedTask;
         };
         await channel.BasicConsumeAsync(credentials.GetProperty("queue").GetString()!, autoAck: true, consumer);
     }
     Console.WriteLine($"订阅 subscriptions      50 approved (25 AMQP queues with their own users, 25 webhooks), setup {clock.Elapsed.TotalSeconds:N1} s");
 
-    // Load: every 50 ms a tick publishes its share, concurrently; each event to 5 AMQP + 5 webhook subscriptions.
+    // Warm-up (not measured): one event of each type through every path, so that the services' publishers are open.
+    await Task.WhenAll(types.Where(t => t != "HazardAssigned").Select(t => Commit(t, counties[0])));
+    var warm = Stopwatch.StartNew();
+    while (Interlocked.Read(ref received) < types.Length * 10 && warm.Elapsed < TimeSpan.FromMinutes(2))
+    {
+        await Task.Delay(100);
+    }
+    Console.WriteLine($"预热 warm-up             {Interlocked.Read(ref received)} of {types.Length * 10} deliveries in {warm.Elapsed.TotalSeconds:N1} s");
+    (amqpLatencies, webhookLatencies, published, relayed, commits) = (new(), new(), new(), new(), new());
+    firstReceipt.Clear();
+    Interlocked.Exchange(ref received, 0);
+    sentAt.Clear();
+
+    // Load: every 50 ms a tick commits its share, concurrently (one transaction per command; a hazard's two events in one).
     var total = rate * seconds;
-    var published = 0;
+    var committed = 0;
     var ticks = Stopwatch.StartNew();
-    var publishing = new List<Task>();
+    var committing = new List<Task>();
     var perTick = rate / 20.0;
     var due = 0.0;
-    while (published < total)
+    while (committed < total)
     {
         due += perTick;
-        var batch = Math.Min(total - published, (int)Math.Floor(due) - published);
+        var batch = Math.Min(total - committed, (int)Math.Floor(due) - committed);
         for (var k = 0; k < batch; k++)
         {
-            var n = published + k;
-            publishing.Add(Publish(types[n % types.Length], counties[n / types.Length % counties.Length]));
+            var n = committed + k;
+            var type = types[n % types.Length];
+            if (type != "HazardAssigned") // committed with its HazardReported
+            {
+                committing.Add(Commit(type, counties[n / types.Length % counties.Length]));
+            }
         }
-        published += batch;
+        committed += batch;
         var next = TimeSpan.FromMilliseconds(50 * Math.Ceiling(ticks.Elapsed.TotalMilliseconds / 50 + 0.001));
         await Task.Delay(next - ticks.Elapsed is { } wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
-        publishing.RemoveAll(t => t.IsCompleted);
+        committing.RemoveAll(t => t.IsCompleted);
     }
-    await Task.WhenAll(publishing);
+    await Task.WhenAll(committing);
     var sendSeconds = ticks.Elapsed.TotalSeconds;
-    Console.WriteLine($"发布 published           {total:N0} events in {sendSeconds:N1} s ({total / sendSeconds:N0}/s)");
+    Console.WriteLine($"提交 committed           {total:N0} events in {sendSeconds:N1} s ({total / sendSeconds:N0}/s), commit {commits.Summary()}");
 
     var expected = (long)total * 10;
     var drain = Stopwatch.StartNew();
@@ -146,8 +190,10 @@ try
         await Task.Delay(200);
     }
     Console.WriteLine($"收到 received            {Interlocked.Read(ref received):N0} of {expected:N0} deliveries, the last {drain.Elapsed.TotalSeconds:N1} s after the last publish");
-    Console.WriteLine($"AMQP    publish→receipt  {amqpLatencies.Summary()}");
-    Console.WriteLine($"Webhook publish→receipt  {webhookLatencies.Summary()}");
+    Console.WriteLine($"AMQP    commit→receipt   {amqpLatencies.Summary()}");
+    Console.WriteLine($"Webhook commit→receipt   {webhookLatencies.Summary()}");
+    Console.WriteLine($"  of which commit→publish (owning service's publisher)  {published.Summary()}");
+    Console.WriteLine($"  of which publish→receipt (relay, exchange, webhook)    {relayed.Summary()}");
     Console.WriteLine($"负载 load average        {File.ReadAllText("/proc/loadavg").Trim()}");
 }
 finally
@@ -156,21 +202,100 @@ finally
     await system.DisposeAsync();
 }
 
-async Task Publish(string type, string county)
+async Task Commit(string type, string county)
 {
-    var id = Guid.CreateVersion7();
     var school = Guid.NewGuid();
     var now = DateTimeOffset.UtcNow;
-    sentAt[id] = clock.Elapsed.TotalMilliseconds;
-    await (type switch
+    var (service, stream, events) = type switch
     {
-        "HazardAssigned" => system.PublishAsync(new HazardAssigned(Guid.NewGuid(), school, county, "Security", Guid.NewGuid(), now.AddHours(24), now), id),
-        "HazardReported" => system.PublishAsync(new HazardReported(Guid.NewGuid(), school, county, "Traffic", now), id),
-        "ReferralMade" => system.PublishAsync(new ReferralMade(Guid.NewGuid(), Guid.NewGuid(), school, Guid.NewGuid(), county, "Routine", now), id),
-        "NeedRaised" => system.PublishAsync(new NeedRaised(Guid.NewGuid(), Guid.NewGuid(), school, "Safety", county, now), id),
-        _ => system.PublishAsync(new ResponsibilityAssigned(Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "护学岗",
-            DateOnly.FromDateTime(now.UtcDateTime).AddDays(30), county, now), id),
-    });
+        "HazardReported" => ("campussafety", Guid.NewGuid(), new object[]
+        {
+            new HazardReportFiled(Guid.Empty, school, county, "Security", "基准 / benchmark", "南门", "bench", Role.SchoolAdmin, now.AddHours(24), now),
+            new HazardReportAssigned(Guid.Empty, school, county, "Security", Guid.NewGuid(), "PoliceStation", now.AddHours(24), now),
+        }),
+        "ReferralMade" => ("wellbeing", Guid.NewGuid(), new object[]
+        {
+            new ReferralMade(Guid.Empty, Guid.NewGuid(), school, county, Guid.NewGuid(), Urgency.Routine, new Sealed(Guid.NewGuid(), "基准"), "bench", now),
+        }),
+        "NeedRaised" => ("alliances", Guid.NewGuid(), new object[]
+        {
+            new NeedRaised(Guid.Empty, Guid.NewGuid(), school, NeedCategory.Safety, "基准 / benchmark", county, "bench", now),
+        }),
+        _ => ("alliances", Guid.NewGuid(), new object[]
+        {
+            new ResponsibilityAssigned(Guid.Empty, Guid.NewGuid(), Guid.NewGuid(), "护学岗", "基准 / benchmark",
+                DateOnly.FromDateTime(now.UtcDateTime).AddDays(30), 30, county, null, "bench", now),
+        }),
+    };
+    // The aggregate's id is the stream's, as the command handlers make them.
+    events = [.. events.Select(e => e switch
+    {
+        HazardReportFiled f => f with { ReportId = stream },
+        HazardReportAssigned g => g with { ReportId = stream },
+        ReferralMade r => r with { ReferralId = stream },
+        NeedRaised d => d with { NeedId = stream },
+        ResponsibilityAssigned a => (object)(a with { ResponsibilityId = stream }),
+        _ => e,
+    })];
+    await using var session = stores[service].LightweightSession();
+    var action = session.Events.StartStream(stream, events);
+    var at = clock.Elapsed.TotalMilliseconds;
+    var wall = DateTimeOffset.UtcNow;
+    foreach (var e in action.Events)
+    {
+        sentAt[e.Id] = at;
+        wallAt[e.Id] = wall;
+    }
+    await session.SaveChangesAsync();
+    commits.Add(TimeSpan.FromMilliseconds(clock.Elapsed.TotalMilliseconds - at));
+}
+
+static async Task<string> PostgresCommitLatency(string connectionString)
+{
+    var builder = new NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres" };
+    await using var source = NpgsqlDataSource.Create(builder.ConnectionString);
+    var table = "baseline_" + Guid.NewGuid().ToString("N")[..8];
+    await using (var create = source.CreateCommand($"create table {table} (id bigserial primary key, body jsonb not null)")) await create.ExecuteNonQueryAsync();
+    var latencies = new Latencies();
+    await using (var connection = await source.OpenConnectionAsync())
+    {
+        await using var insert = new NpgsqlCommand($"insert into {table} (body) values ('{{\"a\":1}}'::jsonb)", connection);
+        for (var i = 0; i < 500; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            await insert.ExecuteNonQueryAsync();
+            latencies.Add(Stopwatch.GetElapsedTime(started));
+        }
+    }
+    await using (var drop = source.CreateCommand($"drop table {table}")) await drop.ExecuteNonQueryAsync();
+    return latencies.Summary();
+}
+
+static async Task<string> RabbitRoundTrip(string amqpUri)
+{
+    await using var connection = await new ConnectionFactory { Uri = new Uri(amqpUri) }.CreateConnectionAsync();
+    await using var channel = await connection.CreateChannelAsync(new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true));
+    var queue = (await channel.QueueDeclareAsync("baseline-rtt-" + Guid.NewGuid().ToString("N")[..8], durable: true, exclusive: false, autoDelete: true)).QueueName;
+    var latencies = new Latencies();
+    var arrived = new SemaphoreSlim(0);
+    long sentTicks = 0;
+    await using var consuming = await connection.CreateChannelAsync();
+    var consumer = new AsyncEventingBasicConsumer(consuming);
+    consumer.ReceivedAsync += (_, _) =>
+    {
+        latencies.Add(Stopwatch.GetElapsedTime(Interlocked.Read(ref sentTicks)));
+        arrived.Release();
+        return Task.CompletedTask;
+    };
+    await consuming.BasicConsumeAsync(queue, autoAck: true, consumer);
+    var body = new byte[512];
+    for (var i = 0; i < 500; i++)
+    {
+        Interlocked.Exchange(ref sentTicks, Stopwatch.GetTimestamp());
+        await channel.BasicPublishAsync("", queue, mandatory: false, new BasicProperties { Persistent = true }, body);
+        await arrived.WaitAsync();
+    }
+    return latencies.Summary();
 }
 
 async Task<HttpResponseMessage> Send(HttpMethod method, string path, string token, object? body, string? ifMatch = null)

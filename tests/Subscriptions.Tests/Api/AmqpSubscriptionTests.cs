@@ -97,10 +97,9 @@ public sealed class AmqpSubscriptionTests(SubscriptionsSystem system)
         using var admin = system.Admin(county);
         await police.Provisioned(id, (await admin.Approve(id)).GetProperty("version").GetInt64());
         var credentials = await police.Credentials(id);
-        await using (var connection = await Subscribers.Connect(credentials))
-        {
-            Assert.True(connection.IsOpen);
-        }
+        // The system is connected when it is revoked: that connection is closed by the broker.
+        var connected = await Subscribers.Connect(credentials);
+        Assert.True(connected.IsOpen);
 
         var revoke = await admin.Command(id, "revoke", new { reason = "系统停用 / system retired" });
         Assert.Equal(HttpStatusCode.OK, revoke.StatusCode);
@@ -108,6 +107,8 @@ public sealed class AmqpSubscriptionTests(SubscriptionsSystem system)
         Assert.Equal("Revoked", revoked.Str("status"));
         await police.Provisioned(id, revoked.GetProperty("version").GetInt64());
 
+        Assert.False(await Eventually.Until(() => Task.FromResult(connected.IsOpen), open => !open));
+        try { await connected.DisposeAsync(); } catch (Exception) { /* closed by the broker */ }
         var refused = await Assert.ThrowsAnyAsync<BrokerUnreachableException>(() => Subscribers.Connect(credentials));
         Assert.IsType<AuthenticationFailureException>(refused.InnerException);
         // The broker no longer has the queue either (asked as the system's own administrator).

@@ -94,11 +94,23 @@ public sealed class SubscriptionRequestTests(SubscriptionsSystem system)
         await officer.Provisioned(id, approved.GetProperty("version").GetInt64());
 
         var change = new { eventTypes = new[] { "HazardAssigned", "HazardOverdue" }, region = county };
-        Assert.Equal(HttpStatusCode.PreconditionRequired, (await officer.PostAsJsonAsync($"/api/subscriptions/{id}/change", change)).StatusCode);
+        var noIfMatch = await officer.PostAsJsonAsync($"/api/subscriptions/{id}/change", change);
+        Assert.Equal(HttpStatusCode.PreconditionRequired, noIfMatch.StatusCode);
+        Assert.Equal("application/problem+json", noIfMatch.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("If-Match", (await noIfMatch.ReadJson()).ToString());
         Assert.Equal(HttpStatusCode.PreconditionFailed, (await officer.Post($"/api/subscriptions/{id}/change", change, "\"1\"")).StatusCode);
-        var badChange = await officer.Post($"/api/subscriptions/{id}/change", new { eventTypes = new[] { "Nope" }, region = county }, $"\"{approved.GetProperty("version").GetInt64()}\"");
+        var etag = $"\"{approved.GetProperty("version").GetInt64()}\"";
+        var badChange = await officer.Post($"/api/subscriptions/{id}/change", new { eventTypes = new[] { "Nope" }, region = county }, etag);
         Assert.Equal(HttpStatusCode.BadRequest, badChange.StatusCode);
         Assert.True((await badChange.ReadJson()).GetProperty("errors").TryGetProperty("eventTypes", out _));
+        var outside = await officer.Post($"/api/subscriptions/{id}/change", new { eventTypes = new[] { "HazardAssigned" }, region = county[..4] }, etag);
+        Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
+        Assert.True((await outside.ReadJson()).GetProperty("errors").TryGetProperty("region", out _));
+        // None of those refused changes stored anything: same version, nothing pending, the history as it was.
+        var unchanged = await (await officer.GetAsync($"/api/subscriptions/{id}")).ReadJson();
+        Assert.Equal(approved.GetProperty("version").GetInt64(), unchanged.GetProperty("version").GetInt64());
+        Assert.True(!unchanged.TryGetProperty("pending", out var none) || none.ValueKind == JsonValueKind.Null, unchanged.ToString());
+        Assert.Equal(2, (await (await officer.GetAsync($"/api/subscriptions/{id}/history")).ReadJson()).GetArrayLength());
 
         var changed = await officer.Command(id, "change", change);
         Assert.Equal(HttpStatusCode.OK, changed.StatusCode);

@@ -7,15 +7,24 @@ namespace JiaoLianTi.Subscriptions.Broker;
 /// 部门交换机: the topic exchange <c>jlt.departments</c> every AMQP subscription's queue is bound to. Its routing key
 /// is <c>&lt;Type&gt;.&lt;province&gt;.&lt;city&gt;.&lt;county&gt;</c> (<c>HazardAssigned.51.5101.510104</c>), so the broker
 /// itself lets only a subscription's approved types and region into its queue. Publishes wait for the broker's
-/// confirm; a replayed event goes straight to one subscription's queue, with the same message id.
+/// confirm; a replayed event goes straight to one subscription's queue, with the same message id. The relay's
+/// consumers publish side by side: a few channels (<c>Relay:Channels</c>, 8), each used by one publish at a time
+/// (a confirm takes a disk write on the broker: one channel for all would make the relay wait for each in turn).
 /// </summary>
-public sealed class DepartmentExchange(BrokerAddress broker, ILogger<DepartmentExchange> logger) : IAsyncDisposable
+public sealed class DepartmentExchange(BrokerAddress broker, IConfiguration configuration, ILogger<DepartmentExchange> logger) : IAsyncDisposable
 {
     public const string Name = "jlt.departments";
 
-    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly SemaphoreSlim connecting = new(1, 1);
+    private readonly Slot[] slots = [.. Enumerable.Range(0, Math.Max(1, configuration.GetValue("Relay:Channels", 8))).Select(_ => new Slot())];
+    private int next = -1;
     private IConnection? connection;
-    private IChannel? channel;
+
+    private sealed class Slot
+    {
+        public readonly SemaphoreSlim Gate = new(1, 1);
+        public IChannel? Channel;
+    }
 
     /// <summary>The routing key of an event of <paramref name="type"/> in county <paramref name="county"/> (6 digits).</summary>
     public static string RoutingKey(string type, string county) =>
@@ -46,10 +55,11 @@ public sealed class DepartmentExchange(BrokerAddress broker, ILogger<DepartmentE
             Persistent = true,
             Timestamp = new AmqpTimestamp(DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
         };
-        await gate.WaitAsync(ct);
+        var slot = slots[(int)((uint)Interlocked.Increment(ref next) % (uint)slots.Length)];
+        await slot.Gate.WaitAsync(ct);
         try
         {
-            var open = await Channel(ct);
+            var open = await Channel(slot, ct);
             try
             {
                 // With confirmation tracking this returns once the broker confirmed (or throws on a nack).
@@ -58,55 +68,85 @@ public sealed class DepartmentExchange(BrokerAddress broker, ILogger<DepartmentE
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 logger.LogWarning(e, "Publishing {Type} {MessageId} to {Exchange} failed; reconnecting", type, messageId, exchange);
-                await Reset();
+                await Close(slot);
                 throw;
             }
         }
         finally
         {
-            gate.Release();
+            slot.Gate.Release();
         }
     }
 
-    private async Task<IChannel> Channel(CancellationToken ct)
+    private async Task<IChannel> Channel(Slot slot, CancellationToken ct)
     {
-        if (channel is { IsOpen: true })
+        if (slot.Channel is { IsOpen: true } open)
         {
+            return open;
+        }
+        await Close(slot);
+        await connecting.WaitAsync(ct);
+        try
+        {
+            if (connection is not { IsOpen: true })
+            {
+                if (connection is not null)
+                {
+                    await Dispose(connection);
+                }
+                var factory = new ConnectionFactory
+                {
+                    HostName = broker.Host, Port = broker.Port, VirtualHost = broker.VirtualHost,
+                    UserName = broker.Username, Password = broker.Password,
+                    AutomaticRecoveryEnabled = false,
+                    ClientProvidedName = "subscriptions-department-exchange",
+                };
+                connection = await factory.CreateConnectionAsync(ct);
+            }
+            var channel = await connection.CreateChannelAsync(
+                new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
+            await channel.ExchangeDeclareAsync(Name, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: ct);
+            slot.Channel = channel;
             return channel;
         }
-        await Reset();
-        var factory = new ConnectionFactory
+        finally
         {
-            HostName = broker.Host, Port = broker.Port, VirtualHost = broker.VirtualHost,
-            UserName = broker.Username, Password = broker.Password,
-            AutomaticRecoveryEnabled = false,
-            ClientProvidedName = "subscriptions-department-exchange",
-        };
-        connection = await factory.CreateConnectionAsync(ct);
-        channel = await connection.CreateChannelAsync(
-            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), ct);
-        await channel.ExchangeDeclareAsync(Name, ExchangeType.Topic, durable: true, autoDelete: false, cancellationToken: ct);
-        return channel;
+            connecting.Release();
+        }
     }
 
-    private async Task Reset()
+    private async Task Close(Slot slot)
+    {
+        if (slot.Channel is { } channel)
+        {
+            slot.Channel = null;
+            await Dispose(channel);
+        }
+    }
+
+    private async Task Dispose(IAsyncDisposable broken)
     {
         try
         {
-            if (channel is not null) await channel.DisposeAsync();
-            if (connection is not null) await connection.DisposeAsync();
+            await broken.DisposeAsync();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogDebug(e, "Closing a broken broker connection failed");
+            logger.LogDebug(e, "Closing a broken broker channel or connection failed");
         }
-        channel = null;
-        connection = null;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Reset();
-        gate.Dispose();
+        foreach (var slot in slots)
+        {
+            await Close(slot);
+            slot.Gate.Dispose();
+        }
+        if (connection is not null)
+        {
+            await Dispose(connection);
+        }
+        connecting.Dispose();
     }
 }
