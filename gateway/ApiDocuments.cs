@@ -4,7 +4,7 @@ using Scalar.AspNetCore;
 namespace JiaoLianTi.Gateway;
 
 /// <summary>
-/// One OpenAPI document for the whole API (<c>/api/openapi.json</c>), made from the five services' own documents as
+/// One OpenAPI document for the whole API (<c>/api/openapi.json</c>), made from the six services' own documents (the five and subscriptions) as
 /// they run (so it never drifts from the code), and an interactive reference of it at <c>/api/reference</c> (Scalar,
 /// its script served from the gateway itself). A schema two services name alike but shape differently keeps the
 /// first service's name and is renamed with the service's name in the other.
@@ -45,7 +45,7 @@ public static class ApiDocuments
             {
                 ["title"] = "JiaoLianTi 教联体 API",
                 ["version"] = "v1",
-                ["description"] = "五个服务的全部接口，经网关调用 / Every operation of the five services, called through the gateway. " +
+                ["description"] = "五个服务与订阅服务的全部接口，经网关调用 / Every operation of the five services and of subscriptions, called through the gateway. " +
                                   "Each service also serves its own document at /api/{service}/openapi/v1.json.",
                 ["license"] = new JsonObject { ["name"] = "Proprietary (province)", ["identifier"] = "LicenseRef-Province" },
             },
@@ -54,7 +54,7 @@ public static class ApiDocuments
             ["components"] = new JsonObject { ["schemas"] = new JsonObject(), ["securitySchemes"] = new JsonObject() },
             ["tags"] = new JsonArray(),
         };
-        foreach (var service in ProxyRoutes.Services)
+        foreach (var service in ProxyRoutes.Routed)
         {
             var document = JsonNode.Parse(await client.GetStringAsync($"http://{service}/api/{service}/openapi/v1.json", ct))!;
             Merge(combined, document, service);

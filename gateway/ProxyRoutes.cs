@@ -15,7 +15,8 @@ public static class ProxyRoutes
     /// <summary>订阅 Subscriptions (docs/subscriptions.md): routed like the five, its OpenAPI document served on its own.</summary>
     public const string Subscriptions = "subscriptions";
 
-    private static readonly string[] Routed = [.. Services, Subscriptions];
+    /// <summary>Every service behind <c>/api/{service}</c>: the five and subscriptions (the combined OpenAPI document's too).</summary>
+    public static readonly string[] Routed = [.. Services, Subscriptions];
 
     public const string Console = "console";
 

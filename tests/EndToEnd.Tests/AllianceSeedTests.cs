@@ -12,7 +12,7 @@ namespace JiaoLianTi.EndToEnd.Tests;
 /// in several counties, and the operators' status shows the check that did it (issue 12).
 /// </summary>
 [Collection(SystemCollection.Name)]
-public sealed class AllianceSeedTests(TestSystem system)
+public sealed class AllianceSeedTests(EndToEndSystem system)
 {
     [Fact]
     public async Task The_seed_leaves_escalated_responsibilities_in_several_counties()

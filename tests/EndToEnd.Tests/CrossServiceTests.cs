@@ -13,7 +13,7 @@ namespace JiaoLianTi.EndToEnd.Tests;
 /// the integration events travelling over the real broker: nothing is published by hand here.
 /// </summary>
 [Collection(SystemCollection.Name)]
-public sealed class CrossServiceTests(TestSystem system)
+public sealed class CrossServiceTests(EndToEndSystem system)
 {
     private const string Longquanyi = "510112"; // 成都市龙泉驿区
     private const string Xindu = "510114";      // 成都市新都区

@@ -11,7 +11,7 @@ namespace JiaoLianTi.EndToEnd.Tests;
 /// ProblemDetails with a Chinese and an English title, and every answer carries the security headers.
 /// </summary>
 [Collection(SystemCollection.Name)]
-public sealed class GatewayAnswersTests(TestSystem system)
+public sealed class GatewayAnswersTests(EndToEndSystem system)
 {
     [Fact]
     public async Task The_gateways_own_and_the_frameworks_refusals_are_bilingual_ProblemDetails()
@@ -69,7 +69,7 @@ public sealed class GatewayAnswersTests(TestSystem system)
         using var anonymous = system.Anonymous();
         var combined = await (await anonymous.GetAsync("/api/openapi.json")).ReadJson();
         var paths = combined.GetProperty("paths");
-        foreach (var service in TestSystem.ServiceNames)
+        foreach (var service in system.Running)
         {
             Assert.Contains(paths.EnumerateObject(), p => p.Name.StartsWith($"/api/{service}/", StringComparison.Ordinal));
         }

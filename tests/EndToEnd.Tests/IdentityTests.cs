@@ -7,12 +7,12 @@ namespace JiaoLianTi.EndToEnd.Tests;
 
 /// <summary>Tokens are checked at the gateway and again in every service; the development issuer exists only in Development.</summary>
 [Collection(SystemCollection.Name)]
-public sealed class IdentityTests(TestSystem system)
+public sealed class IdentityTests(EndToEndSystem system)
 {
     [Fact]
     public async Task Every_service_itself_refuses_a_call_without_a_token()
     {
-        foreach (var service in TestSystem.ServiceNames)
+        foreach (var service in system.Running)
         {
             using var direct = new HttpClient { BaseAddress = system.Address(service) };
             var response = await direct.GetAsync($"/api/{service}/");

@@ -13,7 +13,7 @@ namespace JiaoLianTi.EndToEnd.Tests;
 /// Each test works in a county of its own, so that it can count exactly.
 /// </summary>
 [Collection(SystemCollection.Name)]
-public sealed class ReliableDeliveryTests(TestSystem system)
+public sealed class ReliableDeliveryTests(EndToEndSystem system)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 

@@ -11,7 +11,7 @@ namespace JiaoLianTi.EndToEnd.Tests;
 /// this process, where every service has started and served requests.
 /// </summary>
 [Collection(SystemCollection.Name)]
-public sealed class StartupTests(TestSystem system)
+public sealed class StartupTests(EndToEndSystem system)
 {
     [Fact]
     public async Task No_service_carries_or_loads_a_compiler()

@@ -11,7 +11,7 @@ namespace JiaoLianTi.EndToEnd.Tests;
 /// depth and in a query, before anything is decided; enums in a body only by their exact names.
 /// </summary>
 [Collection(SystemCollection.Name)]
-public sealed class StrictInputTests(TestSystem system)
+public sealed class StrictInputTests(EndToEndSystem system)
 {
     [Theory]
     [InlineData("/api/alliances", """{"name":"教\u0000联体","kind":"Regional","countyCode":"510104","leadUnit":"教育局"}""", "name")]

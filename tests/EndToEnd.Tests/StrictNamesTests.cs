@@ -15,7 +15,7 @@ namespace JiaoLianTi.EndToEnd.Tests;
 /// the system used before, takes "2", "99", "Teacher,CountyAdmin" and " CountyAdmin ".
 /// </summary>
 [Collection(SystemCollection.Name)]
-public sealed class StrictNamesTests(TestSystem system)
+public sealed class StrictNamesTests(EndToEndSystem system)
 {
     private static readonly string[] LenientRoles = ["2", "99", "Teacher,CountyAdmin", " CountyAdmin ", "countyadmin", ""];
 

@@ -19,6 +19,9 @@ public sealed class WellbeingSystem : TestSystem
 {
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
+    /// <summary>Today in China (UTC+8) on <see cref="Clock"/>: the day a body's dates are reckoned in (README).</summary>
+    public DateOnly Today => DateOnly.FromDateTime(Clock.GetUtcNow().ToOffset(TimeSpan.FromHours(8)).DateTime);
+
     public WellbeingSystem() => Configure("wellbeing", s => s.AddSingleton<TimeProvider>(Clock));
 
     public IDocumentStore Store => Services("wellbeing").GetRequiredService<IDocumentStore>();

@@ -82,6 +82,8 @@ public sealed class ResourceAndScopeTests(ActivitiesSystem system)
         using var county = system.Client(Role.CountyAdmin, Jinjiang);
         var schoolCalendar = await (await county.GetAsync($"/api/activities?school={school}")).ReadJson();
         Assert.Equal(2, schoolCalendar.GetProperty("total").GetInt32());
+        // The school's name beside its id, from the replica of Alliances' facts (README).
+        Assert.All(schoolCalendar.GetProperty("items").EnumerateArray(), i => Assert.Equal("测试学校", i.GetProperty("schoolName").GetString()));
         using var other = system.Client(Role.CountyAdmin, Qingyang);
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/api/activities/{elsewhere}")).StatusCode);
         Assert.Equal(0, (await (await other.GetAsync($"/api/activities?school={school}")).ReadJson()).GetProperty("total").GetInt32());

@@ -37,9 +37,9 @@ public sealed class NeedOffersApiTests(AlliancesSystem system)
         Assert.Equal(w.Police, Assert.Single(offered.GetProperty("offers").EnumerateArray()).GetProperty("unitId").GetGuid());
         var again = await police.Post($"{path}/offer", new { note = "x" }, await police.Etag(path));
         Assert.Equal("already-offered", (await again.ReadJson()).Str("code"));
+        // The hospital is no member: the need is hidden from it (404 above), so its offer is 404 too, never a 409.
         var stranger = await hospital.Post($"{path}/offer", new { note = "x" }, await county.Etag(path));
-        Assert.Equal(HttpStatusCode.Conflict, stranger.StatusCode);
-        Assert.Equal("unit-not-member", (await stranger.ReadJson()).Str("code"));
+        Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await school.Post($"{path}/offer", new { note = "x" }, await county.Etag(path))).StatusCode);
 
         // The county sees the offer and decides.

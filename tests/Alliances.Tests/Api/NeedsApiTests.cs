@@ -53,7 +53,7 @@ public sealed class NeedsApiTests(AlliancesSystem system)
     }
 
     [Fact]
-    public async Task Accepting_a_need_not_assigned_to_you_is_a_409_and_nothing_changes()
+    public async Task Accepting_a_need_hidden_from_you_is_a_404_as_its_read_and_nothing_changes()
     {
         var w = await system.World();
         var need = await w.SchoolAdmin.Post($"/api/alliances/{w.Alliance}/needs", Raise).Ok(HttpStatusCode.Created);
@@ -63,10 +63,12 @@ public sealed class NeedsApiTests(AlliancesSystem system)
         await w.Admin.Join(w.Alliance, hospital);
         using var doctor = system.Client(Role.MemberOfficer, w.County, memberUnitId: hospital);
 
+        // The need is matched to the police, not to the doctor's unit: hidden from the doctor (404 on read), so the
+        // change is 404 too, with the right If-Match as with a wrong one: never a 409 that tells it exists (README).
         var response = await doctor.Post($"{path}/accept", null, "\"2\"");
 
-        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
-        Assert.Equal("need-not-assigned-to-you", (await response.ReadJson()).Str("code"));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await doctor.Post($"{path}/accept", null, "\"1\"")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await doctor.GetAsync(path)).StatusCode);
         var now = await w.Admin.GetAsync(path).Ok();
         Assert.Equal("Matched", now.Str("status"));
@@ -90,7 +92,9 @@ public sealed class NeedsApiTests(AlliancesSystem system)
         Assert.Equal(HttpStatusCode.NotFound, (await outsiderAdmin.GetAsync(path)).StatusCode);
         Assert.Empty((await outsiderAdmin.GetAsync("/api/alliances/needs").Ok()).Items());
         Assert.Single((await w.SchoolAdmin.GetAsync($"/api/alliances/needs?status=Raised").Ok()).Items());
-        Assert.Equal("not-your-need", (await (await outsiderAdmin.Post($"{path}/close", null, "\"1\"")).ReadJson()).Str("code"));
+        // Hidden from the outsider (404 on read): closing it is 404 too, never the rule's 409 that tells it exists.
+        Assert.Equal(HttpStatusCode.NotFound, (await outsiderAdmin.Post($"{path}/close", null, "\"1\"")).StatusCode);
+        Assert.Equal("Raised", (await w.SchoolAdmin.GetAsync(path).Ok()).Str("status"));
         Assert.Equal(HttpStatusCode.NotFound,
             (await system.County(AlliancesSystem.NextCounty()).GetAsync(path)).StatusCode);
     }

@@ -38,6 +38,8 @@ public sealed class DepartmentOfficerHazardTests(CampusSafetySystem system)
         {
             var list = await (await officer.GetAsync($"{Reports}?schoolId={world.SchoolId}")).ReadJson();
             Assert.Equal([traffic.Id()], list.Items().Select(i => i.Id()));
+            // Names beside the ids (README): the school's and the unit's, from the replica of Alliances' facts.
+            Assert.Equal(("实验小学", "交警大队"), (list.Items()[0].Str("schoolName"), list.Items()[0].Str("unitName")));
             Assert.Equal(HttpStatusCode.OK, (await officer.GetAsync($"{Reports}/{traffic.Id()}")).StatusCode);
             await (await officer.GetAsync($"{Reports}/{food.Id()}")).AssertProblem(HttpStatusCode.NotFound);
         }

@@ -126,8 +126,9 @@ public sealed class EnrolmentApiTests(ParentSchoolSystem system)
         var (place, course, lessons, author, etag) = await PublishedCourse();
         using var parent = system.Parent(place);
 
-        // A lesson of a course not enrolled in.
-        await Complete(parent, course, lessons[0], "\"1\"").ExpectProblem(HttpStatusCode.Conflict, code: "not-enrolled");
+        // A lesson of a course not enrolled in: 404, as the enrolment's read answers (README, "Not yours").
+        await Complete(parent, course, lessons[0], "\"1\"").ExpectProblem(HttpStatusCode.NotFound);
+        await Complete(parent, Guid.NewGuid(), lessons[0], "\"1\"").ExpectProblem(HttpStatusCode.NotFound);
         Assert.Equal(0, (await parent.GetAsync(Mine).Expect(HttpStatusCode.OK)).GetProperty("total").GetInt32());
 
         var enrolled = await parent.Post($"{Courses}/{course}/enrolment", null);

@@ -97,7 +97,7 @@ public sealed class ReferralContactTests(WellbeingSystem system)
         Assert.Equal("ChildRecord", Assert.Single(attempts.Items()).Str("resource"));
 
         // The grant ends with the child's return to school.
-        var today = DateOnly.FromDateTime(system.Clock.GetUtcNow().UtcDateTime);
+        var today = system.Today;
         var accepted = await officer.Post($"/api/wellbeing/referrals/{id}/accept", new { }, made.ETag());
         var seen = await officer.Post($"/api/wellbeing/referrals/{id}/seen", new { seenOn = today }, accepted.ETag());
         var returned = await admin.Post($"/api/wellbeing/referrals/{id}/return", new { returnOn = today, reEntryPlan = "每周辅导" }, seen.ETag());

@@ -155,7 +155,7 @@ public sealed class ChildRecordTests(WellbeingSystem system)
         Assert.Equal(HttpStatusCode.OK, (await counsellor.GetAsync($"/api/wellbeing/children/{id}?purpose=Care")).StatusCode);
 
         // The same subject on a token of another school (of this county: 403; of another: 404) reads, lists and changes nothing.
-        var today = DateOnly.FromDateTime(system.Clock.GetUtcNow().UtcDateTime);
+        var today = system.Today;
         foreach (var (elsewhere, refusal) in new[] { (sameCounty, HttpStatusCode.Forbidden), (otherCounty, HttpStatusCode.NotFound) })
         {
             using var impostor = system.Counsellor(elsewhere, subject);
@@ -225,7 +225,7 @@ public sealed class ChildRecordTests(WellbeingSystem system)
         var counsellorSubject = $"counsellor-{Guid.NewGuid():N}";
         var (id, etag) = await admin.RecordChild(school, counsellor: counsellorSubject);
         using var counsellor = system.Counsellor(school, counsellorSubject);
-        var today = DateOnly.FromDateTime(system.Clock.GetUtcNow().UtcDateTime);
+        var today = system.Today;
 
         var first = await counsellor.Post($"/api/wellbeing/children/{id}/screenings", new { score = 12, takenOn = today }, etag);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
@@ -245,7 +245,7 @@ public sealed class ChildRecordTests(WellbeingSystem system)
         var school = await system.SchoolAsync();
         using var admin = system.Admin(school);
         var (id, etag) = await admin.RecordChild(school, counsellor: "c-red");
-        var today = DateOnly.FromDateTime(system.Clock.GetUtcNow().UtcDateTime);
+        var today = system.Today;
         Assert.Equal(HttpStatusCode.OK, (await admin.Post($"/api/wellbeing/children/{id}/screenings", new { score = 25, takenOn = today }, etag)).StatusCode);
 
         var crises = await (await admin.GetAsync("/api/wellbeing/crises")).ReadJson();

@@ -15,8 +15,8 @@ public sealed class DepartmentOfficerTests(WellbeingSystem system)
 {
     private static string FreshCounty() => $"51{Random.Shared.Next(7000, 9999)}";
 
-    private HttpClient OfficerOf(string region, Department department) =>
-        system.Client(new TokenRequest(Role.DepartmentOfficer, region, Subject: $"dept-{Guid.NewGuid():N}", Department: department));
+    private HttpClient OfficerOf(string region, Department department, string? subject = null) =>
+        system.Client(new TokenRequest(Role.DepartmentOfficer, region, Subject: subject ?? $"dept-{Guid.NewGuid():N}", Department: department));
 
     private static async Task<(Guid Id, string ETag)> Refer(HttpClient admin, School school, Guid child, string reason)
     {
@@ -37,7 +37,8 @@ public sealed class DepartmentOfficerTests(WellbeingSystem system)
         var (referral, etag) = await Refer(admin, school, child, "夜间惊醒，情绪低落");
         var (elsewhere, _) = await Refer(otherAdmin, other, otherChild, "视力下降");
 
-        using var health = OfficerOf(school.County, Department.Health);
+        var healthSubject = $"dept-health-{Guid.NewGuid():N}";
+        using var health = OfficerOf(school.County, Department.Health, healthSubject);
         var response = await health.GetAsync("/api/wellbeing/referrals?pageSize=500");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var raw = await response.Content.ReadAsStringAsync();
@@ -65,10 +66,20 @@ public sealed class DepartmentOfficerTests(WellbeingSystem system)
         Assert.Contains(elsewhere, all);
 
         // Another department of the same county: no referral is theirs, and none exists for them.
-        using var police = OfficerOf(school.County, Department.PublicSecurity);
+        var policeSubject = $"dept-police-{Guid.NewGuid():N}";
+        using var police = OfficerOf(school.County, Department.PublicSecurity, policeSubject);
         Assert.Empty((await (await police.GetAsync("/api/wellbeing/referrals")).ReadJson()).Items());
         Assert.Equal(HttpStatusCode.NotFound, (await police.GetAsync($"/api/wellbeing/referrals/{referral}?purpose=Referral")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await police.Post($"/api/wellbeing/referrals/{referral}/accept", new { }, etag)).StatusCode);
+
+        // Every refused read of the referral is on record as an attempt, as anyone else's: the health officer's two
+        // (the referral, its contact: 403) and the police officer's (404). Nothing was read.
+        var attempts = (await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={child}&reader={healthSubject}&refused=true")).ReadJson()).Items();
+        Assert.Equal(["Referral", "ReferralContact"], attempts.Select(a => a.Str("resource")).Order());
+        Assert.All(attempts, a => Assert.Equal("DepartmentOfficer", a.Str("readerRole")));
+        Assert.Equal("Referral", Assert.Single((await (await admin.GetAsync(
+            $"/api/wellbeing/access-log?studentId={child}&reader={policeSubject}&refused=true")).ReadJson()).Items()).Str("resource"));
+        Assert.Empty((await (await admin.GetAsync($"/api/wellbeing/access-log?studentId={child}&reader={healthSubject}&refused=false")).ReadJson()).Items());
     }
 
     [Fact]

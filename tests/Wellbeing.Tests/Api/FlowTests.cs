@@ -25,7 +25,7 @@ public sealed class ScreeningImportTests(WellbeingSystem system)
         using var admin = system.Admin(school);
         var (a, _) = await admin.RecordChild(school, counsellor: "c-csv");
         var (b, _) = await admin.RecordChild(school, counsellor: "c-csv");
-        var today = DateOnly.FromDateTime(system.Clock.GetUtcNow().UtcDateTime).ToString("yyyy-MM-dd");
+        var today = system.Today.ToString("yyyy-MM-dd");
         var csv = $"studentId,score,takenOn\n{a},12,{today}\n{a},13,{today}\nnot-a-guid,5,{today}\n{b},abc,{today}\n{Guid.NewGuid()},3,{today}\n{b},2,{today}\n";
 
         var response = await admin.PostAsync($"/api/wellbeing/screenings/rounds?schoolId={school.Id}", Csv(csv));
@@ -110,7 +110,7 @@ public sealed class ReferralAndPlanTests(WellbeingSystem system)
         var overdue = await (await admin.GetAsync($"/api/wellbeing/alerts?kind=ReferralOverdue")).ReadJson();
         Assert.Equal("Appointment", Assert.Single(overdue.GetProperty("items").EnumerateArray()).GetProperty("code").GetString());
 
-        var today = DateOnly.FromDateTime(system.Clock.GetUtcNow().UtcDateTime);
+        var today = system.Today;
         var etag = (await admin.GetAsync($"/api/wellbeing/referrals/{id}?purpose=Referral")).ETag();
         var seen = await officer.Post($"/api/wellbeing/referrals/{id}/seen", new { seenOn = today }, etag);
         Assert.Equal(HttpStatusCode.OK, seen.StatusCode);
@@ -131,7 +131,7 @@ public sealed class ReferralAndPlanTests(WellbeingSystem system)
         var opened = await admin.Post("/api/wellbeing/plans", new { studentId = child, schoolParty = "c1", familyParty = "张大明", communityUnitId = school.CommunityId, goals = new[] { "恢复上学", "改善睡眠" } });
         Assert.Equal(HttpStatusCode.Created, opened.StatusCode);
         var id = (await opened.ReadJson()).GetProperty("planId").GetGuid();
-        var today = DateOnly.FromDateTime(system.Clock.GetUtcNow().UtcDateTime);
+        var today = system.Today;
 
         var measure = await admin.Post($"/api/wellbeing/plans/{id}/measures", new { description = "每周家访", owner = "Family", dueOn = today.AddDays(14) }, opened.ETag());
         Assert.Equal(HttpStatusCode.OK, measure.StatusCode);

@@ -284,7 +284,7 @@ public sealed class HealthFiguresApiTests(WellbeingSystem system)
         var referral = await hospital.GetAsync($"/api/wellbeing/referrals/{firstReferral}?purpose=Referral");
         var accepted = await hospital.Post($"/api/wellbeing/referrals/{firstReferral}/accept", new { }, referral.ETag());
         Assert.Equal(HttpStatusCode.OK, (await hospital.Post($"/api/wellbeing/referrals/{firstReferral}/seen",
-            new { seenOn = DateOnly.FromDateTime(system.Clock.GetUtcNow().UtcDateTime) }, accepted.ETag())).StatusCode);
+            new { seenOn = system.Today }, accepted.ETag())).StatusCode);
 
         using var county = system.Client(Role.CountyAdmin, "510106");
         var figures = await (await county.GetAsync("/api/wellbeing/figures/health-screening")).ReadJson();

@@ -164,7 +164,15 @@ public static class ActivitiesApi
         // Flagged: still to take place under an alliance that is suspended or dissolved.
         if (flagged == true) query = query.Where(a => a.AllianceFlag != null
             && a.Status != ActivityStatus.Completed && a.Status != ActivityStatus.Cancelled);
-        return TypedResults.Ok(await query.OrderBy(a => a.StartsAt).ThenBy(a => a.Id).ToPageAsync(paging, ct));
+        var found = await query.OrderBy(a => a.StartsAt).ThenBy(a => a.Id).ToPageAsync(paging, ct);
+        var names = await session.NamesAsync(found.Items.SelectMany(a => new[] { a.SchoolId, a.AllianceId, a.ResourceUnitId }), ct);
+        foreach (var activity in found.Items)
+        {
+            activity.SchoolName = activity.SchoolId is { } sc ? names.GetValueOrDefault(sc) : null;
+            activity.AllianceName = activity.AllianceId is { } a ? names.GetValueOrDefault(a) : null;
+            activity.ResourceUnitName = activity.ResourceUnitId is { } u ? names.GetValueOrDefault(u) : null;
+        }
+        return TypedResults.Ok(found);
     }
 
     /// <summary>

@@ -15,6 +15,10 @@ public sealed class ActivityView
     public Guid? AllianceId { get; set; }
     public Guid? ResourceId { get; set; }
     public Guid? ResourceUnitId { get; set; }
+    /// <summary>Names beside the ids, in the calendar (from the replica of Alliances' facts); not kept by the projection.</summary>
+    public string? SchoolName { get; set; }
+    public string? AllianceName { get; set; }
+    public string? ResourceUnitName { get; set; }
     public string Title { get; set; } = "";
     public string Location { get; set; } = "";
     public bool OffCampus { get; set; }

@@ -59,7 +59,7 @@ public static class RegistrationsApi
             .Check(request.StudentId != Guid.Empty, "studentId", "不能为空 ID / must not be the empty id")
             .Required("displayName", request.DisplayName).MaxLength("displayName", request.DisplayName, 50)
             .Required("birthDate", request.BirthDate)
-            .Check(request.BirthDate is null || request.BirthDate < DateOnly.FromDateTime(now.UtcDateTime), "birthDate",
+            .Check(request.BirthDate is null || request.BirthDate < Programmes.Terms.Today(now), "birthDate",
                 "须早于今天 / must be in the past")
             .MaxLength("className", request.ClassName, 50)
             .ThrowIfInvalid();

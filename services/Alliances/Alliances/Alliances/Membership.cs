@@ -12,6 +12,9 @@ public sealed record Membership(
     string Id, Guid AllianceId, Guid UnitId, MemberUnitKind UnitKind, string CountyCode, MemberRole Role,
     DateTimeOffset JoinedAt, DateTimeOffset? LeftAt)
 {
+    /// <summary>The unit's name, in lists (<see cref="Names"/>); never stored.</summary>
+    public string? UnitName { get; init; }
+
     public static string IdOf(Guid allianceId, Guid unitId, DateTimeOffset joinedAt) =>
         $"{allianceId:N}:{unitId:N}:{joinedAt.UtcTicks}";
 }

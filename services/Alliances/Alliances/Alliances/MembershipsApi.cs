@@ -91,6 +91,6 @@ public static class MembershipsApi
         {
             query = query.Where(m => m.UnitKind == k);
         }
-        return TypedResults.Ok(await query.OrderBy(m => m.JoinedAt).ToPageAsync(paging, ct));
+        return TypedResults.Ok(await (await query.OrderBy(m => m.JoinedAt).ToPageAsync(paging, ct)).NamedAsync(session, ct));
     }
 }

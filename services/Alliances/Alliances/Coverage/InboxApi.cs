@@ -62,6 +62,6 @@ public static class InboxApi
                 : new Alert("DeadlineReminder", r.Id, r.Title, r.DueOn, r.Deadline, r.RemindedAt!.Value,
                     $"「{r.Title}」将于 {r.Deadline.ToOffset(Responsibility.ChinaOffset):yyyy-MM-dd HH:mm} 到期 / \"{r.Title}\" is due by {r.Deadline:u}"))
             .OrderByDescending(a => a.At).ToList();
-        return TypedResults.Ok(new Inbox(id, needs, duties, alerts));
+        return TypedResults.Ok(new Inbox(id, await needs.NamedAsync(session, ct), await duties.NamedAsync(session, ct), alerts));
     }
 }

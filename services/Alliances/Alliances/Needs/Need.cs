@@ -33,6 +33,10 @@ public sealed record Need(
 {
     public long Version { get; set; }
     public Guid? MatchedUnitId { get; init; }
+    /// <summary>Names beside the ids, in lists (<see cref="Names"/>); never stored.</summary>
+    public string? AllianceName { get; init; }
+    public string? SchoolName { get; init; }
+    public string? MatchedUnitName { get; init; }
     public Guid? ResourceId { get; init; }
     public DateTimeOffset? AcceptedAt { get; init; }
     public string? Resolution { get; init; }

@@ -108,7 +108,7 @@ public static class NeedsApi
         if (schoolId is { } sc) query = query.Where(n => n.SchoolId == sc);
         if (unitId is { } u) query = query.Where(n => n.MatchedUnitId == u);
         var found = await query.OrderByDescending(n => n.RaisedAt).ToPageAsync(paging, ct);
-        return TypedResults.Ok(found with { Items = found.Items.Select(n => ForOfficer(caller, n)).ToList() });
+        return TypedResults.Ok(await (found with { Items = found.Items.Select(n => ForOfficer(caller, n)).ToList() }).NamedAsync(session, ct));
 
         // A department officer sees the needs matched to units of their department in their region.
         async Task<IQueryable<Need>> MatchedToDepartment(IQueryable<Need> needs)
@@ -129,20 +129,31 @@ public static class NeedsApi
         Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
     {
         var caller = http.Caller();
-        var need = await session.LoadAsync<Need>(id, ct);
-        var mayOffer = need is { Status: NeedStatus.Raised } && (await AlliancesOf(session, caller, ct)).Contains(need.AllianceId);
-        var department = need is not null && await Departments.ConcernsAsync(session, caller, need.MatchedUnitId, need.CountyCode, ct);
-        need = caller.Visible(need is not null && (caller.MaySee(need) || mayOffer || department) ? need : null, n => n.CountyCode, "需求 Need");
+        var need = await SeenAsync(id, caller, session, ct);
         return http.Versioned(ForOfficer(caller, need), need.Version);
     }
 
-    private static Task<Ok<Need>> Match(
+    /// <summary>
+    /// The need if the caller may see it (the county's admins, the school that raised it, the matched unit, a member of
+    /// its alliance while it is raised, the matched unit's department), else 404 as for no need at all: every change
+    /// asks this first, so that a need hidden from the caller is never confirmed by a 403, 409 or 412.
+    /// </summary>
+    private static async Task<Need> SeenAsync(Guid id, Caller caller, IQuerySession session, CancellationToken ct)
+    {
+        var need = await session.LoadAsync<Need>(id, ct);
+        var mayOffer = need is { Status: NeedStatus.Raised } && (await AlliancesOf(session, caller, ct)).Contains(need.AllianceId);
+        var department = need is not null && await Departments.ConcernsAsync(session, caller, need.MatchedUnitId, need.CountyCode, ct);
+        return caller.Visible(need is not null && (caller.MaySee(need) || mayOffer || department) ? need : null, n => n.CountyCode, "需求 Need");
+    }
+
+    private static async Task<Ok<Need>> Match(
         Guid id, MatchNeedRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         new Validation().Check(request.UnitId is not null || request.ResourceId is not null, "unitId",
             "须指明成员单位或资源 / name a unit or a resource (resourceId)").ThrowIfInvalid();
         var caller = http.Caller();
-        return session.Change<Need>(http, id, InRegion(caller), async need =>
+        await SeenAsync(id, caller, session, ct);
+        return await session.Change<Need>(http, id, InRegion(caller), async need =>
         {
             var alliance = (await session.LoadAsync<Alliance>(need.AllianceId, ct))!;
             Access.Require(caller.Manages(alliance) || (caller.Role == Role.SchoolAdmin && caller.SchoolId == need.SchoolId),
@@ -161,14 +172,15 @@ public static class NeedsApi
         }, ct);
     }
 
-    private static Task<Ok<Need>> Offer(
+    private static async Task<Ok<Need>> Offer(
         Guid id, OfferRequest? request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         new Validation().MaxLength("note", request?.Note, 2000).ThrowIfInvalid();
         var caller = http.Caller();
         Access.Require(caller.Role == Role.MemberOfficer && caller.MemberUnitId is not null,
             "只有成员单位联络人可以表示认领 / Only a member unit's officer may offer to take a need.");
-        return session.Change<Need, Need>(http, id, InRegion(caller), async need =>
+        await SeenAsync(id, caller, session, ct);
+        return await session.Change<Need, Need>(http, id, InRegion(caller), async need =>
         {
             var alliance = (await session.LoadAsync<Alliance>(need.AllianceId, ct))!;
             return NeedDecider.Decide(new OfferToTakeNeed(id, alliance, caller.MemberUnitId, request?.Note ?? "", caller.Subject,
@@ -176,40 +188,45 @@ public static class NeedsApi
         }, need => ForOfficer(caller, need), ct);
     }
 
-    private static Task<Ok<Need>> Accept(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<Need>> Accept(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         var command = new AcceptNeed(id, OfficerUnit(caller), caller.Subject, clock.GetUtcNow());
-        return session.Change<Need>(http, id, InRegion(caller), state => NeedDecider.Decide(command, state), ct);
+        await SeenAsync(id, caller, session, ct);
+        return await session.Change<Need>(http, id, InRegion(caller), state => NeedDecider.Decide(command, state), ct);
     }
 
-    private static Task<Ok<Need>> Decline(
+    private static async Task<Ok<Need>> Decline(
         Guid id, ReasonRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         new Validation().Required("reason", request.Reason).MaxLength("reason", request.Reason, 2000).ThrowIfInvalid();
         var caller = http.Caller();
         var command = new DeclineNeed(id, OfficerUnit(caller), request.Reason!, caller.Subject, clock.GetUtcNow());
-        return session.Change<Need>(http, id, InRegion(caller), state => NeedDecider.Decide(command, state), ct);
+        await SeenAsync(id, caller, session, ct);
+        return await session.Change<Need>(http, id, InRegion(caller), state => NeedDecider.Decide(command, state), ct);
     }
 
-    private static Task<Ok<Need>> Resolve(
+    private static async Task<Ok<Need>> Resolve(
         Guid id, ResolutionRequest request, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         new Validation().Required("resolution", request.Resolution).MaxLength("resolution", request.Resolution, 4000).ThrowIfInvalid();
         var caller = http.Caller();
         var command = new ResolveNeed(id, OfficerUnit(caller), request.Resolution!, caller.Subject, clock.GetUtcNow());
-        return session.Change<Need>(http, id, InRegion(caller), state => NeedDecider.Decide(command, state), ct);
+        await SeenAsync(id, caller, session, ct);
+        return await session.Change<Need>(http, id, InRegion(caller), state => NeedDecider.Decide(command, state), ct);
     }
 
-    private static Task<Ok<Need>> Close(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    private static async Task<Ok<Need>> Close(Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         var command = new CloseNeed(id, caller.Role == Role.SchoolAdmin ? caller.SchoolId : null, caller.Subject, clock.GetUtcNow());
-        return session.Change<Need>(http, id, InRegion(caller), state => NeedDecider.Decide(command, state), ct);
+        await SeenAsync(id, caller, session, ct);
+        return await session.Change<Need>(http, id, InRegion(caller), state => NeedDecider.Decide(command, state), ct);
     }
 
     private static Guid? OfficerUnit(Caller caller) => caller.Role == Role.MemberOfficer ? caller.MemberUnitId : null;
 
-    /// <summary>The authorise step: the need is in the caller's region (404). Who is assigned is a rule: the decider refuses (409).</summary>
+    /// <summary>The authorise step: the need is in the caller's region (404; <see cref="SeenAsync"/> asked first who may
+    /// see it). Who is assigned is a rule: the decider refuses (409).</summary>
     private static Action<Need> InRegion(Caller caller) => need => caller.Visible(need, n => n.CountyCode, "需求 Need");
 }

@@ -21,6 +21,9 @@ public sealed record Resource(
     string Schedule, string CountyCode, ResourceStatus Status, DateTimeOffset PublishedAt)
 {
     public long Version { get; set; }
+    /// <summary>Names beside the ids, in lists (<see cref="Names"/>); never stored.</summary>
+    public string? AllianceName { get; init; }
+    public string? UnitName { get; init; }
     public DateTimeOffset? WithdrawnAt { get; init; }
     public string? WithdrawalReason { get; init; }
     public IReadOnlyList<StatusStep> History { get; init; } = [];

@@ -73,7 +73,7 @@ public static class ResourcesApi
         if (status is { } s) query = query.Where(r => r.Status == s);
         if (allianceId is { } a) query = query.Where(r => r.AllianceId == a);
         if (unitId is { } u) query = query.Where(r => r.UnitId == u);
-        return TypedResults.Ok(await query.OrderByDescending(r => r.PublishedAt).ToPageAsync(paging, ct));
+        return TypedResults.Ok(await (await query.OrderByDescending(r => r.PublishedAt).ToPageAsync(paging, ct)).NamedAsync(session, ct));
     }
 
     private static async Task<Results<Ok<Resource>, StatusCodeHttpResult>> Get(

@@ -68,7 +68,7 @@ public static class ResponsibilitiesApi
         if (meetingId is { } m) query = query.Where(r => r.MeetingId == m);
         if (escalated == true) query = query.Where(r => r.EscalatedAt != null);
         if (escalated == false) query = query.Where(r => r.EscalatedAt == null);
-        return TypedResults.Ok(await query.OrderBy(r => r.DueOn).ToPageAsync(paging, ct));
+        return TypedResults.Ok(await (await query.OrderBy(r => r.DueOn).ToPageAsync(paging, ct)).NamedAsync(session, ct));
     }
 
     private static async Task<Results<Ok<Responsibility>, StatusCodeHttpResult>> Get(

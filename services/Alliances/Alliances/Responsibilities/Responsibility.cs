@@ -33,6 +33,9 @@ public sealed record Responsibility(
 
     public long Version { get; set; }
     public Guid? MeetingId { get; init; }
+    /// <summary>Names beside the ids, in lists (<see cref="Names"/>); never stored.</summary>
+    public string? AllianceName { get; init; }
+    public string? UnitName { get; init; }
     /// <summary>The moment it becomes overdue: the end of <see cref="DueOn"/> plus <see cref="SlaDays"/>, China time.</summary>
     public DateTimeOffset Deadline { get; init; }
     public DateTimeOffset? StartedAt { get; init; }

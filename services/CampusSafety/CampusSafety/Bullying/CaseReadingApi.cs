@@ -1,3 +1,5 @@
+using JasperFx;
+using JasperFx.Events;
 using JiaoLianTi.CampusSafety;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
@@ -39,9 +41,8 @@ public static class CaseReadingApi
                 throw;
             }
             // A refused read of a case that exists is recorded as an attempt; the caller still learns nothing (404).
-            session.Events.Append(BullyingCase.AccessLogId(id), new BullyingCaseRead(id, caller.Subject, caller.Role.ToString(),
-                string.IsNullOrWhiteSpace(why) ? "" : why.Trim()[..Math.Min(why.Trim().Length, 500)], clock.GetUtcNow(), Refused: true));
-            await session.SaveChangesAsync(ct);
+            await RecordAsync(session, id, new BullyingCaseRead(id, caller.Subject, caller.Role.ToString(),
+                string.IsNullOrWhiteSpace(why) ? "" : why.Trim()[..Math.Min(why.Trim().Length, 500)], clock.GetUtcNow(), Refused: true), ct);
             throw;
         }
         new Validation()
@@ -50,11 +51,31 @@ public static class CaseReadingApi
             .MaxLength("reason", why, 500)
             .ThrowIfInvalid();
         // The read is recorded before the case is answered: no record, no read.
-        session.Events.Append(BullyingCase.AccessLogId(id),
-            new BullyingCaseRead(id, caller.Subject, caller.Role.ToString(), why!.Trim(), clock.GetUtcNow()));
-        await session.SaveChangesAsync(ct);
+        await RecordAsync(session, id, new BullyingCaseRead(id, caller.Subject, caller.Role.ToString(), why!.Trim(), clock.GetUtcNow()), ct);
         http.SetETag(@case.Version);
         return TypedResults.Ok(BullyingCaseView.Of(@case, await RecordKey.LoadAsync(session, BullyingCasesApi.Master(http), id, ct)));
+    }
+
+    /// <summary>
+    /// Appends one read to the case's access log. Reads at the same moment race for the log's next version: the loser
+    /// appends again after the winner (a read is never refused, nor answered 409, because someone else read too).
+    /// </summary>
+    private static async Task RecordAsync(IDocumentSession session, Guid caseId, BullyingCaseRead read, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            session.Events.Append(BullyingCase.AccessLogId(caseId), read);
+            try
+            {
+                await session.SaveChangesAsync(ct);
+                return;
+            }
+            catch (Exception e) when (e is ConcurrencyException or EventStreamUnexpectedMaxEventIdException && attempt < 20)
+            {
+                session.EjectAllPendingChanges();
+                await Task.Delay(Random.Shared.Next(1, 10 * attempt), ct);
+            }
+        }
     }
 
     private static async Task<Ok<Page<CaseReadRecord>>> Reads(

@@ -244,7 +244,12 @@ public static class HazardsApi
         Page<SurroundingsReport> page, HttpContext http, IQuerySession session, CancellationToken ct)
     {
         var keys = await PersonalDataVault.LoadKeysAsync(session, Master(http), page.Items.Select(r => r.Id), ct);
-        return page.Map(r => r.Opened(keys.TryGetValue(r.Id, out var key) ? new RecordKey(r.Id, key) : null));
+        var names = await session.NamesAsync(page.Items.SelectMany(r => new[] { (Guid?)r.SchoolId, r.UnitId }), ct);
+        return page.Map(r => r.Opened(keys.TryGetValue(r.Id, out var key) ? new RecordKey(r.Id, key) : null) with
+        {
+            SchoolName = names.GetValueOrDefault(r.SchoolId),
+            UnitName = r.UnitId is { } unit ? names.GetValueOrDefault(unit) : null,
+        });
     }
 
 

@@ -11,6 +11,9 @@ public sealed record SurroundingsReport(
 {
     public long Version { get; set; }
     public Guid? UnitId { get; init; }
+    /// <summary>Names beside the ids, in lists (from the replica of Alliances' facts); never stored.</summary>
+    public string? SchoolName { get; init; }
+    public string? UnitName { get; init; }
     public string? UnitKind { get; init; }
     public string? ResponsibleKind { get; init; }
     public string? Resolution { get; init; }

@@ -77,7 +77,9 @@ public static class EnrolmentsApi
         var command = new CompleteLesson(enrolmentId, lessonId, Guid.CreateVersion7(), clock.GetUtcNow());
         return await session.Change<Enrolment, EnrolmentView>(http, enrolmentId, null, e => EnrolmentDecider.Decide(command, e),
             e => EnrolmentView.Of(e), ct, inMemory: true,
-            missing: () => new RuleViolation("not-enrolled", "您未报名此课程 / You are not enrolled in this course."));
+            // No enrolment: 404, as its read (GET /my/courses/{courseId}) answers; never a 409 that tells a course
+            // id from none.
+            missing: () => new NotFoundException("您未报名此课程 / You are not enrolled in this course."));
     }
 
     private static async Task<Ok<Page<EnrolmentView>>> MyCourses(

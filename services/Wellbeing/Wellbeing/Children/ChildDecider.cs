@@ -46,11 +46,11 @@ public static class ChildDecider
         {
             throw new RuleViolation("child-exists", "该学生的档案已存在 / This student already has a record.");
         }
-        if (c.DateOfBirth > DateOnly.FromDateTime(c.Now.UtcDateTime))
+        if (c.DateOfBirth > ChinaDays.Of(c.Now))
         {
             throw new RuleViolation("birth-in-future", "出生日期晚于今天 / The date of birth is in the future.");
         }
-        var underFourteen = AgeOn(c.DateOfBirth, DateOnly.FromDateTime(c.Now.UtcDateTime)) < AgeOfConsent;
+        var underFourteen = AgeOn(c.DateOfBirth, ChinaDays.Of(c.Now)) < AgeOfConsent;
         if (c.Consent == ConsentStatus.Refused || c.Consent == ConsentStatus.Withdrawn)
         {
             throw new RuleViolation("consent-refused", "监护人未同意，不得建档 / The guardian did not consent: no record may be kept.");

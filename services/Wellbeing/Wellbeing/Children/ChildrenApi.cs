@@ -277,7 +277,7 @@ public static class ChildrenApi
             .Required("score", request.Score)
             .Check(request.Score is null or (>= 0 and <= 200), "score", "须在 0 到 200 之间 / must be between 0 and 200")
             .Required("takenOn", request.TakenOn)
-            .Check(request.TakenOn is null || request.TakenOn <= DateOnly.FromDateTime(now.UtcDateTime), "takenOn", "不能晚于今天 / cannot be in the future")
+            .Check(request.TakenOn is null || request.TakenOn <= ChinaDays.Of(now), "takenOn", "不能晚于今天 / cannot be in the future")
             .MaxLength("instrument", request.Instrument, 50).ThrowIfInvalid();
         var tier = options.Value.Tiers.TierOf(request.Score!.Value);
         return session.Change<Child, ChildSummary>(http, id, Carer(caller),
@@ -293,7 +293,7 @@ public static class ChildrenApi
         var caller = http.Caller();
         var now = clock.GetUtcNow();
         new Validation().Required("on", request.On)
-            .Check(request.On is null || request.On <= DateOnly.FromDateTime(now.UtcDateTime), "on", "不能晚于今天 / cannot be in the future")
+            .Check(request.On is null || request.On <= ChinaDays.Of(now), "on", "不能晚于今天 / cannot be in the future")
             .MaxLength("notes", request.Notes, 2000).ThrowIfInvalid();
         var key = await PersonalDataVault.LoadKeyAsync(session, master, id, ct);
         return await session.Change<Child, ChildSummary>(http, id, Carer(caller),

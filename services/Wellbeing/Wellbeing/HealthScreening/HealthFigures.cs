@@ -49,7 +49,7 @@ public static class HealthFiguresApi
         {
             throw new ForbiddenException("健康筛查统计仅供教育行政部门和卫健部门 / Health screening figures are for the education bureaus and the health department.");
         }
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = ChinaDays.Of(clock.GetUtcNow());
         var (start, end) = (from ?? today.AddYears(-1), to ?? today);
         var region = caller.Region;
         var v = new Validation().Check(start <= end, "from", "须不晚于 to / must not be after to");

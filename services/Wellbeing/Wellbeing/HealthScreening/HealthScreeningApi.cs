@@ -136,7 +136,7 @@ public static class HealthScreeningApi
     {
         var caller = http.Caller();
         var now = clock.GetUtcNow();
-        var measurements = Validate(request, DateOnly.FromDateTime(now.UtcDateTime));
+        var measurements = Validate(request, ChinaDays.Of(now));
         var round = await session.LoadAsync<HealthRound>(id, ct) ?? throw new NotFoundException("未找到 / Not found.");
         var unitId = OfficerOf(caller, round);
         var studentId = request.StudentId!.Value;
@@ -168,7 +168,7 @@ public static class HealthScreeningApi
         return await session.Change<HealthRound, HealthImportReport>(http, id, r => OfficerOf(caller, r), async round =>
         {
             using var reader = new StreamReader(http.Request.Body);
-            var (rows, errors) = await HealthScreeningCsv.ParseAsync(reader, round.Checks, DateOnly.FromDateTime(now.UtcDateTime), ct);
+            var (rows, errors) = await HealthScreeningCsv.ParseAsync(reader, round.Checks, ChinaDays.Of(now), ct);
             var ids = rows.Select(r => r.StudentId).Distinct().ToArray();
             var children = (await session.LoadManyAsync<Child>(ct, ids)).ToDictionary(c => c.Id);
             var existing = (await session.LoadManyAsync<HealthResult>(ct, ids.Select(s => HealthResult.IdOf(id, s)).ToArray()))
@@ -350,7 +350,8 @@ public static class HealthScreeningApi
             || (ReadsFigures(caller) && caller.Covers(round.CountyCode));
         if (!allowed)
         {
-            throw new NotFoundException("未找到 / Not found.");
+            // As for a change (OfficerOf): the school's people and the region's officers learn 403, anyone else 404.
+            throw Access.Refusal(caller, round.SchoolId, round.CountyCode);
         }
     }
 

@@ -27,7 +27,7 @@ public static class HealthScreeningDecider
     public static IReadOnlyList<object> Decide(OpenHealthRound c)
     {
         HospitalMember(c.UnitIsHospitalMember);
-        if (c.StartsOn > DateOnly.FromDateTime(c.Now.UtcDateTime).AddYears(1) || c.StartsOn < DateOnly.FromDateTime(c.Now.UtcDateTime).AddYears(-1))
+        if (c.StartsOn > ChinaDays.Of(c.Now).AddYears(1) || c.StartsOn < ChinaDays.Of(c.Now).AddYears(-1))
         {
             throw new RuleViolation("round-date", "筛查开始日期须在前后一年之内 / A round starts within a year of today.");
         }
@@ -62,7 +62,7 @@ public static class HealthScreeningDecider
         {
             throw new RuleViolation("result-exists", "该学生在本轮已有结果 / This child already has a result in this round.");
         }
-        if (c.ScreenedOn < round.StartsOn || c.ScreenedOn > DateOnly.FromDateTime(c.Now.UtcDateTime))
+        if (c.ScreenedOn < round.StartsOn || c.ScreenedOn > ChinaDays.Of(c.Now))
         {
             throw new RuleViolation("screened-date", "筛查日期须在本轮开始之后且不晚于今天 / A result is dated between the round's start and today.");
         }

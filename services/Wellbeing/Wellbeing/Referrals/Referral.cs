@@ -161,7 +161,7 @@ public static class ReferralDecider
     {
         OfUnit(state, c.UnitId);
         Expect(state, ReferralStatus.Accepted, "就诊");
-        if (c.SeenOn < DateOnly.FromDateTime(state.AcceptedAt!.Value.UtcDateTime) || c.SeenOn > DateOnly.FromDateTime(c.Now.UtcDateTime))
+        if (c.SeenOn < ChinaDays.Of(state.AcceptedAt!.Value) || c.SeenOn > ChinaDays.Of(c.Now))
         {
             throw new RuleViolation("seen-date", "就诊日期须在接收之后且不晚于今天 / The visit must be dated between acceptance and today.");
         }

@@ -135,11 +135,13 @@ public static class ReferralsApi
         var caller = http.Caller();
         Access.RequirePurpose(purpose);
         var referral = await session.LoadAsync<Referral>(id, ct) ?? throw new NotFoundException("未找到 / Not found.");
-        await RefuseDepartmentOfficer(caller, referral, session, ct);
+        var department = await DepartmentRefusalAsync(caller, referral, session, ct);
         var child = await session.LoadAsync<Child>(referral.StudentId, ct);
         var now = clock.GetUtcNow();
         var isParty = caller.Role == Role.MemberOfficer && caller.MemberUnitId == referral.UnitId;
-        var (_, grant) = await Access.ReadAsync(session, caller, purpose, Record(referral, ReadResource.Referral), child, now, ct, isParty);
+        // A department officer's refused read is an attempt on record like anyone else's.
+        var (_, grant) = await Access.ReadAsync(session, caller, purpose, Record(referral, ReadResource.Referral), now,
+            () => department is null ? Access.Authorize(caller, referral.SchoolId, referral.CountyCode, child, now, isParty) : throw department, ct);
         if (http.IsNotModified(referral.Version))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
@@ -229,16 +231,18 @@ public static class ReferralsApi
     /// </summary>
     private static async Task RefuseDepartmentOfficer(Caller caller, Referral referral, IQuerySession session, CancellationToken ct)
     {
-        if (caller.Role != Role.DepartmentOfficer)
+        if (await DepartmentRefusalAsync(caller, referral, session, ct) is { } refusal)
         {
-            return;
+            throw refusal;
         }
-        if (await DepartmentScope.ConcernsUnitAsync(session, caller, referral.UnitId, referral.CountyCode, ct))
-        {
-            throw new ForbiddenException("部门只看转介状态，不读内容 / A department sees a referral's status in the list, not its content.");
-        }
-        throw new NotFoundException("未找到 / Not found.");
     }
+
+    /// <summary>The refusal <see cref="RefuseDepartmentOfficer"/> throws, or null for anyone who is not a department officer.</summary>
+    private static async Task<Exception?> DepartmentRefusalAsync(Caller caller, Referral referral, IQuerySession session, CancellationToken ct) =>
+        caller.Role != Role.DepartmentOfficer ? null
+        : await DepartmentScope.ConcernsUnitAsync(session, caller, referral.UnitId, referral.CountyCode, ct)
+            ? new ForbiddenException("部门只看转介状态，不读内容 / A department sees a referral's status in the list, not its content.")
+            : new NotFoundException("未找到 / Not found.");
 
     /// <summary>Only an officer of the unit referred to acts for it; anyone else does not see the referral.</summary>
     private static Guid UnitOf(Caller caller, Referral r)

@@ -43,7 +43,7 @@ public static class ScreeningImport
             throw new ForbiddenException("只有本校管理员或心理教师可以导入筛查结果 / Only the school's admins and counsellors import its screenings.");
         }
         var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(now.UtcDateTime);
+        var today = ChinaDays.Of(now);
         using var reader = new StreamReader(http.Request.Body);
         var (rows, errors) = await ScreeningCsv.ParseAsync(reader, today, ct);
 

@@ -146,7 +146,7 @@ public static class SupportPlanDecider
     public static IReadOnlyList<object> Decide(AddMeasure c, SupportPlan state)
     {
         Active(state);
-        if (c.DueOn < DateOnly.FromDateTime(state.OpenedAt!.Value.UtcDateTime))
+        if (c.DueOn < ChinaDays.Of(state.OpenedAt!.Value))
         {
             throw new RuleViolation("measure-before-plan", "措施期限早于档案建立日期 / A measure cannot be due before the plan was opened.");
         }
@@ -165,13 +165,13 @@ public static class SupportPlanDecider
     public static IReadOnlyList<object> Decide(RecordReview c, SupportPlan state)
     {
         Active(state);
-        var opened = DateOnly.FromDateTime(state.OpenedAt!.Value.UtcDateTime);
+        var opened = ChinaDays.Of(state.OpenedAt!.Value);
         if (c.ReviewedOn < opened)
         {
             throw new RuleViolation("review-before-plan",
                 $"评估日期 {c.ReviewedOn:yyyy-MM-dd} 早于档案建立日期 {opened:yyyy-MM-dd} / A review cannot be dated before the plan was opened.");
         }
-        if (c.ReviewedOn > DateOnly.FromDateTime(c.Now.UtcDateTime))
+        if (c.ReviewedOn > ChinaDays.Of(c.Now))
         {
             throw new RuleViolation("review-in-future", "评估日期不能晚于今天 / A review cannot be dated in the future.");
         }
