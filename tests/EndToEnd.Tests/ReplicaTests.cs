@@ -36,15 +36,19 @@ public sealed class ReplicatedSystem : TestSystem
         WithSetting("Checks:OverdueCheck:Interval", "00:00:01");
         Configure("activities", services =>
         {
-            services.AddSingleton<ConsumedUnits>();
+            services.AddSingleton(sp => new ConsumedUnits(sp.GetRequiredService<IConfiguration>()));
             services.AddConsumeObserver(sp => sp.GetRequiredService<ConsumedUnits>());
         });
     }
 }
 
-/// <summary>The <see cref="MemberUnitRegistered"/> messages one host consumed (each host has its own).</summary>
-public sealed class ConsumedUnits : IConsumeObserver
+/// <summary>The <see cref="MemberUnitRegistered"/> messages one host consumed (each host has its own). A host started
+/// with <c>Test:ConsumeDelay</c> takes that long over each one, so that a test can stop it while a backlog remains
+/// (on a loaded machine a full-speed replica drained 1,000 messages before the test could stop it).</summary>
+public sealed class ConsumedUnits(IConfiguration configuration) : IConsumeObserver
 {
+    private readonly TimeSpan delay = TimeSpan.TryParse(configuration["Test:ConsumeDelay"], out var d) ? d : TimeSpan.Zero;
+
     public ConcurrentQueue<(Guid UnitId, Guid MessageId, string County)> Consumed { get; } = new();
 
     public int In(string county) => Consumed.Count(c => c.County == county);
@@ -53,7 +57,8 @@ public sealed class ConsumedUnits : IConsumeObserver
 
     public IEnumerable<Guid> MessagesIn(string county) => Consumed.Where(c => c.County == county).Select(c => c.MessageId);
 
-    public Task PreConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
+    public Task PreConsume<T>(ConsumeContext<T> context) where T : class =>
+        delay > TimeSpan.Zero && context.Message is MemberUnitRegistered ? Task.Delay(delay) : Task.CompletedTask;
 
     public Task PostConsume<T>(ConsumeContext<T> context) where T : class
     {
@@ -202,9 +207,9 @@ public sealed class ReplicaTests(ReplicatedSystem system)
         var depth = await Eventually.Until(() => QueueDepthAsync("activities"), depth => depth >= count, Patience);
         Assert.True(depth >= count, $"{depth} messages waiting on the queue");
 
-        // Replica 1 comes back, takes some and goes away with the rest (and what it held unacknowledged) still queued;
-        // replica 0 then applies every one of them.
-        system.StartService(TestSystem.ReplicaName("activities", 1));
+        // Replica 1 comes back, slowed down, takes some and goes away with the rest (and what it held unacknowledged)
+        // still queued; replica 0 then applies every one of them.
+        system.StartService(TestSystem.ReplicaName("activities", 1), new Dictionary<string, string> { ["Test:ConsumeDelay"] = "00:00:00.2" });
         var leaving = Consumed(1);
         Assert.NotSame(earlier.Item2, leaving);
         await Eventually.Until(() => Task.FromResult(leaving.In(county)), n => n > 0, Patience);
@@ -227,7 +232,16 @@ public sealed class ReplicaTests(ReplicatedSystem system)
         }
         finally
         {
+            // Both replicas running at full speed again for the other tests of this system, whatever failed above.
+            if (system.IsRunning("activities", 1))
+            {
+                await system.StopServiceAsync(TestSystem.ReplicaName("activities", 1));
+            }
             system.StartService(TestSystem.ReplicaName("activities", 1));
+            if (!system.IsRunning("activities", 0))
+            {
+                system.StartService(TestSystem.ReplicaName("activities", 0));
+            }
         }
     }
 
