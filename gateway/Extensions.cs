@@ -82,7 +82,7 @@ public static class GatewayComposition
         app.UseProblemMapping();
         // Past its capacity the gateway answers 503 at once (Platform Capacity/CapacityLimit.cs); one client past its
         // own share gets 429 from the per-client limit below.
-        app.UseCapacityLimit(concurrency: 512, queueLimit: 2048, queueSeconds: 10);
+        app.UseCapacityLimit(concurrency: 512, queueLimit: 2048, queueSeconds: 2);
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -362,6 +362,9 @@ async Task Propagation(int rate)
     var started = Stopwatch.GetTimestamp();
     var sends = new List<Task>(total);
     var failed = 0;
+    var inReadModel = new ConcurrentDictionary<Guid, long>();
+    using var stopReading = new CancellationTokenSource();
+    var reading = ReadModelSightings(acknowledged, inReadModel, stopReading.Token);
     for (var i = 0; i < total; i++)
     {
         var due = started + (long)(i * Stopwatch.Frequency / (double)rate);
@@ -399,6 +402,18 @@ async Task Propagation(int rate)
     {
         await Task.Delay(100);
     }
+    // Into another service's read model: Activities keeps the units it learns (jlt.mt_doc_knownunit), polled every
+    // 25 ms while the commands were sent and after, so each unit's first sighting is known to about 25 ms.
+    stopReading.Cancel();
+    await reading;
+    var readModelDelays = new Latencies();
+    foreach (var (id, at) in acknowledged)
+    {
+        if (inReadModel.TryGetValue(id, out var seen))
+        {
+            readModelDelays.Add(TimeSpan.FromSeconds(Math.Max(0, seen - at) / (double)Stopwatch.Frequency));
+        }
+    }
     var delays = new Latencies();
     foreach (var (id, at) in acknowledged)
     {
@@ -410,6 +425,48 @@ async Task Propagation(int rate)
     }
     report.Row($"propagation at {rate}/s offered: 201 -> broker queue", acknowledged.Count / sent, "offered", rate, delays, load,
         $"{delays.Count}/{acknowledged.Count} arrived, {failed} not 201");
+    report.Row($"propagation at {rate}/s offered: 201 -> Activities' read model", acknowledged.Count / sent, "offered", rate,
+        readModelDelays, load, $"{readModelDelays.Count}/{acknowledged.Count} applied (polled every 25 ms)");
+}
+
+// Polls Activities' units (its read model of Alliances' MemberUnitRegistered) for the acknowledged ids not yet seen,
+// until every one is seen after the stop is asked for, or 60 s after it.
+async Task ReadModelSightings(ConcurrentDictionary<Guid, long> acknowledged, ConcurrentDictionary<Guid, long> seen, CancellationToken stop)
+{
+    var builder = new NpgsqlConnectionStringBuilder(options.Postgres) { Database = "activitiesdb" };
+    await using var source = NpgsqlDataSource.Create(builder.ConnectionString);
+    long? giveUpAt = null;
+    while (true)
+    {
+        if (stop.IsCancellationRequested)
+        {
+            giveUpAt ??= Stopwatch.GetTimestamp() + 60 * Stopwatch.Frequency;
+            if (acknowledged.Keys.All(seen.ContainsKey) || Stopwatch.GetTimestamp() > giveUpAt)
+            {
+                return;
+            }
+        }
+        var waiting = acknowledged.Keys.Where(id => !seen.ContainsKey(id)).ToArray();
+        if (waiting.Length > 0)
+        {
+            try
+            {
+                await using var command = source.CreateCommand("select id from jlt.mt_doc_knownunit where id = any(@ids)");
+                command.Parameters.AddWithValue("ids", waiting);
+                await using var reader = await command.ExecuteReaderAsync();
+                var now = Stopwatch.GetTimestamp();
+                while (await reader.ReadAsync())
+                {
+                    seen.TryAdd(reader.GetGuid(0), now);
+                }
+            }
+            catch (PostgresException e) when (e.SqlState == "42P01")
+            {
+                // the table is created with Activities' first unit
+            }
+        }
+        await Task.Delay(25);
+    }
 }
 
 static string Statuses(ConcurrentDictionary<int, int> statuses) =>

@@ -44,7 +44,7 @@ public static class ServiceComposition
         app.UseCommandMetrics();
         app.UseProblemMapping();
         // Past its capacity a service answers 503 at once (Capacity/CapacityLimit.cs), before a token is even checked.
-        app.UseCapacityLimit(concurrency: 64, queueLimit: 512, queueSeconds: 10);
+        app.UseCapacityLimit(concurrency: 64, queueLimit: 512, queueSeconds: 2);
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();

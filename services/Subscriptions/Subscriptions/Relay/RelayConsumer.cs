@@ -78,8 +78,10 @@ public static class WebhookStaging
         }
         else
         {
+            // Only those approved for this type are read (not every active webhook subscription for every event).
             var active = await session.Query<Subscriptions.Subscription>()
-                .Where(s => s.Delivery == Subscriptions.DeliveryKind.Webhook && s.Status == Subscriptions.SubscriptionStatus.Active)
+                .Where(s => s.Delivery == Subscriptions.DeliveryKind.Webhook && s.Status == Subscriptions.SubscriptionStatus.Active
+                    && s.Scope!.EventTypes.Contains(type))
                 .ToListAsync(ct);
             targets = active.Where(s => s.Scope is { } scope && scope.EventTypes.Contains(type) && county.StartsWith(scope.Region, StringComparison.Ordinal)
                 && held?.Contains(s.Id) != true).ToList();
