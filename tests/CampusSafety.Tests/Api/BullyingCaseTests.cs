@@ -68,7 +68,8 @@ public sealed class BullyingCaseTests(CampusSafetySystem system)
         using var withHeader = new HttpRequestMessage(HttpMethod.Get, path);
         withHeader.Headers.Add("X-Access-Reason", "counselling session");
         Assert.Equal(HttpStatusCode.OK, (await counsellor.SendAsync(withHeader)).StatusCode);
-        Assert.Single((await (await counsellor.GetAsync(Cases)).ReadJson()).Items());
+        // The list names the school beside its id (README), from the replica of Alliances' facts.
+        Assert.Equal("实验小学", Assert.Single((await (await counsellor.GetAsync(Cases)).ReadJson()).Items()).Str("schoolName"));
         await (await otherCounsellor.GetAsync(Read(path))).AssertProblem(HttpStatusCode.NotFound);
         // The assigned counsellor is a person at the case's school: the same subject on another school's token is not them.
         using var impostor = system.Client(new TokenRequest(Role.Counsellor, world.County, Guid.NewGuid(), null, Subject: "counsellor-liu"));

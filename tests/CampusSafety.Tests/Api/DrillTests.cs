@@ -37,6 +37,9 @@ public sealed class DrillTests(CampusSafetySystem system)
         Assert.False(answer.TryGetProperty("duration", out _));
         Assert.Equal(HttpStatusCode.OK, (await PlanAndComplete(doneAdmin, done.SchoolId, "Evacuation", [])).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await PlanAndComplete(halfAdmin, half.SchoolId, "Fire", [])).StatusCode);
+        // The list names the school beside its id (README), from the replica of Alliances' facts.
+        Assert.Equal(["实验小学", "实验小学"], (await (await doneAdmin.GetAsync($"{Drills}?schoolId={done.SchoolId}")).ReadJson()).Items()
+            .Select(d => d.Str("schoolName")));
 
         using var county = system.CountyAdmin(done);
         var unmet = (await (await county.GetAsync($"{Drills}/compliance")).ReadJson()).Items();

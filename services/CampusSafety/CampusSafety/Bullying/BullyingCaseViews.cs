@@ -4,7 +4,7 @@ namespace JiaoLianTi.CampusSafety.Bullying;
 /// <see cref="ReceiptCode"/> is in the answer to the report only, once: the reporter keeps it to follow the case.</summary>
 public sealed record BullyingCaseSummary(
     Guid Id, Guid SchoolId, int Grade, CaseStatus Status, DateTimeOffset ReportedAt, DateTimeOffset InvestigationDueAt,
-    bool? IsBullying, string? Counsellor, string? ReceiptCode = null)
+    bool? IsBullying, string? Counsellor, string? ReceiptCode = null, string? SchoolName = null)
 {
     public static BullyingCaseSummary Of(BullyingCase c) =>
         new(c.Id, c.SchoolId, c.Grade, c.Status, c.ReportedAt, c.InvestigationDueAt, c.IsBullying, c.Counsellor);

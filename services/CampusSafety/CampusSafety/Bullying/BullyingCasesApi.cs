@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.CampusSafety;
 using JiaoLianTi.CampusSafety.Schools;
 using JiaoLianTi.Platform.EventStore;
@@ -112,7 +113,8 @@ public static class BullyingCasesApi
             query = query.Where(c => c.Status == CaseStatus.Reported && c.InvestigationDueAt < now);
         }
         var cases = await query.OrderByDescending(c => c.ReportedAt).ToPageAsync(paging, ct);
-        return TypedResults.Ok(cases.Map(BullyingCaseSummary.Of));
+        var names = await session.NamesAsync(cases.Items.Select(c => (Guid?)c.SchoolId), ct);
+        return TypedResults.Ok(cases.Map(c => BullyingCaseSummary.Of(c) with { SchoolName = names.GetValueOrDefault(c.SchoolId) }));
     }
 
     /// <summary>The reporter's own (named) reports: their status only.</summary>

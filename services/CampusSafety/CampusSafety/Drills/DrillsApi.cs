@@ -65,7 +65,9 @@ public static class DrillsApi
         if (status is { } st) query = query.Where(d => d.Status == st);
         if (!string.IsNullOrEmpty(term)) query = query.Where(d => d.Term == term);
         if (kind is { } k) query = query.Where(d => d.Kind == k);
-        return TypedResults.Ok(await query.OrderByDescending(d => d.PlannedFor).ToPageAsync(paging, ct));
+        var drills = await query.OrderByDescending(d => d.PlannedFor).ToPageAsync(paging, ct);
+        var names = await session.NamesAsync(drills.Items.Select(d => (Guid?)d.SchoolId), ct);
+        return TypedResults.Ok(drills.Map(d => d with { SchoolName = names.GetValueOrDefault(d.SchoolId) }));
     }
 
     /// <summary>

@@ -19,6 +19,8 @@ public sealed record EmergencyDrill(
     Guid Id, Guid SchoolId, string CountyCode, DrillKind Kind, DateTimeOffset PlannedFor, DrillStatus Status)
 {
     public long Version { get; set; }
+    /// <summary>The school's name beside its id, in lists (from the replica of Alliances' facts); never stored.</summary>
+    public string? SchoolName { get; init; }
     public int? Participants { get; init; }
     public TimeSpan? Duration { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }

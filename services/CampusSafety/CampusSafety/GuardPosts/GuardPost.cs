@@ -23,6 +23,8 @@ public sealed record GuardShift(
 public sealed record GuardPost(Guid Id, Guid SchoolId, string CountyCode, string Gate, DateTimeOffset SetUpAt)
 {
     public long Version { get; set; }
+    /// <summary>The school's name beside its id, in lists (from the replica of Alliances' facts); never stored.</summary>
+    public string? SchoolName { get; init; }
     public IReadOnlyList<GuardShift> Shifts { get; init; } = [];
     /// <summary>Units and officers on the rota, so that an officer's own rota is one query.</summary>
     public IReadOnlyList<Guid> UnitIds { get; init; } = [];

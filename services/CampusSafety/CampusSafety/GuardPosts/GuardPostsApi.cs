@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.CampusSafety.Schools;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
@@ -58,7 +59,9 @@ public static class GuardPostsApi
         var paging = Paging.From(page, pageSize);
         var query = Scoped(session.Query<GuardPost>(), caller);
         if (schoolId is { } s) query = query.Where(p => p.SchoolId == s);
-        return TypedResults.Ok(await query.OrderBy(p => p.SetUpAt).ToPageAsync(paging, ct));
+        var posts = await query.OrderBy(p => p.SetUpAt).ToPageAsync(paging, ct);
+        var names = await session.NamesAsync(posts.Items.Select(p => (Guid?)p.SchoolId), ct);
+        return TypedResults.Ok(posts.Map(p => p with { SchoolName = names.GetValueOrDefault(p.SchoolId) }));
     }
 
     private static async Task<Ok<Page<RotaEntry>>> Rota(

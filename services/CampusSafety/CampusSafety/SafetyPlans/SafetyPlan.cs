@@ -17,6 +17,8 @@ public sealed record SafetyPlan(
     Guid Id, Guid ActivityId, Guid? SchoolId, string CountyCode, string Title, string Location, DateTimeOffset StartsAt,
     DateTimeOffset EndsAt, int Participants, string Arrangements, SafetyPlanStatus Status, DateTimeOffset SubmittedAt)
 {
+    /// <summary>The school's name beside its id, in lists (from the replica of Alliances' facts); never stored.</summary>
+    public string? SchoolName { get; init; }
     public long Version { get; set; }
     public string? Notes { get; init; }
     public string? Reasons { get; init; }

@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
@@ -40,7 +41,9 @@ public static class SafetyPlansApi
         if (status is { } s) query = query.Where(p => p.Status == s);
         if (!string.IsNullOrEmpty(county)) query = query.Where(p => p.CountyCode.StartsWith(county));
         if (activityId is { } a) query = query.Where(p => p.ActivityId == a);
-        return TypedResults.Ok(await query.OrderBy(p => p.StartsAt).ToPageAsync(paging, ct));
+        var plans = await query.OrderBy(p => p.StartsAt).ToPageAsync(paging, ct);
+        var names = await session.NamesAsync(plans.Items.Select(p => p.SchoolId), ct);
+        return TypedResults.Ok(plans.Map(p => p with { SchoolName = p.SchoolId is { } school ? names.GetValueOrDefault(school) : null }));
     }
 
     private static async Task<Results<Ok<SafetyPlan>, StatusCodeHttpResult>> Get(
