@@ -121,9 +121,11 @@ public sealed class ReplayTests(SubscriptionsSystem system)
         // Everything of the period (replayed, held or live) arrives; units are separate streams, and the relay takes
         // messages side by side, so their order among themselves is not promised: only per stream, and "then live".
         var period = inPeriod.Concat(during).Order().ToList();
-        var hooks = await Eventually.Until(() => Task.FromResult(receiver.Received.ToList()), r => r.Count >= period.Count, TimeSpan.FromSeconds(90));
+        // A POST that timed out on a loaded machine is sent again with its id: count each id once, and require one id
+        // per unit (a unit delivered under two ids would be a duplicate).
+        var hooks = await Eventually.Until(() => Task.FromResult(receiver.Received.DistinctBy(h => h.Id).ToList()), r => r.Count >= period.Count, TimeSpan.FromSeconds(90));
         Assert.Equal(period, hooks.Select(UnitOf).Order());
-        Assert.Equal(period.Count, hooks.Select(h => h.Id).Distinct().Count());
+        Assert.All(receiver.Received.GroupBy(UnitOf), g => Assert.Single(g.Select(h => h.Id).Distinct()));
 
         await using var connection = await Subscribers.Connect(credentials);
         await using var channel = await connection.CreateChannelAsync();
@@ -142,7 +144,7 @@ public sealed class ReplayTests(SubscriptionsSystem system)
 
         // Then live: the next event arrives once, on both, after all of them.
         var live = await RegisterUnit(county, "回放之后 after the replay");
-        var withLive = await Eventually.Until(() => Task.FromResult(receiver.Received.ToList()), r => r.Count > period.Count, TimeSpan.FromSeconds(60));
+        var withLive = await Eventually.Until(() => Task.FromResult(receiver.Received.DistinctBy(h => h.Id).ToList()), r => r.Count > period.Count, TimeSpan.FromSeconds(60));
         Assert.Equal(period.Count + 1, withLive.Count);
         Assert.Equal(live, UnitOf(withLive[^1]));
         var after = new List<JsonElement>();
