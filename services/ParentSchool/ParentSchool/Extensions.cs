@@ -7,6 +7,8 @@ using JiaoLianTi.ParentSchool.Library;
 using JiaoLianTi.ParentSchool.Meetings;
 using JiaoLianTi.ParentSchool.Recommendations;
 using JiaoLianTi.Platform;
+using JiaoLianTi.Platform.AlliancesReplica;
+using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Messaging;
 using JiaoLianTi.Platform.PersonalData;
@@ -21,6 +23,8 @@ public static class ParentSchoolService
     public static IHostApplicationBuilder AddParentSchool(this IHostApplicationBuilder builder)
     {
         builder.AddServiceApi();
+        // A token's school must lie in its region (issue 17), learnt from the replica of Alliances' facts.
+        builder.Services.AddSchoolInRegionCheck<ReplicaSchoolCounty>();
         builder.AddPersonalDataVault();
         builder.AddEventStore(Database, options =>
             {
@@ -41,10 +45,13 @@ public static class ParentSchoolService
                 options.Schema.For<ParentMeeting>().Index(m => m.SchoolId).Index(m => m.CountyCode);
                 options.Schema.For<HomeVisit>().Index(v => v.SchoolId).Index(v => v.StudentId);
                 options.Schema.For<Recommendation>().Index(r => r.SchoolId!).Index(r => r.CountyCode);
+                // Schools' names and counties: ParentSchool's replica of Alliances' facts.
+                options.AddAlliancesReplica();
             })
             .PublishIntegrationEvents(new ParentSchoolEventsMap());
         builder.AddMessaging(Name, bus =>
         {
+            bus.AddAlliancesReplica();
             bus.AddChildErasure();
             bus.AddConsumer<BullyingCaseOpenedConsumer>();
             bus.AddConsumer<HazardReportedConsumer>();

@@ -75,7 +75,7 @@ public static class HomeVisitDecider
 public sealed record HomeVisitView(
     Guid Id, Guid SchoolId, string CountyCode, Guid StudentId, string? Purpose, DateTimeOffset PlannedAt, string Teacher,
     HomeVisitStatus Status, string[] FamilyPresent, string? Notes, DateTimeOffset? VisitedAt, string? CancellationReason,
-    long Version)
+    long Version, string? SchoolName = null)
 {
     public static HomeVisitView Of(HomeVisit v, byte[]? key)
     {

@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
@@ -141,6 +142,10 @@ public static class HomeVisitsApi
         if (studentId is { } st) query = query.Where(v => v.StudentId == st);
         var result = await query.OrderByDescending(v => v.PlannedAt).ToPageAsync(paging, ct);
         var keys = await PersonalDataVault.LoadKeysAsync(session, master, result.Items.Select(v => v.StudentId), ct);
-        return TypedResults.Ok(result.Map(v => HomeVisitView.Of(v, keys.GetValueOrDefault(v.StudentId))));
+        var names = await session.NamesAsync(result.Items.Select(v => (Guid?)v.SchoolId), ct);
+        return TypedResults.Ok(result.Map(v => HomeVisitView.Of(v, keys.GetValueOrDefault(v.StudentId)) with
+        {
+            SchoolName = names.GetValueOrDefault(v.SchoolId),
+        }));
     }
 }

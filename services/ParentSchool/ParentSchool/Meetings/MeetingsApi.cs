@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
@@ -136,6 +137,8 @@ public static class MeetingsApi
         if (grade is { } g) query = query.Where(m => m.Grade == g);
         if (from is { } f) query = query.Where(m => m.StartsAt >= f);
         if (to is { } t) query = query.Where(m => m.StartsAt < t);
-        return TypedResults.Ok(await query.OrderBy(m => m.StartsAt).ToPageAsync(paging, ct));
+        var meetings = await query.OrderBy(m => m.StartsAt).ToPageAsync(paging, ct);
+        var names = await session.NamesAsync(meetings.Items.Select(m => (Guid?)m.SchoolId), ct);
+        return TypedResults.Ok(meetings.Map(m => m with { SchoolName = names.GetValueOrDefault(m.SchoolId) }));
     }
 }

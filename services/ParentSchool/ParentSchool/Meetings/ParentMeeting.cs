@@ -21,6 +21,8 @@ public sealed record ParentMeeting(
     string? CancellationReason)
 {
     public long Version { get; set; }
+    /// <summary>The school's name beside its id, in lists (from the replica of Alliances' facts); never stored.</summary>
+    public string? SchoolName { get; init; }
 
     public static ParentMeeting Create(ParentMeetingScheduled e) =>
         new(e.MeetingId, e.SchoolId, e.CountyCode, e.Title, e.Grade, e.ClassName, e.Location, e.StartsAt, e.ScheduledBy,
