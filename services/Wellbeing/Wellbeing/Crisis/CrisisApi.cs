@@ -2,6 +2,7 @@ using JiaoLianTi.Platform.EventStore;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.Wellbeing.Children;
+using JiaoLianTi.Wellbeing.Protection;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -50,7 +51,17 @@ public static class CrisisApi
         _ => false,
     };
 
-    private static async Task<Ok<Page<CrisisEscalation>>> List(HttpContext http, IQuerySession session, CrisisStatus? status, int? page, int? pageSize, CancellationToken ct)
+    private static SensitiveRecord Record(CrisisEscalation c) =>
+        new(c.StudentId, c.SchoolId, c.CountyCode, ReadResource.Crisis, c.Id);
+
+    /// <summary>
+    /// Crisis chains are records of minors: each one answered is in the access log (resource <c>Crisis</c>), and a refused
+    /// read of one is recorded as an attempt. <c>purpose</c> is optional here (default <c>Crisis</c>): the chain exists
+    /// only for the crisis, and the parents and officers who must act on it open it from a notice or the workbench.
+    /// </summary>
+    private static async Task<Ok<Page<CrisisEscalation>>> List(
+        HttpContext http, IDocumentSession session, CrisisStatus? status, AccessPurpose? purpose, TimeProvider clock, int? page, int? pageSize,
+        CancellationToken ct)
     {
         var caller = http.Caller();
         var paging = Paging.From(page, pageSize);
@@ -63,17 +74,19 @@ public static class CrisisApi
             _ => throw new ForbiddenException("无权查看 / Not in your remit."),
         };
         if (status is { } s) query = query.Where(c => c.Status == s);
-        return TypedResults.Ok(await query.OrderByDescending(c => c.StartedAt).ToPageAsync(paging, ct));
+        var crises = await query.OrderByDescending(c => c.StartedAt).ToPageAsync(paging, ct);
+        await Access.RecordReadsAsync(session, caller, purpose ?? AccessPurpose.Crisis, crises.Items.Select(Record), clock.GetUtcNow(), ct);
+        return TypedResults.Ok(crises);
     }
 
-    private static async Task<Results<Ok<CrisisEscalation>, StatusCodeHttpResult>> Get(Guid id, HttpContext http, IQuerySession session, CancellationToken ct)
+    private static async Task<Results<Ok<CrisisEscalation>, StatusCodeHttpResult>> Get(
+        Guid id, AccessPurpose? purpose, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
-        var crisis = await session.LoadAsync<CrisisEscalation>(id, ct);
-        if (crisis is null || !Sees(caller, crisis))
-        {
-            throw new NotFoundException("未找到 / Not found.");
-        }
+        var crisis = await session.LoadAsync<CrisisEscalation>(id, ct) ?? throw new NotFoundException("未找到 / Not found.");
+        // Those who may not see the chain learn nothing of it (404), and their attempt is on record.
+        await Access.ReadAsync(session, caller, purpose ?? AccessPurpose.Crisis, Record(crisis), clock.GetUtcNow(),
+            () => Sees(caller, crisis) ? null : throw new NotFoundException("未找到 / Not found."), ct);
         return http.Versioned(crisis, crisis.Version);
     }
 

@@ -6,8 +6,9 @@ using Marten;
 namespace JiaoLianTi.Wellbeing.Protection;
 
 /// <summary><see cref="ReferralContact"/>: the receiving unit's read of the guardian's contact under a referral's grant;
-/// <see cref="HealthScreening"/>: a read of a child's health screening results (its parents' included).</summary>
-public enum ReadResource { ChildRecord, SupportPlan, Referral, ReferralContact, HealthScreening }
+/// <see cref="HealthScreening"/>: a read of a child's health screening results (its parents' included);
+/// <see cref="Crisis"/>: a read of a child's crisis chain (危机干预), one entry per chain answered, in a list too.</summary>
+public enum ReadResource { ChildRecord, SupportPlan, Referral, ReferralContact, HealthScreening, Crisis }
 
 /// <summary>Why a record was read: the caller says so on every read (<c>?purpose=</c>), and it is recorded.</summary>
 public enum AccessPurpose { Care, Screening, SupportPlan, Referral, Crisis, Supervision }
@@ -84,6 +85,23 @@ public static class Access
         session.Events.StartStream(Guid.CreateVersion7(), Entry(caller, record, why, grant, now));
         await session.SaveChangesAsync(ct);
         return (why, grant);
+    }
+
+    /// <summary>Records the reads of the records a list answers, one entry each, before the list is answered.</summary>
+    public static async Task RecordReadsAsync(
+        IDocumentSession session, Caller caller, AccessPurpose purpose, IEnumerable<SensitiveRecord> records, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var any = false;
+        foreach (var record in records)
+        {
+            session.Events.StartStream(Guid.CreateVersion7(), Entry(caller, record, purpose, null, now));
+            any = true;
+        }
+        if (any)
+        {
+            await session.SaveChangesAsync(ct);
+        }
     }
 
     /// <summary><see cref="ReadAsync"/> under the need-to-know rule of the child's record.</summary>
