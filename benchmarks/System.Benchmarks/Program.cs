@@ -26,7 +26,8 @@ using var http = new HttpClient(new SocketsHttpHandler
 {
     MaxConnectionsPerServer = 1024,
     PooledConnectionLifetime = TimeSpan.FromMinutes(10),
-}) { Timeout = TimeSpan.FromSeconds(10) };
+})
+{ Timeout = TimeSpan.FromSeconds(10) };
 
 // 1. The machine's raw baselines, in this run.
 double pgInserts = 0, martenAppends = 0, rabbitPublishes = 0;
@@ -219,47 +220,35 @@ async Task OpenLoop(string label, int rate, double seconds)
     var retryAfter = 0;
     var total = (int)(rate * seconds);
     var started = Stopwatch.GetTimestamp();
-    var inFlight = new List<Task>(total);
     using var timeout = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 2048 }) { Timeout = TimeSpan.FromSeconds(5) };
-    for (var i = 0; i < total; i++)
+    await Paced(rate, total, async n =>
     {
-        var due = started + (long)(i * Stopwatch.Frequency / (double)rate);
-        var wait = due - Stopwatch.GetTimestamp();
-        if (wait > 0)
+        var begun = Stopwatch.GetTimestamp();
+        int status;
+        try
         {
-            await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency));
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{options.Gateway}/api/alliances/units")
+            {
+                Content = JsonContent.Create(UnitBody(n)),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admins[n % admins.Length]);
+            using var response = await timeout.SendAsync(request);
+            status = (int)response.StatusCode;
+            if (response.Headers.RetryAfter is not null)
+            {
+                Interlocked.Increment(ref retryAfter);
+            }
         }
-        var n = i;
-        inFlight.Add(Task.Run(async () =>
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            var begun = Stopwatch.GetTimestamp();
-            int status;
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, $"{options.Gateway}/api/alliances/units")
-                {
-                    Content = JsonContent.Create(UnitBody(n)),
-                };
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admins[n % admins.Length]);
-                using var response = await timeout.SendAsync(request);
-                status = (int)response.StatusCode;
-                if (response.Headers.RetryAfter is not null)
-                {
-                    Interlocked.Increment(ref retryAfter);
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                status = 0;
-            }
-            if (status is >= 200 and < 300)
-            {
-                latencies.Add(Stopwatch.GetElapsedTime(begun));
-            }
-            statuses.AddOrUpdate(status, 1, (_, k) => k + 1);
-        }));
-    }
-    await Task.WhenAll(inFlight);
+            status = 0;
+        }
+        if (status is >= 200 and < 300)
+        {
+            latencies.Add(Stopwatch.GetElapsedTime(begun));
+        }
+        statuses.AddOrUpdate(status, 1, (_, k) => k + 1);
+    });
     var ok = statuses.Where(s => s.Key is >= 200 and < 300).Sum(s => s.Value);
     report.Row($"{label} ({rate}/s offered)", ok / Stopwatch.GetElapsedTime(started).TotalSeconds, "offered", rate,
         latencies, load, Statuses(statuses) + $", Retry-After on {retryAfter}");
@@ -271,51 +260,39 @@ async Task FaultLoad(int rate)
     var acknowledged = new ConcurrentBag<Guid>();
     var total = (int)(rate * options.Seconds);
     var started = Stopwatch.GetTimestamp();
-    var inFlight = new List<Task>(total);
     using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 512, ConnectTimeout = TimeSpan.FromSeconds(2) })
     {
         Timeout = TimeSpan.FromSeconds(10),
     };
-    for (var i = 0; i < total; i++)
+    await Paced(rate, total, async n =>
     {
-        var due = started + (long)(i * Stopwatch.Frequency / (double)rate);
-        var wait = due - Stopwatch.GetTimestamp();
-        if (wait > 0)
+        string key;
+        try
         {
-            await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency));
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{options.Gateway}/api/alliances/units")
+            {
+                Content = JsonContent.Create(UnitBody(n)),
+            };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admins[n % admins.Length]);
+            using var response = await client.SendAsync(request);
+            var code = (int)response.StatusCode;
+            key = code.ToString(CultureInfo.InvariantCulture);
+            if (response.StatusCode == HttpStatusCode.Created)
+            {
+                acknowledged.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+            }
+            else if (code >= 400)
+            {
+                var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json" ? "+problem" : "";
+                key += (response.Headers.RetryAfter is null ? "" : "+retry-after") + problem;
+            }
         }
-        var n = i;
-        inFlight.Add(Task.Run(async () =>
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            string key;
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, $"{options.Gateway}/api/alliances/units")
-                {
-                    Content = JsonContent.Create(UnitBody(n)),
-                };
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admins[n % admins.Length]);
-                using var response = await client.SendAsync(request);
-                var code = (int)response.StatusCode;
-                key = code.ToString(CultureInfo.InvariantCulture);
-                if (response.StatusCode == HttpStatusCode.Created)
-                {
-                    acknowledged.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
-                }
-                else if (code >= 400)
-                {
-                    var problem = response.Content.Headers.ContentType?.MediaType == "application/problem+json" ? "+problem" : "";
-                    key += (response.Headers.RetryAfter is null ? "" : "+retry-after") + problem;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                key = e is TaskCanceledException ? "timeout" : "refused";
-            }
-            statuses.AddOrUpdate(key, 1, (_, k) => k + 1);
-        }));
-    }
-    await Task.WhenAll(inFlight);
+            key = e is TaskCanceledException ? "timeout" : "refused";
+        }
+        statuses.AddOrUpdate(key, 1, (_, k) => k + 1);
+    });
     await File.WriteAllLinesAsync(options.Acknowledged, acknowledged.Select(id => id.ToString()));
     Console.WriteLine($"sent {total} in {Stopwatch.GetElapsedTime(started).TotalSeconds:F0} s; answers: " +
         string.Join(' ', statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}:{s.Value}")));
@@ -360,42 +337,30 @@ async Task Propagation(int rate)
     var load = Load.Now();
     var total = (int)(rate * options.Seconds);
     var started = Stopwatch.GetTimestamp();
-    var sends = new List<Task>(total);
     var failed = 0;
     var inReadModel = new ConcurrentDictionary<Guid, long>();
     using var stopReading = new CancellationTokenSource();
     var reading = ReadModelSightings(acknowledged, inReadModel, stopReading.Token);
-    for (var i = 0; i < total; i++)
+    await Paced(rate, total, async n =>
     {
-        var due = started + (long)(i * Stopwatch.Frequency / (double)rate);
-        var wait = due - Stopwatch.GetTimestamp();
-        if (wait > 0)
+        var bag = new ConcurrentBag<Guid>();
+        try
         {
-            await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency));
-        }
-        var n = i;
-        sends.Add(Task.Run(async () =>
-        {
-            var bag = new ConcurrentBag<Guid>();
-            try
+            var status = await Send(HttpMethod.Post, $"{options.Gateway}/api/alliances/units", admins[n % admins.Length], UnitBody(n), bag);
+            if (bag.TryTake(out var id))
             {
-                var status = await Send(HttpMethod.Post, $"{options.Gateway}/api/alliances/units", admins[n % admins.Length], UnitBody(n), bag);
-                if (bag.TryTake(out var id))
-                {
-                    acknowledged[id] = Stopwatch.GetTimestamp();
-                }
-                else
-                {
-                    Interlocked.Increment(ref failed);
-                }
+                acknowledged[id] = Stopwatch.GetTimestamp();
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            else
             {
                 Interlocked.Increment(ref failed);
             }
-        }));
-    }
-    await Task.WhenAll(sends);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            Interlocked.Increment(ref failed);
+        }
+    });
     var sent = Stopwatch.GetElapsedTime(started).TotalSeconds;
     var deadline = Stopwatch.GetTimestamp() + 60 * Stopwatch.Frequency;
     while (acknowledged.Keys.Any(id => !arrived.ContainsKey(id)) && Stopwatch.GetTimestamp() < deadline)
@@ -406,23 +371,8 @@ async Task Propagation(int rate)
     // 25 ms while the commands were sent and after, so each unit's first sighting is known to about 25 ms.
     stopReading.Cancel();
     await reading;
-    var readModelDelays = new Latencies();
-    foreach (var (id, at) in acknowledged)
-    {
-        if (inReadModel.TryGetValue(id, out var seen))
-        {
-            readModelDelays.Add(TimeSpan.FromSeconds(Math.Max(0, seen - at) / (double)Stopwatch.Frequency));
-        }
-    }
-    var delays = new Latencies();
-    foreach (var (id, at) in acknowledged)
-    {
-        if (arrived.TryGetValue(id, out var came))
-        {
-            // An event can reach the queue before its 201 reaches the client: that counts as no delay.
-            delays.Add(TimeSpan.FromSeconds(Math.Max(0, came - at) / (double)Stopwatch.Frequency));
-        }
-    }
+    var readModelDelays = Delays(acknowledged, inReadModel);
+    var delays = Delays(acknowledged, arrived);
     report.Row($"propagation at {rate}/s offered: 201 -> broker queue", acknowledged.Count / sent, "offered", rate, delays, load,
         $"{delays.Count}/{acknowledged.Count} arrived, {failed} not 201");
     report.Row($"propagation at {rate}/s offered: 201 -> Activities' read model", acknowledged.Count / sent, "offered", rate,
@@ -467,6 +417,40 @@ async Task ReadModelSightings(ConcurrentDictionary<Guid, long> acknowledged, Con
         }
         await Task.Delay(25);
     }
+}
+
+// Offers `total` calls at `rate` a second on schedule (an open loop: a slow answer does not hold back the next call)
+// and waits for them all.
+static async Task Paced(int rate, int total, Func<int, Task> call)
+{
+    var started = Stopwatch.GetTimestamp();
+    var inFlight = new List<Task>(total);
+    for (var i = 0; i < total; i++)
+    {
+        var wait = started + (long)(i * Stopwatch.Frequency / (double)rate) - Stopwatch.GetTimestamp();
+        if (wait > 0)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(wait / (double)Stopwatch.Frequency));
+        }
+        var n = i;
+        inFlight.Add(Task.Run(() => call(n)));
+    }
+    await Task.WhenAll(inFlight);
+}
+
+// From each acknowledged id's 201 to its first sighting (an event can be seen before its 201 reaches the client: that
+// counts as no delay).
+static Latencies Delays(ConcurrentDictionary<Guid, long> acknowledged, ConcurrentDictionary<Guid, long> seen)
+{
+    var delays = new Latencies();
+    foreach (var (id, at) in acknowledged)
+    {
+        if (seen.TryGetValue(id, out var when))
+        {
+            delays.Add(TimeSpan.FromSeconds(Math.Max(0, when - at) / (double)Stopwatch.Frequency));
+        }
+    }
+    return delays;
 }
 
 static string Statuses(ConcurrentDictionary<int, int> statuses) =>
