@@ -20,6 +20,9 @@ namespace JiaoLianTi.EndToEnd.Tests;
 [Collection(SystemCollection.Name)]
 public sealed class OpenApiFuzzTests(EndToEndSystem system, ITestOutputHelper output)
 {
+    private static readonly System.Text.RegularExpressions.Regex DotNetNames =
+        new(@"JiaoLianTi\.|System\.|Nullable<|Failed to bind parameter|could not be converted to");
+
     private const string County = "513401"; // 凉山州西昌市
     private const int MaxRequests = 6000;
 
@@ -66,6 +69,11 @@ public sealed class OpenApiFuzzTests(EndToEndSystem system, ITestOutputHelper ou
                 else if (status >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json")
                 {
                     failures.Add($"{status} without ProblemDetails ({response.Content.Headers.ContentType}) {probe} → {Snip(body)}");
+                }
+                else if (status >= 400 && DotNetNames.IsMatch(body))
+                {
+                    // A client is told which field is wrong, never the server's type names.
+                    failures.Add($"{status} names a .NET type {probe} → {Snip(body)}");
                 }
             });
         }

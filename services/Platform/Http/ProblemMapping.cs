@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using JasperFx;
 using JasperFx.Events;
 using Microsoft.AspNetCore.Builder;
@@ -17,7 +18,7 @@ namespace JiaoLianTi.Platform.Http;
 /// listed), 403, 404, 409 rule broken, 412 stale version, 428 If-Match missing; 503 with Retry-After while the
 /// service's database cannot be reached (nothing was changed: the caller retries). Anything else is ours: 500.
 /// </summary>
-public static class ProblemMapping
+public static partial class ProblemMapping
 {
     public static IServiceCollection AddProblemMapping(this IServiceCollection services)
     {
@@ -155,10 +156,22 @@ public static class ProblemMapping
         var json = exception.InnerException as JsonException;
         if (json is null)
         {
-            return new ProblemDetails
+            // ASP.NET Core's binding messages name the parameter after its .NET type ("Failed to bind parameter
+            // \"Nullable<int> page\" from \"abc\"."): name the field alone, never the type.
+            if (BoundParameter().Match(exception.Message) is { Success: true } bound)
             {
-                Status = exception.StatusCode, Title = "请求无效 / Bad request", Detail = exception.Message,
-            };
+                var name = bound.Groups["name"].Value;
+                return new HttpValidationProblemDetails(new Dictionary<string, string[]>
+                {
+                    [name] = [bound.Groups["kind"].Value == "Required"
+                        ? "必填 / is required"
+                        : "值的类型或格式无效 / has a value of the wrong type or format"],
+                })
+                {
+                    Status = 400, Title = "请求参数无效 / One or more fields are invalid",
+                };
+            }
+            return new ProblemDetails { Status = exception.StatusCode, Title = "请求无效 / Bad request" };
         }
         if (json is StrictText.FieldRefused refused)
         {
@@ -177,9 +190,12 @@ public static class ProblemMapping
             [field] = [field == "body" ? "不是有效的 JSON / is not valid JSON" : "值的类型或格式无效 / has a value of the wrong type or format"],
         })
         {
-            Status = 400, Title = "请求参数无效 / One or more fields are invalid", Detail = json.Message,
+            Status = 400, Title = "请求参数无效 / One or more fields are invalid",
         };
     }
+
+    [GeneratedRegex("^(?<kind>Failed to bind|Required) parameter \"[^\"]* (?<name>[A-Za-z_][A-Za-z0-9_]*)\"")]
+    private static partial Regex BoundParameter();
 
     /// <summary>"$.lead.name" becomes "lead.name"; a syntax error with no path names the body.</summary>
     private static string FieldName(string? path) =>
