@@ -39,7 +39,11 @@ public sealed class AllianceSeedTests(EndToEndSystem system)
         using var ops = system.Client(Role.Operator, "51");
         var status = await (await ops.GetAsync("/api/alliances/operations/checks")).ReadJson();
         var check = status.GetProperty("checks").EnumerateArray().Single(c => c.Str("name") == "OverdueCheck");
-        Assert.Contains(check.GetProperty("recent").EnumerateArray(), r => r.Str("trigger") == "Operator" && r.GetProperty("acted").GetInt32() >= counties.Count);
+        // The seed asks for a run (trigger Operator); the scheduled run of the minute may come first and escalate some
+        // of them, so the runs together acted on every county's, the seed's among them.
+        var recent = check.GetProperty("recent").EnumerateArray().ToList();
+        Assert.Contains(recent, r => r.Str("trigger") == "Operator");
+        Assert.True(recent.Sum(r => r.GetProperty("acted").GetInt32()) >= counties.Count, check.ToString());
 
         // Twice is harmless: the counties are there, nothing is imported again.
         var (again, secondOutput) = await Seed();
