@@ -17,7 +17,7 @@ export JLT_SCREENSHOTS=${JLT_SCREENSHOTS:-/tmp/jiaolianti-console-screenshots}
 WORK=$(mktemp -d /tmp/jiaolianti-test.XXXXXX)
 chmod 755 "$WORK"
 PG_PORT=$(free_port 55432)
-# RabbitMQ also uses the AMQP port + 20000 (distribution) and + 30000 (its CLI tools): stay below 35535.
+# RabbitMQ also takes a distribution port (a free one from the AMQP port + 1000, see infra.sh).
 RABBIT_PORT=$(free_port 25690)
 RABBIT_NODE="jlt-test-$$@localhost"
 # Its management API: the subscriptions service makes each subscriber's queue and user through it.

@@ -17,7 +17,7 @@ case "$action" in
     # An Erlang node name takes letters, digits, - and _ only: mktemp folders (a.XXXX) have a dot.
     node="jlt-dev-$(basename "$dir" | tr -c "A-Za-z0-9_\n-" "-")-$$@localhost"
     # The management API too: the subscriptions service makes each subscriber's queue and user through it (below
-    # 20000, clear of the AMQP port + 20000 and + 30000 that RabbitMQ also takes).
+    # 20000, clear of the distribution port RabbitMQ takes from the AMQP port + 1000).
     mgmt_port=$(free_port "${JLT_RABBIT_MGMT_FROM:-16690}")
     rabbit_start "$dir/rabbitmq" "$node" "$rabbit_port" "$mgmt_port"
     cat > "$dir/env" <<ENV

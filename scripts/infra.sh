@@ -116,17 +116,29 @@ rabbit_start() {
   chown -R rabbitmq:rabbitmq "$dir"
   rabbit_env "$dir" "$node" "$port"
   if rabbitmqctl -n "$node" status >/dev/null 2>&1; then return 0; fi
-  rabbitmq-server -detached >/dev/null 2>&1 || die "RabbitMQ did not start (see $dir/log)"
-  # -detached returns before the node is up: wait on its pid file.
-  local i
-  for i in $(seq 1 60); do [ -s "$dir/rabbit.pid" ] && break; sleep 0.5; done
-  rabbitmqctl -n "$node" wait --timeout 90 "$dir/rabbit.pid" >/dev/null 2>&1 || die "RabbitMQ did not become ready (see $dir/log)"
+  # A node that dies while booting (its distribution port taken, its name still held in epmd) says why only on
+  # its own output, before its log exists: keep that output, and try once more before giving up.
+  local attempt i
+  for attempt in 1 2; do
+    rm -f "$dir/rabbit.pid"
+    rabbitmq-server -detached >"$dir/log/start.out" 2>&1 || { cat "$dir/log/start.out" >&2; die "RabbitMQ did not start (see $dir/log)"; }
+    # -detached returns before the node is up: wait on its pid file.
+    for i in $(seq 1 60); do [ -s "$dir/rabbit.pid" ] && break; sleep 0.5; done
+    rabbitmqctl -n "$node" wait --timeout 90 "$dir/rabbit.pid" >>"$dir/log/start.out" 2>&1 && return 0
+    echo "RabbitMQ $node did not become ready (attempt $attempt):" >&2
+    tail -n 20 "$dir/log/start.out" "$dir"/log/*.log 2>/dev/null >&2
+    rabbit_stop "$node"; sleep 2
+    rabbit_env "$dir" "$node" "$port"   # a new distribution port if the last was taken
+  done
+  die "RabbitMQ did not become ready (see $dir/log)"
 }
 
 rabbit_env() {
   local dir=$1 node=$2 port=$3
   export RABBITMQ_NODENAME=$node RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$port
-  export RABBITMQ_DIST_PORT=$((port + 20000)) ERL_EPMD_ADDRESS=127.0.0.1
+  # The distribution port below the kernel's ephemeral range (32768 and up), where an outgoing connection of the
+  # tests could already hold it, and free when the node starts.
+  export RABBITMQ_DIST_PORT=$(free_port $((port + 1000))) ERL_EPMD_ADDRESS=127.0.0.1
   # The Erlang distribution listener (clustering, the CLI tools) on loopback too, like AMQP and management.
   # Then, for a node sharing a small machine with the whole system (issue 19): the allocators cache fewer freed
   # segments (+MMmcs 8, RabbitMQ's default 30), and idle schedulers sleep instead of spinning on the CPU.

@@ -5,7 +5,8 @@ namespace JiaoLianTi.EndToEnd.Tests;
 
 /// <summary>
 /// The broker the run and test commands start listens on loopback only: AMQP, and the Erlang distribution port
-/// (AMQP + 20000) that once listened on every interface. Read from the kernel's own socket table.
+/// that once listened on every interface (its number asked of epmd, where the node registered it). Read from the
+/// kernel's own socket table.
 /// </summary>
 public sealed class ListenersTests
 {
@@ -14,13 +15,31 @@ public sealed class ListenersTests
     {
         var amqp = new Uri(Environment.GetEnvironmentVariable("JLT_TEST_AMQP")
             ?? throw new InvalidOperationException("JLT_TEST_AMQP is not set (test.sh sets it)."));
-        foreach (var port in new[] { amqp.Port, amqp.Port + 20000 })
+        var node = (Environment.GetEnvironmentVariable("JLT_TEST_RABBIT_NODE")
+            ?? throw new InvalidOperationException("JLT_TEST_RABBIT_NODE is not set (test.sh sets it).")).Split('@')[0];
+        foreach (var port in new[] { amqp.Port, DistributionPort(node) })
         {
             var listeners = Listening(port);
             Assert.NotEmpty(listeners);
             Assert.All(listeners, address => Assert.True(address is "0100007F" or "00000000000000000000000001000000",
                 $"port {port} listens on {address}, not loopback"));
         }
+    }
+
+    /// <summary>The distribution port the node registered with epmd ("name jlt-test-1 at port 26690").</summary>
+    private static int DistributionPort(string node)
+    {
+        using var epmd = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("epmd", "-names")
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+            Environment = { ["ERL_EPMD_ADDRESS"] = "127.0.0.1" },
+        })!;
+        var names = epmd.StandardOutput.ReadToEnd();
+        epmd.WaitForExit();
+        var line = names.Split('\n').SingleOrDefault(l => l.StartsWith($"name {node} at port ", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"epmd does not know {node}: {names}");
+        return int.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
     }
 
     /// <summary>The local addresses (hex, as the kernel writes them) of sockets listening on that port.</summary>
