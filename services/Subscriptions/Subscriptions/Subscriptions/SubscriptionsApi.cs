@@ -50,8 +50,19 @@ public static class SubscriptionsApi
 {
     public static void MapSubscriptionEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/subscriptions").WithTags("Subscriptions 订阅");
-        group.MapGet("/catalogue", Catalogue).WithSummary("可订阅的事件 / The event types that can be subscribed to");
+        app.MapGroup("/api/subscriptions").WithTags("Subscriptions 订阅")
+            .MapGet("/catalogue", Catalogue).WithSummary("可订阅的事件 / The event types that can be subscribed to");
+        // Everything else is for the departments and the education bureaus only: a school, a teacher, a parent or a
+        // member unit's officer is refused (403) whatever the id, as a role that may never do this.
+        var group = app.MapGroup("/api/subscriptions").WithTags("Subscriptions 订阅").AddEndpointFilter(async (context, next) =>
+        {
+            var caller = context.HttpContext.Caller();
+            if (caller.Role != Role.DepartmentOfficer && !caller.IsAdministration)
+            {
+                throw new ForbiddenException("订阅只供部门和教育行政部门使用 / Subscriptions are for departments and education bureaus only.");
+            }
+            return await next(context);
+        });
         group.MapPost("/", Request).WithSummary("申请订阅 / A department's officer requests a subscription");
         group.MapGet("/", List).WithSummary("订阅列表 / Subscriptions the caller may see");
         group.MapGet("/{id:guid}", Get).WithSummary("订阅详情 / A subscription");
@@ -149,6 +160,8 @@ public static class SubscriptionsApi
         var caller = http.Caller();
         // The kind of delivery stays: a different kind is a new subscription.
         var current = await Visible(id, caller, session, ct);
+        // Who may change it before what they sent: a bureau that reads it is told 403, not 400 about the body.
+        Subscriber(caller, current);
         var validation = new Validation();
         var scope = ValidScope(validation, caller, request.EventTypes, request.Region, current.Delivery, request.WebhookUrl, environment);
         validation.ThrowIfInvalid();
