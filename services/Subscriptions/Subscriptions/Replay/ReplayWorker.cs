@@ -27,7 +27,8 @@ namespace JiaoLianTi.Subscriptions.Replay;
 public sealed class ReplayWorker(IDocumentStore store, IHttpClientFactory clients, BrokerAdmin admin, DepartmentExchange exchange,
     ReplayTokens tokens, IConfiguration configuration, TimeProvider clock, ILogger<ReplayWorker> logger) : BackgroundService
 {
-    private const int PageSize = 500;
+    /// <summary>Items per page of a feed (<c>Replay:PageSize</c>, 1–1000, default 500).</summary>
+    private int PageSize => Math.Clamp(configuration.GetValue("Replay:PageSize", 500), 1, IntegrationFeed.MaxLimit);
 
     private const long LockKey = 0x4A4C54_52504C59; // "JLT" "RPLY"
 
@@ -185,13 +186,18 @@ public sealed class ReplayWorker(IDocumentStore store, IHttpClientFactory client
     {
         using var http = clients.CreateClient("feeds");
         http.BaseAddress = new Uri($"http://{service}");
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.Token(ct));
         long after = 0;
         while (true)
         {
             var path = $"{IntegrationFeed.Path}?after={after}&since={Uri.EscapeDataString(since.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'"))}" +
                        $"&types={string.Join(',', types)}&limit={PageSize}";
-            var page = await http.GetFromJsonAsync<IntegrationFeed.FeedPage>(path, SystemTextJsonMessageSerializer.Options, ct)
+            // The token for each page, not once per feed: a long replay outlives a token, and the one it began with
+            // would be sent expired (ReplayTokens renews it a minute before it expires).
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.Token(ct));
+            using var response = await http.SendAsync(request, ct);
+            response.EnsureSuccessStatusCode();
+            var page = await response.Content.ReadFromJsonAsync<IntegrationFeed.FeedPage>(SystemTextJsonMessageSerializer.Options, ct)
                 ?? throw new InvalidOperationException($"{service}'s feed answered nothing");
             await Deliver(subscription, page.Items, replayed, ct);
             logger.LogDebug("Replay of {Subscription}: {Service} after {After} gave {Count} items, next {Next}",
