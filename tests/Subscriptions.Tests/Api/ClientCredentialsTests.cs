@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -9,8 +10,11 @@ using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
@@ -24,6 +28,13 @@ namespace JiaoLianTi.Subscriptions.Tests.Api;
 /// plain HTTP on loopback), and the subscriptions service reading the replay feeds with an EventRelay token it gets
 /// itself by the client-credentials grant (<c>Replay:ClientId</c>/<c>Replay:ClientSecret</c>; no <c>Replay:Token</c>).
 /// The test callers (an officer, a bureau) get theirs from the same provider, by the same grant.
+/// <para>
+/// One shifted clock (<see cref="Clock"/>, a FakeTimeProvider that starts now and only moves forward) is the
+/// provider's (the issue and expiry times of its tokens) and the replay tokens' (when to renew): a test moves it to a
+/// token's last minute or past its end. Every request of a replay to a feed is recorded with its token and the clock's
+/// time (<see cref="FeedRequests"/>). The services check the tokens with the real clock, which is behind the shifted
+/// one, so a token the shifted clock calls valid is valid for them too. Feeds are read a page of one item at a time.
+/// </para>
 /// </summary>
 public sealed class ProviderSystem : IAsyncLifetime
 {
@@ -33,6 +44,14 @@ public sealed class ProviderSystem : IAsyncLifetime
     public WebApplication Provider { get; private set; } = null!;
     public SubscriptionsSystem System { get; } = new();
     public string Issuer { get; private set; } = "";
+    /// <summary>The provider's and the replay tokens' clock.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    /// <summary>How long the provider's access tokens live.</summary>
+    public static readonly TimeSpan TokenLife = TimeSpan.FromMinutes(30);
+    /// <summary>Every request of a replay to a feed: the token it carried, and the shifted clock's time then.</summary>
+    public ConcurrentQueue<(string Token, DateTimeOffset At)> FeedRequests { get; } = new();
+    /// <summary>Run on each feed request after it is recorded (a test moves the clock during a replay with it).</summary>
+    public Func<string, Task>? OnFeedRequest { get; set; }
     private int relayGrants;
     /// <summary>How many EventRelay tokens the provider issued.</summary>
     public int RelayGrants => Volatile.Read(ref relayGrants);
@@ -53,10 +72,18 @@ public sealed class ProviderSystem : IAsyncLifetime
             probe.Start();
             Issuer = $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/";
         }
-        Provider = StartProvider(Issuer, () => Interlocked.Increment(ref relayGrants));
+        Provider = StartProvider(Issuer, () => Interlocked.Increment(ref relayGrants), Clock);
         await Provider.StartAsync();
         System.WithSetting("Auth:Authority", Issuer).WithSetting("Auth:RequireHttpsMetadata", "false")
-            .WithSetting("Replay:ClientId", RelayClient).WithSetting("Replay:ClientSecret", RelaySecret);
+            .WithSetting("Replay:ClientId", RelayClient).WithSetting("Replay:ClientSecret", RelaySecret)
+            .WithSetting("Replay:PageSize", "1")
+            .Configure("subscriptions", services =>
+            {
+                // The replay tokens on the shifted clock (the rest of the service keeps the real one).
+                services.AddSingleton(sp => new ReplayTokens(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<IHostEnvironment>(),
+                    Clock, sp.GetRequiredService<ILogger<ReplayTokens>>()));
+                services.AddHttpClient("feeds").AddHttpMessageHandler(() => new FeedRecorder(this));
+            });
         await System.InitializeAsync();
     }
 
@@ -76,7 +103,7 @@ public sealed class ProviderSystem : IAsyncLifetime
     }
 
     /// <summary>A province identity provider in miniature, for service accounts: the client-credentials grant only.</summary>
-    private static WebApplication StartProvider(string issuer, Action relayGranted)
+    private static WebApplication StartProvider(string issuer, Action relayGranted, TimeProvider clock)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, new Uri(issuer).Port));
@@ -85,6 +112,8 @@ public sealed class ProviderSystem : IAsyncLifetime
         {
             options.SetIssuer(new Uri(issuer));
             options.SetTokenEndpointUris("connect/token");
+            options.SetAccessTokenLifetime(TokenLife);
+            options.Configure(o => o.TimeProvider = clock);
             options.AllowClientCredentialsFlow();
             options.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
             options.DisableAccessTokenEncryption();
@@ -119,6 +148,29 @@ public sealed class ProviderSystem : IAsyncLifetime
             return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         });
         return app;
+    }
+
+    /// <summary>The expiry (<c>exp</c>) of a JWT access token.</summary>
+    public static DateTimeOffset Expiry(string token)
+    {
+        var payload = token.Split('.')[1].Replace('-', '+').Replace('_', '/');
+        payload = payload.PadRight(payload.Length + (4 - payload.Length % 4) % 4, '=');
+        using var json = JsonDocument.Parse(Convert.FromBase64String(payload));
+        return DateTimeOffset.FromUnixTimeSeconds(json.RootElement.GetProperty("exp").GetInt64());
+    }
+
+    /// <summary>Records each feed request of a replay as it leaves the subscriptions service.</summary>
+    private sealed class FeedRecorder(ProviderSystem system) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            if (request.RequestUri?.AbsolutePath == Platform.Messaging.IntegrationFeed.Path && request.Headers.Authorization?.Parameter is { } token)
+            {
+                system.FeedRequests.Enqueue((token, system.Clock.GetUtcNow()));
+                if (system.OnFeedRequest is { } hook) await hook(token);
+            }
+            return await base.SendAsync(request, ct);
+        }
     }
 
     public async Task DisposeAsync()
@@ -160,21 +212,123 @@ public sealed class ClientCredentialsTests(ProviderSystem provider)
         })).Id();
         await bureau.Approve(id, null);
 
+        // Past the life of any token another test left behind: these replays need one of their own.
+        provider.Clock.Advance(TimeSpan.FromDays(1));
+        var (grants, obtained) = (provider.RelayGrants, Tokens.Grants);
         // Two replays: both read the feeds (the EventRelay role is required there), with one token from the provider.
         for (var replay = 0; replay < 2; replay++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await officer.Command(id, "replays", new { since })).StatusCode);
-            var done = await Eventually.Until(async () => await (await officer.GetAsync($"/api/subscriptions/{id}")).ReadJson(),
-                s => s.GetProperty("replays").EnumerateArray().All(r => r.TryGetProperty("completedAt", out var at) && at.ValueKind == JsonValueKind.String)
-                     && s.GetProperty("replays").GetArrayLength() == replay + 1, TimeSpan.FromSeconds(60));
-            var latest = done.GetProperty("replays").EnumerateArray().Last();
-            Assert.Equal(JsonValueKind.String, latest.GetProperty("completedAt").ValueKind);
-            Assert.Equal(2, latest.GetProperty("delivered").GetInt32());
+            await Replayed(officer, id, since, replay + 1, delivered: 2);
         }
         var deliveries = await (await officer.GetAsync($"/api/subscriptions/{id}/deliveries")).ReadJson();
         Assert.Equal(2, deliveries.GetProperty("total").GetInt64());
-        Assert.Equal(1, provider.RelayGrants);
-        Assert.Equal(1, provider.System.Services("subscriptions").GetRequiredService<ReplayTokens>().Grants);
+        Assert.Equal(grants + 1, provider.RelayGrants);
+        Assert.Equal(obtained + 1, Tokens.Grants);
+    }
+
+    /// <summary>
+    /// Renewal on a shifted clock, against the real provider: a token is kept until its last minute, renewed within it,
+    /// renewed when the clock passes its end while a replay reads page after page, and after a long idle spell; no
+    /// feed request ever carries a token whose end the clock has passed.
+    /// </summary>
+    [Fact]
+    public async Task The_event_relay_token_is_renewed_before_it_expires_and_an_expired_one_is_never_used()
+    {
+        using var bureau = await provider.Caller("test-bureau");
+        using var officer = await provider.Caller("test-officer");
+        var since = DateTimeOffset.UtcNow;
+        for (var i = 0; i < 3; i++)
+        {
+            var response = await bureau.PostAsJsonAsync("/api/alliances/units", new
+            {
+                kind = "CommunityCommittee", name = $"续期社区 {i} {Guid.NewGuid():N}", countyCode = ProviderSystem.County,
+                contactOfficer = "王主任", contactPhone = "028-86000002",
+            });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+        var id = (await officer.Request(new
+        {
+            name = "民政（令牌续期）", eventTypes = new[] { "MemberUnitRegistered" }, region = ProviderSystem.County, delivery = "Webhook",
+            webhookUrl = "https://mz.example.cn/renewal",
+        })).Id();
+        await bureau.Approve(id, null);
+
+        // 1. A fresh token (past any earlier one), used for every page of the replay (three pages of one item, and the end).
+        provider.Clock.Advance(TimeSpan.FromDays(1));
+        var grants = provider.RelayGrants;
+        var first = await Replay(officer, id, since, 1);
+        Assert.Single(first.Select(r => r.Token).Distinct());
+        Assert.True(first.Count >= 4, $"{first.Count} feed requests");
+        Assert.Equal(grants + 1, provider.RelayGrants);
+        var t1 = first[0].Token;
+        // The provider issued it on the shifted clock: it lives TokenLife from then (exp is in whole seconds).
+        Assert.InRange(ProviderSystem.Expiry(t1) - first[0].At, ProviderSystem.TokenLife - TimeSpan.FromSeconds(2), ProviderSystem.TokenLife + TimeSpan.FromSeconds(1));
+
+        // 2. Five minutes before its end the token is still the one to use: no new grant.
+        provider.Clock.SetUtcNow(ProviderSystem.Expiry(t1) - TimeSpan.FromMinutes(5));
+        var kept = await Replay(officer, id, since, 2);
+        Assert.All(kept, r => Assert.Equal(t1, r.Token));
+        Assert.Equal(grants + 1, provider.RelayGrants);
+
+        // 3. In its last minute (near expiry) it is renewed before the replay reads.
+        provider.Clock.SetUtcNow(ProviderSystem.Expiry(t1) - TimeSpan.FromSeconds(30));
+        var renewed = await Replay(officer, id, since, 3);
+        var t2 = Assert.Single(renewed.Select(r => r.Token).Distinct());
+        Assert.NotEqual(t1, t2);
+        Assert.Equal(grants + 2, provider.RelayGrants);
+
+        // 4. The clock passes the token's end while a replay reads its pages: the next page carries a new token.
+        var moved = 0;
+        provider.OnFeedRequest = token =>
+        {
+            if (Interlocked.Exchange(ref moved, 1) == 0) provider.Clock.SetUtcNow(ProviderSystem.Expiry(token) + TimeSpan.FromMinutes(1));
+            return Task.CompletedTask;
+        };
+        List<(string Token, DateTimeOffset At)> during;
+        try
+        {
+            during = await Replay(officer, id, since, 4);
+        }
+        finally
+        {
+            provider.OnFeedRequest = null;
+        }
+        Assert.Equal(t2, during[0].Token);
+        var t3 = Assert.Single(during.Skip(1).Select(r => r.Token).Distinct());
+        Assert.NotEqual(t2, t3);
+
+        // 5. A long idle spell (a week): the next replay does not use the old token.
+        provider.Clock.Advance(TimeSpan.FromDays(7));
+        var idle = await Replay(officer, id, since, 5);
+        Assert.DoesNotContain(idle, r => r.Token == t3);
+
+        // Never an expired token: every feed request carried one whose end was still ahead of the clock.
+        Assert.All(first.Concat(kept).Concat(renewed).Concat(during).Concat(idle),
+            r => Assert.True(ProviderSystem.Expiry(r.Token) > r.At, $"a token that expired at {ProviderSystem.Expiry(r.Token):O} was sent at {r.At:O}"));
+        // Each replay gave the three units once (webhook deliveries keep one per event).
+        var deliveries = await (await officer.GetAsync($"/api/subscriptions/{id}/deliveries")).ReadJson();
+        Assert.Equal(3, deliveries.GetProperty("total").GetInt64());
+    }
+
+    private ReplayTokens Tokens => provider.System.Services("subscriptions").GetRequiredService<ReplayTokens>();
+
+    /// <summary>Asks for replay number <paramref name="count"/>, waits until it completed; returns its feed requests.</summary>
+    private async Task<List<(string Token, DateTimeOffset At)>> Replay(HttpClient officer, Guid id, DateTimeOffset since, int count)
+    {
+        var before = provider.FeedRequests.Count;
+        await Replayed(officer, id, since, count, delivered: 3);
+        return provider.FeedRequests.Skip(before).ToList();
+    }
+
+    private static async Task Replayed(HttpClient officer, Guid id, DateTimeOffset since, int count, int delivered)
+    {
+        Assert.Equal(HttpStatusCode.OK, (await officer.Command(id, "replays", new { since })).StatusCode);
+        var done = await Eventually.Until(async () => await (await officer.GetAsync($"/api/subscriptions/{id}")).ReadJson(),
+            s => s.GetProperty("replays").EnumerateArray().All(r => r.TryGetProperty("completedAt", out var at) && at.ValueKind == JsonValueKind.String)
+                 && s.GetProperty("replays").GetArrayLength() == count, TimeSpan.FromSeconds(90));
+        var latest = done.GetProperty("replays").EnumerateArray().Last();
+        Assert.Equal(JsonValueKind.String, latest.GetProperty("completedAt").ValueKind);
+        Assert.Equal(delivered, latest.GetProperty("delivered").GetInt32());
     }
 
     [Fact]
