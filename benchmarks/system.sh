@@ -52,14 +52,19 @@ straight=()
 for service in Activities ParentSchool CampusSafety Wellbeing; do
   straight+=("--${service,,}" "$(service_url "$service")")
 done
-# Whose CPU time is counted per request: the gateway, the services (every replica), Aspire's DCP (it proxies an
-# endpoint that has several replicas) and the broker.
+# Whose CPU time is counted per request: the gateway, the services (every replica), Aspire's DCP proxy and the broker.
 pids_of() { pgrep -f "$1" | paste -sd+ -; }
 cpu="gateway=$(pids_of "$PWD/gateway/bin/Release/net10.0/Gateway( |\$)")"
 for service in Alliances Activities ParentSchool CampusSafety Wellbeing; do
   cpu="$cpu,${service,,}=$(pids_of "$PWD/services/.*/bin/Release/net10.0/$service( |\$)")"
 done
-dcp=$(pids_of '/dcp(ctrl)? ') && cpu="$cpu,dcp=$dcp"
+# DCP's proxy, when one listens on the gateway's port (the process that proxies every endpoint of this system).
+dcp=$(ss -ltnpH "( sport = :${GATEWAY##*:} )" 2>/dev/null | sed -n 's/.*"dcp",pid=\([0-9]*\),.*/\1/p' | head -n 1)
+if [ -n "$dcp" ]; then
+  cpu="$cpu,dcp=$dcp"
+  # The Aspire dashboard DCP started: it takes in every span and log the processes export.
+  dashboard=$(pgrep -P "$dcp" -f Aspire.Dashboard | head -n 1) && cpu="$cpu,dashboard=$dashboard"
+fi
 rabbit=$(ss -ltnpH "( sport = :$RABBIT_PORT )" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -n 1) && [ -n "$rabbit" ] && cpu="$cpu,rabbitmq=$rabbit"
 nice dotnet build benchmarks/System.Benchmarks -c Release -nologo -v q -clp:ErrorsOnly
 dotnet benchmarks/System.Benchmarks/bin/Release/net10.0/System.Benchmarks.dll \
