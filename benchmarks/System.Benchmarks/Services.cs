@@ -4,8 +4,8 @@ using System.Text.Json;
 
 /// <summary>
 /// 各服务的命令与查询 / A command, a list read and a detail read on each of the four services beside Alliances (whose
-/// are in Program.cs), each straight to the service and through the gateway, by --clients distinct clients (each its
-/// own token subject). A command starts a new stream each time (what a busy day of each service mostly is):
+/// are in Program.cs), each straight to the service and through the gateway, by --clients clients taking 256 token
+/// subjects in turn (Bench.Subjects). A command starts a new stream each time (what a busy day of each service mostly is):
 /// <list type="bullet">
 /// <item>activities: a school admin drafts a lecture (POST /api/activities); the school's calendar; one activity;</item>
 /// <item>parentschool: a county admin drafts a micro-course of 3 lessons; the catalogue; one course;</item>
@@ -33,9 +33,9 @@ internal static class ServiceScenarios
             return;
         }
         var school = await bench.SchoolAsync();
-        var staff = await bench.Tokens([.. Enumerable.Range(0, bench.Options.Clients).Select(i =>
+        var staff = await bench.Tokens([.. Enumerable.Range(0, Bench.Subjects(bench.Options)).Select(i =>
             (object)new { role = "SchoolAdmin", region = Bench.County, schoolId = school, subject = $"bench-school-admin-{i}" })]);
-        var county = await bench.Tokens([.. Enumerable.Range(0, bench.Options.Clients).Select(i =>
+        var county = await bench.Tokens([.. Enumerable.Range(0, Bench.Subjects(bench.Options)).Select(i =>
             (object)new { role = "CountyAdmin", region = Bench.County, subject = $"bench-county-admin-{i}" })]);
         var starts = DateTimeOffset.UtcNow.AddDays(30);
         Scenario[] scenarios =
@@ -82,7 +82,7 @@ internal static class ServiceScenarios
         var created = new ConcurrentBag<Guid>();
         Func<int, Task<HttpStatusCode>> Command(string root) => async i =>
         {
-            var (status, body, _, _) = await bench.Call(HttpMethod.Post, root + s.Command, tokens[i], s.Body(school, i));
+            var (status, body, _, _) = await bench.Call(HttpMethod.Post, root + s.Command, tokens[i % tokens.Length], s.Body(school, i));
             if (status == HttpStatusCode.Created)
             {
                 created.Add(body.GetProperty(s.IdField).GetGuid());
@@ -90,12 +90,12 @@ internal static class ServiceScenarios
             return status;
         };
         Func<int, Task<HttpStatusCode>> Read(string root, Func<int, string> path) =>
-            async i => (await bench.Call(HttpMethod.Get, root + path(i), tokens[i], readBody: false)).Status;
+            async i => (await bench.Call(HttpMethod.Get, root + path(i), tokens[i % tokens.Length], readBody: false)).Status;
 
         double? command = null;
         if (straight is not null)
         {
-            command = await bench.ClosedLoop($"{s.Service}: command straight: POST {s.Command}", "PG inserts", pgInserts, Command(straight));
+            command = await bench.ClosedLoop($"{s.Service}: command straight, POST {s.Command}", pgInserts > 0 ? "PG inserts" : null, pgInserts, Command(straight));
         }
         await bench.ClosedLoop($"{s.Service}: command through the gateway", command is null ? null : "straight", command, Command(gateway));
 
@@ -108,15 +108,15 @@ internal static class ServiceScenarios
         var pingBaseline = pingStraight > 0 ? "ping straight" : null;
         if (straight is not null)
         {
-            list = await bench.ClosedLoop($"{s.Service}: list straight: GET {s.List}", pingBaseline, pingStraight, Read(straight, _ => s.List));
+            list = await bench.ClosedLoop($"{s.Service}: list straight, GET {s.List}", pingBaseline, pingStraight, Read(straight, _ => s.List));
         }
         await bench.ClosedLoop($"{s.Service}: list through the gateway", list is null ? null : "straight", list, Read(gateway, _ => s.List));
         if (some.Length > 0)
         {
-            var detailPath = s.Detail(Guid.Empty).Replace(Guid.Empty.ToString(), "{id}", StringComparison.Ordinal);
+            var detailPath = s.Detail(Guid.Empty).Replace(Guid.Empty.ToString(), "{id}", StringComparison.Ordinal).Split('?')[0];
             if (straight is not null)
             {
-                detail = await bench.ClosedLoop($"{s.Service}: detail straight: GET {detailPath}", pingBaseline, pingStraight,
+                detail = await bench.ClosedLoop($"{s.Service}: detail straight, GET {detailPath}", pingBaseline, pingStraight,
                     Read(straight, i => s.Detail(some[i % some.Length])));
             }
             await bench.ClosedLoop($"{s.Service}: detail through the gateway", detail is null ? null : "straight", detail,

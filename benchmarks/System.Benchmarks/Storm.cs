@@ -95,7 +95,7 @@ internal static class Storm
         var seatsLeft = view.GetProperty("seatsLeft").GetInt32();
         var waiting = view.GetProperty("waitlistLength").GetInt32();
         var expectedWaiting = Math.Max(0, parents - seats);
-        var correct = confirmed == Math.Min(seats, parents) && positions.Length == expectedWaiting && inOrder && other == 0
+        var correct = parents > 0 && confirmed == Math.Min(seats, parents) && positions.Length == expectedWaiting && inOrder && other == 0
             && gaveUp == 0 && seatsLeft == Math.Max(0, seats - parents) && waiting == expectedWaiting;
         bench.Report.Row($"registration storm: {parents:N0} parents, {seats:N0} seats (gateway)", parents / elapsed,
             pgInserts > 0 ? "PG inserts" : null, pgInserts > 0 ? pgInserts : null, latencies, load,
