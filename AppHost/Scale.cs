@@ -6,16 +6,9 @@ namespace JiaoLianTi.AppHost;
 /// How many replicas of each service and of the gateway run: <c>Scale:Replicas</c> for all (default 1), and
 /// <c>Scale:{name}</c> (e.g. <c>Scale:activities=3</c>) for one. The run command passes <c>JLT_REPLICAS</c> as
 /// <c>Scale:Replicas</c>. The same counts go into the published deployment (deploy/).
-/// <para><c>Scale:Proxied=true</c> keeps Aspire's DCP proxy in front of a process that runs once (locally; a published
-/// deployment has none of its own). Without it such a process listens on its port itself: the proxy only balances
-/// replicas, and in front of one it is only a hop more per request (two through the gateway) that a deployment does
-/// not have, and CPU the services and the gateway then lack (docs/operations.md, 基准). With replicas it stays.</para>
 /// </summary>
-public sealed class Scale(int all, IReadOnlyDictionary<string, int> perService, bool proxied = false)
+public sealed class Scale(int all, IReadOnlyDictionary<string, int> perService)
 {
-    /// <summary>Whether DCP proxies even a process that runs once (<c>Scale:Proxied</c>).</summary>
-    public bool Proxied => proxied;
-
     public static Scale From(IConfiguration configuration)
     {
         var all = Count(configuration["Scale:Replicas"], "Scale:Replicas") ?? 1;
@@ -23,13 +16,12 @@ public sealed class Scale(int all, IReadOnlyDictionary<string, int> perService, 
         foreach (var child in configuration.GetSection("Scale").GetChildren())
         {
             if (!string.Equals(child.Key, "Replicas", StringComparison.OrdinalIgnoreCase)
-                && !string.Equals(child.Key, "Proxied", StringComparison.OrdinalIgnoreCase)
                 && Count(child.Value, $"Scale:{child.Key}") is { } count)
             {
                 perService[child.Key] = count;
             }
         }
-        return new Scale(all, perService, configuration.GetValue("Scale:Proxied", false));
+        return new Scale(all, perService);
     }
 
     public int ReplicasOf(string name) => perService.GetValueOrDefault(name, all);
@@ -65,10 +57,6 @@ public static class ScaleExtensions
         project.WithReplicas(replicas);
         if (!context.IsPublishMode)
         {
-            if (replicas == 1 && !scale.Proxied)
-            {
-                project.WithEndpointProxySupport(false);
-            }
             return project.WithHttpHealthCheck(ReadinessPath);
         }
         if (authority is not null)

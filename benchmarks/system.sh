@@ -59,8 +59,8 @@ cpu="gateway=$(pids_of "$PWD/gateway/bin/Release/net10.0/Gateway( |\$)")"
 for service in Alliances Activities ParentSchool CampusSafety Wellbeing; do
   cpu="$cpu,${service,,}=$(pids_of "$PWD/services/.*/bin/Release/net10.0/$service( |\$)")"
 done
-# Aspire's DCP: the process that listens on the gateway's port when it proxies it, and always on the dashboard's.
-dcp=$(ss -ltnpH "( sport = :${GATEWAY##*:} or sport = :15888 )" 2>/dev/null | sed -n 's/.*"dcp",pid=\([0-9]*\),.*/\1/p' | head -n 1)
+# DCP's proxy, when one listens on the gateway's port (the process that proxies every endpoint of this system).
+dcp=$(ss -ltnpH "( sport = :${GATEWAY##*:} )" 2>/dev/null | sed -n 's/.*"dcp",pid=\([0-9]*\),.*/\1/p' | head -n 1)
 if [ -n "$dcp" ]; then
   cpu="$cpu,dcp=$dcp"
   # The Aspire dashboard DCP started: it takes in every span and log the processes export.
