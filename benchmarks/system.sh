@@ -2,7 +2,10 @@
 # 系统基准 / The system benchmark (issue 20): measures the running system from outside, as a province runs it
 # (separate processes, Release builds, durable PostgreSQL, the real gateway), beside the machine's raw baselines in
 # the same run, and prints one table. Asserts nothing.
-#   benchmarks/system.sh [System.Benchmarks options: --seconds 10 --clients 16 --rates 50,200,500 --only ping,commands]
+#   benchmarks/system.sh [System.Benchmarks options: --seconds 10 --clients 16 --rates 50,200,500 --only ping,commands
+#                         --parents 10000 --seats 500 --storm-clients 256 --lesson-parents 200]
+# Parts for --only: baselines ping commands reads activities parentschool campussafety wellbeing storm lessons
+# propagation saturation (all of these without --only), and province (docs/operations.md says what each line means).
 # Without JLT_SYSTEM_RUNNING=1 it starts the system as ./run.sh does (own data in a throwaway folder, its own ports,
 # no demo seed) and stops it afterwards. With JLT_SYSTEM_RUNNING=1 it measures the system ./run.sh already runs
 # (JLT_PG_PORT / JLT_RABBIT_PORT as given to run.sh; the gateway on 127.0.0.1:5100).
@@ -21,6 +24,7 @@ trap stop EXIT
 
 if [ "${JLT_SYSTEM_RUNNING:-}" != 1 ]; then
   data=$(mktemp -d /tmp/jiaolianti-system.XXXXXX)
+  chmod 755 "$data" # PostgreSQL runs as its own user and keeps its data below
   export JLT_DATA=$data JLT_NO_DEMO=1
   export JLT_PG_PORT=${JLT_PG_PORT:-$(free_port 25433)} JLT_RABBIT_PORT=${JLT_RABBIT_PORT:-$(free_port 25672)}
   export JLT_RABBIT_MGMT_PORT=${JLT_RABBIT_MGMT_PORT:-$(free_port 35672)}
@@ -45,8 +49,26 @@ service_url() {
   echo "http://127.0.0.1:$port"
 }
 alliances=$(service_url Alliances)
+straight=()
+for service in Activities ParentSchool CampusSafety Wellbeing; do
+  straight+=("--${service,,}" "$(service_url "$service")")
+done
+# Whose CPU time is counted per request: the gateway, the services (every replica), Aspire's DCP proxy and the broker.
+pids_of() { pgrep -f "$1" | paste -sd+ -; }
+cpu="gateway=$(pids_of "$PWD/gateway/bin/Release/net10.0/Gateway( |\$)")"
+for service in Alliances Activities ParentSchool CampusSafety Wellbeing; do
+  cpu="$cpu,${service,,}=$(pids_of "$PWD/services/.*/bin/Release/net10.0/$service( |\$)")"
+done
+# DCP's proxy, when one listens on the gateway's port (the process that proxies every endpoint of this system).
+dcp=$(ss -ltnpH "( sport = :${GATEWAY##*:} )" 2>/dev/null | sed -n 's/.*"dcp",pid=\([0-9]*\),.*/\1/p' | head -n 1)
+if [ -n "$dcp" ]; then
+  cpu="$cpu,dcp=$dcp"
+  # The Aspire dashboard DCP started: it takes in every span and log the processes export.
+  dashboard=$(pgrep -P "$dcp" -f Aspire.Dashboard | head -n 1) && cpu="$cpu,dashboard=$dashboard"
+fi
+rabbit=$(ss -ltnpH "( sport = :$RABBIT_PORT )" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -n 1) && [ -n "$rabbit" ] && cpu="$cpu,rabbitmq=$rabbit"
 nice dotnet build benchmarks/System.Benchmarks -c Release -nologo -v q -clp:ErrorsOnly
 dotnet benchmarks/System.Benchmarks/bin/Release/net10.0/System.Benchmarks.dll \
-  --gateway "$GATEWAY" --alliances "$alliances" \
+  --gateway "$GATEWAY" --alliances "$alliances" "${straight[@]}" --cpu "$cpu" \
   --postgres "Host=127.0.0.1;Port=$PG_PORT;Database=alliancesdb;Username=app;Password=app" \
   --amqp "amqp://guest:guest@127.0.0.1:$RABBIT_PORT" "$@"

@@ -27,7 +27,9 @@ failures=0
 dir=$(mktemp -d /tmp/jiaolianti-faults.XXXXXX)
 chmod 755 "$dir"
 PG_PORT=$(free_port 26433); RABBIT_PORT=$(free_port 26672)
-NODE="jlt-faults-$RABBIT_PORT@localhost"
+# A node name of its own (the pid): rabbit_start takes a running node of that name as its own, and another
+# suite running at the same time (a helper's, a CI run's) must never be taken, nor stopped by this one.
+NODE="jlt-faults-$$@localhost"
 ALLIANCES_PORT=$(free_port 27101); ACTIVITIES_PORT=$(free_port $((ALLIANCES_PORT + 1))); GATEWAY_PORT=$(free_port $((ACTIVITIES_PORT + 1)))
 declare -A pids=()
 

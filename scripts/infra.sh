@@ -122,8 +122,9 @@ rabbit_start() {
   for attempt in 1 2; do
     rm -f "$dir/rabbit.pid"
     rabbitmq-server -detached >"$dir/log/start.out" 2>&1 || { cat "$dir/log/start.out" >&2; die "RabbitMQ did not start (see $dir/log)"; }
-    # -detached returns before the node is up: wait on its pid file.
-    for i in $(seq 1 60); do [ -s "$dir/rabbit.pid" ] && break; sleep 0.5; done
+    # -detached returns before the node is up: wait on its pid file (on a machine loaded past 50 the VM took over
+    # 30 s to write it, and `rabbitmqctl wait` on a missing pid file fails at once).
+    for i in $(seq 1 240); do [ -s "$dir/rabbit.pid" ] && break; sleep 0.5; done
     rabbitmqctl -n "$node" wait --timeout 90 "$dir/rabbit.pid" >>"$dir/log/start.out" 2>&1 && return 0
     echo "RabbitMQ $node did not become ready (attempt $attempt):" >&2
     tail -n 20 "$dir/log/start.out" "$dir"/log/*.log 2>/dev/null >&2

@@ -13,8 +13,11 @@ using Npgsql;
 using RabbitMQ.Client;
 
 // 系统基准 / The running system measured from outside (issue 20). benchmarks/system.sh passes the addresses:
-//   --gateway URL --alliances URL --campussafety URL --postgres CS --amqp URI [--seconds N] [--clients N]
-//   [--rates 50,200,500] [--only NAME,...]
+//   --gateway URL --alliances URL [--activities URL --parentschool URL --campussafety URL --wellbeing URL]
+//   --postgres CS --amqp URI [--seconds N] [--clients N] [--rates 50,200,500] [--only NAME,...]
+//   [--parents 10000 --seats 500 --storm-clients 256] [--lesson-parents 200]
+// Parts (--only): baselines, ping, commands, reads (Alliances), activities, parentschool, campussafety, wellbeing,
+// storm, lessons, propagation, saturation; province, load and count only when named.
 // Every figure is printed beside the baseline it is read against and the load average when it was taken: the machine
 // is shared, and only the ratio to what the raw servers do at that moment means something.
 var options = Options.Parse(args);
@@ -28,6 +31,8 @@ using var http = new HttpClient(new SocketsHttpHandler
     PooledConnectionLifetime = TimeSpan.FromMinutes(10),
 })
 { Timeout = TimeSpan.FromSeconds(10) };
+
+var bench = new Bench(http, options, report, args);
 
 // 1. The machine's raw baselines, in this run.
 double pgInserts = 0, martenAppends = 0, rabbitPublishes = 0;
@@ -44,9 +49,10 @@ if (options.Wants("baselines"))
     report.Row("baseline: RabbitMQ persistent publishes, confirms", rabbitPublishes, null, null, null, load);
 }
 
-// Tokens with distinct subjects: the per-client rate limit is not what is measured.
+// Tokens with distinct subjects, more than the clients (Bench.Subjects, taken in turn): the per-client rate limit
+// (100/s a subject) is not what is measured.
 var county = "510104";
-var admins = await Tokens(Enumerable.Range(0, options.Clients).Select(i =>
+var admins = await Tokens(Enumerable.Range(0, Bench.Subjects(options)).Select(i =>
     new { role = "CountyAdmin", region = county, subject = $"bench-admin-{i}" }));
 
 // 2. A trivial signed-in request, straight to the service and through the gateway: the gateway's cost per request.
@@ -54,9 +60,9 @@ var pingStraight = 0.0;
 if (options.Wants("ping"))
 {
     pingStraight = await ClosedLoop("ping straight to Alliances (GET /api/alliances/ping)", null, null,
-        i => Send(HttpMethod.Get, $"{options.Alliances}/api/alliances/ping", admins[i]));
+        i => Send(HttpMethod.Get, $"{options.Alliances}/api/alliances/ping", admins[i % admins.Length]));
     await ClosedLoop("ping through the gateway", "ping straight", pingStraight,
-        i => Send(HttpMethod.Get, $"{options.Gateway}/api/alliances/ping", admins[i]));
+        i => Send(HttpMethod.Get, $"{options.Gateway}/api/alliances/ping", admins[i % admins.Length]));
 }
 
 // 3. A command (register a unit) and reads (a list, a detail), straight and through the gateway.
@@ -66,27 +72,39 @@ double commandStraight = 0;
 if (options.Wants("commands"))
 {
     commandStraight = await ClosedLoop("command straight: POST /api/alliances/units", "PG inserts", pgInserts,
-        i => Send(HttpMethod.Post, $"{options.Alliances}/api/alliances/units", admins[i], UnitBody(i), registered));
+        i => Send(HttpMethod.Post, $"{options.Alliances}/api/alliances/units", admins[i % admins.Length], UnitBody(i), registered));
     report.Ratio("  the same, against raw Marten appends", commandStraight, "Marten appends", martenAppends);
     await ClosedLoop("command through the gateway: POST /api/alliances/units", "command straight", commandStraight,
-        i => Send(HttpMethod.Post, $"{options.Gateway}/api/alliances/units", admins[i], UnitBody(i), registered));
+        i => Send(HttpMethod.Post, $"{options.Gateway}/api/alliances/units", admins[i % admins.Length], UnitBody(i), registered));
 }
 if (options.Wants("reads"))
 {
     var list = $"/api/alliances/units/?county={county}";
     var straight = await ClosedLoop($"list straight: GET {list}", null, null,
-        i => Send(HttpMethod.Get, options.Alliances + list, admins[i]));
+        i => Send(HttpMethod.Get, options.Alliances + list, admins[i % admins.Length]));
     await ClosedLoop("list through the gateway", "list straight", straight,
-        i => Send(HttpMethod.Get, options.Gateway + list, admins[i]));
+        i => Send(HttpMethod.Get, options.Gateway + list, admins[i % admins.Length]));
     var some = registered.Take(options.Clients).ToArray();
     if (some.Length == 0)
     {
         some = [await RegisterOne()];
     }
     var detail = await ClosedLoop("detail straight: GET /api/alliances/units/{id}", null, null,
-        i => Send(HttpMethod.Get, $"{options.Alliances}/api/alliances/units/{some[i % some.Length]}", admins[i]));
+        i => Send(HttpMethod.Get, $"{options.Alliances}/api/alliances/units/{some[i % some.Length]}", admins[i % admins.Length]));
     await ClosedLoop("detail through the gateway", "detail straight", detail,
-        i => Send(HttpMethod.Get, $"{options.Gateway}/api/alliances/units/{some[i % some.Length]}", admins[i]));
+        i => Send(HttpMethod.Get, $"{options.Gateway}/api/alliances/units/{some[i % some.Length]}", admins[i % admins.Length]));
+}
+
+// 3b. A command, a list and a detail read on each other service, straight and through the gateway (Services.cs); the
+// registration storm (Storm.cs); lesson progress (LessonProgress.cs).
+await ServiceScenarios.RunAsync(bench, pgInserts, pingStraight);
+if (options.Wants("storm"))
+{
+    await Storm.RunAsync(bench, pgInserts);
+}
+if (options.Wants("lessons"))
+{
+    await LessonProgress.RunAsync(bench, pgInserts);
 }
 
 // 4. Propagation: MemberUnitRegistered from the 201 to a queue bound on the broker as another service's is, with
@@ -171,45 +189,9 @@ async Task<Guid> RegisterOne()
     return bag.Single();
 }
 
-// Each client sends its next request when the last one is answered, for the fixed time. Returns requests/s (2xx only).
-async Task<double> ClosedLoop(string label, string? baselineName, double? baseline, Func<int, Task<HttpStatusCode>> send)
-{
-    for (var i = 0; i < options.Clients; i++)
-    {
-        await send(i); // warm-up: every client's connection and token
-    }
-    var load = Load.Now();
-    var latencies = new Latencies();
-    var statuses = new ConcurrentDictionary<int, int>();
-    long ok = 0;
-    var until = Stopwatch.GetTimestamp() + (long)(options.Seconds * Stopwatch.Frequency);
-    var started = Stopwatch.GetTimestamp();
-    await Task.WhenAll(Enumerable.Range(0, options.Clients).Select(async client =>
-    {
-        while (Stopwatch.GetTimestamp() < until)
-        {
-            var begun = Stopwatch.GetTimestamp();
-            int status;
-            try
-            {
-                status = (int)await send(client);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                status = 0;
-            }
-            if (status is >= 200 and < 300)
-            {
-                latencies.Add(Stopwatch.GetElapsedTime(begun));
-                Interlocked.Increment(ref ok);
-            }
-            statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
-        }
-    }));
-    var rate = ok / Stopwatch.GetElapsedTime(started).TotalSeconds;
-    report.Row(label, rate, baselineName, baseline, latencies, load, Statuses(statuses));
-    return rate;
-}
+// Each client sends its next request when the last one is answered, for the fixed time (Bench.cs). Returns requests/s (2xx only).
+Task<double> ClosedLoop(string label, string? baselineName, double? baseline, Func<int, Task<HttpStatusCode>> send) =>
+    bench.ClosedLoop(label, baselineName, baseline, send);
 
 // Requests at a fixed rate whatever the answers (each with a 5 s timeout): what a crowd does to the system.
 async Task OpenLoop(string label, int rate, double seconds)

@@ -1,0 +1,239 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using JiaoLianTi.BenchKit;
+
+/// <summary>
+/// What every scenario of the system benchmark drives the system with: signed-in requests, the closed loop of many
+/// distinct clients, development tokens with distinct subjects, each service's own address (to measure it straight,
+/// beside the gateway), and one school of 锦江区 registered through Alliances that the other services have learnt.
+/// </summary>
+internal sealed class Bench(HttpClient http, Options options, Report report, string[] args)
+{
+    public const string County = "510104";
+
+    private Guid? school;
+
+    /// <summary>The processes whose CPU time is counted per request (<c>--cpu gateway=PID,alliances=PID,…</c>).</summary>
+    public CpuMeter Cpu { get; } = CpuMeter.From(args);
+
+    public HttpClient Http => http;
+    public Options Options => options;
+    public Report Report => report;
+
+    /// <summary>A service's own address (<c>--activities URL</c> …, as benchmarks/system.sh finds them), or null.</summary>
+    public string? Straight(string service) =>
+        Array.IndexOf(args, $"--{service}") is var i and >= 0 && i + 1 < args.Length && args[i + 1].Length > 0
+            ? args[i + 1].TrimEnd('/') : null;
+
+    /// <summary>An integer option of a scenario (<c>--parents 10000</c>), or its default.</summary>
+    public int Number(string name, int fallback) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+
+    /// <summary>Development tokens from the gateway's issuer (POST /dev/token), 16 minted at a time, in the order asked.</summary>
+    public async Task<string[]> Tokens(IReadOnlyList<object> requests)
+    {
+        var tokens = new string[requests.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, requests.Count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        {
+            using var response = await http.PostAsJsonAsync($"{options.Gateway}/dev/token", requests[i], ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"/dev/token {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+            }
+            tokens[i] = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("accessToken").GetString()!;
+        });
+        return tokens;
+    }
+
+    /// <summary>One signed-in request; the answer's status, its JSON body when it has one (else default), its ETag.</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body, string? ETag, TimeSpan? RetryAfter)> Call(
+        HttpMethod method, string url, string token, object? body = null, string? ifMatch = null, bool readBody = true)
+    {
+        using var request = new HttpRequestMessage(method, url);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+        using var response = await http.SendAsync(request);
+        var json = default(JsonElement);
+        if (readBody && response.Content.Headers.ContentType?.MediaType?.EndsWith("json", StringComparison.Ordinal) == true)
+        {
+            json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        }
+        else
+        {
+            await response.Content.ReadAsByteArrayAsync();
+        }
+        var retryAfter = response.Headers.RetryAfter?.Delta;
+        return (response.StatusCode, json, response.Headers.ETag?.Tag, retryAfter);
+    }
+
+    /// <summary>The same, failing on anything but 2xx: for a scenario's setting up, never for what is measured.</summary>
+    public async Task<(JsonElement Body, string? ETag)> Must(HttpMethod method, string url, string token, object? body = null, string? ifMatch = null)
+    {
+        var (status, json, etag, _) = await Call(method, url, token, body, ifMatch);
+        if ((int)status is < 200 or >= 300)
+        {
+            throw new InvalidOperationException($"{method} {url}: {(int)status} {json}");
+        }
+        return (json, etag);
+    }
+
+    /// <summary>
+    /// How many token subjects a closed loop takes in turn: at least 256, so that a client at 1,000 requests/s is still
+    /// 16 callers below the gateway's per-client limit (100/s, its burst of 200 queued beyond that): with one subject
+    /// per connection the limit, not the system, set the figure (the trivial ping through the gateway at 0.38 of
+    /// straight was each of 16 subjects held to 100/s, its requests waiting in the limiter's queue).
+    /// </summary>
+    public static int Subjects(Options options) => Math.Max(options.Clients, 256);
+
+    /// <summary>
+    /// Each of <paramref name="clients"/> clients (default --clients) sends its next request when the last one is
+    /// answered, for --seconds, after one warm-up request each. <paramref name="send"/> gets the request's number
+    /// (the client's, then growing by the number of clients), to take a token and a target in turn with it. Prints a
+    /// row; returns requests/s (2xx only).
+    /// </summary>
+    public async Task<double> ClosedLoop(
+        string label, string? baselineName, double? baseline, Func<int, Task<HttpStatusCode>> send, int? clients = null, string note = "")
+    {
+        var count = clients ?? options.Clients;
+        for (var i = 0; i < count; i++)
+        {
+            await send(i); // warm-up: every client's connection and token
+        }
+        var load = Load.Now();
+        var latencies = new Latencies();
+        var statuses = new ConcurrentDictionary<int, int>();
+        long ok = 0;
+        var before = Cpu.Now();
+        var until = Stopwatch.GetTimestamp() + (long)(options.Seconds * Stopwatch.Frequency);
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, count).Select(async client =>
+        {
+            for (var n = client; Stopwatch.GetTimestamp() < until; n += count)
+            {
+                var begun = Stopwatch.GetTimestamp();
+                int status;
+                try
+                {
+                    status = (int)await send(n);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    status = 0;
+                }
+                if (status is >= 200 and < 300)
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(begun));
+                    Interlocked.Increment(ref ok);
+                }
+                statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+            }
+        }));
+        var rate = ok / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpu = Cpu.Since(before, statuses.Values.Sum());
+        report.Row(label, rate, baselineName, baseline, latencies, load, $"{Statuses(statuses)} {note} {cpu}".Trim());
+        return rate;
+    }
+
+    public static string Statuses(ConcurrentDictionary<int, int> statuses) =>
+        string.Join(' ', statuses.OrderBy(s => s.Key).Select(s => $"{(s.Key == 0 ? "timeout/refused" : s.Key)}:{s.Value}"));
+
+    /// <summary>
+    /// A school of 锦江区 registered through Alliances (once a run), known to every service that knows schools
+    /// (Activities, CampusSafety, Wellbeing learn it from MemberUnitRegistered): a school admin's token is refused by a
+    /// service until it does, so this waits (at most 3 minutes) until each answers one.
+    /// </summary>
+    public async Task<Guid> SchoolAsync()
+    {
+        if (school is { } known)
+        {
+            return known;
+        }
+        var county = (await Tokens([new { role = "CountyAdmin", region = County, subject = "bench-school-registrar" }]))[0];
+        var (unit, _) = await Must(HttpMethod.Post, $"{options.Gateway}/api/alliances/units", county,
+            new { kind = "School", name = $"基准实验学校{Guid.NewGuid():N}"[..14], countyCode = County });
+        var id = unit.GetProperty("id").GetGuid();
+        var admin = (await Tokens([new { role = "SchoolAdmin", region = County, schoolId = id, subject = "bench-school-probe" }]))[0];
+        var waiting = Stopwatch.StartNew();
+        foreach (var probe in new[] { "/api/activities/?pageSize=1", "/api/campussafety/reports/?pageSize=1", "/api/wellbeing/children/?pageSize=1" })
+        {
+            while ((await Call(HttpMethod.Get, options.Gateway + probe, admin, readBody: false)).Status != HttpStatusCode.OK)
+            {
+                if (waiting.Elapsed > TimeSpan.FromMinutes(3))
+                {
+                    throw new InvalidOperationException($"school {id} not known after 3 minutes ({probe})");
+                }
+                await Task.Delay(250);
+            }
+        }
+        Console.WriteLine($"school {id} registered and known to every service in {waiting.Elapsed.TotalSeconds:F1} s");
+        school = id;
+        return id;
+    }
+}
+
+/// <summary>
+/// CPU time per request of each process named by <c>--cpu name=PID,…</c> (benchmarks/system.sh passes the gateway,
+/// the services, the DCP proxy in front of them, PostgreSQL and RabbitMQ) and of this benchmark itself: on a shared
+/// 2-core machine the throughput is what the CPU allows, so where the CPU goes per request says what a hop costs.
+/// Read from /proc/PID/stat (user + system time, in clock ticks of 10 ms).
+/// </summary>
+internal sealed class CpuMeter(IReadOnlyList<(string Name, int[] Pids)> processes)
+{
+    private const double TickMs = 10;
+
+    public static CpuMeter From(string[] args)
+    {
+        var i = Array.IndexOf(args, "--cpu");
+        if (i < 0 || i + 1 >= args.Length)
+        {
+            return new CpuMeter([]);
+        }
+        return new CpuMeter([.. args[i + 1].Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('='))
+            .Where(p => p.Length == 2)
+            .Select(p => (p[0], p[1].Split('+', StringSplitOptions.RemoveEmptyEntries).Select(pid => int.Parse(pid, CultureInfo.InvariantCulture)).ToArray()))]);
+    }
+
+    public double[] Now() =>
+        [.. processes.Select(p => p.Pids.Sum(Ticks) * TickMs), Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds];
+
+    /// <summary>"cpu µs/req: gateway 210, alliances 150, …, bench 90" since <paramref name="before"/>.</summary>
+    public string Since(double[] before, long requests)
+    {
+        if (requests == 0)
+        {
+            return "";
+        }
+        var now = Now();
+        var names = processes.Select(p => p.Name).Append("bench").ToArray();
+        return "cpu µs/req: " + string.Join(", ", names.Select((name, k) =>
+            $"{name} {(now[k] - before[k]) * 1000 / requests:F0}"));
+    }
+
+    private static long Ticks(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+}
