@@ -154,6 +154,12 @@ try
     Interlocked.Exchange(ref received, 0);
     sentAt.Clear();
 
+    // Where the time goes (issue 20): every 100 ms, in each owning service's store, the newest committed event, the
+    // daemon's high-water mark and the publisher's progress, and the process's CPU and thread pool. A mark or the
+    // publisher behind the newest event is behind by the time since the store reached that sequence.
+    using var sampling = new CancellationTokenSource();
+    var sampler = Task.Run(() => Sample(sampling.Token));
+
     // Load: every 50 ms a tick commits its share, concurrently (one transaction per command; a hazard's two events in one).
     var total = rate * seconds;
     var committed = 0;
@@ -194,6 +200,8 @@ try
     Console.WriteLine($"Webhook commit→receipt   {webhookLatencies.Summary()}");
     Console.WriteLine($"  of which commit→publish (owning service's publisher)  {published.Summary()}");
     Console.WriteLine($"  of which publish→receipt (relay, exchange, webhook)    {relayed.Summary()}");
+    await sampling.CancelAsync();
+    Console.WriteLine(await sampler);
     Console.WriteLine($"负载 load average        {File.ReadAllText("/proc/loadavg").Trim()}");
 }
 finally
@@ -248,6 +256,88 @@ async Task Commit(string type, string county)
     }
     await session.SaveChangesAsync();
     commits.Add(TimeSpan.FromMilliseconds(clock.Elapsed.TotalMilliseconds - at));
+}
+
+// Samples every 100 ms until cancelled, then says how far behind the newest committed event each service's high-water
+// mark and publisher were (in time: since the store first held that sequence), and how busy the process was.
+async Task<string> Sample(CancellationToken ct)
+{
+    var seen = stores.Keys.ToDictionary(k => k, _ => new List<(double At, long Sequence)>());
+    var markLag = stores.Keys.ToDictionary(k => k, _ => new Latencies());
+    var publisherLag = stores.Keys.ToDictionary(k => k, _ => new Latencies());
+    var stuck = stores.Keys.ToDictionary(k => k, _ => 0);
+    var samples = stores.Keys.ToDictionary(k => k, _ => 0);
+    var pending = new List<long>();
+    var threads = new List<int>();
+    var cpu = Stopwatch.StartNew();
+    var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+    var postgresBefore = CpuOf("postgres");
+    var rabbitBefore = CpuOf("beam.smp");
+    while (!ct.IsCancellationRequested)
+    {
+        foreach (var (service, store) in stores)
+        {
+            await using var session = store.QuerySession();
+            var row = (await session.AdvancedSql.QueryAsync<string>(
+                "select coalesce((select max(seq_id) from jlt.mt_events), 0) || ',' || " +
+                "coalesce((select last_seq_id from jlt.mt_event_progression where name = 'HighWaterMark'), 0) || ',' || " +
+                "coalesce((select last_seq_id from jlt.mt_event_progression where name = 'integration-events:All'), 0) || ',' || " +
+                "coalesce((select last_seq_id from jlt.mt_event_progression where name = 'HighWaterStuckGap'), -1)",
+                CancellationToken.None)).Single().Split(',').Select(long.Parse).ToArray();
+            var now = clock.Elapsed.TotalMilliseconds;
+            var history = seen[service];
+            if (history.Count == 0 || history[^1].Sequence < row[0]) history.Add((now, row[0]));
+            double Since(long sequence) => history.FirstOrDefault(h => h.Sequence >= sequence) is { At: > 0 } h ? now - h.At : 0;
+            // Behind only when there is something newer: a mark at the newest event is 0 behind.
+            markLag[service].Add(TimeSpan.FromMilliseconds(row[1] >= row[0] ? 0 : Since(row[1] + 1)));
+            publisherLag[service].Add(TimeSpan.FromMilliseconds(row[2] >= row[0] ? 0 : Since(row[2] + 1)));
+            if (row[3] == row[1] && row[1] < row[0]) stuck[service]++;
+            samples[service]++;
+        }
+        pending.Add(ThreadPool.PendingWorkItemCount);
+        threads.Add(ThreadPool.ThreadCount);
+        try { await Task.Delay(100, ct); } catch (OperationCanceledException) { }
+    }
+    var seconds = cpu.Elapsed.TotalSeconds;
+    var lines = new List<string>();
+    foreach (var service in stores.Keys)
+    {
+        lines.Add($"  {service,-12} high-water mark behind the newest event  {markLag[service].Summary()}");
+        lines.Add($"  {"",-12} publisher behind the newest event        {publisherLag[service].Summary()}");
+        lines.Add($"  {"",-12} mark held at a gap Marten keeps as stuck (HighWaterStuckGap): {stuck[service]} of {samples[service]} samples");
+    }
+    lines.Add($"  CPU (cores busy over the load): this process (the whole system) {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds / seconds:F2}, " +
+        $"PostgreSQL {(CpuOf("postgres") - postgresBefore) / seconds:F2}, RabbitMQ {(CpuOf("beam.smp") - rabbitBefore) / seconds:F2}, of {Environment.ProcessorCount}");
+    lines.Add($"  thread pool: threads p50 {threads.Order().ElementAt(threads.Count / 2)} max {threads.Max()}, queued work items p50 {pending.Order().ElementAt(pending.Count / 2)} max {pending.Max()}");
+    return "时间去向 where the time goes (sampled every 100 ms)\n" + string.Join("\n", lines);
+}
+
+// CPU seconds used so far by this run's PostgreSQL (the postmaster listening on the run's port and its backends) or
+// RabbitMQ (the node of the run), from /proc: other clusters on the shared machine are not counted.
+static double CpuOf(string name)
+{
+    var port = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("JLT_TEST_POSTGRES")).Port.ToString();
+    var node = Environment.GetEnvironmentVariable("JLT_TEST_RABBIT_NODE") ?? "";
+    var processes = new List<(int Pid, int Parent, string Command, long Ticks)>();
+    foreach (var dir in Directory.GetDirectories("/proc").Where(d => char.IsDigit(Path.GetFileName(d)[0])))
+    {
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var command = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+            if (command.Contains("beam.smp"))
+            {
+                command += " " + File.ReadAllText(Path.Combine(dir, "environ")).Replace('\0', ' ');
+            }
+            processes.Add((int.Parse(Path.GetFileName(dir)), int.Parse(fields[1]), command, long.Parse(fields[11]) + long.Parse(fields[12])));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { }
+    }
+    var roots = processes.Where(p => name == "postgres"
+        ? p.Command.Contains("bin/postgres") && p.Command.Contains($"-p {port} ")
+        : p.Command.Contains("beam.smp") && node.Length > 0 && p.Command.Contains($"RABBITMQ_NODENAME={node} ")).Select(p => p.Pid).ToHashSet();
+    return processes.Where(p => roots.Contains(p.Pid) || roots.Contains(p.Parent)).Sum(p => p.Ticks) / 100.0;
 }
 
 static async Task<string> PostgresCommitLatency(string connectionString)

@@ -33,6 +33,7 @@ internal static class Faults
         await using var channel = await connection.CreateChannelAsync();
 
         long stored = 0, applied = 0;
+        var counting = Stopwatch.GetTimestamp();
         // Patience before "lost": once in five quick runs, after RabbitMQ's kill -9, an owner's publisher took more than
         // 90 s to deliver 338 stored events (they arrived during the next fault's run, none lost): a stall still to find
         // (issue 20), not a loss. Counting stops as soon as everything is in.
@@ -57,9 +58,12 @@ internal static class Faults
         var reached = acknowledged.Count(delivered.ContainsKey);
         var repeats = delivered.Where(d => acknowledged.Contains(d.Key)).Sum(d => d.Value - 1);
         var unknown = delivered.Keys.Count(id => !acknowledged.Contains(id));
+        // How long after the load ended the last acknowledged unit reached every place (issue 20: the publisher's stall
+        // after RabbitMQ's kill -9 showed only as this delay).
+        var settled = Stopwatch.GetElapsedTime(counting).TotalSeconds;
         Console.WriteLine($"acknowledged {acknowledged.Count}, stored {stored}, applied by Activities {applied}, " +
             $"departmental queue {reached} (+{repeats} repeated deliveries, {unknown} not acknowledged), " +
-            $"lost {acknowledged.Count - Math.Min(stored, Math.Min(applied, reached))}");
+            $"lost {acknowledged.Count - Math.Min(stored, Math.Min(applied, reached))}, all in {settled:F0} s after the load");
         await channel.QueuePurgeAsync(ProbeQueue);
     }
 
