@@ -42,6 +42,7 @@ public static class ScaleExtensions
 {
     public const string ReadinessPath = "/health";
     public const string LivenessPath = "/alive";
+    public const string MetricExportMilliseconds = "10000";
 
     /// <summary>
     /// Replicas from <see cref="Scale"/> and the health check the orchestrator waits on (<c>/health</c>: database and
@@ -57,7 +58,10 @@ public static class ScaleExtensions
         project.WithReplicas(replicas);
         if (!context.IsPublishMode)
         {
-            return project.WithHttpHealthCheck(ReadinessPath);
+            // The local dashboard's metrics every 10 s rather than Aspire's 1 s: each export allocates, and a process
+            // exporting every second never looks idle long enough to give its heap back (issue 19: idle memory).
+            return project.WithHttpHealthCheck(ReadinessPath)
+                .WithEnvironment("OTEL_METRIC_EXPORT_INTERVAL", MetricExportMilliseconds);
         }
         if (authority is not null)
         {

@@ -68,6 +68,36 @@ public sealed class CoverageApiTests(AlliancesSystem system)
         Assert.True(now.GetProperty("established").GetBoolean());
     }
 
+    /// <summary>
+    /// The table as of now is kept between requests (CoverageSnapshots) until the store changes or the next pending
+    /// deadline passes: a responsibility turns overdue at its deadline, with no event needed, and the next answer
+    /// counts it.
+    /// </summary>
+    [Fact]
+    public async Task Coverage_as_of_now_counts_a_deadline_that_passed_since_the_last_answer()
+    {
+        var w = await system.World();
+        using var province = system.Client(Role.ProvinceAdmin, "51");
+        var due = system.Today.AddDays(3);
+        await w.Admin.Post($"/api/alliances/{w.Alliance}/responsibilities", new
+        {
+            unitId = w.Police, title = "护学岗", dueOn = due.ToString("yyyy-MM-dd"),
+        }).Ok(HttpStatusCode.Created);
+
+        async Task<int> Overdue()
+        {
+            var report = await province.GetAsync("/api/alliances/coverage?region=51").Ok();
+            return report.GetProperty("rows").EnumerateArray().Single(r => r.Str("countyCode") == w.County)
+                .GetProperty("overdueResponsibilities").GetInt32();
+        }
+
+        Assert.Equal(0, await Overdue());
+        Assert.Equal(0, await Overdue()); // the kept table
+        var deadline = new DateTimeOffset(due.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
+        system.Clock.Advance(deadline - system.Now + TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await Overdue());
+    }
+
     [Fact]
     public async Task The_csv_is_the_same_table_in_utf8_with_a_bom_and_a_bilingual_header()
     {

@@ -84,39 +84,16 @@ public static class CoverageApi
         // The data covers the past up to now: a later date answers as of now, never a guess at the future.
         var asOf = parsed!.Value > now ? now : parsed!.Value;
 
-        // As of now, the snapshot's key is "now": what the store holds now is all that happened up to now.
+        // As of now, the snapshot's key is "now": what the store holds now is all that happened up to now. The whole
+        // table is kept (not only the counts): as of now it holds until the store changes or the next pending deadline
+        // passes (then a responsibility becomes overdue without any event); as of a past moment, until the store changes.
         var asOfKey = asOf == now ? "now" : asOf.UtcTicks.ToString(CultureInfo.InvariantCulture);
-        var stable = snapshots is null
-            ? await CoverageFigures.LoadStableAsync(session, region, asOf, ct)
-            : await snapshots.GetAsync(session, $"figures|{region}|{asOfKey}",
-                () => CoverageFigures.LoadStableAsync(session, region, asOf, ct), ct);
-        var figures = stable with { Overdue = await CoverageFigures.OverdueAsync(session, region, asOf, ct) };
-        var byCounty = figures.Alliances.ToLookup(a => a.CountyCode);
-        var membersByCounty = figures.Members.ToLookup(m => m.CountyCode);
-        var resourceCount = figures.Resources.ToDictionary(r => r.CountyCode, r => r.Count);
-        var needCount = figures.OpenNeeds.ToDictionary(r => r.CountyCode, r => r.Count);
-        var overdueCount = figures.Overdue.ToDictionary(r => r.CountyCode, r => r.Count);
-
-        var rows = divisions.CountiesIn(region).OrderBy(c => c.Code, StringComparer.Ordinal).Select(county =>
-        {
-            var statuses = byCounty[county.Code].Where(a => a.Status is not null).ToList();
-            var regional = statuses.Where(a => a.Kind == AllianceKind.Regional).Select(a => a.Status!.Value).ToList();
-            // The best a county's regional alliances reached: established beats suspended beats proposed beats dissolved.
-            AllianceStatus? regionalStatus = regional.Count == 0 ? null
-                : regional.Contains(AllianceStatus.Established) ? AllianceStatus.Established
-                : regional.Contains(AllianceStatus.Suspended) ? AllianceStatus.Suspended
-                : regional.Contains(AllianceStatus.Proposed) ? AllianceStatus.Proposed
-                : AllianceStatus.Dissolved;
-            var units = membersByCounty[county.Code].Where(m => m.Kind is not null).ToList();
-            var city = divisions.Find(county.ParentCode);
-            return new CountyCoverage(county.Code, county.Name, county.ParentCode ?? "", city?.Name ?? "", regionalStatus,
-                regionalStatus == AllianceStatus.Established,
-                statuses.Count(a => a.Kind == AllianceKind.School && a.Status == AllianceStatus.Established),
-                units.Sum(m => m.Count),
-                units.OrderBy(m => m.Kind).ToDictionary(m => m.Kind!.Value, m => m.Count),
-                resourceCount.GetValueOrDefault(county.Code), needCount.GetValueOrDefault(county.Code),
-                overdueCount.GetValueOrDefault(county.Code));
-        }).ToList();
+        var table = snapshots is null
+            ? await CountAsync(session, divisions, region, asOf, asOf == now, ct)
+            : await snapshots.GetAsync(session, $"rows|{region}|{asOfKey}",
+                () => CountAsync(session, divisions, region, asOf, asOf == now, ct), ct,
+                kept => kept.Until is not { } until || clock.GetUtcNow() < until);
+        var rows = table.Rows;
 
         var established = rows.Count(r => r.Established);
         var coverage = rows.Count == 0 ? 0 : Math.Round((double)established / rows.Count, 4);
@@ -140,6 +117,47 @@ public static class CoverageApi
             }
         }
         return new CoverageReport(region, division!.Name, asOf, rows.Count, established, coverage, targets, rows);
+    }
+
+    /// <summary>The coverage table of a region as of a moment, and until when it holds if nothing is appended.</summary>
+    private sealed record CountyTable(IReadOnlyList<CountyCoverage> Rows, DateTimeOffset? Until);
+
+    private static async Task<CountyTable> CountAsync(
+        IQuerySession session, Divisions divisions, string region, DateTimeOffset asOf, bool asOfNow, CancellationToken ct)
+    {
+        var figures = await CoverageFigures.LoadAsync(session, region, asOf, ct);
+        var until = asOfNow ? await CoverageFigures.NextDeadlineAsync(session, region, asOf, ct) : null;
+        return new CountyTable(Rows(figures, divisions, region), until);
+    }
+
+    private static List<CountyCoverage> Rows(CoverageFigures figures, Divisions divisions, string region)
+    {
+        var byCounty = figures.Alliances.ToLookup(a => a.CountyCode);
+        var membersByCounty = figures.Members.ToLookup(m => m.CountyCode);
+        var resourceCount = figures.Resources.ToDictionary(r => r.CountyCode, r => r.Count);
+        var needCount = figures.OpenNeeds.ToDictionary(r => r.CountyCode, r => r.Count);
+        var overdueCount = figures.Overdue.ToDictionary(r => r.CountyCode, r => r.Count);
+
+        return divisions.CountiesIn(region).OrderBy(c => c.Code, StringComparer.Ordinal).Select(county =>
+        {
+            var statuses = byCounty[county.Code].Where(a => a.Status is not null).ToList();
+            var regional = statuses.Where(a => a.Kind == AllianceKind.Regional).Select(a => a.Status!.Value).ToList();
+            // The best a county's regional alliances reached: established beats suspended beats proposed beats dissolved.
+            AllianceStatus? regionalStatus = regional.Count == 0 ? null
+                : regional.Contains(AllianceStatus.Established) ? AllianceStatus.Established
+                : regional.Contains(AllianceStatus.Suspended) ? AllianceStatus.Suspended
+                : regional.Contains(AllianceStatus.Proposed) ? AllianceStatus.Proposed
+                : AllianceStatus.Dissolved;
+            var units = membersByCounty[county.Code].Where(m => m.Kind is not null).ToList();
+            var city = divisions.Find(county.ParentCode);
+            return new CountyCoverage(county.Code, county.Name, county.ParentCode ?? "", city?.Name ?? "", regionalStatus,
+                regionalStatus == AllianceStatus.Established,
+                statuses.Count(a => a.Kind == AllianceKind.School && a.Status == AllianceStatus.Established),
+                units.Sum(m => m.Count),
+                units.OrderBy(m => m.Kind).ToDictionary(m => m.Kind!.Value, m => m.Count),
+                resourceCount.GetValueOrDefault(county.Code), needCount.GetValueOrDefault(county.Code),
+                overdueCount.GetValueOrDefault(county.Code));
+        }).ToList();
     }
 
     /// <summary>Where the path to the first target starts (0 %): the end of 2024, when the national plan set the targets.</summary>

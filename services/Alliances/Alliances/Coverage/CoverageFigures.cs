@@ -65,6 +65,23 @@ public sealed record CoverageFigures(
             region + "%", at, ct, at, at);
     }
 
+    /// <summary>
+    /// The first deadline after the moment of a responsibility of the region not done by then: until it passes, the
+    /// overdue figures as of now stay what they are (unless an event changes them). Null when there is none.
+    /// </summary>
+    public static async Task<DateTimeOffset?> NextDeadlineAsync(IQuerySession session, string region, DateTimeOffset asOf, CancellationToken ct)
+    {
+        var at = asOf.ToUniversalTime();
+        var next = await session.QueryAsync<NextDeadline>("""
+            select json_build_object('at', min((data->>'deadline')::timestamptz)) from jlt.mt_doc_responsibility
+            where data->>'countyCode' like ? and (data->>'deadline')::timestamptz > ?
+              and (data->>'doneAt' is null or (data->>'doneAt')::timestamptz > ?)
+            """, ct, region + "%", at, at);
+        return next.Count == 0 ? null : next[0].At;
+    }
+
+    private sealed record NextDeadline(DateTimeOffset? At);
+
     /// <summary>Each alliance of the region with the status it had at <paramref name="asOf"/> (null: not yet proposed).</summary>
     public static Task<IReadOnlyList<AllianceAsOf>> AlliancesAsync(IQuerySession session, string region, DateTimeOffset asOf, CancellationToken ct) =>
         session.QueryAsync<AllianceAsOf>("""

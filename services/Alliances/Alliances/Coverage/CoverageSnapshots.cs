@@ -22,8 +22,12 @@ public sealed class CoverageSnapshots
 
     private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
 
-    /// <summary>The figures under <paramref name="key"/> as of the store's present state.</summary>
-    public async Task<T> GetAsync<T>(IQuerySession session, string key, Func<Task<T>> count, CancellationToken ct)
+    /// <summary>
+    /// The figures under <paramref name="key"/> as of the store's present state. <paramref name="stillValid"/>, when
+    /// given, is asked of kept figures too: figures that the passing of time changes (a deadline passed) say when.
+    /// </summary>
+    public async Task<T> GetAsync<T>(IQuerySession session, string key, Func<Task<T>> count, CancellationToken ct,
+        Func<T, bool>? stillValid = null)
         where T : class
     {
         var state = (await session.QueryAsync<StoreState>(
@@ -36,7 +40,11 @@ public sealed class CoverageSnapshots
         {
             try
             {
-                return (T)await entry.Figures.WaitAsync(ct);
+                var kept = (T)await entry.Figures.WaitAsync(ct);
+                if (stillValid is null || stillValid(kept))
+                {
+                    return kept;
+                }
             }
             catch (Exception) when (!ct.IsCancellationRequested)
             {
