@@ -49,7 +49,7 @@ DATA
 api POST "/api/wellbeing/children/${ids[1]}/care-categories" "$counsellor" '{"category":"LeftBehindChild","source":"CivilAffairs"}' 2 >/dev/null
 
 # 筛查轮次 a screening round, as a CSV upload
-today=$(date -u +%F)
+today=$(TZ=Asia/Shanghai date +%F)   # China's day, as the services count it
 printf 'studentId,score,takenOn\n%s,6,%s\n%s,12,%s\n%s,3,%s\n' "${ids[0]}" "$today" "${ids[1]}" "$today" "${ids[2]}" "$today" \
   | curl -fsS -o /dev/null -X POST "$GATEWAY/api/wellbeing/screenings/rounds?schoolId=$school" \
       -H "Authorization: Bearer $admin" -H 'Content-Type: text/csv' --data-binary @-

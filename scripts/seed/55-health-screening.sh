@@ -9,9 +9,11 @@ set -euo pipefail
 GATEWAY=${1:-http://127.0.0.1:5100}
 source "$(dirname "$0")/lib.sh"
 read -r -a COUNTIES <<< "${JLT_SEED_HEALTH_COUNTIES:-510104 510105 510106 510107 510108}"
-TODAY=$(date -u +%F)
-STARTS=$(date -u -d '-7 days' +%F)
-YEAR=$(date -u +%Y)
+# The day as the services count it: China's (the visit may not be dated before the acceptance, which after 16:00
+# UTC is already tomorrow there).
+TODAY=$(TZ=Asia/Shanghai date +%F)
+STARTS=$(TZ=Asia/Shanghai date -d '-7 days' +%F)
+YEAR=$(TZ=Asia/Shanghai date +%Y)
 
 first_member() { # ALLIANCE KIND TOKEN: the unit id of the first current member of that kind
   curl -fsS "$GATEWAY/api/alliances/$1/members?kind=$2&pageSize=1" -H "Authorization: Bearer $3" 2>/dev/null \
