@@ -189,28 +189,34 @@ public sealed class ProviderCollection : ICollectionFixture<ProviderSystem>
 [Collection(ProviderCollection.Name)]
 public sealed class ClientCredentialsTests(ProviderSystem provider)
 {
+    /// <summary>The bureau registers that many community committees in the county (the events a replay will read),
+    /// and a civil-affairs webhook for MemberUnitRegistered there is requested and approved.</summary>
+    private static async Task<Guid> UnitsAndAnApprovedWebhook(HttpClient bureau, HttpClient officer, int units, string name, string url)
+    {
+        for (var i = 0; i < units; i++)
+        {
+            var response = await bureau.PostAsJsonAsync("/api/alliances/units", new
+            {
+                kind = "CommunityCommittee", name = $"{name} 社区 {i} {Guid.NewGuid():N}", countyCode = ProviderSystem.County,
+                contactOfficer = "李主任", contactPhone = "028-86000001",
+            });
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+        var id = (await officer.Request(new
+        {
+            name, eventTypes = new[] { "MemberUnitRegistered" }, region = ProviderSystem.County, delivery = "Webhook", webhookUrl = url,
+        })).Id();
+        await bureau.Approve(id, null);
+        return id;
+    }
+
     [Fact]
     public async Task Replays_read_the_feeds_with_one_token_of_the_client_credentials_grant_kept_for_its_life()
     {
         using var bureau = await provider.Caller("test-bureau");
         using var officer = await provider.Caller("test-officer");
         var since = DateTimeOffset.UtcNow;
-        for (var i = 0; i < 2; i++)
-        {
-            var response = await bureau.PostAsJsonAsync("/api/alliances/units", new
-            {
-                kind = "CommunityCommittee", name = $"青羊社区 {i} {Guid.NewGuid():N}", countyCode = ProviderSystem.County,
-                contactOfficer = "李主任", contactPhone = "028-86000001",
-            });
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        }
-
-        var id = (await officer.Request(new
-        {
-            name = "民政（省级身份认证）", eventTypes = new[] { "MemberUnitRegistered" }, region = ProviderSystem.County, delivery = "Webhook",
-            webhookUrl = "https://mz.example.cn/hook",
-        })).Id();
-        await bureau.Approve(id, null);
+        var id = await UnitsAndAnApprovedWebhook(bureau, officer, units: 2, "民政（省级身份认证）", "https://mz.example.cn/hook");
 
         // Past the life of any token another test left behind: these replays need one of their own.
         provider.Clock.Advance(TimeSpan.FromDays(1));
@@ -237,21 +243,7 @@ public sealed class ClientCredentialsTests(ProviderSystem provider)
         using var bureau = await provider.Caller("test-bureau");
         using var officer = await provider.Caller("test-officer");
         var since = DateTimeOffset.UtcNow;
-        for (var i = 0; i < 3; i++)
-        {
-            var response = await bureau.PostAsJsonAsync("/api/alliances/units", new
-            {
-                kind = "CommunityCommittee", name = $"续期社区 {i} {Guid.NewGuid():N}", countyCode = ProviderSystem.County,
-                contactOfficer = "王主任", contactPhone = "028-86000002",
-            });
-            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        }
-        var id = (await officer.Request(new
-        {
-            name = "民政（令牌续期）", eventTypes = new[] { "MemberUnitRegistered" }, region = ProviderSystem.County, delivery = "Webhook",
-            webhookUrl = "https://mz.example.cn/renewal",
-        })).Id();
-        await bureau.Approve(id, null);
+        var id = await UnitsAndAnApprovedWebhook(bureau, officer, units: 3, "民政（令牌续期）", "https://mz.example.cn/renewal");
 
         // 1. A fresh token (past any earlier one), used for every page of the replay (three pages of one item, and the end).
         provider.Clock.Advance(TimeSpan.FromDays(1));
