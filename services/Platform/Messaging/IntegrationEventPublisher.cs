@@ -24,6 +24,14 @@ public sealed class IntegrationEventPublisher : SubscriptionBase
 {
     public const string SubscriptionId = "integration-events";
     internal const string TraceParentHeader = "traceparent";
+
+    /// <summary>
+    /// The owner's event stream an integration event comes from (its aggregate's id), and the event's version in it,
+    /// as message headers: a consumer that handles several messages at once keeps each stream's order by them (the
+    /// Subscriptions relay partitions by stream), and a consumer can tell a newer fact from an older one.
+    /// </summary>
+    public const string StreamHeader = "jlt-stream-id";
+    public const string StreamVersionHeader = "jlt-stream-version";
     private static readonly ActivitySource Source = new("JiaoLianTi");
 
     private readonly IIntegrationEventMap map;
@@ -123,6 +131,8 @@ public sealed class IntegrationEventPublisher : SubscriptionBase
         {
             context.MessageId = @event.Id;
             context.Durable = true;
+            context.Headers.Set(StreamHeader, @event.StreamId.ToString());
+            context.Headers.Set(StreamVersionHeader, @event.Version);
         }, token), ct);
         metrics?.Published(message.GetType().Name, DateTimeOffset.UtcNow - @event.Timestamp);
         logger.LogDebug("Published {MessageType} {MessageId}", message.GetType().Name, @event.Id);
