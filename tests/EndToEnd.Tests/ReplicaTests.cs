@@ -274,6 +274,8 @@ public sealed class ReplicaTests(ReplicatedSystem system)
             // The quorum queue exists and is consumed; the classic one is drained (an operator deletes it: docs/deploy.md).
             Assert.Equal(1u, await ConsumersAsync(quorumQueue));
             Assert.Equal(0u, await Eventually.Until(() => QueueDepthAsync("activities"), depth => depth == 0, Patience));
+            // The 200 second copies were acknowledged as already applied, not parked as unconsumed in a _skipped queue.
+            Assert.Equal((0u, 0u), (await QueueDepthOrZeroAsync($"{quorumQueue}_skipped"), await QueueDepthOrZeroAsync("activities_skipped")));
         }
         finally
         {

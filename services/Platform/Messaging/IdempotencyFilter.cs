@@ -8,9 +8,9 @@ namespace JiaoLianTi.Platform.Messaging;
 /// <summary>
 /// Applies a message at most once (docs/design.md 5). The consumer stages its effect in the scoped Marten session and
 /// does not save; this filter then records the MessageId in that same session and commits both in one transaction.
-/// A message seen before is acknowledged and skipped. Two deliveries racing each other: the second insert of the
-/// same id fails, MassTransit retries it, and the retry finds it applied. Within one process, deliveries of the same id
-/// take turns (in the order they reach the filter), so the first one is the one applied.
+/// A message seen before is acknowledged and skipped (as consumed, so not moved to {queue}_skipped). Two deliveries
+/// racing each other: the second insert of the same id fails, MassTransit retries it, and the retry finds it applied.
+/// Within one process, deliveries of the same id take turns (in the order they reach the filter), so the first one is the one applied.
 /// </summary>
 public sealed class IdempotencyFilter<T>(IDocumentSession session, TimeProvider clock, ILogger<IdempotencyFilter<T>> logger)
     : IFilter<ConsumeContext<T>> where T : class
@@ -42,6 +42,10 @@ public sealed class IdempotencyFilter<T>(IDocumentSession session, TimeProvider 
         if (await session.LoadAsync<ProcessedMessage>(messageId, context.CancellationToken) is not null)
         {
             logger.LogInformation("Skipped {MessageType} {MessageId}: already applied", typeof(T).Name, messageId);
+            // Counted as consumed: a delivery no consumer saw is moved by MassTransit to {queue}_skipped, so every
+            // redelivered duplicate (a publish retried after a lost confirm, a broker restart, the classic-to-quorum
+            // overlap) piled up there, unbounded, looking like a lost message to whoever watches the queues.
+            await context.NotifyConsumed(TimeSpan.Zero, "already-applied");
             return;
         }
 
