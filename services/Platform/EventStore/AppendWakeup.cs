@@ -34,6 +34,9 @@ public sealed class AppendWakeup : DocumentSessionListenerBase, IDaemonWakeup, I
     /// <summary>How recently the daemon must have waited here for this process to count as the one running it.</summary>
     public static readonly TimeSpan LocalDaemonWindow = TimeSpan.FromSeconds(5);
 
+    /// <summary>The least time between two wakes of the daemon by commits (polling aside).</summary>
+    public static readonly TimeSpan MinimumInterval = TimeSpan.FromMilliseconds(20);
+
     private readonly NpgsqlDataSource dataSource;
     private readonly ILogger logger;
     private readonly SemaphoreSlim signal = new(0);
@@ -41,7 +44,8 @@ public sealed class AppendWakeup : DocumentSessionListenerBase, IDaemonWakeup, I
     private readonly CancellationTokenSource lifetime = new();
     private NpgsqlConnection? listener;
     private Task receiving = Task.CompletedTask;
-    private long lastWaited = long.MinValue;
+    private long lastWaited = long.MinValue / 2;
+    private long lastWoken = long.MinValue / 2;
     private int notifyRequested;
     private int notifying;
 
@@ -97,7 +101,18 @@ public sealed class AppendWakeup : DocumentSessionListenerBase, IDaemonWakeup, I
         {
             await signal.WaitAsync(0, token);
         }
-        await signal.WaitAsync(timeout, token);
+        if (await signal.WaitAsync(timeout, token))
+        {
+            // Under load the commits come a few milliseconds apart: woken by each, the daemon would read the high-water
+            // mark, load a page of one event, publish it and commit its progress for every command. At most one wake
+            // per MinimumInterval gathers them into pages (at most that much later; an idle store wakes at once).
+            var since = TimeSpan.FromMilliseconds(Environment.TickCount64 - Interlocked.Read(ref lastWoken));
+            if (since < MinimumInterval)
+            {
+                await Task.Delay(MinimumInterval - since, token);
+            }
+        }
+        Interlocked.Exchange(ref lastWoken, Environment.TickCount64);
         Interlocked.Exchange(ref lastWaited, Environment.TickCount64);
     }
 
