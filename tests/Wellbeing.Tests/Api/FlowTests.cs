@@ -88,8 +88,11 @@ public sealed class ReferralAndPlanTests(WellbeingSystem system)
         using var officer = system.Client(Role.MemberOfficer, school.County, memberUnitId: school.HospitalId);
         using var otherOfficer = system.Client(Role.MemberOfficer, school.County, memberUnitId: school.OutsideHospitalId);
         Assert.Equal(HttpStatusCode.Forbidden, (await otherOfficer.Post($"/api/wellbeing/referrals/{id}/accept", new { }, made.ETag())).StatusCode);
+        Assert.Equal("测试医院", (await made.ReadJson()).GetProperty("unitName").GetString());
         var accepted = await officer.Post($"/api/wellbeing/referrals/{id}/accept", new { }, made.ETag());
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        // The command's answer names the unit, as the list does (it was null: a screen showing it had only an id).
+        Assert.Equal("测试医院", (await accepted.ReadJson()).GetProperty("unitName").GetString());
         var view = await officer.GetAsync($"/api/wellbeing/referrals/{id}?purpose=Referral");
         Assert.Equal("持续失眠", (await view.ReadJson()).GetProperty("reason").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await otherOfficer.GetAsync($"/api/wellbeing/referrals/{id}?purpose=Referral")).StatusCode);
@@ -116,7 +119,9 @@ public sealed class ReferralAndPlanTests(WellbeingSystem system)
         Assert.Equal(HttpStatusCode.OK, seen.StatusCode);
         var returned = await admin.Post($"/api/wellbeing/referrals/{id}/return", new { returnOn = today, reEntryPlan = "每周两次心理辅导" }, seen.ETag());
         Assert.Equal(HttpStatusCode.OK, returned.StatusCode);
-        Assert.Equal("Returned", (await returned.ReadJson()).GetProperty("status").GetString());
+        var answer = await returned.ReadJson();
+        Assert.Equal("Returned", answer.GetProperty("status").GetString());
+        Assert.Equal("测试医院", answer.GetProperty("unitName").GetString());
     }
 
     [Fact]

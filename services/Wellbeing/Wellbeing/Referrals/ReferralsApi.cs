@@ -92,8 +92,9 @@ public static class ReferralsApi
             request.Urgency!.Value, PersonalDataVault.Seal(key, id, request.Reason!.Trim()), isMedicalMember, caller.Subject, now,
             options.Value.Referrals.ContactFor, Guid.CreateVersion7()));
         session.Store(stored);
-        return await session.Start<Referral, ReferralSummary>(http, id, events, $"/api/wellbeing/referrals/{id}",
+        var created = await session.Start<Referral, ReferralSummary>(http, id, events, $"/api/wellbeing/referrals/{id}",
             r => ReferralSummary.Of(r, options.Value.Referrals, now), ct);
+        return TypedResults.Created(created.Location, await Named(created.Value!, session, ct));
     }
 
     private static async Task<Ok<Page<ReferralSummary>>> List(
@@ -183,23 +184,23 @@ public static class ReferralsApi
             details?.Guardians ?? [], grant!.GrantId, grant.Until));
     }
 
-    private static Task<Ok<ReferralSummary>> Accept(Guid id, HttpContext http, IDocumentSession session, IOptions<WellbeingOptions> options,
+    private static async Task<Ok<ReferralSummary>> Accept(Guid id, HttpContext http, IDocumentSession session, IOptions<WellbeingOptions> options,
         TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
-        return session.Change<Referral, ReferralSummary>(http, id, r => UnitOf(caller, r),
+        return await Named(session.Change<Referral, ReferralSummary>(http, id, r => UnitOf(caller, r),
             r => ReferralDecider.Decide(new AcceptReferral(id, UnitOf(caller, r), caller.Subject, clock.GetUtcNow()), r),
-            r => ReferralSummary.Of(r, options.Value.Referrals, clock.GetUtcNow()), ct);
+            r => ReferralSummary.Of(r, options.Value.Referrals, clock.GetUtcNow()), ct), session, ct);
     }
 
-    private static Task<Ok<ReferralSummary>> Seen(Guid id, SeenRequest request, HttpContext http, IDocumentSession session,
+    private static async Task<Ok<ReferralSummary>> Seen(Guid id, SeenRequest request, HttpContext http, IDocumentSession session,
         IOptions<WellbeingOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var caller = http.Caller();
         new Validation().Required("seenOn", request.SeenOn).ThrowIfInvalid();
-        return session.Change<Referral, ReferralSummary>(http, id, r => UnitOf(caller, r),
+        return await Named(session.Change<Referral, ReferralSummary>(http, id, r => UnitOf(caller, r),
             r => ReferralDecider.Decide(new RecordSeen(id, UnitOf(caller, r), request.SeenOn!.Value, caller.Subject, clock.GetUtcNow()), r),
-            r => ReferralSummary.Of(r, options.Value.Referrals, clock.GetUtcNow()), ct);
+            r => ReferralSummary.Of(r, options.Value.Referrals, clock.GetUtcNow()), ct), session, ct);
     }
 
     private static async Task<Ok<ReferralSummary>> Return(
@@ -212,7 +213,7 @@ public static class ReferralsApi
         var key = await PersonalDataVault.LoadKeyAsync(session, master, id, ct);
         var current = await session.LoadAsync<Referral>(id, ct) ?? throw new NotFoundException("未找到 / Not found.");
         var child = await session.LoadAsync<Child>(current.StudentId, ct);
-        return await session.Change<Referral, ReferralSummary>(http, id, r => Access.AuthorizeCare(caller, r.SchoolId, r.CountyCode, child), r =>
+        return await Named(session.Change<Referral, ReferralSummary>(http, id, r => Access.AuthorizeCare(caller, r.SchoolId, r.CountyCode, child), r =>
         {
             if (key is null)
             {
@@ -220,8 +221,18 @@ public static class ReferralsApi
             }
             return ReferralDecider.Decide(new ReturnToSchool(id, request.ReturnOn!.Value, PersonalDataVault.Seal(key, id, request.ReEntryPlan!.Trim()),
                 caller.Subject, clock.GetUtcNow()), r);
-        }, r => ReferralSummary.Of(r, options.Value.Referrals, clock.GetUtcNow()), ct);
+        }, r => ReferralSummary.Of(r, options.Value.Referrals, clock.GetUtcNow()), ct), session, ct);
     }
+
+    /// <summary>A command's answer names the school and the unit, as the list does (the screens show names, not ids).</summary>
+    private static async Task<ReferralSummary> Named(ReferralSummary summary, IQuerySession session, CancellationToken ct)
+    {
+        var names = await session.NamesAsync([summary.SchoolId, summary.UnitId], ct);
+        return summary with { SchoolName = names.GetValueOrDefault(summary.SchoolId), UnitName = names.GetValueOrDefault(summary.UnitId) };
+    }
+
+    private static async Task<Ok<ReferralSummary>> Named(Task<Ok<ReferralSummary>> change, IQuerySession session, CancellationToken ct)
+        => TypedResults.Ok(await Named((await change).Value!, session, ct));
 
     private static SensitiveRecord Record(Referral r, ReadResource resource) => new(r.StudentId, r.SchoolId, r.CountyCode, resource, r.Id);
 
