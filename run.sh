@@ -20,14 +20,7 @@ ensure_prerequisites
 if curl -fsS "$GATEWAY/health" >/dev/null 2>&1; then die "Something already answers on $GATEWAY: stop it first."; fi
 command -v npm >/dev/null || { apt-get update -qq >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null; }
 scripts/console-assets.sh || say "工作台地图未取得 / the console's demo map could not be fetched (the console shows the table)"
-say "启动 PostgreSQL / starting PostgreSQL on 127.0.0.1:$PG_PORT (data: $DATA/postgres)"
-pg_start "$DATA/postgres" "$PG_PORT"
-pg_create_databases "$PG_PORT" "${JLT_DATABASES[@]}"
-say "启动 RabbitMQ / starting RabbitMQ on 127.0.0.1:$RABBIT_PORT (management: http://127.0.0.1:$RABBIT_MGMT_PORT)"
-rabbit_start "$DATA/rabbitmq" "$RABBIT_NODE" "$RABBIT_PORT" "$RABBIT_MGMT_PORT"
-export_connection_strings "$PG_PORT" "$RABBIT_PORT"
-export Broker__Management="http://127.0.0.1:$RABBIT_MGMT_PORT"
-
+# Set before the servers start: a broker that does not come up must not leave PostgreSQL running.
 apphost_pid=""
 stop_all() {
   trap - EXIT INT TERM
@@ -54,6 +47,14 @@ stop_all() {
 trap 'stop_all 130' INT
 trap 'stop_all 143' TERM
 trap 'stop_all $?' EXIT
+say "启动 PostgreSQL / starting PostgreSQL on 127.0.0.1:$PG_PORT (data: $DATA/postgres)"
+pg_start "$DATA/postgres" "$PG_PORT"
+pg_create_databases "$PG_PORT" "${JLT_DATABASES[@]}"
+say "启动 RabbitMQ / starting RabbitMQ on 127.0.0.1:$RABBIT_PORT (management: http://127.0.0.1:$RABBIT_MGMT_PORT)"
+rabbit_start "$DATA/rabbitmq" "$RABBIT_NODE" "$RABBIT_PORT" "$RABBIT_MGMT_PORT"
+export_connection_strings "$PG_PORT" "$RABBIT_PORT"
+export Broker__Management="http://127.0.0.1:$RABBIT_MGMT_PORT"
+
 
 REPLICAS=${JLT_REPLICAS:-1}
 SERVICES=(Alliances Activities ParentSchool CampusSafety Wellbeing)

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 
@@ -9,8 +10,10 @@ namespace Microsoft.Extensions.Hosting;
 /// process never collects again, so it keeps the burst's high-water mark. Every <c>Memory:IdleCheckSeconds</c>
 /// (default 15; 0 turns it off) this looks at how much was allocated since the last look: under
 /// <c>Memory:IdleAllocationBytes</c> (default 16 MB) the process is idle, and the first idle look after a busy period
-/// runs one aggressive, compacting collection, which returns the free regions to the OS. Busy again, nothing is done:
-/// the GC's own settings for small containers hold then (Directory.Build.props).
+/// runs one aggressive, compacting collection, which returns the free regions to the OS, and then asks glibc to give
+/// back the free pages of its malloc heaps (<c>malloc_trim</c>: the runtime's and the JIT's native allocations of the
+/// burst; glibc returns only the top of a heap by itself). Busy again, nothing is done: the GC's own settings for small
+/// containers hold then (Directory.Build.props).
 /// </summary>
 public sealed class IdleMemoryTrim(IConfiguration configuration, ILogger<IdleMemoryTrim> logger) : BackgroundService
 {
@@ -35,6 +38,7 @@ public sealed class IdleMemoryTrim(IConfiguration configuration, ILogger<IdleMem
                 {
                     var before = Environment.WorkingSet;
                     GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                    TrimNativeHeap();
                     logger.LogDebug("Idle: memory trimmed from {Before} to {After} bytes", before, Environment.WorkingSet);
                 }
                 trimmed = idle;
@@ -45,4 +49,25 @@ public sealed class IdleMemoryTrim(IConfiguration configuration, ILogger<IdleMem
         {
         }
     }
+
+    private static bool nativeTrim = OperatingSystem.IsLinux();
+
+    private static void TrimNativeHeap()
+    {
+        if (!nativeTrim)
+        {
+            return;
+        }
+        try
+        {
+            MallocTrim(0);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            nativeTrim = false; // not glibc (musl, e.g. Alpine images): its allocator returns memory by itself
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
 }

@@ -144,6 +144,9 @@ rabbit_env() {
   # Then, for a node sharing a small machine with the whole system (issue 19): the allocators cache fewer freed
   # segments (+MMmcs 8, RabbitMQ's default 30), and idle schedulers sleep instead of spinning on the CPU.
   export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1} +MMmcs 8 +sbwt none +sbwtdcpu none +sbwtdio none"
+  # Tables sized for this node (RabbitMQ's defaults: a million processes and five million atoms, allocated up front):
+  # an idle node holds about 9 MiB less (issue 19).
+  export RABBITMQ_MAX_NUMBER_OF_PROCESSES=131072 RABBITMQ_MAX_NUMBER_OF_ATOMS=1048576
   export RABBITMQ_MNESIA_BASE=$dir/mnesia RABBITMQ_LOG_BASE=$dir/log RABBITMQ_PID_FILE=$dir/rabbit.pid
   export RABBITMQ_CONFIG_FILE=$dir/rabbitmq.conf RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins
 }
