@@ -78,8 +78,26 @@ public sealed class AppendWakeup : DocumentSessionListenerBase, IDaemonWakeup, I
             Interlocked.Exchange(ref notifyRequested, 1);
             if (Interlocked.CompareExchange(ref notifying, 1, 0) == 0)
             {
-                _ = NotifyAsync();
+                StartNotifying();
             }
+        }
+    }
+
+    /// <summary>
+    /// The NOTIFY is the wakeup's own work, not the request's whose commit set it off: it starts outside that trace (a
+    /// root span the process starts by itself, which the tracing leaves out, as it does the daemon's polling).
+    /// </summary>
+    private void StartNotifying()
+    {
+        var current = System.Diagnostics.Activity.Current;
+        System.Diagnostics.Activity.Current = null;
+        try
+        {
+            _ = NotifyAsync();
+        }
+        finally
+        {
+            System.Diagnostics.Activity.Current = current;
         }
     }
 
@@ -150,7 +168,7 @@ public sealed class AppendWakeup : DocumentSessionListenerBase, IDaemonWakeup, I
             // A commit that came after the loop's last look but before the flag was cleared.
             if (Volatile.Read(ref notifyRequested) == 1 && Interlocked.CompareExchange(ref notifying, 1, 0) == 0)
             {
-                _ = NotifyAsync();
+                StartNotifying();
             }
         }
     }
