@@ -9,7 +9,8 @@ var authority = builder.ExecutionContext.IsPublishMode ? builder.AddParameter("a
 
 string[] services = ["alliances", "activities", "parentschool", "campussafety", "wellbeing", "subscriptions"];
 // The console's queue too: it keeps the parents' messages (家长端 消息, docs/parent.md).
-var awaitQueues = string.Join(',', [.. services, "console"]);
+// Subscriptions' relay consumes from subscriptions-relay (single active consumer, docs/subscriptions.md).
+var awaitQueues = string.Join(',', [.. services.Select(s => s == "subscriptions" ? "subscriptions-relay" : s), "console"]);
 // Quorum queues need a RabbitMQ cluster (a published deployment has one); one local node keeps classic queues.
 var queueType = builder.Configuration["Messaging:QueueType"] ?? (builder.ExecutionContext.IsPublishMode ? "quorum" : "classic");
 

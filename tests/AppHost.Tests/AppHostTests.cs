@@ -126,7 +126,8 @@ public sealed class AppHostTests
             var consumers = await Eventually.Until(async () =>
             {
                 await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
-                return (await channel.QueueDeclarePassiveAsync(service, ct)).ConsumerCount;
+                // Subscriptions' relay queue has a single active consumer: both replicas are on it, one consumes.
+                return (await channel.QueueDeclarePassiveAsync(service == "subscriptions" ? "subscriptions-relay" : service, ct)).ConsumerCount;
             }, count => count == 2, TimeSpan.FromMinutes(2));
             Assert.True(consumers == 2, $"{service}: {consumers} consumer(s) on its queue");
         }

@@ -43,7 +43,7 @@ public class TestSystem : IAsyncLifetime
         if (!serviceNames.Contains("subscriptions"))
         {
             serviceNames.Add("subscriptions");
-            settings["Messaging:AwaitQueues"] = string.Join(',', serviceNames);
+            settings["Messaging:AwaitQueues"] = string.Join(',', [.. ServiceNames, Subscriptions.Relay.RelayQueue.Name]);
         }
         return this;
     }

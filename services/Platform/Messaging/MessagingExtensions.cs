@@ -27,9 +27,14 @@ public static class MessagingExtensions
     /// and the idempotency filter applies a message that reaches both once.
     /// </para>
     /// <c>Messaging:PrefetchCount</c> (default 32) bounds the messages a replica holds unacknowledged.
+    /// <para>
+    /// <paramref name="queue"/> changes the service's queue (its name, single active consumer, filters ahead of all
+    /// the others, queues of an earlier layout to drain): see <see cref="ServiceQueue"/>.
+    /// </para>
     /// </summary>
     public static IServiceCollection AddMessaging(
-        this IHostApplicationBuilder builder, string serviceName, Action<IBusRegistrationConfigurator>? consumers = null)
+        this IHostApplicationBuilder builder, string serviceName, Action<IBusRegistrationConfigurator>? consumers = null,
+        ServiceQueue? queue = null)
     {
         var broker = BrokerAddress.From(builder.Configuration);
         builder.Services.AddSingleton(broker);
@@ -54,10 +59,25 @@ public static class MessagingExtensions
                 });
                 var queueType = QueueTypes.From(builder.Configuration);
                 var prefetch = builder.Configuration.GetValue("Messaging:PrefetchCount", 32);
-                void Consume(IRabbitMqReceiveEndpointConfigurator endpoint) => Configure(endpoint, everyConsumerByName: false);
-                void Configure(IRabbitMqReceiveEndpointConfigurator endpoint, bool everyConsumerByName)
+                var queueName = queue?.Name ?? serviceName;
+                // A previous queue of the quorum layout is a quorum queue (declared as such again), or a classic one.
+                var previous = (queue?.Previous ?? [])
+                    .SelectMany(q => queueType.Quorum ? new[] { (Name: QueueTypes.QueueName(q, quorum: true), Quorum: true), (Name: q, Quorum: false) } : [(Name: q, Quorum: false)])
+                    .Where(q => QueueTypes.ClassicQueueExists(broker, q.Name))
+                    .ToList();
+                void Consume(IRabbitMqReceiveEndpointConfigurator endpoint) => Configure(endpoint, everyConsumerByName: previous.Count > 0);
+                void Configure(IRabbitMqReceiveEndpointConfigurator endpoint, bool everyConsumerByName, string? previousQueue = null)
                 {
                     endpoint.PrefetchCount = prefetch;
+                    if (queue is not null)
+                    {
+                        // A previous queue keeps its arguments (the broker refuses to change them).
+                        if (queue.SingleActiveConsumer && previousQueue is null)
+                        {
+                            endpoint.SingleActiveConsumer = true;
+                        }
+                        queue.Configure?.Invoke(context, endpoint, previousQueue);
+                    }
                     endpoint.UseFilter(new StoppingFilter(context.GetRequiredService<IHostApplicationLifetime>()));
                     endpoint.UseMessageRetry(retry =>
                     {
@@ -79,20 +99,33 @@ public static class MessagingExtensions
                 }
                 if (queueType.Quorum)
                 {
-                    rabbit.ReceiveEndpoint(QueueTypes.QueueName(serviceName, quorum: true), endpoint =>
+                    rabbit.ReceiveEndpoint(QueueTypes.QueueName(queueName, quorum: true), endpoint =>
                     {
                         endpoint.SetQuorumQueue(queueType.Replicas);
                         Configure(endpoint, everyConsumerByName: true);
                     });
-                    if (QueueTypes.ClassicQueueExists(broker, serviceName))
+                    if (QueueTypes.ClassicQueueExists(broker, queueName))
                     {
                         // The safe path from classic: drain what the old queue holds, beside the new one.
-                        rabbit.ReceiveEndpoint(serviceName, endpoint => Configure(endpoint, everyConsumerByName: true));
+                        rabbit.ReceiveEndpoint(queueName, endpoint => Configure(endpoint, everyConsumerByName: true));
                     }
                 }
                 else
                 {
-                    rabbit.ReceiveEndpoint(serviceName, Consume);
+                    rabbit.ReceiveEndpoint(queueName, Consume);
+                }
+                foreach (var old in previous)
+                {
+                    // Drained, not fed: no binding is added (ServiceQueue.Configure removes those it has).
+                    rabbit.ReceiveEndpoint(old.Name, endpoint =>
+                    {
+                        if (old.Quorum)
+                        {
+                            endpoint.SetQuorumQueue(queueType.Replicas);
+                        }
+                        endpoint.ConfigureConsumeTopology = false;
+                        Configure(endpoint, everyConsumerByName: true, previousQueue: old.Name);
+                    });
                 }
             });
         });
@@ -123,6 +156,35 @@ public static class MessagingExtensions
         });
         return marten;
     }
+}
+
+/// <summary>
+/// A service queue other than the default (<see cref="MessagingExtensions.AddMessaging"/>).
+/// </summary>
+public sealed class ServiceQueue
+{
+    /// <summary>The queue's name (<c>{name}-quorum</c> for a quorum queue) instead of the service's.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>
+    /// The queue is declared with <c>x-single-active-consumer</c>: of several replicas one consumes, the next takes over
+    /// when it goes (the broker refuses to add that argument to an existing queue: give it a new <see cref="Name"/>).
+    /// </summary>
+    public bool SingleActiveConsumer { get; init; }
+
+    /// <summary>
+    /// Names of the queue in an earlier layout (as <see cref="Name"/>: with a quorum queue, <c>{name}-quorum</c> and a
+    /// classic <c>{name}</c> left from before): each one that exists at start is consumed too (with every consumer,
+    /// behind the same filters, its own arguments kept) and no binding is added to it, so that what it holds is drained.
+    /// </summary>
+    public IReadOnlyList<string> Previous { get; init; } = [];
+
+    /// <summary>
+    /// Runs first on each of the service's endpoints (with the queue's name if it is one of <see cref="Previous"/>,
+    /// null for the service's queue), so the filters it adds come ahead of the stopping filter, the retries and the
+    /// idempotency filter.
+    /// </summary>
+    public Action<IBusRegistrationContext, IRabbitMqReceiveEndpointConfigurator, string?>? Configure { get; init; }
 }
 
 /// <summary>

@@ -50,19 +50,19 @@ public static class SubscriptionsService
         builder.Services.AddScoped<ReplicaConsumer<MemberLeft>, MemberLeftConsumer>();
         builder.Services.AddScoped<ReplicaConsumer<ResourcePublished>, ResourcePublishedConsumer>();
         builder.Services.AddScoped<ReplicaConsumer<ResourceWithdrawn>, ResourceWithdrawnConsumer>();
-        // The relay takes one message at a time, in the order of its queue (which is each stream's order: a service
-        // publishes a stream's events one after another, each confirmed): a department receives each stream's events in
-        // order. With the messaging default (32 side by side) two events of one alliance were relayed in either order,
-        // live, held during a replay (released in arrival order) and sent straight to a queue being rebound
-        // (ReplayRebindingTests). Messaging:PrefetchCount set explicitly wins (and gives up that order).
+        // The relay takes many messages at once, each stream's one after another (partitioned by the stream header, on
+        // a single-active-consumer queue: RelayQueue). It took one at a time before (prefetch 1) to keep that order.
         if (builder.Configuration["Messaging:PrefetchCount"] is null)
         {
-            builder.Configuration["Messaging:PrefetchCount"] = "1";
+            builder.Configuration["Messaging:PrefetchCount"] = "64";
         }
+        builder.Services.AddSingleton<RelayDrain>();
         builder.AddMessaging(Name, bus =>
         {
             bus.AddConsumers([.. EventCatalogue.Entries.Select(e => typeof(RelayConsumer<>).MakeGenericType(e.ContractType))]);
-        });
+        }, RelayQueue.Options(builder.Configuration));
+        // After MassTransit's hosted service (which waits until the bus is up): drains a queue of the earlier layout.
+        builder.Services.AddHostedService(services => services.GetRequiredService<RelayDrain>());
         builder.Services.AddHostedService<WebhookSender>();
         builder.Services.AddSingleton<Replay.ReplayTokens>();
         builder.Services.AddHostedService<Replay.ReplayWorker>();

@@ -19,6 +19,7 @@ public sealed class DepartmentExchange(BrokerAddress broker, IConfiguration conf
     private readonly Slot[] slots = [.. Enumerable.Range(0, Math.Max(1, configuration.GetValue("Relay:Channels", 8))).Select(_ => new Slot())];
     private int next = -1;
     private IConnection? connection;
+    private volatile bool disposed;
 
     private sealed class Slot
     {
@@ -59,6 +60,7 @@ public sealed class DepartmentExchange(BrokerAddress broker, IConfiguration conf
         await slot.Gate.WaitAsync(ct);
         try
         {
+            ObjectDisposedException.ThrowIf(disposed, this);
             var open = await Channel(slot, ct);
             try
             {
@@ -88,6 +90,7 @@ public sealed class DepartmentExchange(BrokerAddress broker, IConfiguration conf
         await connecting.WaitAsync(ct);
         try
         {
+            ObjectDisposedException.ThrowIf(disposed, this);
             if (connection is not { IsOpen: true })
             {
                 if (connection is not null)
@@ -136,17 +139,21 @@ public sealed class DepartmentExchange(BrokerAddress broker, IConfiguration conf
         }
     }
 
+    /// <summary>
+    /// Closes the channels and the connection. The semaphores are not disposed: a publish waiting for one would wait
+    /// for ever (a disposed SemaphoreSlim never releases its waiters), holding its message, and the idempotency
+    /// filter's turn for that message id, while the service stops; it gets its turn and fails instead.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        disposed = true;
         foreach (var slot in slots)
         {
             await Close(slot);
-            slot.Gate.Dispose();
         }
         if (connection is not null)
         {
             await Dispose(connection);
         }
-        connecting.Dispose();
     }
 }
