@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Weasel.Core;
 
@@ -27,6 +28,9 @@ public static class EventStoreExtensions
 
         builder.Services.AddHealthChecks().AddCheck(
             databaseName, new PostgresHealthCheck(connectionString), HealthStatus.Unhealthy, ["ready"]);
+        builder.Services.AddSingleton(services => new AppendWakeup(
+            connectionString, services.GetRequiredService<ILoggerFactory>().CreateLogger<AppendWakeup>()));
+        builder.Services.AddSingleton<IConfigureMarten, WakeOnAppend>();
 
         return builder.Services.AddMarten(options =>
             {
@@ -39,14 +43,26 @@ public static class EventStoreExtensions
                 options.Events.MetadataConfig.HeadersEnabled = true;
                 options.Events.MetadataConfig.CorrelationIdEnabled = true;
                 // The daemon (async projections, the integration-event publisher) wakes when events are appended, not
-                // only at its next poll (issue 20: the time from a command's 201 to the event on the broker).
-                options.Events.UseListenNotifyForEventAppends = true;
+                // only at its next poll (issue 20: the time from a command's 201 to the event on the broker), by
+                // AppendWakeup (WakeOnAppend below), not by Marten's NOTIFY inside every appending transaction, which
+                // made the service's commits take turns.
+                options.Events.UseListenNotifyForEventAppends = false;
                 options.Schema.For<Messaging.ProcessedMessage>();
                 configure(options);
             })
             .BuildSessionsWith<TracingSessionFactory>()
             .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(DaemonMode.HotCold);
+    }
+
+    /// <summary>The store's sessions tell <see cref="AppendWakeup"/> of their commits, and the daemon waits on it.</summary>
+    private sealed class WakeOnAppend(AppendWakeup wakeup) : IConfigureMarten
+    {
+        public void Configure(IServiceProvider services, StoreOptions options)
+        {
+            options.Listeners.Add(wakeup);
+            options.Projections.Wakeup = wakeup;
+        }
     }
 
     private sealed class PostgresHealthCheck(string connectionString) : IHealthCheck

@@ -34,7 +34,7 @@ public static class UnitsApi
     {
         var command = Validate(request, "", http.Caller(), divisions, clock.GetUtcNow());
         return await session.Start<MemberUnit>(http, command.UnitId, MemberUnitDecider.Decide(command, null),
-            $"/api/alliances/units/{command.UnitId}", ct);
+            $"/api/alliances/units/{command.UnitId}", ct, inMemory: true);
     }
 
     private static async Task<Created<IReadOnlyList<MemberUnit>>> RegisterMany(
