@@ -39,7 +39,8 @@ public static class MessagingExtensions
         var broker = BrokerAddress.From(builder.Configuration);
         builder.Services.AddSingleton(broker);
         builder.Services.AddSingleton<PublishingGate>();
-        builder.AddOperations(serviceName);
+        // The queue gauges, the event-flow health and the error queue's retry look at the queue the service consumes.
+        builder.AddOperations(serviceName, queue?.Name);
         builder.Services.AddMassTransit(bus =>
         {
             consumers?.Invoke(bus);

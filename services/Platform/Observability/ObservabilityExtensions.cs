@@ -15,11 +15,12 @@ public static class ObservabilityExtensions
     /// (<see cref="OpsMetrics"/>), the event-flow sampler and health check, the consume observer, the committed-event
     /// counters, the error queue and projection rebuilds for the operations API (<see cref="OperationsApi"/>).
     /// </summary>
-    public static IServiceCollection AddOperations(this IHostApplicationBuilder builder, string serviceName)
+    /// <param name="queueName">The service's queue when it is not named after the service (<see cref="ServiceQueue.Name"/>).</param>
+    public static IServiceCollection AddOperations(this IHostApplicationBuilder builder, string serviceName, string? queueName = null)
     {
         var services = builder.Services;
         var queueType = QueueTypes.From(builder.Configuration);
-        services.AddSingleton(new ServiceQueues(serviceName, [QueueTypes.QueueName(serviceName, queueType.Quorum)]));
+        services.AddSingleton(new ServiceQueues(serviceName, [QueueTypes.QueueName(queueName ?? serviceName, queueType.Quorum)]));
         services.AddSingleton<EventFlowSampler.Holder>();
         services.AddSingleton(sp => new OpsMetrics(serviceName, sp.GetRequiredService<EventFlowSampler.Holder>(),
             sp.GetServices<EventCounter>()));

@@ -105,6 +105,19 @@ public sealed class RelayOrderTests(SubscriptionsSystem system, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task The_operations_side_watches_the_relay_queue_the_service_consumes()
+    {
+        // The queue gauges, the event-flow health and the error retry of Subscriptions look at subscriptions-relay and
+        // its error queue (they looked at "subscriptions", which no longer exists, so the relay's backlog read 0).
+        var services = system.Services("subscriptions");
+        Assert.Equal([RelayQueue.Name], services.GetRequiredService<JiaoLianTi.Platform.Observability.ServiceQueues>().Queues);
+        var holder = services.GetRequiredService<JiaoLianTi.Platform.Observability.EventFlowSampler.Holder>();
+        var sampled = await Eventually.Until(() => Task.FromResult(holder.Current.Queues.Select(q => (q.Queue, q.Kind)).ToList()),
+            queues => queues.Count > 0, TimeSpan.FromSeconds(60));
+        Assert.Equal([(RelayQueue.Name, "ready"), ($"{RelayQueue.Name}_error", "error")], sampled);
+    }
+
+    [Fact]
     public async Task A_queue_of_the_earlier_layout_is_relayed_to_its_end_before_the_new_queue()
     {
         var county = Subscribers.NewCounty();
