@@ -71,7 +71,9 @@ public sealed class MetricsTests(OpsSystem system)
         Assert.Contains(lags, m => m.Tags["service"] == "parentschool" && m.Tags["projection"] == "integration-events:All"
                                    && m.Tags["kind"] == "subscription");
         Assert.DoesNotContain(lags, m => m.Tags["projection"]!.StartsWith("HighWater"));
-        var queues = measured.Observe(OpsMetrics.QueueMessages);
+        // Each service's sampler takes its first sample on its own: wait until every service's queues are in.
+        var queues = await Eventually.Until(() => Task.FromResult(measured.Observe(OpsMetrics.QueueMessages)),
+            q => TestSystem.ServiceNames.All(service => q.Count(m => m.Tags["service"] == service) >= 2));
         foreach (var service in TestSystem.ServiceNames)
         {
             Assert.Contains(queues, q => q.Tags["service"] == service && q.Tags["messaging.destination.name"] == service && q.Tags["kind"] == "ready");
