@@ -16,7 +16,7 @@ export JLT_ASYNCAPI
 export JLT_SCREENSHOTS=${JLT_SCREENSHOTS:-/tmp/jiaolianti-console-screenshots}
 WORK=$(mktemp -d /tmp/jiaolianti-test.XXXXXX)
 chmod 755 "$WORK"
-PG_PORT=$(free_port 55432)
+PG_PORT=$(free_port 25532)
 # RabbitMQ also takes a distribution port (a free one from the AMQP port + 1000, see infra.sh).
 RABBIT_PORT=$(free_port 25690)
 RABBIT_NODE="jlt-test-$$@localhost"

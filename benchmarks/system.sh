@@ -27,7 +27,7 @@ if [ "${JLT_SYSTEM_RUNNING:-}" != 1 ]; then
   chmod 755 "$data" # PostgreSQL runs as its own user and keeps its data below
   export JLT_DATA=$data JLT_NO_DEMO=1
   export JLT_PG_PORT=${JLT_PG_PORT:-$(free_port 25433)} JLT_RABBIT_PORT=${JLT_RABBIT_PORT:-$(free_port 25672)}
-  export JLT_RABBIT_MGMT_PORT=${JLT_RABBIT_MGMT_PORT:-$(free_port 35672)}
+  export JLT_RABBIT_MGMT_PORT=${JLT_RABBIT_MGMT_PORT:-$(free_port 15772)}
   ./run.sh > "$data/run.log" 2>&1 &
   run_pid=$!
   say "启动系统 / starting the system (log: $data/run.log)"

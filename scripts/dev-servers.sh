@@ -11,7 +11,7 @@ case "$action" in
   start)
     ensure_prerequisites
     mkdir -p "$dir"; chmod 755 "$dir"
-    pg_port=$(free_port "${JLT_PG_FROM:-56432}")
+    pg_port=$(free_port "${JLT_PG_FROM:-24432}")
     pg_start "$dir/postgres" "$pg_port" throwaway
     rabbit_port=$(free_port "${JLT_RABBIT_FROM:-26690}")
     # An Erlang node name takes letters, digits, - and _ only: mktemp folders (a.XXXX) have a dot.
