@@ -26,11 +26,13 @@ public static class SubscriptionsService
         builder.Services.AddSingleton(signal);
         builder.Services.AddSingleton<BrokerAdmin>();
         builder.Services.AddSingleton<DepartmentExchange>();
+        builder.Services.AddSingleton<WebhookTargets>();
         builder.AddEventStore(Database, options =>
             {
                 options.Projections.Snapshot<Subscription>(SnapshotLifecycle.Inline);
                 options.Schema.For<Subscription>().Index(s => s.Status).Index(s => s.Delivery);
-                options.Schema.For<WebhookDelivery>().Index(d => d.SubscriptionId).Index(d => d.Status).Index(d => d.Sequence);
+                // The sender reads a subscription's pending deliveries in their order, the log a subscription's in order (one index).
+                options.Schema.For<WebhookDelivery>().Index([d => d.SubscriptionId, d => d.Status, d => d.Sequence]);
                 options.Schema.For<BrokerState>();
                 options.Schema.For<Replay.ReplayHold>();
                 options.Schema.For<Replay.HeldEvent>().Index(h => h.SubscriptionId);

@@ -120,6 +120,33 @@ public sealed class WebhookSubscriptionTests(SubscriptionsSystem system)
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
 
+    [Fact]
+    public async Task A_paused_subscription_gets_nothing_of_what_is_relayed_while_paused_and_after_resuming_the_next_ones()
+    {
+        // The relay keeps the webhook subscriptions in memory between changes: a pause and a resume must reach it.
+        await using var paused = await WebhookReceiver.StartAsync();
+        await using var witness = await WebhookReceiver.StartAsync();
+        var county = Subscribers.NewCounty();
+        var (officer, id) = await Subscribed(county, paused.Url);
+        await Subscribed(county, witness.Url);
+        var first = await RegisterUnit(county, "暂停前社区居委会");
+        await Eventually.Until(() => Task.FromResult(paused.Received.ToList()), r => r.Count >= 1);
+
+        Assert.Equal(HttpStatusCode.OK, (await officer.Command(id, "pause")).StatusCode);
+        var whilePaused = await RegisterUnit(county, "暂停中社区居委会");
+        // Relayed while paused: the other subscription of the county got it.
+        await Eventually.Until(() => Task.FromResult(witness.Received.ToList()), r => r.Count >= 2);
+        Assert.Equal(HttpStatusCode.OK, (await officer.Command(id, "resume")).StatusCode);
+        var after = await RegisterUnit(county, "恢复后社区居委会");
+
+        var received = await Eventually.Until(() => Task.FromResult(paused.Received.ToList()), r => r.Count >= 2);
+        var units = received.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data").GetProperty("unitId").GetGuid()).ToList();
+        Assert.Equal([first, after], units);
+        Assert.DoesNotContain(whilePaused, units);
+        var log = await Eventually.Until(() => Deliveries(officer, id), d => d.Count == 2 && d.All(x => x.Str("status") == "Delivered"));
+        Assert.Equal(received.Select(r => Guid.Parse(r.Id)), log.Select(d => d.GetProperty("eventId").GetGuid()));
+    }
+
     /// <summary>A civil-affairs system subscribed to the county's newly registered units, approved by the county.</summary>
     private async Task<(HttpClient Officer, Guid Id)> Subscribed(string county, string url)
     {

@@ -15,8 +15,8 @@ namespace JiaoLianTi.Subscriptions.Relay;
 /// delivery for each active webhook subscription it matches, in the same transaction as its message id. Alliances'
 /// facts first update this service's replica of them, which places the events that name only a school or unit.
 /// </summary>
-public sealed class RelayConsumer<T>(IDocumentSession session, DepartmentExchange exchange, IServiceProvider services,
-    ILogger<RelayConsumer<T>> logger) : IConsumer<T> where T : class
+public sealed class RelayConsumer<T>(IDocumentSession session, DepartmentExchange exchange, WebhookTargets targets,
+    IServiceProvider services, ILogger<RelayConsumer<T>> logger) : IConsumer<T> where T : class
 {
     private static readonly CatalogueEntry Entry = EventCatalogue.Find(typeof(T).Name)
         ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the event catalogue");
@@ -36,10 +36,20 @@ public sealed class RelayConsumer<T>(IDocumentSession session, DepartmentExchang
             return;
         }
         var body = CloudEvents.Build(id, Entry.Type, Entry.Service, context.SentTime ?? DateTime.UtcNow, county, CloudEvents.Data(context.Message));
-        // The hand-over with replays: the holds are read, and this event held or delivered, under the shared lock a
-        // replay takes exclusively to start or end holding (until this transaction commits).
-        await Handover.Enter(session, exclusive: false, ct);
-        var holds = (await session.Query<ReplayHold>().ToListAsync(ct)).Where(h => h.Matches(Entry.Type, county)).ToList();
+        // One round trip: the hand-over with replays (the holds are read, and this event held or delivered, under the
+        // shared lock a replay takes exclusively to start or end holding, until this transaction commits), whether the
+        // subscriptions changed since they were cached, and which of the deliveries due already exist (a replay may have
+        // staged this event before its live publish arrived).
+        var known = targets.Current;
+        var matching = known?.Matching(Entry.Type, county) ?? [];
+        var read = await Handover.EnterShared(session, [.. matching.Select(s => WebhookDelivery.IdOf(s.Id, id))], ct);
+        if (known is null || known.Generation != read.Generation)
+        {
+            known = await targets.Load(session, ct);
+            matching = known.Matching(Entry.Type, county);
+            read = read with { Existing = await WebhookStaging.Existing(session, id, matching, ct) };
+        }
+        var holds = read.Holds.Where(h => h.Matches(Entry.Type, county)).ToList();
         await exchange.Publish(id, Entry.Type, county, body, ct);
         foreach (var hold in holds)
         {
@@ -52,61 +62,108 @@ public sealed class RelayConsumer<T>(IDocumentSession session, DepartmentExchang
             session.Store(new HeldEvent
             {
                 Id = HeldEvent.IdOf(hold.Id, id), SubscriptionId = hold.Id, EventId = id, EventType = Entry.Type, Division = county,
-                Body = System.Text.Encoding.UTF8.GetString(body), Arrival = Webhooks.WebhookDelivery.NextSequence(),
+                Body = System.Text.Encoding.UTF8.GetString(body), Arrival = WebhookDelivery.NextSequence(),
             });
         }
-        await WebhookStaging.Stage(session, id, Entry.Type, county, body, replayed: false, onlyFor: null, ct,
-            held: holds.Select(h => h.Id).ToHashSet());
+        var held = holds.Select(h => h.Id).ToHashSet();
+        WebhookStaging.Insert(session, id, Entry.Type, county, body, replayed: false,
+            matching.Where(s => !held.Contains(s.Id) && !read.Existing.Contains(WebhookDelivery.IdOf(s.Id, id))));
     }
 }
 
-/// <summary>Which webhook subscriptions an event goes to, and its delivery for each.</summary>
+/// <summary>
+/// The active webhook subscriptions, cached in the relay between changes: each relayed event reads only a fingerprint
+/// of the subscriptions' versions (<see cref="Handover.EnterShared"/>), and they are read again, in the same
+/// transaction, when it differs (a request, approval, pause, change, revocation or rotation, on any replica).
+/// </summary>
+public sealed class WebhookTargets
+{
+    /// <summary>
+    /// The fingerprint of the subscriptions: the sum of their versions (each document's version is its stream's, which
+    /// every change raises; none is ever deleted), so it grows with any change.
+    /// </summary>
+    public static string GenerationSql(string schema) =>
+        $"select coalesce(sum(mt_version), 0)::text || '/' || count(*)::text from {schema}.mt_doc_subscription";
+
+    public sealed record Known(string Generation, IReadOnlyList<Subscriptions.Subscription> Webhooks)
+    {
+        public IReadOnlyList<Subscriptions.Subscription> Matching(string type, string county) =>
+            [.. Webhooks.Where(s => s.Scope is { } scope && scope.EventTypes.Contains(type) && county.StartsWith(scope.Region, StringComparison.Ordinal))];
+    }
+
+    private volatile Known? known;
+
+    public Known? Current => known;
+
+    /// <summary>Reads every subscription and their fingerprint in one statement (one snapshot) in the session's transaction.</summary>
+    public async Task<Known> Load(IDocumentSession session, CancellationToken ct)
+    {
+        var options = session.DocumentStore.Options;
+        var serializer = options.Serializer();
+        await using var command = session.Connection!.CreateCommand();
+        command.CommandText = $"select ({GenerationSql(options.DatabaseSchemaName)}), d.data from {options.DatabaseSchemaName}.mt_doc_subscription as d";
+        var generation = "";
+        var webhooks = new List<Subscriptions.Subscription>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                generation = reader.GetString(0);
+                var subscription = serializer.FromJson<Subscriptions.Subscription>(reader, 1);
+                if (subscription is { Delivery: Subscriptions.DeliveryKind.Webhook, Status: Subscriptions.SubscriptionStatus.Active, Scope: not null })
+                {
+                    webhooks.Add(subscription);
+                }
+            }
+        }
+        var loaded = new Known(generation, webhooks);
+        known = loaded;
+        return loaded;
+    }
+}
+
+/// <summary>An event's webhook deliveries: one per subscription, staged once however often the event comes.</summary>
 public static class WebhookStaging
 {
     /// <summary>
-    /// Stages a delivery of the event for every active webhook subscription whose approved types and region match
-    /// (or for <paramref name="onlyFor"/> alone, a replay), unless that subscription already has it. Returns how many.
-    /// A live event skips the subscriptions in <paramref name="held"/>, whose replay holds their live deliveries (<see cref="ReplayHold"/>).
+    /// Stages a delivery of the event for <paramref name="onlyFor"/> (a replay, or a held event released) unless that
+    /// subscription already has it; returns how many (0 or 1). The relay stages live events itself (<see cref="RelayConsumer{T}"/>).
     /// </summary>
     public static async Task<int> Stage(IDocumentSession session, Guid eventId, string type, string county, byte[] body,
-        bool replayed, Subscriptions.Subscription? onlyFor, CancellationToken ct, IReadOnlySet<Guid>? held = null)
+        bool replayed, Subscriptions.Subscription onlyFor, CancellationToken ct)
     {
-        IReadOnlyList<Subscriptions.Subscription> targets;
-        if (onlyFor is not null)
-        {
-            targets = [onlyFor];
-        }
-        else
-        {
-            // Only those approved for this type are read (not every active webhook subscription for every event).
-            var active = await session.Query<Subscriptions.Subscription>()
-                .Where(s => s.Delivery == Subscriptions.DeliveryKind.Webhook && s.Status == Subscriptions.SubscriptionStatus.Active
-                    && s.Scope!.EventTypes.Contains(type))
-                .ToListAsync(ct);
-            targets = active.Where(s => s.Scope is { } scope && scope.EventTypes.Contains(type) && county.StartsWith(scope.Region, StringComparison.Ordinal)
-                && held?.Contains(s.Id) != true).ToList();
-        }
+        IReadOnlyList<Subscriptions.Subscription> targets = [onlyFor];
+        var existing = await Existing(session, eventId, targets, ct);
+        return Insert(session, eventId, type, county, body, replayed, targets.Where(s => !existing.Contains(WebhookDelivery.IdOf(s.Id, eventId))));
+    }
+
+    /// <summary>Which of the event's deliveries to <paramref name="targets"/> the store has already.</summary>
+    public static async Task<IReadOnlySet<Guid>> Existing(IQuerySession session, Guid eventId,
+        IReadOnlyList<Subscriptions.Subscription> targets, CancellationToken ct)
+    {
         if (targets.Count == 0)
         {
-            return 0;
+            return new HashSet<Guid>();
         }
         var ids = targets.Select(s => WebhookDelivery.IdOf(s.Id, eventId)).ToArray();
-        var existing = (await session.LoadManyAsync<WebhookDelivery>(ct, ids)).Select(d => d.Id).ToHashSet();
+        return (await session.LoadManyAsync<WebhookDelivery>(ct, ids)).Select(d => d.Id).ToHashSet();
+    }
+
+    /// <summary>Stages a new delivery of the event for each of <paramref name="targets"/>; returns how many.</summary>
+    public static int Insert(IDocumentSession session, Guid eventId, string type, string county, byte[] body, bool replayed,
+        IEnumerable<Subscriptions.Subscription> targets)
+    {
         var now = DateTimeOffset.UtcNow;
-        var text = System.Text.Encoding.UTF8.GetString(body);
+        string? text = null;
         var staged = 0;
         foreach (var subscription in targets)
         {
-            var id = WebhookDelivery.IdOf(subscription.Id, eventId);
-            if (existing.Contains(id))
-            {
-                continue;
-            }
+            text ??= System.Text.Encoding.UTF8.GetString(body);
             session.Insert(new WebhookDelivery
             {
-                Id = id, SubscriptionId = subscription.Id, EventId = eventId, EventType = type, Division = county, Body = text,
-                Sequence = WebhookDelivery.NextSequence(), Status = DeliveryStatus.Pending, CreatedAt = now, NextAttemptAt = now,
-                Replayed = replayed,
+                Id = WebhookDelivery.IdOf(subscription.Id, eventId), SubscriptionId = subscription.Id, EventId = eventId, EventType = type,
+                Division = county, Body = text, Sequence = WebhookDelivery.NextSequence(), Status = DeliveryStatus.Pending, CreatedAt = now,
+                NextAttemptAt = now, Replayed = replayed,
             });
             staged++;
         }

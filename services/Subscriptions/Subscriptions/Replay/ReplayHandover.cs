@@ -67,6 +67,62 @@ public static class Handover
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>What the relay reads as it enters: the holds, the subscriptions' fingerprint, the deliveries that exist.</summary>
+    public sealed record RelayRead(IReadOnlyList<ReplayHold> Holds, string Generation, IReadOnlySet<Guid> Existing);
+
+    private static int storageReady;
+
+    /// <summary>
+    /// The relay's way in, in one round trip: starts the session's transaction, takes the lock shared, and reads in it
+    /// every hold, the fingerprint of the subscriptions (<see cref="Relay.WebhookTargets.GenerationSql"/>) and which of
+    /// <paramref name="deliveryIds"/> are stored already.
+    /// </summary>
+    public static async Task<RelayRead> EnterShared(IDocumentSession session, Guid[] deliveryIds, CancellationToken ct)
+    {
+        var options = session.DocumentStore.Options;
+        if (Volatile.Read(ref storageReady) == 0)
+        {
+            // Read below by SQL of their own: their tables must exist (Marten makes them on first use otherwise).
+            foreach (var type in new[] { typeof(ReplayHold), typeof(Subscription), typeof(Webhooks.WebhookDelivery) })
+            {
+                await session.Database.EnsureStorageExistsAsync(type, ct);
+            }
+            Volatile.Write(ref storageReady, 1);
+        }
+        await session.BeginTransactionAsync(ct);
+        var schema = options.DatabaseSchemaName;
+        await using var batch = new Npgsql.NpgsqlBatch(session.Connection!);
+        batch.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand($"select pg_advisory_xact_lock_shared({LockKey})"));
+        batch.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand($"select data from {schema}.mt_doc_replayhold"));
+        batch.BatchCommands.Add(new Npgsql.NpgsqlBatchCommand(Relay.WebhookTargets.GenerationSql(schema)));
+        var existing = new Npgsql.NpgsqlBatchCommand($"select id from {schema}.mt_doc_webhookdelivery where id = any($1)");
+        existing.Parameters.Add(new Npgsql.NpgsqlParameter<Guid[]> { TypedValue = deliveryIds });
+        batch.BatchCommands.Add(existing);
+        var serializer = options.Serializer();
+        var holds = new List<ReplayHold>();
+        var found = new HashSet<Guid>();
+        var generation = "";
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            await reader.NextResultAsync(ct); // the lock
+            while (await reader.ReadAsync(ct))
+            {
+                holds.Add(serializer.FromJson<ReplayHold>(reader, 0));
+            }
+            await reader.NextResultAsync(ct);
+            if (await reader.ReadAsync(ct))
+            {
+                generation = reader.GetString(0);
+            }
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                found.Add(reader.GetGuid(0));
+            }
+        }
+        return new RelayRead(holds, generation, found);
+    }
+
     /// <summary>Runs <paramref name="work"/> in one transaction holding the lock exclusively, and commits it.</summary>
     public static async Task Exclusively(IDocumentStore store, Func<IDocumentSession, Task> work, CancellationToken ct)
     {

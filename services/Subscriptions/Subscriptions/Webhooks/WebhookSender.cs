@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 using JiaoLianTi.Subscriptions.Subscriptions;
@@ -25,26 +26,29 @@ public sealed record WebhookRetry(TimeSpan First, TimeSpan Max, TimeSpan RetryFo
     }
 }
 
-/// <summary>Wakes the sender as soon as a transaction that staged or re-opened a delivery commits.</summary>
+/// <summary>
+/// Hands the sender what a commit staged: the deliveries a transaction inserted go, once it has committed, straight to
+/// their subscription's lane in this replica's sender (no read of the store for them); a delivery set pending again
+/// (a re-send) makes its lane read the store. A replica that does not send ignores both (the sender polls the store).
+/// </summary>
 public sealed class WebhookSignal : DocumentSessionListenerBase
 {
-    private readonly SemaphoreSlim wake = new(0, 1);
+    private volatile WebhookSender? sender;
 
-    public void Wake()
-    {
-        if (wake.CurrentCount == 0)
-        {
-            try { wake.Release(); } catch (SemaphoreFullException) { }
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => wake.WaitAsync(timeout, ct);
+    internal void Attach(WebhookSender? attached) => sender = attached;
 
     public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
-        if (commit.Inserted.OfType<WebhookDelivery>().Any() || commit.Updated.OfType<WebhookDelivery>().Any(d => d.Status == DeliveryStatus.Pending))
+        if (sender is { } s)
         {
-            Wake();
+            foreach (var delivery in commit.Inserted.OfType<WebhookDelivery>())
+            {
+                s.Staged(delivery);
+            }
+            foreach (var delivery in commit.Updated.OfType<WebhookDelivery>().Where(d => d.Status == DeliveryStatus.Pending))
+            {
+                s.Reopened(delivery.SubscriptionId);
+            }
         }
         return Task.CompletedTask;
     }
@@ -52,16 +56,28 @@ public sealed class WebhookSignal : DocumentSessionListenerBase
 
 /// <summary>
 /// 投递: POSTs each pending delivery to its subscription's URL as a signed CloudEvent (Standard Webhooks headers),
-/// one subscription's deliveries one after the other in their order, subscriptions side by side. A failure (no 2xx,
-/// a timeout, no answer) waits with exponential backoff and holds back the subscription's later deliveries; after
-/// the retry period it is parked (re-sent on request) and the next ones go on. Paused subscriptions keep theirs.
-/// Of several replicas one sends (it holds a PostgreSQL advisory lock); another takes over when its connection goes.
+/// one subscription's deliveries one after the other in their order, subscriptions side by side (a lane each). A
+/// failure (no 2xx, a timeout, no answer) waits with exponential backoff and holds back the subscription's later
+/// deliveries; after the retry period it is parked (re-sent on request) and the next ones go on. Paused subscriptions
+/// keep theirs. Of several replicas one sends (it holds a PostgreSQL advisory lock); another takes over when its
+/// connection goes.
+/// <para>A lane sends a delivery as soon as the transaction that staged it commits in this replica
+/// (<see cref="WebhookSignal"/>), without reading it back, while it knows the store holds nothing older pending for its
+/// subscription; otherwise (at start, after a failure, a re-send, or every <c>Webhooks:Poll</c> (500 ms) without news:
+/// another replica's relay may have staged some) it reads the store's pending deliveries in their order. The outcomes
+/// of a batch are written in one statement.</para>
 /// </summary>
 public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IConfiguration configuration,
     TimeProvider clock, ILogger<WebhookSender> logger) : BackgroundService
 {
     private const int Batch = 100;
     private readonly WebhookRetry retry = WebhookRetry.From(configuration);
+    private readonly TimeSpan poll = configuration.GetValue("Webhooks:Poll", TimeSpan.FromMilliseconds(500));
+    private readonly ConcurrentDictionary<Guid, Lane> lanes = new();
+    private readonly SemaphoreSlim refresh = new(0, 1);
+    /// <summary>Deliveries POSTed with success, not yet recorded: written together (<see cref="WriteDelivered"/>).</summary>
+    private System.Threading.Channels.Channel<(Lane Lane, WebhookDelivery Delivery)> delivered =
+        System.Threading.Channels.Channel.CreateUnbounded<(Lane, WebhookDelivery)>(new() { SingleReader = true });
     private readonly HttpClient http = new(new SocketsHttpHandler
     {
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
@@ -74,94 +90,377 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Leadership.RunWhileLeading(configuration, LockKey, Send, logger, clock, stoppingToken);
 
-    /// <summary>Sends while this replica holds the lock (its connection stays open).</summary>
+    /// <summary>A delivery committed in this replica: to its lane, or (a subscription not known yet) the lanes are looked at again.</summary>
+    internal void Staged(WebhookDelivery delivery)
+    {
+        if (lanes.TryGetValue(delivery.SubscriptionId, out var lane))
+        {
+            lane.Fresh.Enqueue(delivery);
+            lane.Wake();
+        }
+        else
+        {
+            Refresh();
+        }
+    }
+
+    internal void Reopened(Guid subscriptionId)
+    {
+        if (lanes.TryGetValue(subscriptionId, out var lane))
+        {
+            lane.Poke();
+        }
+    }
+
+    private void Refresh()
+    {
+        if (refresh.CurrentCount == 0)
+        {
+            try { refresh.Release(); } catch (SemaphoreFullException) { }
+        }
+    }
+
+    /// <summary>Sends while this replica holds the lock (its connection stays open): a lane per active webhook subscription.</summary>
     private async Task Send(Npgsql.NpgsqlConnection held, CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested && held.State == System.Data.ConnectionState.Open)
+        using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var running = new Dictionary<Guid, Task>();
+        signal.Attach(this);
+        delivered = System.Threading.Channels.Channel.CreateUnbounded<(Lane, WebhookDelivery)>(new() { SingleReader = true });
+        var outcomes = delivered;
+        var writer = Task.Run(() => WriteDelivered(outcomes, leading.Token), CancellationToken.None);
+        try
         {
-            var sent = 0;
+            while (!stoppingToken.IsCancellationRequested && held.State == System.Data.ConnectionState.Open)
+            {
+                try
+                {
+                    List<Subscription> active;
+                    await using (var query = store.QuerySession())
+                    {
+                        active = [.. await query.Query<Subscription>()
+                            .Where(s => s.Delivery == DeliveryKind.Webhook && s.Status == SubscriptionStatus.Active)
+                            .ToListAsync(stoppingToken)];
+                    }
+                    var ids = active.Select(s => s.Id).ToHashSet();
+                    foreach (var gone in lanes.Keys.Where(id => !ids.Contains(id)).ToList())
+                    {
+                        // Paused, revoked or changed to another kind: its lane stops (what it holds stays pending in the store).
+                        if (lanes.TryRemove(gone, out var lane))
+                        {
+                            await lane.Stop.CancelAsync();
+                        }
+                    }
+                    foreach (var subscription in active)
+                    {
+                        if (lanes.TryGetValue(subscription.Id, out var lane))
+                        {
+                            lane.Subscription = subscription; // a rotated secret, a changed URL
+                            continue;
+                        }
+                        lane = new Lane(subscription, CancellationTokenSource.CreateLinkedTokenSource(leading.Token));
+                        lanes[subscription.Id] = lane;
+                        running[subscription.Id] = Task.Run(() => Run(lane, lane.Stop.Token), CancellationToken.None);
+                    }
+                    foreach (var done in running.Where(r => r.Value.IsCompleted).Select(r => r.Key).ToList())
+                    {
+                        running.Remove(done);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogWarning(e, "Reading the webhook subscriptions failed; trying again");
+                }
+                // Subscriptions change rarely: looked at again every second, or at once when a delivery comes for one not known.
+                await refresh.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+        finally
+        {
+            signal.Attach(null);
+            await leading.CancelAsync();
             try
             {
-                sent = await Round(stoppingToken);
+                await Task.WhenAll(running.Values);
             }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
-                logger.LogWarning(e, "A round of webhook deliveries failed; trying again");
-                await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken);
             }
-            if (sent == 0)
+            lanes.Clear();
+            delivered.Writer.TryComplete();
+            await writer;
+        }
+    }
+
+    /// <summary>One subscription's deliveries, one after the other.</summary>
+    private sealed class Lane(Subscription subscription, CancellationTokenSource stop)
+    {
+        private readonly SemaphoreSlim wake = new(0, 1);
+        private readonly Queue<Guid> recentOrder = new();
+        private readonly HashSet<Guid> recent = [];
+        private volatile bool poked;
+
+        public volatile Subscription Subscription = subscription;
+        public readonly CancellationTokenSource Stop = stop;
+        /// <summary>Deliveries committed in this replica since the lane last read the store.</summary>
+        public readonly ConcurrentQueue<WebhookDelivery> Fresh = new();
+        /// <summary>The store may hold pending deliveries the lane does not know: read it before sending from <see cref="Fresh"/>.</summary>
+        public bool FromStore = true;
+        /// <summary>Delivered, not yet recorded: the store still has them pending, and they are not sent again.</summary>
+        public readonly ConcurrentDictionary<Guid, byte> Unrecorded = new();
+        /// <summary>The first pending delivery waits for its next attempt until then (nothing is sent before).</summary>
+        public DateTimeOffset BlockedUntil = DateTimeOffset.MinValue;
+
+        public void Wake()
+        {
+            if (wake.CurrentCount == 0)
             {
-                // Nothing due: sleep until a commit stages something, or a retry falls due.
-                await signal.WaitAsync(TimeSpan.FromMilliseconds(500), stoppingToken);
+                try { wake.Release(); } catch (SemaphoreFullException) { }
+            }
+        }
+
+        /// <summary>Something in the store changed for it (a re-send): read it.</summary>
+        public void Poke()
+        {
+            poked = true;
+            Wake();
+        }
+
+        public bool TakePoke() => poked && !(poked = false);
+
+        public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => wake.WaitAsync(timeout, ct);
+
+        /// <summary>Remembers the last deliveries handled, so that one read from the store and also handed over fresh goes once.</summary>
+        public void Handled(Guid id)
+        {
+            if (recent.Add(id))
+            {
+                recentOrder.Enqueue(id);
+                if (recentOrder.Count > 20 * Batch)
+                {
+                    recent.Remove(recentOrder.Dequeue());
+                }
+            }
+        }
+
+        public bool WasHandled(Guid id) => recent.Contains(id);
+    }
+
+    private async Task Run(Lane lane, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var attempts = 0;
+            try
+            {
+                if (lane.TakePoke())
+                {
+                    lane.FromStore = true;
+                    lane.BlockedUntil = DateTimeOffset.MinValue;
+                }
+                attempts = lane.FromStore ? await FromStore(lane, ct) : await FromFresh(lane, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Webhook deliveries of subscription {Subscription} failed; trying again", lane.Subscription.Id);
+                lane.FromStore = true;
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, ct);
+            }
+            if (attempts > 0 || (!lane.FromStore && !lane.Fresh.IsEmpty))
+            {
+                continue;
+            }
+            // Nothing to send: until a delivery is handed over, a retry falls due, or the poll interval passes.
+            var now = clock.GetUtcNow();
+            var wait = lane.BlockedUntil > now ? Min(lane.BlockedUntil - now, poll) : poll;
+            if (!await lane.WaitAsync(wait, ct))
+            {
+                lane.FromStore = true;
             }
         }
     }
 
-    /// <summary>One pass over every active webhook subscription; returns how many attempts were made.</summary>
-    private async Task<int> Round(CancellationToken ct)
-    {
-        List<Subscription> subscriptions;
-        await using (var query = store.QuerySession())
-        {
-            subscriptions = (await query.Query<Subscription>()
-                .Where(s => s.Delivery == DeliveryKind.Webhook && s.Status == SubscriptionStatus.Active)
-                .ToListAsync(ct)).ToList();
-        }
-        var attempts = await Task.WhenAll(subscriptions.Select(s => Send(s, ct)));
-        return attempts.Sum();
-    }
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private async Task<int> Send(Subscription subscription, CancellationToken ct)
+    /// <summary>Reads the subscription's pending deliveries from the store, in order, and sends those due.</summary>
+    private async Task<int> FromStore(Lane lane, CancellationToken ct)
     {
-        if (subscription.Scope?.WebhookUrl is not { } url || subscription.WebhookSecret is not { } secret)
+        if (lane.BlockedUntil > clock.GetUtcNow())
         {
+            lane.Fresh.Clear(); // the store has them; they wait behind the blocked one
             return 0;
         }
-        await using var session = store.LightweightSession();
-        var due = await session.Query<WebhookDelivery>()
-            .Where(d => d.SubscriptionId == subscription.Id && d.Status == DeliveryStatus.Pending)
-            .OrderBy(d => d.Sequence).Take(Batch).ToListAsync(ct);
-        var attempts = 0;
-        foreach (var delivery in due)
+        // What was handed over before this read is in it (committed before): dropped here, read there.
+        lane.Fresh.Clear();
+        List<WebhookDelivery> due;
+        await using (var query = store.QuerySession())
         {
-            var now = clock.GetUtcNow();
-            if (delivery.NextAttemptAt > now)
-            {
-                break; // the first not yet due holds back the rest: the subscriber gets them in order
-            }
-            attempts++;
-            var (ok, status, error) = await Post(url, secret, subscription, delivery, ct);
-            delivery.Attempts++;
-            delivery.LastStatusCode = status;
-            if (ok)
-            {
-                delivery.Status = DeliveryStatus.Delivered;
-                delivery.DeliveredAt = clock.GetUtcNow();
-                delivery.LastError = null;
-                delivery.FailingSince = null;
-                session.Update(delivery);
-                continue;
-            }
-            delivery.LastError = error;
-            delivery.FailingSince ??= now;
-            if (now - delivery.FailingSince >= retry.RetryFor)
-            {
-                delivery.Status = DeliveryStatus.Parked;
-                delivery.ParkedAt = now;
-                session.Update(delivery);
-                logger.LogWarning("Webhook delivery {Delivery} of {Type} to subscription {Subscription} parked after {Attempts} attempts: {Error}",
-                    delivery.Id, delivery.EventType, subscription.Id, delivery.Attempts, error);
-                continue;
-            }
-            delivery.NextAttemptAt = now + retry.After(delivery.Attempts);
-            session.Update(delivery);
-            break;
+            due = [.. await query.Query<WebhookDelivery>()
+                .Where(d => d.SubscriptionId == lane.Subscription.Id && d.Status == DeliveryStatus.Pending)
+                .OrderBy(d => d.Sequence).Take(Batch).ToListAsync(ct)];
         }
-        if (attempts > 0)
+        var (attempts, blocked) = await SendInOrder(lane, [.. due.Where(d => !lane.Unrecorded.ContainsKey(d.Id))], ct);
+        // Everything pending was read and nothing holds the rest back: from now on what is handed over is all there is.
+        lane.FromStore = blocked || due.Count == Batch;
+        return attempts;
+    }
+
+    /// <summary>Sends what was handed over since, in the order of the commits.</summary>
+    private async Task<int> FromFresh(Lane lane, CancellationToken ct)
+    {
+        var batch = new List<WebhookDelivery>();
+        while (batch.Count < Batch && lane.Fresh.TryDequeue(out var delivery))
         {
-            await session.SaveChangesAsync(ct);
+            if (!lane.WasHandled(delivery.Id) && delivery.Status == DeliveryStatus.Pending)
+            {
+                batch.Add(delivery);
+            }
+        }
+        var (attempts, blocked) = await SendInOrder(lane, batch, ct);
+        if (blocked)
+        {
+            // The rest waits behind the failed one: it is read from the store, in order, when that one is due.
+            lane.FromStore = true;
+            lane.Fresh.Clear();
         }
         return attempts;
+    }
+
+    /// <summary>Sends the deliveries one after another until one fails (it holds the rest back), and writes the outcomes.</summary>
+    private async Task<(int Attempts, bool Blocked)> SendInOrder(Lane lane, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken ct)
+    {
+        var subscription = lane.Subscription;
+        if (subscription.Scope?.WebhookUrl is not { } url || subscription.WebhookSecret is not { } secret)
+        {
+            return (0, true);
+        }
+        var changed = new List<WebhookDelivery>(); // recorded at once: failures (the backoff must hold) and parked ones
+        var attempts = 0;
+        var blocked = false;
+        try
+        {
+            foreach (var delivery in deliveries)
+            {
+                var now = clock.GetUtcNow();
+                if (delivery.NextAttemptAt > now)
+                {
+                    // The first not yet due holds back the rest: the subscriber gets them in order.
+                    lane.BlockedUntil = delivery.NextAttemptAt;
+                    blocked = true;
+                    break;
+                }
+                attempts++;
+                var (ok, status, error) = await Post(url, secret, subscription, delivery, ct);
+                delivery.Attempts++;
+                delivery.LastStatusCode = status;
+                lane.Handled(delivery.Id);
+                if (ok)
+                {
+                    delivery.Status = DeliveryStatus.Delivered;
+                    delivery.DeliveredAt = clock.GetUtcNow();
+                    delivery.LastError = null;
+                    delivery.FailingSince = null;
+                    lane.Unrecorded[delivery.Id] = 0;
+                    delivered.Writer.TryWrite((lane, delivery));
+                    continue;
+                }
+                changed.Add(delivery);
+                delivery.LastError = error;
+                delivery.FailingSince ??= now;
+                if (now - delivery.FailingSince >= retry.RetryFor)
+                {
+                    delivery.Status = DeliveryStatus.Parked;
+                    delivery.ParkedAt = now;
+                    logger.LogWarning("Webhook delivery {Delivery} of {Type} to subscription {Subscription} parked after {Attempts} attempts: {Error}",
+                        delivery.Id, delivery.EventType, subscription.Id, delivery.Attempts, error);
+                    continue;
+                }
+                delivery.NextAttemptAt = now + retry.After(delivery.Attempts);
+                lane.BlockedUntil = delivery.NextAttemptAt;
+                blocked = true;
+                break;
+            }
+        }
+        finally
+        {
+            // Even when stopping mid-batch: what was sent is recorded (else it would go again, with the same id).
+            if (changed.Count > 0)
+            {
+                await Record(changed, CancellationToken.None);
+            }
+        }
+        return (attempts, blocked);
+    }
+
+    /// <summary>
+    /// Records the successful deliveries of every lane together: what came while the last write ran goes in the next
+    /// (one statement for many, instead of one per POST). A write that fails is tried again; if the sender stops before,
+    /// those deliveries stay pending in the store and go again later, with the same id.
+    /// </summary>
+    private async Task WriteDelivered(System.Threading.Channels.Channel<(Lane Lane, WebhookDelivery Delivery)> outcomes, CancellationToken ct)
+    {
+        var batch = new List<(Lane Lane, WebhookDelivery Delivery)>();
+        while (true)
+        {
+            var more = true;
+            try
+            {
+                if (batch.Count == 0)
+                {
+                    more = await outcomes.Reader.WaitToReadAsync(CancellationToken.None);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                more = false;
+            }
+            while (outcomes.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+            if (batch.Count == 0)
+            {
+                if (!more)
+                {
+                    return;
+                }
+                continue;
+            }
+            try
+            {
+                await Record([.. batch.Select(b => b.Delivery)], CancellationToken.None);
+                foreach (var (lane, delivery) in batch)
+                {
+                    lane.Unrecorded.TryRemove(delivery.Id, out _);
+                }
+                batch.Clear();
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Recording {Count} webhook deliveries failed; trying again", batch.Count);
+                if (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, CancellationToken.None);
+            }
+            if (!more)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>The outcomes of a batch, in one statement (each delivery's document as it is now).</summary>
+    private async Task Record(IReadOnlyList<WebhookDelivery> changed, CancellationToken ct)
+    {
+        var serializer = store.Options.Serializer();
+        await using var session = store.LightweightSession();
+        session.QueueSqlCommand(
+            $"update {store.Options.DatabaseSchemaName}.mt_doc_webhookdelivery as d set data = u.data, mt_last_modified = transaction_timestamp() " +
+            "from unnest(?::uuid[], ?::jsonb[]) as u(id, data) where d.id = u.id",
+            changed.Select(d => d.Id).ToArray(), changed.Select(d => serializer.ToJson(d)).ToArray());
+        await session.SaveChangesAsync(ct);
     }
 
     private async Task<(bool Ok, int? Status, string? Error)> Post(
