@@ -69,13 +69,33 @@ void Receipt(string id, ReadOnlySpan<byte> body, Latencies latencies)
     {
         latencies.Add(TimeSpan.FromMilliseconds(clock.Elapsed.TotalMilliseconds - at));
         Interlocked.Increment(ref received);
-        var time = JsonDocument.Parse(body.ToArray()).RootElement.GetProperty("time").GetDateTimeOffset();
+        var time = TimeOf(body);
         if (wallAt.TryGetValue(eventId, out var committedAt) && firstReceipt.TryAdd(eventId, 0))
         {
             published.Add(time - committedAt);
         }
         relayed.Add(DateTimeOffset.UtcNow - time);
     }
+}
+
+// The CloudEvent's "time" (the owning service's publish), read without building a document: the harness shares the
+// machine with what it measures, 2,000 receipts a second at 200 events/s.
+static DateTimeOffset TimeOf(ReadOnlySpan<byte> body)
+{
+    var reader = new Utf8JsonReader(body);
+    while (reader.Read())
+    {
+        if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("time"u8))
+        {
+            reader.Read();
+            return reader.GetDateTimeOffset();
+        }
+        if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1)
+        {
+            reader.Skip();
+        }
+    }
+    throw new InvalidOperationException("a CloudEvent without time");
 }
 
 // The webhook receiver: answers 204 at once, notes the receipt by webhook-id.
