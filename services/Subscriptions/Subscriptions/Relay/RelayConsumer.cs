@@ -16,7 +16,7 @@ namespace JiaoLianTi.Subscriptions.Relay;
 /// facts first update this service's replica of them, which places the events that name only a school or unit.
 /// </summary>
 public sealed class RelayConsumer<T>(IDocumentSession session, DepartmentExchange exchange, WebhookTargets targets,
-    IServiceProvider services, ILogger<RelayConsumer<T>> logger) : IConsumer<T> where T : class
+    WebhookSignal signal, IServiceProvider services, ILogger<RelayConsumer<T>> logger) : IConsumer<T> where T : class
 {
     private static readonly CatalogueEntry Entry = EventCatalogue.Find(typeof(T).Name)
         ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the event catalogue");
@@ -67,7 +67,7 @@ public sealed class RelayConsumer<T>(IDocumentSession session, DepartmentExchang
         }
         var held = holds.Select(h => h.Id).ToHashSet();
         WebhookStaging.Insert(session, id, Entry.Type, county, body, replayed: false,
-            matching.Where(s => !held.Contains(s.Id) && !read.Existing.Contains(WebhookDelivery.IdOf(s.Id, id))));
+            matching.Where(s => !held.Contains(s.Id) && !read.Existing.Contains(WebhookDelivery.IdOf(s.Id, id))), signal);
     }
 }
 
@@ -150,8 +150,10 @@ public static class WebhookStaging
     }
 
     /// <summary>Stages a new delivery of the event for each of <paramref name="targets"/>; returns how many.</summary>
+    /// <remarks>With <paramref name="signal"/> (the relay), each is announced to the sender as being staged until its
+    /// transaction commits, so that no later one of the subscription is sent before it.</remarks>
     public static int Insert(IDocumentSession session, Guid eventId, string type, string county, byte[] body, bool replayed,
-        IEnumerable<Subscriptions.Subscription> targets)
+        IEnumerable<Subscriptions.Subscription> targets, WebhookSignal? signal = null)
     {
         var now = DateTimeOffset.UtcNow;
         string? text = null;
@@ -159,10 +161,12 @@ public static class WebhookStaging
         foreach (var subscription in targets)
         {
             text ??= System.Text.Encoding.UTF8.GetString(body);
+            var sequence = WebhookDelivery.NextSequence();
+            signal?.Staging(subscription.Id, sequence);
             session.Insert(new WebhookDelivery
             {
                 Id = WebhookDelivery.IdOf(subscription.Id, eventId), SubscriptionId = subscription.Id, EventId = eventId, EventType = type,
-                Division = county, Body = text, Sequence = WebhookDelivery.NextSequence(), Status = DeliveryStatus.Pending, CreatedAt = now,
+                Division = county, Body = text, Sequence = sequence, Status = DeliveryStatus.Pending, CreatedAt = now,
                 NextAttemptAt = now, Replayed = replayed,
             });
             staged++;

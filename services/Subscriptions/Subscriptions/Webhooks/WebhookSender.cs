@@ -33,12 +33,54 @@ public sealed record WebhookRetry(TimeSpan First, TimeSpan Max, TimeSpan RetryFo
 /// </summary>
 public sealed class WebhookSignal : DocumentSessionListenerBase
 {
+    /// <summary>How long a delivery announced as being staged holds back the later ones at most (its transaction may have failed).</summary>
+    public static readonly TimeSpan StagingAtMost = TimeSpan.FromSeconds(2);
+
     private volatile WebhookSender? sender;
+    private readonly ConcurrentDictionary<Guid, ConcurrentDictionary<long, long>> staging = new();
+
+    /// <summary>
+    /// The relay is staging a delivery with this sequence for the subscription: until its transaction commits, the
+    /// sender sends none of the subscription's later ones (the relay stages different streams side by side, and their
+    /// transactions may commit in another order than their sequence).
+    /// </summary>
+    public void Staging(Guid subscriptionId, long sequence) =>
+        staging.GetOrAdd(subscriptionId, _ => new())[sequence] = Environment.TickCount64;
+
+    /// <summary>The lowest sequence of the subscription still being staged (announced within <see cref="StagingAtMost"/>), or long.MaxValue.</summary>
+    public long StagingFrom(Guid subscriptionId)
+    {
+        if (!staging.TryGetValue(subscriptionId, out var sequences) || sequences.IsEmpty)
+        {
+            return long.MaxValue;
+        }
+        var lowest = long.MaxValue;
+        var now = Environment.TickCount64;
+        foreach (var (sequence, at) in sequences)
+        {
+            if (now - at > StagingAtMost.TotalMilliseconds)
+            {
+                sequences.TryRemove(sequence, out _); // its transaction failed or was retried under another sequence
+            }
+            else if (sequence < lowest)
+            {
+                lowest = sequence;
+            }
+        }
+        return lowest;
+    }
 
     internal void Attach(WebhookSender? attached) => sender = attached;
 
     public override Task AfterCommitAsync(IDocumentSession session, IChangeSet commit, CancellationToken token)
     {
+        foreach (var delivery in commit.Inserted.OfType<WebhookDelivery>())
+        {
+            if (staging.TryGetValue(delivery.SubscriptionId, out var sequences))
+            {
+                sequences.TryRemove(delivery.Sequence, out _);
+            }
+        }
         if (sender is { } s)
         {
             foreach (var delivery in commit.Inserted.OfType<WebhookDelivery>())
@@ -204,6 +246,8 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
         public readonly CancellationTokenSource Stop = stop;
         /// <summary>Deliveries committed in this replica since the lane last read the store.</summary>
         public readonly ConcurrentQueue<WebhookDelivery> Fresh = new();
+        /// <summary>Handed over, waiting for an earlier one still being staged (the lane's task only).</summary>
+        public readonly List<WebhookDelivery> Waiting = [];
         /// <summary>The store may hold pending deliveries the lane does not know: read it before sending from <see cref="Fresh"/>.</summary>
         public bool FromStore = true;
         /// <summary>Delivered, not yet recorded: the store still has them pending, and they are not sent again.</summary>
@@ -270,10 +314,13 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
             {
                 continue;
             }
-            // Nothing to send: until a delivery is handed over, a retry falls due, or the poll interval passes.
+            // Nothing to send: until a delivery is handed over, a retry falls due, or the poll interval passes (a
+            // short one while some wait for an earlier one being staged: it commits, or its announcement lapses).
             var now = clock.GetUtcNow();
-            var wait = lane.BlockedUntil > now ? Min(lane.BlockedUntil - now, poll) : poll;
-            if (!await lane.WaitAsync(wait, ct))
+            var wait = lane.BlockedUntil > now ? Min(lane.BlockedUntil - now, poll)
+                : lane.Waiting.Count > 0 || (lane.FromStore && signal.StagingFrom(lane.Subscription.Id) != long.MaxValue) ? TimeSpan.FromMilliseconds(20)
+                : poll;
+            if (!await lane.WaitAsync(wait, ct) && wait == poll)
             {
                 lane.FromStore = true;
             }
@@ -288,10 +335,12 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
         if (lane.BlockedUntil > clock.GetUtcNow())
         {
             lane.Fresh.Clear(); // the store has them; they wait behind the blocked one
+            lane.Waiting.Clear();
             return 0;
         }
         // What was handed over before this read is in it (committed before): dropped here, read there.
         lane.Fresh.Clear();
+        lane.Waiting.Clear();
         List<WebhookDelivery> due;
         await using (var query = store.QuerySession())
         {
@@ -299,29 +348,36 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
                 .Where(d => d.SubscriptionId == lane.Subscription.Id && d.Status == DeliveryStatus.Pending)
                 .OrderBy(d => d.Sequence).Take(Batch).ToListAsync(ct)];
         }
-        var (attempts, blocked) = await SendInOrder(lane, [.. due.Where(d => !lane.Unrecorded.ContainsKey(d.Id))], ct);
+        var from = signal.StagingFrom(lane.Subscription.Id);
+        var ready = due.Where(d => !lane.Unrecorded.ContainsKey(d.Id)).ToList();
+        var (attempts, blocked) = await SendInOrder(lane, [.. ready.TakeWhile(d => d.Sequence < from)], ct);
         // Everything pending was read and nothing holds the rest back: from now on what is handed over is all there is.
-        lane.FromStore = blocked || due.Count == Batch;
+        lane.FromStore = blocked || due.Count == Batch || ready.Any(d => d.Sequence >= from);
         return attempts;
     }
 
     /// <summary>Sends what was handed over since, in the order of the commits.</summary>
     private async Task<int> FromFresh(Lane lane, CancellationToken ct)
     {
-        var batch = new List<WebhookDelivery>();
-        while (batch.Count < Batch && lane.Fresh.TryDequeue(out var delivery))
+        while (lane.Waiting.Count < Batch && lane.Fresh.TryDequeue(out var delivery))
         {
             if (!lane.WasHandled(delivery.Id) && delivery.Status == DeliveryStatus.Pending)
             {
-                batch.Add(delivery);
+                lane.Waiting.Add(delivery);
             }
         }
+        // In their order, up to the first one still being staged (an earlier one of another stream, not yet committed).
+        lane.Waiting.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        var from = signal.StagingFrom(lane.Subscription.Id);
+        var batch = lane.Waiting.TakeWhile(d => d.Sequence < from).ToList();
+        lane.Waiting.RemoveRange(0, batch.Count);
         var (attempts, blocked) = await SendInOrder(lane, batch, ct);
         if (blocked)
         {
             // The rest waits behind the failed one: it is read from the store, in order, when that one is due.
             lane.FromStore = true;
             lane.Fresh.Clear();
+            lane.Waiting.Clear();
         }
         return attempts;
     }
