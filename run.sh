@@ -26,13 +26,13 @@ stop_all() {
   trap - EXIT INT TERM
   say "停止 / stopping"
   if [ -n "$apphost_pid" ] && kill -0 "$apphost_pid" 2>/dev/null; then
-    # SIGTERM to the AppHost itself (dotnet run's child): it stops the services and the dashboard gracefully.
+    # SIGTERM to the AppHost: it stops the services and the dashboard gracefully.
     # (Started in the background, it ignores SIGINT, so Ctrl-C reaches it only through this trap.)
-    kill -TERM $(pgrep -P "$apphost_pid") "$apphost_pid" 2>/dev/null || true
+    kill -TERM "$apphost_pid" 2>/dev/null || true
     for _ in $(seq 1 60); do kill -0 "$apphost_pid" 2>/dev/null || break; sleep 1; done
     kill -KILL "$apphost_pid" 2>/dev/null || true
   fi
-  # Whatever the orchestrator left behind: the `dotnet run` wrappers and the services themselves (when the AppHost
+  # Whatever the orchestrator left behind: the services themselves (and `dotnet run` wrappers of an older AppHost; when the AppHost
   # is stopped abruptly the services outlive it, keep consuming from the broker and steal the next run's messages).
   # First a graceful stop (they drain their consumers), then what is still there is killed.
   local own="$PWD/(services|gateway|console)/.*(/bin/|--no-build)"
@@ -68,16 +68,26 @@ nice dotnet build AppHost/AppHost.csproj -c Release -nologo -v q -clp:ErrorsOnly
 export MALLOC_ARENA_MAX=2
 started=$(date +%s)
 say "启动系统 / starting the AppHost ($REPLICAS replica(s) of each service)"
-dotnet run --no-build -c Release --project AppHost/AppHost.csproj --launch-profile http -- \
-  --Scale:Replicas="$REPLICAS" &
+# The AppHost's own program, with the environment of its launch profile "http" (AppHost/Properties/launchSettings.json:
+# the dashboard's addresses): `dotnet run --no-build` would evaluate the project first (about 2 s of CPU before anything
+# starts) and stay resident beside it. The AppHost starts the services' programs directly too (AppHost/Scale.cs).
+ASPNETCORE_URLS=$DASHBOARD ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development DOTNET_LAUNCH_PROFILE=http \
+  ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:19999 ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:20000 \
+  ASPIRE_ALLOW_UNSECURED_TRANSPORT=true ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true \
+  AppHost/bin/Release/net10.0/AppHost --Scale:Replicas="$REPLICAS" &
 apphost_pid=$!
 
-for _ in $(seq 1 300); do
-  if curl -fsS "$GATEWAY/health" >/dev/null 2>&1; then break; fi
-  kill -0 "$apphost_pid" 2>/dev/null || die "The AppHost stopped before the gateway was healthy."
-  sleep 1
+# Ready when the gateway and every service answer /health (database and broker reachable) on their ports
+# (Properties/launchSettings.json of each; with several replicas DCP's proxy answers there for them). The gateway
+# starts beside the services, so its own health says nothing about theirs.
+READY_PORTS=(5100 5101 5102 5103 5104 5105 5106 5110)
+unready() { local port; for port in "${READY_PORTS[@]}"; do curl -fsS -m 2 "http://127.0.0.1:$port/health" >/dev/null 2>&1 || { echo "$port"; return; }; done; }
+for _ in $(seq 1 600); do
+  [ -z "$(unready)" ] && break
+  kill -0 "$apphost_pid" 2>/dev/null || die "The AppHost stopped before every service was healthy."
+  sleep 0.5
 done
-curl -fsS "$GATEWAY/health" >/dev/null 2>&1 || die "The gateway was not healthy after 300 s: see the dashboard $DASHBOARD"
+[ -z "$(unready)" ] || die "Port $(unready) was not healthy after 300 s: see the dashboard $DASHBOARD"
 cold_start=$(( $(date +%s) - started ))
 say "全部就绪 / all healthy after $cold_start s"
 

@@ -49,13 +49,17 @@ else
     subscriptions.WithEnvironment("Broker__Management", builder.Configuration["Broker:Management"] ?? "http://127.0.0.1:15672");
 }
 
+// The gateway starts beside the services, not after them (as in a cluster, where nothing orders them): it needs only
+// their addresses, and answers 502 for a service not up yet. Waiting for them cost the cold start the AppHost's health
+// polling, which backs off to 5 s between checks, and then the gateway's own start (issue 19); ./run.sh says the
+// system is ready when the gateway and every service answer /health.
 var gateway = builder.AddProject<Projects.Gateway>("gateway", launchProfileName: "http")
-    .WithReference(alliances).WaitFor(alliances)
-    .WithReference(activities).WaitFor(activities)
-    .WithReference(parentSchool).WaitFor(parentSchool)
-    .WithReference(campusSafety).WaitFor(campusSafety)
-    .WithReference(wellbeing).WaitFor(wellbeing)
-    .WithReference(subscriptions).WaitFor(subscriptions)
+    .WithReference(alliances)
+    .WithReference(activities)
+    .WithReference(parentSchool)
+    .WithReference(campusSafety)
+    .WithReference(wellbeing)
+    .WithReference(subscriptions)
     .WithExternalHttpEndpoints()
     // Each gateway replica keeps its own token buckets: it enforces its share of the per-client limit (docs/deploy.md).
     .WithEnvironment("RateLimit__GatewayReplicas", scale.ReplicasOf("gateway").ToString(System.Globalization.CultureInfo.InvariantCulture))

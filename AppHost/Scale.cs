@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.Extensions.Configuration;
 
 namespace JiaoLianTi.AppHost;
@@ -58,6 +59,15 @@ public static class ScaleExtensions
         project.WithReplicas(replicas);
         if (!context.IsPublishMode)
         {
+            if (replicas == 1)
+            {
+                // One process: it listens on its own port, and callers (the gateway, a browser) reach it with no hop
+                // through DCP's proxy, which a province's cluster does not have either. The proxy cost 125 µs of CPU
+                // and two extra connections per request through the gateway (benchmarks/system.sh, issue 19); with
+                // two or more replicas it stays, since it is what spreads the requests over them.
+                project.WithEndpoint("http", endpoint => endpoint.IsProxied = false, createIfNotExists: false);
+            }
+            project.LaunchedDirectly();
             // The local dashboard's metrics every 10 s rather than Aspire's 1 s: each export allocates, and a process
             // exporting every second never looks idle long enough to give its heap back (issue 19: idle memory).
             return project.WithHttpHealthCheck(ReadinessPath)
@@ -81,5 +91,27 @@ public static class ScaleExtensions
             writer.WriteString("liveness", LivenessPath);
             writer.WriteEndObject();
         });
+    }
+
+    /// <summary>The configuration the AppHost was built in: the services were built in it too (run.sh, the tests).</summary>
+    private static readonly string BuildConfiguration =
+        typeof(Scale).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+
+    /// <summary>
+    /// Starts the project's built program itself rather than through <c>dotnet run --no-build</c>, which is what DCP
+    /// otherwise runs for a project: each such wrapper evaluated the project with MSBuild first (about 2 s of CPU apiece,
+    /// seven at once on two cores: some 7 s of the cold start, issue 19) and then stayed resident beside the service
+    /// (about 140 MiB RSS each) for as long as it ran. The environment, the arguments and the endpoints are the ones
+    /// Aspire gives the project either way (it passes <c>--no-launch-profile</c> to <c>dotnet run</c>, so the wrapper
+    /// added nothing). If the program has not been built where it is expected, the project is run as before.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> LaunchedDirectly(this IResourceBuilder<ProjectResource> project)
+    {
+        var projectPath = project.Resource.GetProjectMetadata().ProjectPath;
+        var directory = Path.GetDirectoryName(projectPath)!;
+        var program = Path.Combine(directory, "bin", BuildConfiguration, "net10.0", Path.GetFileNameWithoutExtension(projectPath));
+        return File.Exists(program)
+            ? project.WithAnnotation(new ExecutableAnnotation { Command = program, WorkingDirectory = directory }, ResourceAnnotationMutationBehavior.Replace)
+            : project;
     }
 }

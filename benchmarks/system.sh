@@ -59,12 +59,16 @@ cpu="gateway=$(pids_of "$PWD/gateway/bin/Release/net10.0/Gateway( |\$)")"
 for service in Alliances Activities ParentSchool CampusSafety Wellbeing; do
   cpu="$cpu,${service,,}=$(pids_of "$PWD/services/.*/bin/Release/net10.0/$service( |\$)")"
 done
-# DCP's proxy, when one listens on the gateway's port (the process that proxies every endpoint of this system).
-dcp=$(ss -ltnpH "( sport = :${GATEWAY##*:} )" 2>/dev/null | sed -n 's/.*"dcp",pid=\([0-9]*\),.*/\1/p' | head -n 1)
-if [ -n "$dcp" ]; then
-  cpu="$cpu,dcp=$dcp"
-  # The Aspire dashboard DCP started: it takes in every span and log the processes export.
-  dashboard=$(pgrep -P "$dcp" -f Aspire.Dashboard | head -n 1) && cpu="$cpu,dashboard=$dashboard"
+# Aspire's DCP (the orchestrator; with two or more replicas also the proxy in front of every endpoint) and the
+# dashboard it started, which takes in every span and log the processes export: this tree's AppHost's descendants.
+descendants() { local p; for p in $(pgrep -P "$1"); do echo "$p"; descendants "$p"; done; }
+apphost=$(pgrep -f "$PWD/AppHost/bin/Release/net10.0/AppHost( |\$)" | head -n 1 || true)
+if [ -n "$apphost" ]; then
+  below=$(descendants "$apphost")
+  dcp=$(for p in $below; do [ "$(cat /proc/$p/comm 2>/dev/null)" = dcp ] && echo "$p"; done | paste -sd+ -)
+  dashboard=$(for p in $below; do grep -q Aspire.Dashboard "/proc/$p/cmdline" 2>/dev/null && echo "$p"; done | head -n 1)
+  [ -n "$dcp" ] && cpu="$cpu,dcp=$dcp"
+  [ -n "$dashboard" ] && cpu="$cpu,dashboard=$dashboard"
 fi
 rabbit=$(ss -ltnpH "( sport = :$RABBIT_PORT )" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -n 1) && [ -n "$rabbit" ] && cpu="$cpu,rabbitmq=$rabbit"
 nice dotnet build benchmarks/System.Benchmarks -c Release -nologo -v q -clp:ErrorsOnly
