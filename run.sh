@@ -74,7 +74,7 @@ say "启动系统 / starting the AppHost ($REPLICAS replica(s) of each service)"
 ASPNETCORE_URLS=$DASHBOARD ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development DOTNET_LAUNCH_PROFILE=http \
   ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:19999 ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:20000 \
   ASPIRE_ALLOW_UNSECURED_TRANSPORT=true ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true \
-  AppHost/bin/Release/net10.0/AppHost --Scale:Replicas="$REPLICAS" &
+  "$PWD/AppHost/bin/Release/net10.0/AppHost" --Scale:Replicas="$REPLICAS" &
 apphost_pid=$!
 
 # Ready when the gateway and every service answer /health (database and broker reachable) on their ports

@@ -60,13 +60,15 @@ for service in Alliances Activities ParentSchool CampusSafety Wellbeing; do
   cpu="$cpu,${service,,}=$(pids_of "$PWD/services/.*/bin/Release/net10.0/$service( |\$)")"
 done
 # Aspire's DCP (the orchestrator; with two or more replicas also the proxy in front of every endpoint) and the
-# dashboard it started, which takes in every span and log the processes export: this tree's AppHost's descendants.
+# dashboard it started, which takes in every span and log the processes export: DCP's API server runs detached and
+# names the AppHost it watches (`--monitor <pid>`); its controllers and the dashboard are below it.
 descendants() { local p; for p in $(pgrep -P "$1"); do echo "$p"; descendants "$p"; done; }
 apphost=$(pgrep -f "$PWD/AppHost/bin/Release/net10.0/AppHost( |\$)" | head -n 1 || true)
-if [ -n "$apphost" ]; then
-  below=$(descendants "$apphost")
-  dcp=$(for p in $below; do [ "$(cat /proc/$p/comm 2>/dev/null)" = dcp ] && echo "$p"; done | paste -sd+ -)
-  dashboard=$(for p in $below; do grep -q Aspire.Dashboard "/proc/$p/cmdline" 2>/dev/null && echo "$p"; done | head -n 1)
+dcp_api=$([ -n "$apphost" ] && pgrep -f "dcp start-apiserver --monitor $apphost( |\$)" | head -n 1 || true)
+if [ -n "$dcp_api" ]; then
+  below="$dcp_api $(descendants "$dcp_api")"
+  dcp=$(for p in $below; do [ "$(cat /proc/$p/comm 2>/dev/null)" != dcp ] || echo "$p"; done | paste -sd+ -)
+  dashboard=$(for p in $below; do ! grep -q Aspire.Dashboard "/proc/$p/cmdline" 2>/dev/null || echo "$p"; done | head -n 1)
   [ -n "$dcp" ] && cpu="$cpu,dcp=$dcp"
   [ -n "$dashboard" ] && cpu="$cpu,dashboard=$dashboard"
 fi
