@@ -32,8 +32,9 @@ stop_all() {
     for _ in $(seq 1 60); do kill -0 "$apphost_pid" 2>/dev/null || break; sleep 1; done
     kill -KILL "$apphost_pid" 2>/dev/null || true
   fi
-  # Whatever the orchestrator left behind: the services themselves (and `dotnet run` wrappers of an older AppHost; when the AppHost
-  # is stopped abruptly the services outlive it, keep consuming from the broker and steal the next run's messages).
+  # Whatever the orchestrator left behind: the services themselves (when the AppHost is stopped abruptly they outlive
+  # it, keep consuming from the broker and steal the next run's messages), and a `dotnet run` wrapper where DCP ran a
+  # project that way (AppHost/Scale.cs falls back to it when a program is not built).
   # First a graceful stop (they drain their consumers), then what is still there is killed.
   local own="$PWD/(services|gateway|console)/.*(/bin/|--no-build)"
   pkill -TERM -f "$own" 2>/dev/null || true
