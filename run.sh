@@ -58,6 +58,8 @@ export Broker__Management="http://127.0.0.1:$RABBIT_MGMT_PORT"
 
 
 REPLICAS=${JLT_REPLICAS:-1}
+# The share of traces kept (every one by default; e.g. 0.1 as a province's cluster runs, docs/operations.md, Traces).
+TRACE_RATIO=${JLT_TRACE_RATIO:-1}
 SERVICES=(Alliances Activities ParentSchool CampusSafety Wellbeing)
 say "构建 / building (Release)"
 nice dotnet build AppHost/AppHost.csproj -c Release -nologo -v q -clp:ErrorsOnly
@@ -72,10 +74,13 @@ say "启动系统 / starting the AppHost ($REPLICAS replica(s) of each service)"
 # The AppHost's own program, with the environment of its launch profile "http" (AppHost/Properties/launchSettings.json:
 # the dashboard's addresses): `dotnet run --no-build` would evaluate the project first (about 2 s of CPU before anything
 # starts) and stay resident beside it. The AppHost starts the services' programs directly too (AppHost/Scale.cs).
+# The dashboard keeps its telemetry in a temporary database deleted when it stops, not each run's in ~/.aspire (about
+# 450 MB after a demo seed, ten runs kept): ASPIRE_DASHBOARD_PERSISTENCE_MODE=Run keeps them.
 ASPNETCORE_URLS=$DASHBOARD ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development DOTNET_LAUNCH_PROFILE=http \
   ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:19999 ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:20000 \
   ASPIRE_ALLOW_UNSECURED_TRANSPORT=true ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true \
-  "$PWD/AppHost/bin/Release/net10.0/AppHost" --Scale:Replicas="$REPLICAS" &
+  ASPIRE_DASHBOARD_PERSISTENCE_MODE=${ASPIRE_DASHBOARD_PERSISTENCE_MODE:-None} \
+  "$PWD/AppHost/bin/Release/net10.0/AppHost" --Scale:Replicas="$REPLICAS" --Telemetry:TraceSampleRatio="$TRACE_RATIO" &
 apphost_pid=$!
 
 # Ready when the gateway and every service answer /health (database and broker reachable) on their ports

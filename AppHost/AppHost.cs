@@ -4,6 +4,10 @@ var builder = DistributedApplication.CreateBuilder(args);
 
 var infrastructure = Infrastructure.Add(builder);
 var scale = Scale.From(builder.Configuration);
+// The share of traces every process keeps (ServiceDefaults' Telemetry:TraceSampleRatio, docs/operations.md, Traces):
+// locally all of them unless JLT_TRACE_RATIO says otherwise; a tenth in a province's cluster, where a command's 30-odd
+// spans are carried by the collector and stored by the province's back end for every command of millions of users.
+var traceRatio = TraceSampling.Ratio(builder.Configuration, builder.ExecutionContext);
 // Outside Development every token comes from the province's OIDC issuer (services/Platform/Identity).
 var authority = builder.ExecutionContext.IsPublishMode ? builder.AddParameter("auth-authority") : null;
 
@@ -21,6 +25,7 @@ IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject 
         // Publishers hold their first message until every consumer's queue exists (docs/design.md 6).
         .WithEnvironment("Messaging__AwaitQueues", awaitQueues)
         .WithEnvironment("Messaging__QueueType", queueType)
+        .WithTraceSampling(traceRatio)
         .WithScale(scale, name, builder.ExecutionContext, authority);
 
 var alliances = Service<Projects.Alliances>("alliances");
@@ -63,6 +68,7 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway", launchProfileName:
     .WithExternalHttpEndpoints()
     // Each gateway replica keeps its own token buckets: it enforces its share of the per-client limit (docs/deploy.md).
     .WithEnvironment("RateLimit__GatewayReplicas", scale.ReplicasOf("gateway").ToString(System.Globalization.CultureInfo.InvariantCulture))
+    .WithTraceSampling(traceRatio)
     .WithScale(scale, "gateway", builder.ExecutionContext, authority);
 
 // 工作台 Console: reached through the gateway at /console; it calls the API through the gateway (docs/console.md);
@@ -72,6 +78,7 @@ var console = builder.AddProject<Projects.Console>("console", launchProfileName:
     .WithReference(infrastructure.Broker).WaitFor(infrastructure.Broker)
     .WithEnvironment("Messaging__QueueType", queueType)
     .WithReference(gateway)
+    .WithTraceSampling(traceRatio)
     .WithScale(scale, "console", builder.ExecutionContext, authority);
 gateway.WithReference(console);
 

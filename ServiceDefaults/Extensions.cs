@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,8 +20,15 @@ public static class Extensions
     private const string HealthEndpointPath = "/health";
     private const string AlivenessEndpointPath = "/alive";
 
-    /// <summary>Activity sources and meters of the libraries we trace beyond ASP.NET Core and HttpClient.</summary>
-    private static readonly string[] TracedSources = ["Marten", "MassTransit", "Npgsql", "Yarp.ReverseProxy", "JiaoLianTi"];
+    /// <summary>Meters of the libraries we measure beyond ASP.NET Core and HttpClient.</summary>
+    private static readonly string[] MeteredSources = ["Marten", "MassTransit", "Npgsql", "Yarp.ReverseProxy", "JiaoLianTi"];
+
+    /// <summary>
+    /// Activity sources we trace beyond ASP.NET Core and HttpClient. Not YARP's: its <c>proxy.forwarder</c> span sat
+    /// between the gateway's request and its HttpClient call to the service with the same start, end and route, one
+    /// span in three of every proxied request for the exporter and the collector to carry and nothing new to read.
+    /// </summary>
+    private static readonly string[] TracedSources = ["Marten", "MassTransit", "Npgsql", "JiaoLianTi"];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -49,9 +57,10 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(TracedSources)
+                .AddMeter(MeteredSources)
                 .AddMeter("JiaoLianTi.*"))
-            .WithTracing(tracing => tracing.AddJiaoLianTiTracing(builder.Environment.ApplicationName));
+            .WithTracing(tracing => tracing.AddJiaoLianTiTracing(builder.Environment.ApplicationName,
+                builder.Configuration.GetValue(TraceSampleRatioKey, 1.0)));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -62,15 +71,25 @@ public static class Extensions
     }
 
     /// <summary>
-    /// What every process traces, and what it leaves out: the health probes, and the background work nobody asked for
-    /// (<see cref="QuietBackgroundSampler"/>: the event daemon's polling, its SQL, the leadership lock), while every span
-    /// of a request or a consumed message (and their SQL, publishes and consumes in other services) is kept.
+    /// The share of traces kept, 0 to 1 (default 1: every request and message). A province's cluster sets it lower
+    /// (docs/operations.md, Traces): each kept command costs some 30 spans to build, export and store.
     /// </summary>
-    public static TracerProviderBuilder AddJiaoLianTiTracing(this TracerProviderBuilder tracing, string applicationName) => tracing
+    public const string TraceSampleRatioKey = "Telemetry:TraceSampleRatio";
+
+    /// <summary>
+    /// What every process traces, and what it leaves out: the health probes, and the background work nobody asked for
+    /// (<see cref="QuietBackgroundSampler"/>: the event daemon's polling, its SQL, the leadership lock), while a span
+    /// of a request or a consumed message (and their SQL, publishes and consumes in other services) is kept, in the
+    /// share <paramref name="sampleRatio"/> of traces.
+    /// </summary>
+    public static TracerProviderBuilder AddJiaoLianTiTracing(this TracerProviderBuilder tracing, string applicationName,
+        double sampleRatio = 1.0) => tracing
         // A remote parent that was not sampled (a caller's own housekeeping HttpClient, the test client) does not
-        // silence the request: it is judged as a root. A local unsampled parent (the daemon's loop) silences its children.
-        .SetSampler(new ParentBasedSampler(new QuietBackgroundSampler(),
-            remoteParentSampled: new AlwaysOnSampler(), remoteParentNotSampled: new QuietBackgroundSampler(),
+        // silence the request: it is judged as a root. The judgement depends only on the trace id, so a trace the
+        // gateway left out is left out by every service it reaches, and a kept one is kept whole. A local unsampled
+        // parent (the daemon's loop) silences its children.
+        .SetSampler(new ParentBasedSampler(new QuietBackgroundSampler(sampleRatio),
+            remoteParentSampled: new AlwaysOnSampler(), remoteParentNotSampled: new QuietBackgroundSampler(sampleRatio),
             localParentSampled: new AlwaysOnSampler(), localParentNotSampled: new AlwaysOffSampler()))
         .AddSource(applicationName)
         .AddSource(TracedSources)
@@ -106,12 +125,21 @@ public static class Extensions
 /// by itself for its own housekeeping (client or internal: the event daemon's high-water polling and page loading,
 /// their SQL, the HotCold lock) is dropped, with everything under it. So the traces list shows work, not the
 /// once-a-second polling of every service, and a command's trace is whole: its spans all have a kept parent.
+/// Of the kept kinds, the share <c>ratio</c> of trace ids is kept (OpenTelemetry's trace-id ratio rule, the same in
+/// every process), so a trace is kept or left out whole across the gateway, the service and its consumers.
 /// </summary>
-public sealed class QuietBackgroundSampler : Sampler
+public sealed class QuietBackgroundSampler(double ratio = 1.0) : Sampler
 {
+    private readonly Sampler? share = ratio switch
+    {
+        >= 1.0 => null,
+        >= 0.0 => new TraceIdRatioBasedSampler(ratio),
+        _ => throw new ArgumentOutOfRangeException(nameof(ratio), ratio, "Telemetry:TraceSampleRatio is a share from 0 to 1"),
+    };
+
     public override SamplingResult ShouldSample(in SamplingParameters samplingParameters) =>
-        samplingParameters.Kind is System.Diagnostics.ActivityKind.Server or System.Diagnostics.ActivityKind.Consumer
-            or System.Diagnostics.ActivityKind.Producer
-            ? new SamplingResult(SamplingDecision.RecordAndSample)
-            : new SamplingResult(SamplingDecision.Drop);
+        samplingParameters.Kind is not (System.Diagnostics.ActivityKind.Server or System.Diagnostics.ActivityKind.Consumer
+            or System.Diagnostics.ActivityKind.Producer)
+            ? new SamplingResult(SamplingDecision.Drop)
+            : share?.ShouldSample(samplingParameters) ?? new SamplingResult(SamplingDecision.RecordAndSample);
 }

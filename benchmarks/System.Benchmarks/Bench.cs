@@ -222,6 +222,30 @@ internal sealed class CpuMeter(IReadOnlyList<(string Name, int[] Pids)> processe
             $"{name} {(now[k] - before[k]) * 1000 / requests:F0}"));
     }
 
+    /// <summary>
+    /// Waits until the system is quiet: its processes together used under <paramref name="busyShare"/> of one core in
+    /// each of three seconds in a row (a seed's events consumed by the other services, their projections and the
+    /// publishers caught up), at most <paramref name="limit"/>; returns how long that took, or null without processes.
+    /// </summary>
+    public async Task<TimeSpan?> SettleAsync(TimeSpan limit, double busyShare = 0.1)
+    {
+        if (processes.Count == 0)
+        {
+            return null;
+        }
+        var watch = Stopwatch.StartNew();
+        var quiet = 0;
+        var last = processes.Sum(p => p.Pids.Sum(Ticks)) * TickMs;
+        while (quiet < 3 && watch.Elapsed < limit)
+        {
+            await Task.Delay(1000);
+            var now = processes.Sum(p => p.Pids.Sum(Ticks)) * TickMs;
+            quiet = now - last < busyShare * 1000 ? quiet + 1 : 0;
+            last = now;
+        }
+        return watch.Elapsed;
+    }
+
     private static long Ticks(int pid)
     {
         try

@@ -144,7 +144,7 @@ if (options.Only.Contains("count"))
 // province's coverage (now and as of a date) and a county officer's daily lists, 20 users at once.
 if (options.Wants("province"))
 {
-    await Province.RunAsync(http, options, report, Tokens);
+    await Province.RunAsync(http, options, report, Tokens, bench.Cpu);
 }
 
 report.Print();
