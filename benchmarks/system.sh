@@ -7,7 +7,8 @@
 # Parts for --only: baselines ping commands reads activities parentschool campussafety wellbeing storm lessons
 # propagation saturation (all of these without --only), and province (docs/operations.md says what each line means).
 # Without JLT_SYSTEM_RUNNING=1 it starts the system as ./run.sh does (own data in a throwaway folder, its own ports,
-# no demo seed) and stops it afterwards. With JLT_SYSTEM_RUNNING=1 it measures the system ./run.sh already runs
+# no demo seed; a tenth of the traces kept, as in the generated cluster, unless JLT_TRACE_RATIO says otherwise) and
+# stops it afterwards. With JLT_SYSTEM_RUNNING=1 it measures the system ./run.sh already runs
 # (JLT_PG_PORT / JLT_RABBIT_PORT as given to run.sh; the gateway on 127.0.0.1:5100).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,9 @@ if [ "${JLT_SYSTEM_RUNNING:-}" != 1 ]; then
   data=$(mktemp -d /tmp/jiaolianti-system.XXXXXX)
   chmod 755 "$data" # PostgreSQL runs as its own user and keeps its data below
   export JLT_DATA=$data JLT_NO_DEMO=1
+  # Traces kept as the generated cluster keeps them (AppHost/TraceSampling.cs): the local dashboard's intake of every
+  # span cost more CPU per request than the gateway (docs/deploy.md, Telemetry). JLT_TRACE_RATIO=1 measures with all.
+  export JLT_TRACE_RATIO=${JLT_TRACE_RATIO:-0.1}
   export JLT_PG_PORT=${JLT_PG_PORT:-$(free_port 25433)} JLT_RABBIT_PORT=${JLT_RABBIT_PORT:-$(free_port 25672)}
   export JLT_RABBIT_MGMT_PORT=${JLT_RABBIT_MGMT_PORT:-$(free_port 15772)}
   ./run.sh > "$data/run.log" 2>&1 &
@@ -72,6 +76,8 @@ if [ -n "$dcp_api" ]; then
   [ -n "$dcp" ] && cpu="$cpu,dcp=$dcp"
   [ -n "$dashboard" ] && cpu="$cpu,dashboard=$dashboard"
 fi
+ratio=$([ -n "$apphost" ] && tr '\0' '\n' < "/proc/$apphost/cmdline" | sed -n 's/^--Telemetry:TraceSampleRatio=//p' | head -n 1)
+say "追踪保留比例 / share of traces kept: ${ratio:-1} (JLT_TRACE_RATIO)"
 rabbit=$(ss -ltnpH "( sport = :$RABBIT_PORT )" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -n 1) && [ -n "$rabbit" ] && cpu="$cpu,rabbitmq=$rabbit"
 nice dotnet build benchmarks/System.Benchmarks -c Release -nologo -v q -clp:ErrorsOnly
 dotnet benchmarks/System.Benchmarks/bin/Release/net10.0/System.Benchmarks.dll \
