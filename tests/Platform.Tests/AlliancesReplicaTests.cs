@@ -81,6 +81,21 @@ public sealed class AlliancesReplicaTests(ReplicaHost replica)
     }
 
     [Fact]
+    public async Task A_message_id_applied_before_changes_nothing_again_even_with_a_newer_fact()
+    {
+        // The replica's consumers only stage, so the idempotency filter does not read the id before they run: the
+        // second delivery below is applied to the session, and its commit is refused on the id. Only the id decides:
+        // the fact it carries here is newer than the replica's, which a real redelivery never is.
+        var (unit, messageId) = (Guid.NewGuid(), Guid.NewGuid());
+        await replica.Deliver(new MemberUnitRegistered(unit, MemberUnitKinds.School, "旧名", County, T0, Version: 1), messageId);
+        await replica.Deliver(new MemberUnitRegistered(unit, MemberUnitKinds.School, "新名", County, T0.AddDays(1), Version: 2), messageId);
+
+        // Deliver returns once the message was consumed (acknowledged), not faulted on its way to the error queue.
+        var known = (await replica.Load<KnownUnit>(unit))!;
+        Assert.Equal(("旧名", 1L), (known.Name, known.Version));
+    }
+
+    [Fact]
     public async Task Without_versions_the_facts_own_times_decide_and_an_ending_wins_a_tie()
     {
         var (alliance, unit, other) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());

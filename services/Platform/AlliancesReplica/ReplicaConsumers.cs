@@ -7,7 +7,9 @@ namespace JiaoLianTi.Platform.AlliancesReplica;
 /// <summary>
 /// What a service adds to the replica: runs after the replica applied <typeparamref name="TFact"/> (it was newer than
 /// what the replica held), in the same session, so the idempotency filter commits both together with the message id.
-/// Activities, for example, cancels the activities that use a resource when its withdrawal is applied.
+/// Activities, for example, cancels the activities that use a resource when its withdrawal is applied. A hook only
+/// stages in the session (<see cref="Messaging.IStagesOnly"/>): a duplicate that raced the first delivery may run it
+/// before its commit is refused.
 /// </summary>
 public interface IAllianceFactHook<in TFact> where TFact : class
 {
@@ -18,10 +20,12 @@ public interface IAllianceFactHook<in TFact> where TFact : class
 /// A consumer of one of Alliances' facts: applies it to the replica if it is newer than what the replica holds, then
 /// runs the service's hooks. It only stages changes; the idempotency filter commits them with the message id. Two
 /// deliveries racing on one document: the second commit fails on the document's version (optimistic concurrency) or
-/// on the insert, MassTransit retries, and the retry decides afresh on what the first committed.
+/// on the insert, MassTransit retries, and the retry decides afresh on what the first committed. It only stages, so
+/// the filter does not read the message id first (<see cref="Messaging.IStagesOnly"/>): a duplicate finds the fact
+/// no newer than what the replica holds and changes nothing, and its commit is refused on the id.
 /// </summary>
 public abstract class ReplicaConsumer<TFact>(IDocumentSession session, IEnumerable<IAllianceFactHook<TFact>> hooks)
-    : IConsumer<TFact> where TFact : class
+    : IConsumer<TFact>, Messaging.IStagesOnly where TFact : class
 {
     public async Task Consume(ConsumeContext<TFact> context)
     {

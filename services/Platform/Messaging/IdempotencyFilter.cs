@@ -11,9 +11,15 @@ namespace JiaoLianTi.Platform.Messaging;
 /// A message seen before is acknowledged and skipped (as consumed, so not moved to {queue}_skipped). Two deliveries
 /// racing each other: the second insert of the same id fails, MassTransit retries it, and the retry finds it applied.
 /// Within one process, deliveries of the same id take turns (in the order they reach the filter), so the first one is the one applied.
+/// <para>
+/// Where the consumer only stages (<see cref="IStagesOnly"/>), the id is not read before it runs: the id's insert is the
+/// check. A duplicate runs, its commit fails on the id (or on a document's version), nothing of it is kept, and the
+/// id, read only then, shows it applied: it is acknowledged and skipped as above, without a retry. Any other failure
+/// of a message whose id is not stored is the consumer's own, and goes on to MassTransit's retries as before.
+/// </para>
 /// </summary>
-public sealed class IdempotencyFilter<T>(IDocumentSession session, TimeProvider clock, ILogger<IdempotencyFilter<T>> logger)
-    : IFilter<ConsumeContext<T>> where T : class
+public sealed class IdempotencyFilter<T>(IDocumentSession session, TimeProvider clock, StagesOnlyMessages stagesOnly,
+    ILogger<IdempotencyFilter<T>> logger) : IFilter<ConsumeContext<T>> where T : class
 {
     private static readonly ConcurrentDictionary<Guid, SemaphoreSlim> InFlight = new();
 
@@ -25,7 +31,14 @@ public sealed class IdempotencyFilter<T>(IDocumentSession session, TimeProvider 
         await turn.WaitAsync(context.CancellationToken);
         try
         {
-            await ApplyOnce(context, next, messageId);
+            if (stagesOnly.Contains(typeof(T)))
+            {
+                await ApplyCheckingAtCommit(context, next, messageId);
+            }
+            else
+            {
+                await ApplyOnce(context, next, messageId);
+            }
         }
         finally
         {
@@ -36,23 +49,66 @@ public sealed class IdempotencyFilter<T>(IDocumentSession session, TimeProvider 
 
     private async Task ApplyOnce(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next, Guid messageId)
     {
-
         // A retry may reuse this scope: nothing of a failed attempt may be committed with the next one.
         session.EjectAllPendingChanges();
         if (await session.LoadAsync<ProcessedMessage>(messageId, context.CancellationToken) is not null)
         {
-            logger.LogInformation("Skipped {MessageType} {MessageId}: already applied", typeof(T).Name, messageId);
-            // Counted as consumed: a delivery no consumer saw is moved by MassTransit to {queue}_skipped, so every
-            // redelivered duplicate (a publish retried after a lost confirm, a broker restart, the classic-to-quorum
-            // overlap) piled up there, unbounded, looking like a lost message to whoever watches the queues.
-            await context.NotifyConsumed(TimeSpan.Zero, "already-applied");
+            await Skip(context, messageId);
             return;
         }
+        await Commit(context, next, messageId);
+    }
 
+    private async Task ApplyCheckingAtCommit(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next, Guid messageId)
+    {
+        session.EjectAllPendingChanges();
+        try
+        {
+            await Commit(context, next, messageId);
+        }
+        catch (Exception) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            if (!await StoredAlready(messageId, context.CancellationToken))
+            {
+                throw;
+            }
+            session.EjectAllPendingChanges();
+            await Skip(context, messageId);
+        }
+    }
+
+    private async Task Commit(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next, Guid messageId)
+    {
         await next.Send(context);
-
         session.Insert(new ProcessedMessage { Id = messageId, MessageType = typeof(T).Name, ProcessedAt = clock.GetUtcNow() });
         await session.SaveChangesAsync(context.CancellationToken);
+    }
+
+    /// <summary>Whether the id is stored; false when that cannot be read either (the failure itself then goes on).</summary>
+    private async Task<bool> StoredAlready(Guid messageId, CancellationToken ct)
+    {
+        try
+        {
+            return await session.LoadAsync<ProcessedMessage>(messageId, ct) is not null;
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "Could not read whether {MessageType} {MessageId} was applied", typeof(T).Name, messageId);
+            return false;
+        }
+    }
+
+    private async Task Skip(ConsumeContext<T> context, Guid messageId)
+    {
+        logger.LogInformation("Skipped {MessageType} {MessageId}: already applied", typeof(T).Name, messageId);
+        // Counted as consumed: a delivery no consumer saw is moved by MassTransit to {queue}_skipped, so every
+        // redelivered duplicate (a publish retried after a lost confirm, a broker restart, the classic-to-quorum
+        // overlap) piled up there, unbounded, looking like a lost message to whoever watches the queues. A duplicate
+        // refused at commit was counted already if its consumer returned.
+        if (!context.ReceiveContext.IsDelivered)
+        {
+            await context.NotifyConsumed(TimeSpan.Zero, "already-applied");
+        }
     }
 
     public void Probe(ProbeContext context) => context.CreateFilterScope("idempotency");

@@ -50,6 +50,8 @@ public static class MessagingExtensions
                     .Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IConsumer<>)))
                 .Distinct()
                 .ToList();
+            // Whose consumers only stage (IStagesOnly): the idempotency filter checks their ids at commit.
+            builder.Services.AddSingleton(StagesOnlyMessages.Of(consumerTypes));
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(broker.Host, broker.Port, broker.VirtualHost, host =>
