@@ -76,6 +76,9 @@ pg_start() {
   local options="-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=300 -c shared_buffers=32MB"
   options="$options -c max_parallel_workers_per_gather=0 -c max_logical_replication_workers=0"
   if [ -n "$throwaway" ]; then options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"; fi
+  # More settings for a measurement, e.g. JLT_PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements" to see where
+  # a benchmark's database time goes.
+  options="$options ${JLT_PG_OPTIONS:-}"
   if ! runuser -u postgres -- "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
     runuser -u postgres -- "$bin/pg_ctl" -D "$dir" -w -l "$dir/server.log" -o "$options" start >/dev/null \
       || die "PostgreSQL did not start (see $dir/server.log)"
