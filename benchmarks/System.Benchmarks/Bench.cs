@@ -209,6 +209,9 @@ internal sealed class CpuMeter(IReadOnlyList<(string Name, int[] Pids)> processe
     public double[] Now() =>
         [.. processes.Select(p => p.Pids.Sum(Ticks) * TickMs), Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds];
 
+    /// <summary>CPU milliseconds the system's processes (not this benchmark) have used so far.</summary>
+    private double SystemMs() => Now()[..^1].Sum();
+
     /// <summary>"cpu µs/req: gateway 210, alliances 150, …, bench 90" since <paramref name="before"/>.</summary>
     public string Since(double[] before, long requests)
     {
@@ -235,11 +238,11 @@ internal sealed class CpuMeter(IReadOnlyList<(string Name, int[] Pids)> processe
         }
         var watch = Stopwatch.StartNew();
         var quiet = 0;
-        var last = processes.Sum(p => p.Pids.Sum(Ticks)) * TickMs;
+        var last = SystemMs();
         while (quiet < 3 && watch.Elapsed < limit)
         {
             await Task.Delay(1000);
-            var now = processes.Sum(p => p.Pids.Sum(Ticks)) * TickMs;
+            var now = SystemMs();
             quiet = now - last < busyShare * 1000 ? quiet + 1 : 0;
             last = now;
         }
