@@ -29,6 +29,9 @@ public static class IdentityExtensions
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
         {
             options.MapInboundClaims = false;
+            // The same checks, and a token found valid answered from memory until its expiry (ValidatedTokenCache).
+            options.TokenHandlers.Clear();
+            options.TokenHandlers.Add(new ValidatedTokenCache());
             options.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidateAudience = true,
