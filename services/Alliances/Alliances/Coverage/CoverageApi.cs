@@ -104,10 +104,10 @@ public static class CoverageApi
             var end = EndOfDay(by);
             if (end <= asOf)
             {
-                var counties = snapshots is null
-                    ? await CoverageFigures.EstablishedCountiesAsync(session, region, end, ct)
-                    : (await snapshots.GetAsync(session, $"established|{region}|{end.UtcTicks}",
-                        async () => new[] { await CoverageFigures.EstablishedCountiesAsync(session, region, end, ct) }, ct))[0];
+                // Counted with the table (one look at the store a request); a target that fell due since is counted now.
+                var counties = table.EstablishedAtTargets.TryGetValue(by, out var kept)
+                    ? kept
+                    : await CoverageFigures.EstablishedCountiesAsync(session, region, end, ct);
                 var at = rows.Count == 0 ? 0 : Math.Round((double)counties / rows.Count, 4);
                 targets.Add(new CoverageTarget(by, share, at >= share, Due: true, at, coverage, null, null));
             }
@@ -119,15 +119,24 @@ public static class CoverageApi
         return new CoverageReport(region, division!.Name, asOf, rows.Count, established, coverage, targets, rows);
     }
 
-    /// <summary>The coverage table of a region as of a moment, and until when it holds if nothing is appended.</summary>
-    private sealed record CountyTable(IReadOnlyList<CountyCoverage> Rows, DateTimeOffset? Until);
+    /// <summary>
+    /// The coverage table of a region as of a moment, the counties established at each national target's date that
+    /// had passed by then, and until when it holds if nothing is appended.
+    /// </summary>
+    private sealed record CountyTable(
+        IReadOnlyList<CountyCoverage> Rows, IReadOnlyDictionary<DateOnly, int> EstablishedAtTargets, DateTimeOffset? Until);
 
     private static async Task<CountyTable> CountAsync(
         IQuerySession session, Divisions divisions, string region, DateTimeOffset asOf, bool asOfNow, CancellationToken ct)
     {
         var figures = await CoverageFigures.LoadAsync(session, region, asOf, ct);
         var until = asOfNow ? await CoverageFigures.NextDeadlineAsync(session, region, asOf, ct) : null;
-        return new CountyTable(Rows(figures, divisions, region), until);
+        var atTargets = new Dictionary<DateOnly, int>();
+        foreach (var (by, _) in Targets.Where(t => EndOfDay(t.By) <= asOf))
+        {
+            atTargets[by] = await CoverageFigures.EstablishedCountiesAsync(session, region, EndOfDay(by), ct);
+        }
+        return new CountyTable(Rows(figures, divisions, region), atTargets, until);
     }
 
     private static List<CountyCoverage> Rows(CoverageFigures figures, Divisions divisions, string region)
