@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Unicode;
 using JiaoLianTi.Platform.Capacity;
 using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
@@ -29,6 +31,10 @@ public static class ServiceComposition
     public static IServiceCollection AddJsonConventions(this IServiceCollection services) =>
         services.ConfigureHttpJsonOptions(options =>
         {
+            // Chinese text is written as UTF-8, not as \uXXXX escapes (the default escapes every non-ASCII character):
+            // the answers are about half the size where they are mostly names (a province's coverage, the directories),
+            // and readable as they are. The characters HTML treats specially are still escaped.
+            options.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
             // Enums travel as their GLOSSARY names, exactly; anything else is a 400 naming the field.
             options.SerializerOptions.Converters.Add(new ExactEnumConverter());
             // A NUL in a string or a null inside an array is a 400 naming the field (StrictText).

@@ -37,6 +37,31 @@ public sealed class UnitsApiTests(AlliancesSystem system)
         Assert.Equal("\"2\"", (await admin.GetAsync(path)).ETag());
     }
 
+    /// <summary>
+    /// Answers carry Chinese as UTF-8, not as \uXXXX escapes (half the bytes where an answer is mostly names), while the
+    /// characters HTML treats specially stay escaped; a client reading JSON sees the same strings either way.
+    /// </summary>
+    [Fact]
+    public async Task Chinese_is_answered_as_UTF8_and_HTML_characters_stay_escaped()
+    {
+        var county = AlliancesSystem.NextCounty();
+        using var admin = system.County(county);
+        var created = await admin.Post("/api/alliances/units", new { kind = "Library", name = "锦江<图书馆>&", countyCode = county });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var raw = await created.Content.ReadAsStringAsync();
+        Assert.Contains("锦江", raw);
+        Assert.DoesNotContain("\\u9526", raw, StringComparison.OrdinalIgnoreCase); // 锦 as an escape
+        Assert.Contains("\\u003C", raw, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("<", raw);
+        Assert.Equal("锦江<图书馆>&", (await created.ReadJson()).Str("name"));
+
+        var refused = await admin.Post("/api/alliances/units", new { kind = "Spaceport", name = "x", countyCode = county });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var problem = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("请求参数无效", problem); // the ProblemDetails too
+        Assert.Contains("\"kind\"", problem);
+    }
+
     [Theory]
     [InlineData("{\"kind\":\"Spaceport\",\"name\":\"x\",\"countyCode\":\"510104\"}", "kind")]
     [InlineData("{\"kind\":\"School\",\"countyCode\":\"510104\"}", "name")]
