@@ -32,8 +32,9 @@ public static class ServiceComposition
         services.ConfigureHttpJsonOptions(options =>
         {
             // Chinese text is written as UTF-8, not as \uXXXX escapes (the default escapes every non-ASCII character):
-            // the answers are about half the size where they are mostly names (a province's coverage, the directories),
-            // and readable as they are. The characters HTML treats specially are still escaped.
+            // each Chinese character takes 3 bytes instead of 6 (measured on the demo data: 5-13 % smaller answers, a
+            // province's coverage 83.6 -> 79.6 KB), and a ProblemDetails is readable as it is. The characters HTML
+            // treats specially are still escaped.
             options.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
             // Enums travel as their GLOSSARY names, exactly; anything else is a 400 naming the field.
             options.SerializerOptions.Converters.Add(new ExactEnumConverter());
