@@ -25,8 +25,8 @@ public sealed class ValidatedTokenCacheTests
         ClockSkew = TimeSpan.FromSeconds(30),
     };
 
-    private static string Token(TimeSpan? lifetime = null, string subject = "county-1") =>
-        DevTokens.Mint(Key, new TokenRequest(Role.CountyAdmin, "510104", Subject: subject), lifetime);
+    private static string Token(TimeSpan? lifetime = null) =>
+        DevTokens.Mint(Key, new TokenRequest(Role.CountyAdmin, "510104", Subject: "county-1"), lifetime);
 
     [Fact]
     public async Task A_valid_token_is_remembered_and_each_request_gets_its_own_claims()

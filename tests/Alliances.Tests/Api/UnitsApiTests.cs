@@ -38,7 +38,7 @@ public sealed class UnitsApiTests(AlliancesSystem system)
     }
 
     /// <summary>
-    /// Answers carry Chinese as UTF-8, not as \uXXXX escapes (half the bytes where an answer is mostly names), while the
+    /// Answers carry Chinese as UTF-8, not as \uXXXX escapes (3 bytes a character instead of 6), while the
     /// characters HTML treats specially stay escaped; a client reading JSON sees the same strings either way.
     /// </summary>
     [Fact]
