@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using JiaoLianTi.Alliances.Regions;
 using JiaoLianTi.Platform.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace JiaoLianTi.Alliances.Tests.Api;
@@ -96,6 +97,42 @@ public sealed class CoverageApiTests(AlliancesSystem system)
         var deadline = new DateTimeOffset(due.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
         system.Clock.Advance(deadline - system.Now + TimeSpan.FromMinutes(1));
         Assert.Equal(1, await Overdue());
+    }
+
+    /// <summary>
+    /// The answer is written from the kept table's serialised rows (CoverageApi.CoverageJson): it must be exactly what
+    /// the serializer writes for the report, and a change to the store must show in the next answer's rows.
+    /// </summary>
+    [Fact]
+    public async Task The_answer_is_the_reports_own_json_and_follows_the_store()
+    {
+        var w = await system.World();
+        using var province = system.Client(Role.ProvinceAdmin, "51");
+        var options = system.Services("alliances")
+            .GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+
+        async Task<byte[]> Raw()
+        {
+            var response = await province.GetAsync("/api/alliances/coverage?region=51");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            return await response.Content.ReadAsByteArrayAsync();
+        }
+
+        var first = await Raw();
+        var kept = await Raw();
+        foreach (var body in new[] { first, kept })
+        {
+            var report = System.Text.Json.JsonSerializer.Deserialize<JiaoLianTi.Alliances.Coverage.CoverageReport>(body, options)!;
+            Assert.Equal(183, report.Rows.Count);
+            Assert.Equal(Encoding.UTF8.GetString(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(report, options)), Encoding.UTF8.GetString(body));
+        }
+
+        int Members(byte[] body) => System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("rows").EnumerateArray()
+            .Single(r => r.Str("countyCode") == w.County).GetProperty("members").GetInt32();
+        var before = Members(kept);
+        await w.Admin.Join(w.Alliance, await w.Admin.Unit(w.County, "Library"));
+        Assert.Equal(before + 1, Members(await Raw()));
     }
 
     [Fact]

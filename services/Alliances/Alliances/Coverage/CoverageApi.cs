@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using JiaoLianTi.Alliances.Alliances;
 using JiaoLianTi.Alliances.Needs;
 using JiaoLianTi.Alliances.Regions;
@@ -10,6 +11,9 @@ using JiaoLianTi.Platform.Http;
 using JiaoLianTi.Platform.Identity;
 using Marten;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.Extensions.Options;
 
 namespace JiaoLianTi.Alliances.Coverage;
 
@@ -49,10 +53,13 @@ public static class CoverageApi
         return app;
     }
 
-    private static async Task<Ok<CoverageReport>> Json(
+    private static async Task<CoverageJson> Json(
         HttpContext http, IQuerySession session, Divisions divisions, TimeProvider clock, CoverageSnapshots snapshots,
-        string? region, string? asOf, CancellationToken ct) =>
-        TypedResults.Ok(await Report(http.Caller(), session, divisions, clock, region, asOf, ct, snapshots));
+        string? region, string? asOf, CancellationToken ct)
+    {
+        var (report, table) = await Answer(http.Caller(), session, divisions, clock, region, asOf, ct, snapshots);
+        return new CoverageJson(report, table);
+    }
 
     private static async Task<FileContentHttpResult> Csv(
         HttpContext http, IQuerySession session, Divisions divisions, TimeProvider clock, CoverageSnapshots snapshots,
@@ -66,7 +73,12 @@ public static class CoverageApi
 
     public static async Task<CoverageReport> Report(
         Caller caller, IQuerySession session, Divisions divisions, TimeProvider clock, string? regionText, string? asOfText,
-        CancellationToken ct, CoverageSnapshots? snapshots = null)
+        CancellationToken ct, CoverageSnapshots? snapshots = null) =>
+        (await Answer(caller, session, divisions, clock, regionText, asOfText, ct, snapshots)).Report;
+
+    private static async Task<(CoverageReport Report, CountyTable Table)> Answer(
+        Caller caller, IQuerySession session, Divisions divisions, TimeProvider clock, string? regionText, string? asOfText,
+        CancellationToken ct, CoverageSnapshots? snapshots)
     {
         var region = string.IsNullOrEmpty(regionText) ? caller.Region : regionText;
         var division = divisions.Find(region);
@@ -116,7 +128,7 @@ public static class CoverageApi
                 targets.Add(new CoverageTarget(by, share, coverage >= share, Due: false, null, coverage, expected, coverage >= expected));
             }
         }
-        return new CoverageReport(region, division!.Name, asOf, rows.Count, established, coverage, targets, rows);
+        return (new CoverageReport(region, division!.Name, asOf, rows.Count, established, coverage, targets, rows), table);
     }
 
     /// <summary>
@@ -124,7 +136,63 @@ public static class CoverageApi
     /// had passed by then, and until when it holds if nothing is appended.
     /// </summary>
     private sealed record CountyTable(
-        IReadOnlyList<CountyCoverage> Rows, IReadOnlyDictionary<DateOnly, int> EstablishedAtTargets, DateTimeOffset? Until);
+        IReadOnlyList<CountyCoverage> Rows, IReadOnlyDictionary<DateOnly, int> EstablishedAtTargets, DateTimeOffset? Until)
+    {
+        private (JsonSerializerOptions Options, byte[] Json)? rowsJson;
+
+        /// <summary>
+        /// The rows as JSON, written once per table and options: a kept table is answered many times, and its 183 rows
+        /// (80 KB for a province) were most of Alliances' work per answer.
+        /// </summary>
+        public byte[] RowsJson(JsonSerializerOptions options)
+        {
+            if (rowsJson is { } kept && ReferenceEquals(kept.Options, options))
+            {
+                return kept.Json;
+            }
+            var json = JsonSerializer.SerializeToUtf8Bytes(Rows, options);
+            rowsJson = (options, json);
+            return json;
+        }
+    }
+
+    /// <summary>
+    /// The coverage answer: the report serialised as the minimal API would, except that the rows are the table's JSON
+    /// written once (<see cref="CountyTable.RowsJson"/>); the rest (the moment, the targets) is written per answer.
+    /// </summary>
+    private sealed class CoverageJson(CoverageReport report, CountyTable table) : IResult, IEndpointMetadataProvider
+    {
+        public async Task ExecuteAsync(HttpContext http)
+        {
+            var options = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            http.Response.ContentType = "application/json; charset=utf-8";
+            await http.Response.Body.WriteAsync(Write(report, table, options), http.RequestAborted);
+        }
+
+        public static void PopulateMetadata(System.Reflection.MethodInfo method, EndpointBuilder builder) =>
+            builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(CoverageReport), ["application/json"]));
+    }
+
+    /// <summary>
+    /// The report's JSON with the table's kept rows in place of its own: byte for byte what serialising the report
+    /// gives (CoverageApiTests compares them). <c>rows</c> is the report's last property, so the report without rows
+    /// ends in <c>[]}</c>, where the rows go.
+    /// </summary>
+    private static byte[] Write(CoverageReport report, CountyTable table, JsonSerializerOptions options)
+    {
+        var head = JsonSerializer.SerializeToUtf8Bytes(report with { Rows = [] }, options);
+        if (!head.AsSpan().EndsWith("[]}"u8))
+        {
+            return JsonSerializer.SerializeToUtf8Bytes(report, options);
+        }
+        var rows = table.RowsJson(options);
+        var json = new byte[head.Length - 3 + rows.Length + 1];
+        head.AsSpan(0, head.Length - 3).CopyTo(json);
+        rows.CopyTo(json.AsSpan(head.Length - 3));
+        json[^1] = (byte)'}';
+        return json;
+    }
 
     private static async Task<CountyTable> CountAsync(
         IQuerySession session, Divisions divisions, string region, DateTimeOffset asOf, bool asOfNow, CancellationToken ct)
