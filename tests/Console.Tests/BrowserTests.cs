@@ -116,7 +116,11 @@ public sealed class BrowserTests(ConsoleSystem console, ITestOutputHelper output
 
         using var api = console.Api(Role.CountyAdmin, Qionglai);
         var list = await (await api.GetAsync($"/api/alliances?county={Qionglai}&pageSize=500")).ReadJson();
-        Assert.Contains(list.GetProperty("items").EnumerateArray(), a => a.GetProperty("name").GetString() == name);
+        var listed = Assert.Single(list.GetProperty("items").EnumerateArray(), a => a.GetProperty("name").GetString() == name);
+        // The list row shows how many members the alliance has (the list's summary carries the count, not the members).
+        var row = page.Locator("[data-test=alliances] tr", new() { HasText = name });
+        await Assertions.Expect(row.Locator("[data-test=alliance-members]"))
+            .ToHaveTextAsync(listed.GetProperty("memberCount").GetInt32().ToString());
         await console.ShotAsync(page, "05-alliances-established");
     }
 

@@ -134,6 +134,16 @@ public sealed class AlliancesApiTests(AlliancesSystem system)
         Assert.NotEqual(JsonValueKindNull, past.GetProperty("leftAt").ValueKind);
         Assert.Equal(2, (await w.Admin.GetAsync($"{path}/members").Ok()).GetProperty("total").GetInt64());
         Assert.Contains((await w.Admin.GetAsync($"/api/alliances?unitId={w.Police}").Ok()).Items(), a => a.Id() == w.Alliance);
+
+        // The list shows each alliance in summary: its member count, not its members, history or charter (the detail).
+        var listed = (await w.Admin.GetAsync($"/api/alliances?county={w.County}").Ok()).Items().Single(a => a.Id() == w.Alliance);
+        Assert.Equal(2, listed.GetProperty("memberCount").GetInt32());
+        Assert.Equal(alliance.Str("name"), listed.Str("name"));
+        Assert.Equal("Established", listed.Str("status"));
+        Assert.Equal(left.GetProperty("version").GetInt64(), listed.GetProperty("version").GetInt64());
+        Assert.False(listed.TryGetProperty("members", out _));
+        Assert.False(listed.TryGetProperty("history", out _));
+        Assert.False(listed.TryGetProperty("charter", out _));
     }
 
     private const System.Text.Json.JsonValueKind JsonValueKindNull = System.Text.Json.JsonValueKind.Null;

@@ -11,6 +11,21 @@ public sealed record StatusChange(AllianceStatus Status, DateTimeOffset At, stri
 /// <summary>A current member of the alliance.</summary>
 public sealed record Member(Guid UnitId, MemberUnitKind UnitKind, MemberRole Role, DateTimeOffset JoinedAt);
 
+/// <summary>
+/// One line of the alliance list: the alliance without its charter, status history and members (its detail has them),
+/// and how many current members it has. A county's regional alliance has every unit of the county as a member (120 in
+/// a county of the province seed): listed whole, one alliance was 16 KB.
+/// </summary>
+public sealed record AllianceSummary(
+    Guid Id, string Name, AllianceKind Kind, string CountyCode, string LeadUnit, AllianceStatus Status,
+    DateTimeOffset? EstablishedAt, long Version, Guid? LeadUnitId, DateTimeOffset? ProposedAt, DateTimeOffset? SuspendedAt,
+    DateTimeOffset? DissolvedAt, int MemberCount)
+{
+    public static AllianceSummary Of(Alliance a) => new(
+        a.Id, a.Name, a.Kind, a.CountyCode, a.LeadUnit, a.Status, a.EstablishedAt, a.Version, a.LeadUnitId, a.ProposedAt,
+        a.SuspendedAt, a.DissolvedAt, a.Members.Count);
+}
+
 /// <summary>教联体: the alliance stream's state, also its inline read model (read-your-writes).</summary>
 public sealed record Alliance(
     Guid Id, string Name, AllianceKind Kind, string CountyCode, string LeadUnit, AllianceStatus Status,

@@ -27,7 +27,7 @@ public static class AlliancesApi
 
         group.MapPost("/", Establish).WithSummary("成立（或筹建）教联体 / Establish (or propose) an alliance");
         group.MapGet("/{id:guid}", Get).WithSummary("教联体详情 / An alliance");
-        group.MapGet("/", List).WithSummary("教联体列表 / Alliances in the caller's region");
+        group.MapGet("/", List).WithSummary("教联体列表（摘要，含成员数） / Alliances in the caller's region, in summary with their member count");
         group.MapPost("/{id:guid}/establish", EstablishProposed).WithSummary("筹建转成立 / Establish a proposed alliance");
         group.MapPost("/{id:guid}/suspend", Suspend).WithSummary("暂停 / Suspend an alliance");
         group.MapPost("/{id:guid}/reestablish", Reestablish).WithSummary("恢复 / Re-establish a suspended alliance");
@@ -111,7 +111,7 @@ public static class AlliancesApi
         return http.Versioned(alliance, alliance.Version);
     }
 
-    private static async Task<Ok<Page<Alliance>>> List(
+    private static async Task<Ok<Page<AllianceSummary>>> List(
         HttpContext http, IQuerySession session, int? page, int? pageSize, string? county, AllianceKind? kind,
         AllianceStatus? status, Guid? unitId, CancellationToken ct)
     {
@@ -136,7 +136,8 @@ public static class AlliancesApi
                 .Where(m => m.UnitId == unit && m.LeftAt == null).Select(m => m.AllianceId).ToListAsync(ct);
             query = query.Where(a => ids.Contains(a.Id));
         }
-        return TypedResults.Ok(await query.OrderBy(a => a.CountyCode).ThenBy(a => a.Name).ToPageAsync(paging, ct));
+        var found = await query.OrderBy(a => a.CountyCode).ThenBy(a => a.Name).ToPageAsync(paging, ct);
+        return TypedResults.Ok(found.Map(AllianceSummary.Of));
     }
 
     private static Task<Ok<Alliance>> EstablishProposed(
