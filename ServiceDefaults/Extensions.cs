@@ -58,7 +58,8 @@ public static class Extensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(MeteredSources)
-                .AddMeter("JiaoLianTi.*"))
+                .AddMeter("JiaoLianTi.*")
+                .AddJiaoLianTiCardinalityLimits())
             .WithTracing(tracing => tracing.AddJiaoLianTiTracing(builder.Environment.ApplicationName,
                 builder.Configuration.GetValue(TraceSampleRatioKey, 1.0)));
 
@@ -98,6 +99,26 @@ public static class Extensions
                                   && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
         .AddHttpClientInstrumentation()
         .AddNpgsql();
+
+    /// <summary>
+    /// How many distinct sets of attributes a metric keeps (its points) before the rest are added up in one overflow
+    /// point: 2,000 by OpenTelemetry's default, allocated up front for every metric, 144 KB each. A service measures
+    /// about 110 metrics, so 16 MB of each process's heap, 19 MB with the other large objects, stayed allocated for
+    /// points almost none of which were ever used (dotnet-gcdump of an idle service; issue 19's memory). The request
+    /// durations (route × method × status) keep the default; every other metric has a handful of attribute sets
+    /// (a message type, a pool, a generation) and keeps <see cref="DefaultCardinalityLimit"/>.
+    /// </summary>
+    public static MeterProviderBuilder AddJiaoLianTiCardinalityLimits(this MeterProviderBuilder metrics) =>
+        metrics.AddView(instrument => new MetricStreamConfiguration { CardinalityLimit = CardinalityLimit(instrument.Name) });
+
+    public const int DefaultCardinalityLimit = 200;
+    public const int RequestCardinalityLimit = 2000;
+
+    /// <summary>The metrics whose attributes include a route or an address: they keep OpenTelemetry's default.</summary>
+    public static int CardinalityLimit(string instrument) => instrument is "http.server.request.duration"
+        or "http.client.request.duration" or "http.client.request.time_in_queue" or "http.client.open_connections"
+        ? RequestCardinalityLimit
+        : DefaultCardinalityLimit;
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
