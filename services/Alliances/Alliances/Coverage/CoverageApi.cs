@@ -138,7 +138,9 @@ public static class CoverageApi
     private sealed record CountyTable(
         IReadOnlyList<CountyCoverage> Rows, IReadOnlyDictionary<DateOnly, int> EstablishedAtTargets, DateTimeOffset? Until)
     {
-        private (JsonSerializerOptions Options, byte[] Json)? rowsJson;
+        // A reference, replaced whole: concurrent answers of a kept table read it without a lock (a struct field
+        // could be seen half written).
+        private SerialisedRows? rowsJson;
 
         /// <summary>
         /// The rows as JSON, written once per table and options: a kept table is answered many times, and its 183 rows
@@ -151,9 +153,11 @@ public static class CoverageApi
                 return kept.Json;
             }
             var json = JsonSerializer.SerializeToUtf8Bytes(Rows, options);
-            rowsJson = (options, json);
+            rowsJson = new SerialisedRows(options, json);
             return json;
         }
+
+        private sealed record SerialisedRows(JsonSerializerOptions Options, byte[] Json);
     }
 
     /// <summary>
