@@ -26,7 +26,8 @@ public static class AlliancesService
         builder.AddServiceApi();
         builder.Services.AddSchoolInRegionCheck<JiaoLianTi.Alliances.Units.RegistrySchoolCounty>();
         builder.Services.AddSingleton(Divisions.Load());
-        builder.Services.AddSingleton<CoverageSnapshots>();
+        builder.Services.AddSingleton(_ => new CoverageSnapshots(builder.Configuration.GetConnectionString(Database)
+            ?? throw new InvalidOperationException($"ConnectionStrings:{Database} is not set")));
         builder.AddEventStore(Database, options =>
             {
                 // Each stream's own view, inline: read-your-writes for the API and the deciders.

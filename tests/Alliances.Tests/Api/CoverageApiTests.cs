@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using JiaoLianTi.Alliances.Regions;
 using JiaoLianTi.Platform.Identity;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -143,8 +144,9 @@ public sealed class CoverageApiTests(AlliancesSystem system)
     public async Task A_table_counted_while_a_transaction_writes_is_answered_but_not_kept()
     {
         var store = system.Services("alliances").GetRequiredService<Marten.IDocumentStore>();
-        var snapshots = new JiaoLianTi.Alliances.Coverage.CoverageSnapshots();
-        await using var session = store.QuerySession();
+        var connectionString = system.Services("alliances").GetRequiredService<IConfiguration>()
+            .GetConnectionString(JiaoLianTi.Alliances.AlliancesService.Database)!;
+        await using var snapshots = new JiaoLianTi.Alliances.Coverage.CoverageSnapshots(connectionString);
         var counts = 0;
         Task<object> Count()
         {
@@ -158,8 +160,8 @@ public sealed class CoverageApiTests(AlliancesSystem system)
             await using var transaction = await writer.BeginTransactionAsync();
             // A transaction that has written (it has a transaction id) and has not committed.
             await new Npgsql.NpgsqlCommand("select txid_current()", writer, transaction).ExecuteScalarAsync();
-            await snapshots.GetAsync(session, "quiet-test", Count, CancellationToken.None);
-            await snapshots.GetAsync(session, "quiet-test", Count, CancellationToken.None);
+            await snapshots.GetAsync("quiet-test", Count, CancellationToken.None);
+            await snapshots.GetAsync("quiet-test", Count, CancellationToken.None);
             Assert.Equal(2, counts);
             await transaction.RollbackAsync();
         }
@@ -170,8 +172,8 @@ public sealed class CoverageApiTests(AlliancesSystem system)
         for (var attempt = 0; attempt < 20 && !kept; attempt++)
         {
             var before = counts;
-            await snapshots.GetAsync(session, "quiet-test", Count, CancellationToken.None);
-            await snapshots.GetAsync(session, "quiet-test", Count, CancellationToken.None);
+            await snapshots.GetAsync("quiet-test", Count, CancellationToken.None);
+            await snapshots.GetAsync("quiet-test", Count, CancellationToken.None);
             kept = counts == before + 1;
         }
         Assert.True(kept, "a table counted while nothing was writing was not kept");

@@ -102,7 +102,7 @@ public static class CoverageApi
         var asOfKey = asOf == now ? "now" : asOf.UtcTicks.ToString(CultureInfo.InvariantCulture);
         var table = snapshots is null
             ? await CountAsync(session, divisions, region, asOf, asOf == now, ct)
-            : await snapshots.GetAsync(session, $"rows|{region}|{asOfKey}",
+            : await snapshots.GetAsync($"rows|{region}|{asOfKey}",
                 () => CountAsync(session, divisions, region, asOf, asOf == now, ct), ct,
                 kept => kept.Until is not { } until || clock.GetUtcNow() < until);
         var rows = table.Rows;
