@@ -45,6 +45,8 @@ public static class AlliancesService
                 // JSON, a list unpacked every alliance of the table to read its county: 2 ms of the database per list
                 // of one county. A real column is read without unpacking anything.
                 options.Schema.For<Alliance>().Duplicate(a => a.CountyCode);
+                // Lists name the alliance of each item (Names): read from this column, not from the document.
+                options.Schema.For<Alliance>().Duplicate(a => a.Name);
                 options.Schema.For<MemberUnit>().Index(u => u.CountyCode);
                 // Coverage counts memberships by county, kind and dates in SQL: real columns, not JSON (CoverageFigures).
                 options.Schema.For<Membership>()
