@@ -57,7 +57,8 @@ straight=()
 for service in Activities ParentSchool CampusSafety Wellbeing; do
   straight+=("--${service,,}" "$(service_url "$service")")
 done
-# Whose CPU time is counted per request: the gateway, the services (every replica), Aspire's DCP proxy and the broker.
+# Whose CPU time is counted per request: the gateway, the services (every replica), Aspire's DCP proxy, the broker and
+# PostgreSQL.
 pids_of() { pgrep -f "$1" | paste -sd+ -; }
 cpu="gateway=$(pids_of "$PWD/gateway/bin/Release/net10.0/Gateway( |\$)")"
 for service in Alliances Activities ParentSchool CampusSafety Wellbeing; do
@@ -79,6 +80,8 @@ fi
 ratio=$([ -n "$apphost" ] && tr '\0' '\n' < "/proc/$apphost/cmdline" | sed -n 's/^--Telemetry:TraceSampleRatio=//p' | head -n 1)
 say "追踪保留比例 / share of traces kept: ${ratio:-1} (JLT_TRACE_RATIO)"
 rabbit=$(ss -ltnpH "( sport = :$RABBIT_PORT )" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -n 1) && [ -n "$rabbit" ] && cpu="$cpu,rabbitmq=$rabbit"
+# PostgreSQL: the postmaster with its backends, those running and those ended (one per pooled connection).
+postgres=$(ss -ltnpH "( sport = :$PG_PORT )" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -n 1) && [ -n "$postgres" ] && cpu="$cpu,postgres=tree:$postgres"
 nice dotnet build benchmarks/System.Benchmarks -c Release -nologo -v q -clp:ErrorsOnly
 dotnet benchmarks/System.Benchmarks/bin/Release/net10.0/System.Benchmarks.dll \
   --gateway "$GATEWAY" --alliances "$alliances" "${straight[@]}" --cpu "$cpu" \

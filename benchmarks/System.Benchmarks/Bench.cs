@@ -187,10 +187,14 @@ internal sealed class Bench(HttpClient http, Options options, Report report, str
 /// CPU time per request of each process named by <c>--cpu name=PID,…</c> (benchmarks/system.sh passes the gateway,
 /// the services, the DCP proxy in front of them, PostgreSQL and RabbitMQ) and of this benchmark itself: on a shared
 /// 2-core machine the throughput is what the CPU allows, so where the CPU goes per request says what a hop costs.
-/// Read from /proc/PID/stat (user + system time, in clock ticks of 10 ms).
+/// Read from /proc/PID/stat (user + system time, in clock ticks of 10 ms). <c>name=tree:PID</c> counts a process with
+/// its children, those running and those ended (PostgreSQL: the postmaster and one backend per connection, which come
+/// and go with the pools).
 /// </summary>
 internal sealed class CpuMeter(IReadOnlyList<(string Name, int[] Pids)> processes)
 {
+    private const string TreePrefix = "tree:";
+
     private const double TickMs = 10;
 
     public static CpuMeter From(string[] args)
@@ -203,11 +207,14 @@ internal sealed class CpuMeter(IReadOnlyList<(string Name, int[] Pids)> processe
         return new CpuMeter([.. args[i + 1].Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Split('='))
             .Where(p => p.Length == 2)
-            .Select(p => (p[0], p[1].Split('+', StringSplitOptions.RemoveEmptyEntries).Select(pid => int.Parse(pid, CultureInfo.InvariantCulture)).ToArray()))]);
+            // A tree is kept as its root's pid negated.
+            .Select(p => (p[0], p[1].StartsWith(TreePrefix, StringComparison.Ordinal)
+                ? [-int.Parse(p[1][TreePrefix.Length..], CultureInfo.InvariantCulture)]
+                : p[1].Split('+', StringSplitOptions.RemoveEmptyEntries).Select(pid => int.Parse(pid, CultureInfo.InvariantCulture)).ToArray()))]);
     }
 
     public double[] Now() =>
-        [.. processes.Select(p => p.Pids.Sum(Ticks) * TickMs), Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds];
+        [.. processes.Select(p => p.Pids.Sum(pid => pid < 0 ? TreeTicks(-pid) : Ticks(pid)) * TickMs), Process.GetCurrentProcess().TotalProcessorTime.TotalMilliseconds];
 
     /// <summary>CPU milliseconds the system's processes (not this benchmark) have used so far.</summary>
     private double SystemMs() => Now()[..^1].Sum();
@@ -249,14 +256,39 @@ internal sealed class CpuMeter(IReadOnlyList<(string Name, int[] Pids)> processe
         return watch.Elapsed;
     }
 
-    private static long Ticks(int pid)
+    private static long Ticks(int pid) => Stat(pid, withEnded: false);
+
+    /// <summary>
+    /// The process, its ended children (counted into it when it reaps them) and its running children: a child that ends
+    /// between two readings moves from the last to the second, so nothing is counted twice.
+    /// </summary>
+    private static long TreeTicks(int pid)
+    {
+        var own = Stat(pid, withEnded: true);
+        try
+        {
+            return own + File.ReadAllText($"/proc/{pid}/task/{pid}/children")
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Sum(child => Ticks(int.Parse(child, CultureInfo.InvariantCulture)));
+        }
+        catch (IOException)
+        {
+            return own;
+        }
+    }
+
+    private static long Stat(int pid, bool withEnded)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
+            // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15, and the waited-for
+            // children's cutime 16, cstime 17.
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            return withEnded
+                ? ticks + long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture)
+                : ticks;
         }
         catch (IOException)
         {
