@@ -25,6 +25,7 @@ public static class EventStoreExtensions
         var connectionString = builder.Configuration.GetConnectionString(databaseName)
             ?? throw new InvalidOperationException(
                 $"ConnectionStrings:{databaseName} is not set. The AppHost sets it; outside it, set ConnectionStrings__{databaseName}.");
+        var storeConnection = WithPreparedStatements(connectionString, builder.Configuration);
 
         builder.Services.AddHealthChecks().AddCheck(
             databaseName, new PostgresHealthCheck(connectionString), HealthStatus.Unhealthy, ["ready"]);
@@ -34,7 +35,7 @@ public static class EventStoreExtensions
 
         return builder.Services.AddMarten(options =>
             {
-                options.Connection(connectionString);
+                options.Connection(storeConnection);
                 options.DatabaseSchemaName = "jlt";
                 options.Events.AppendMode = EventAppendMode.Quick;
                 options.Events.StreamIdentity = StreamIdentity.AsGuid;
@@ -53,6 +54,31 @@ public static class EventStoreExtensions
             .BuildSessionsWith<TracingSessionFactory>()
             .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(DaemonMode.HotCold);
+    }
+
+    /// <summary>The setting that bounds how many statements each connection keeps prepared (0: none).</summary>
+    public const string MaxAutoPrepareKey = "Database:MaxAutoPrepare";
+    public const int DefaultMaxAutoPrepare = 64;
+
+    /// <summary>
+    /// The store's connections keep the statements they run often prepared (Npgsql's automatic preparation: a statement
+    /// seen twice on a connection is prepared there, up to <see cref="MaxAutoPrepareKey"/> per connection, the least
+    /// used dropped first). PostgreSQL otherwise parses and plans every statement anew, and with Marten's short
+    /// statements that planning was most of the database's CPU: about 5.6 ms of PostgreSQL per command that five services
+    /// consume (benchmarks/system.sh, issue 20). Prepared statements outlive a connection's return to the pool (Npgsql
+    /// then resets it without <c>DISCARD ALL</c>); a schema change makes PostgreSQL plan them again.
+    /// </summary>
+    public static string WithPreparedStatements(string connectionString, IConfiguration configuration)
+    {
+        var max = configuration.GetValue(MaxAutoPrepareKey, DefaultMaxAutoPrepare);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (max <= 0 || builder.MaxAutoPrepare > 0)
+        {
+            return connectionString;
+        }
+        builder.MaxAutoPrepare = max;
+        builder.AutoPrepareMinUsages = 2;
+        return builder.ConnectionString;
     }
 
     /// <summary>The store's sessions tell <see cref="AppendWakeup"/> of their commits, and the daemon waits on it.</summary>
