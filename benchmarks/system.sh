@@ -61,7 +61,7 @@ done
 # PostgreSQL.
 pids_of() { pgrep -f "$1" | paste -sd+ -; }
 cpu="gateway=$(pids_of "$PWD/gateway/bin/Release/net10.0/Gateway( |\$)")"
-for service in Alliances Activities ParentSchool CampusSafety Wellbeing; do
+for service in Alliances Activities ParentSchool CampusSafety Wellbeing Subscriptions; do
   cpu="$cpu,${service,,}=$(pids_of "$PWD/services/.*/bin/Release/net10.0/$service( |\$)")"
 done
 # Aspire's DCP (the orchestrator; with two or more replicas also the proxy in front of every endpoint) and the
