@@ -88,6 +88,56 @@ public sealed class PreparedStatementsTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public void By_default_the_stores_connections_are_not_reset_on_return_and_the_setting_or_the_connection_string_decides_otherwise()
+    {
+        Assert.True(new NpgsqlConnectionStringBuilder(EventStoreExtensions.WithoutResetOnReturn(connectionString, Settings())).NoResetOnClose);
+        Assert.Equal(connectionString,
+            EventStoreExtensions.WithoutResetOnReturn(connectionString, Settings((EventStoreExtensions.ResetOnReturnKey, "true"))));
+        var own = connectionString + ";No Reset On Close=false";
+        Assert.Equal(own, EventStoreExtensions.WithoutResetOnReturn(own, Settings()));
+        var alias = connectionString + ";NoResetOnClose=false";
+        Assert.Equal(alias, EventStoreExtensions.WithoutResetOnReturn(alias, Settings()));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_connection_back_from_the_pool_keeps_its_prepared_statements_and_never_an_open_transaction(bool reset)
+    {
+        // One connection in the pool, so that the second open gets the first's PostgreSQL session back.
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["ConnectionStrings:prepareddb"] = connectionString + ";Maximum Pool Size=1";
+        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        builder.Configuration[EventStoreExtensions.ResetOnReturnKey] = reset ? "true" : "false";
+        builder.AddEventStore("prepareddb", options => options.Schema.For<Note>());
+        using var host = builder.Build();
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var table = "jlt.mt_doc_preparedstatementstests_note";
+
+        int backend;
+        await using (var connection = store.Storage.Database.CreateConnection())
+        {
+            await connection.OpenAsync();
+            backend = (int)(await new NpgsqlCommand("select pg_backend_pid()", connection).ExecuteScalarAsync())!;
+            await new NpgsqlCommand("select set_config('jlt.probe', 'kept', false)", connection).ExecuteNonQueryAsync();
+            await using var transaction = await connection.BeginTransactionAsync();
+            await new NpgsqlCommand($"insert into {table} (id, data, mt_version, mt_dotnet_type) values (gen_random_uuid(), '{{}}', gen_random_uuid(), 'x')",
+                connection, transaction).ExecuteNonQueryAsync();
+            // Returned with the transaction open, neither committed nor rolled back by the code.
+        }
+        await using (var again = store.Storage.Database.CreateConnection())
+        {
+            await again.OpenAsync();
+            Assert.Equal(backend, (int)(await new NpgsqlCommand("select pg_backend_pid()", again).ExecuteScalarAsync())!);
+            Assert.Equal(0L, (long)(await new NpgsqlCommand($"select count(*) from {table}", again).ExecuteScalarAsync())!);
+            var probe = await new NpgsqlCommand("select coalesce(current_setting('jlt.probe', true), '')", again).ExecuteScalarAsync();
+            // Without the reset the session's own setting is still there: what runs on these connections sets none.
+            Assert.Equal(reset ? "" : "kept", probe);
+        }
+    }
+
     /// <summary>
     /// Whether the pooled connection the store hands out next (the one its sessions used: nothing else runs) holds the
     /// note's load prepared.

@@ -25,7 +25,7 @@ public static class EventStoreExtensions
         var connectionString = builder.Configuration.GetConnectionString(databaseName)
             ?? throw new InvalidOperationException(
                 $"ConnectionStrings:{databaseName} is not set. The AppHost sets it; outside it, set ConnectionStrings__{databaseName}.");
-        var storeConnection = WithPreparedStatements(connectionString, builder.Configuration);
+        var storeConnection = WithoutResetOnReturn(WithPreparedStatements(connectionString, builder.Configuration), builder.Configuration);
 
         builder.Services.AddHealthChecks().AddCheck(
             databaseName, new PostgresHealthCheck(connectionString), HealthStatus.Unhealthy, ["ready"]);
@@ -78,6 +78,36 @@ public static class EventStoreExtensions
         }
         builder.MaxAutoPrepare = max;
         builder.AutoPrepareMinUsages = 2;
+        return builder.ConnectionString;
+    }
+
+    /// <summary>The setting that makes the store's connections reset when returned to the pool (default: false).</summary>
+    public const string ResetOnReturnKey = "Database:ResetOnReturn";
+
+    /// <summary>
+    /// The store's connections are not reset when they go back to the pool (Npgsql's <c>No Reset On Close</c>). With
+    /// prepared statements kept, Npgsql cannot reset with one <c>DISCARD ALL</c> (it would drop them) and sends seven
+    /// statements instead (<c>CLOSE ALL</c>, <c>UNLISTEN *</c>, <c>pg_advisory_unlock_all()</c>, <c>DISCARD SEQUENCES</c>,
+    /// <c>DISCARD TEMP</c>, <c>SET SESSION AUTHORIZATION DEFAULT</c>, <c>RESET ALL</c>) at the next open: a consumer
+    /// opens twice per message, so fourteen statements PostgreSQL parsed and ran beside the message's five
+    /// (pg_stat_statements, issue 20). Nothing that runs on the store's connections leaves session state behind: Marten and
+    /// the platform take transaction-scoped advisory locks only, the daemon's leadership lock (Weasel) is released with
+    /// <c>pg_advisory_unlock</c> on its own connection, nothing sets a session-wide setting (<c>SET LOCAL</c> or
+    /// <c>set_config(…, true)</c> only), and LISTEN runs on <see cref="AppendWakeup"/>'s own pool. A transaction left open
+    /// is still rolled back when its connection goes back (Npgsql does that whatever this setting). Code that needs
+    /// session state opens its own connection from the plain connection string, as <see cref="AppendWakeup"/> does.
+    /// <c>Database__ResetOnReturn=true</c> brings the reset back; a connection string that says
+    /// <c>No Reset On Close</c> wins.
+    /// </summary>
+    public static string WithoutResetOnReturn(string connectionString, IConfiguration configuration)
+    {
+        // What the connection string itself says (Npgsql's builder answers ContainsKey for every keyword it knows).
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (configuration.GetValue(ResetOnReturnKey, false) || given.ContainsKey("No Reset On Close") || given.ContainsKey("NoResetOnClose"))
+        {
+            return connectionString;
+        }
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
         return builder.ConnectionString;
     }
 
