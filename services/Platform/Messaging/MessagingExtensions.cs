@@ -26,12 +26,27 @@ public static class MessagingExtensions
     /// beside it until an operator deletes it once empty (docs/deploy.md): both are bound to the same exchanges,
     /// and the idempotency filter applies a message that reaches both once.
     /// </para>
-    /// <c>Messaging:PrefetchCount</c> (default 32) bounds the messages a replica holds unacknowledged.
+    /// <c>Messaging:PrefetchCount</c> (default 32) bounds the messages a replica holds unacknowledged, and
+    /// <c>Messaging:ConcurrentMessageLimit</c> (default 8, <see cref="DefaultConcurrentMessageLimit"/>) how many of them
+    /// it applies at once.
     /// <para>
     /// <paramref name="queue"/> changes the service's queue (its name, single active consumer, filters ahead of all
     /// the others, queues of an earlier layout to drain): see <see cref="ServiceQueue"/>.
     /// </para>
     /// </summary>
+    public const string ConcurrentMessageLimitKey = "Messaging:ConcurrentMessageLimit";
+
+    /// <summary>
+    /// How many messages a replica applies at once unless <see cref="ConcurrentMessageLimitKey"/> says otherwise (0: as
+    /// many as it prefetches). It was the prefetch, 32: under load each of the five consuming services ran 32
+    /// transactions side by side, PostgreSQL held 190 backends on 2 cores, and every burst opened dozens of new
+    /// connections (a backend forked and a SCRAM handshake each). With 8: 91 backends at the peak, PostgreSQL's CPU per
+    /// command 3.8 → 2.3–2.7 ms, and commands straight to Alliances 141–145 → 196–212 a second, the consumers keeping
+    /// up (benchmarks/system.sh, docs/operations.md 数据库的开销). A replica's work per message is mostly CPU and a
+    /// commit; more at once on a few cores only makes them wait on each other. A replica on more cores may raise it.
+    /// </summary>
+    public const int DefaultConcurrentMessageLimit = 8;
+
     public static IServiceCollection AddMessaging(
         this IHostApplicationBuilder builder, string serviceName, Action<IBusRegistrationConfigurator>? consumers = null,
         ServiceQueue? queue = null)
@@ -62,6 +77,7 @@ public static class MessagingExtensions
                 });
                 var queueType = QueueTypes.From(builder.Configuration);
                 var prefetch = builder.Configuration.GetValue("Messaging:PrefetchCount", 32);
+                var concurrency = builder.Configuration.GetValue(ConcurrentMessageLimitKey, DefaultConcurrentMessageLimit);
                 var queueName = queue?.Name ?? serviceName;
                 // A previous queue of the quorum layout is a quorum queue (declared as such again), or a classic one.
                 var previous = (queue?.Previous ?? [])
@@ -72,6 +88,10 @@ public static class MessagingExtensions
                 void Configure(IRabbitMqReceiveEndpointConfigurator endpoint, bool everyConsumerByName, string? previousQueue = null)
                 {
                     endpoint.PrefetchCount = prefetch;
+                    if (concurrency > 0)
+                    {
+                        endpoint.ConcurrentMessageLimit = concurrency;
+                    }
                     if (queue is not null)
                     {
                         // A previous queue keeps its arguments (the broker refuses to change them).

@@ -58,6 +58,12 @@ public static class SubscriptionsService
         {
             builder.Configuration["Messaging:PrefetchCount"] = "64";
         }
+        // As many at once as it takes: a delivery waiting for its stream's partition holds its place among them, so
+        // the partitions (Relay:Partitions, 32) need more than the platform's 8 to run side by side.
+        if (builder.Configuration[MessagingExtensions.ConcurrentMessageLimitKey] is null)
+        {
+            builder.Configuration[MessagingExtensions.ConcurrentMessageLimitKey] = "64";
+        }
         builder.Services.AddSingleton<RelayDrain>();
         builder.AddMessaging(Name, bus =>
         {
