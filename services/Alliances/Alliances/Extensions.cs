@@ -47,7 +47,11 @@ public static class AlliancesService
                 options.Schema.For<Alliance>().Duplicate(a => a.CountyCode);
                 // Lists name the alliance of each item (Names): read from this column, not from the document.
                 options.Schema.For<Alliance>().Duplicate(a => a.Name);
-                options.Schema.For<MemberUnit>().Index(u => u.CountyCode);
+                // A region's units, a page at a time in the list's order (county, then name): one index on the pair,
+                // so that a county's page reads its own rows in order and its count the index. With an index on the
+                // county alone, every page counted and sorted all the county's units (a county of 30,000 units: 93 ms
+                // of the database a page).
+                options.Schema.For<MemberUnit>().Index([u => u.CountyCode, u => u.Name]);
                 // Coverage counts memberships by county, kind and dates in SQL: real columns, not JSON (CoverageFigures).
                 options.Schema.For<Membership>()
                     .Duplicate(m => m.CountyCode).Duplicate(m => m.UnitKind).Duplicate(m => m.UnitId)

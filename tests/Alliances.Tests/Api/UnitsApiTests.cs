@@ -107,4 +107,26 @@ public sealed class UnitsApiTests(AlliancesSystem system)
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.True((await bad.ReadJson()).GetProperty("errors").TryGetProperty("units[0].name", out _));
     }
+    [Fact]
+    public async Task A_countys_units_come_a_page_at_a_time_in_name_order_each_page_with_the_whole_count()
+    {
+        var county = AlliancesSystem.NextCounty();
+        using var admin = system.County(county);
+        var names = new[] { "第3小学", "第1小学", "第5小学", "第2小学", "第4小学" };
+        await admin.Post("/api/alliances/units/batch", new
+        {
+            units = names.Select(name => new { kind = "School", name, countyCode = county }),
+        }).Ok(HttpStatusCode.Created);
+
+        var pages = new List<string>();
+        for (var page = 1; page <= 3; page++)
+        {
+            var body = await admin.GetAsync($"/api/alliances/units?county={county}&pageSize=2&page={page}").Ok();
+            Assert.Equal(5, body.GetProperty("total").GetInt64());
+            pages.AddRange(body.Items().Select(u => u.Str("name")));
+        }
+        // Each unit once across the pages, in the order of their names.
+        Assert.Equal(["第1小学", "第2小学", "第3小学", "第4小学", "第5小学"], pages);
+        Assert.Empty((await admin.GetAsync($"/api/alliances/units?county={county}&pageSize=2&page=4").Ok()).Items());
+    }
 }
