@@ -13,6 +13,20 @@ public static class MessagingExtensions
     /// <summary>The AppHost's resource name of the broker.</summary>
     public const string BrokerConnectionName = "rabbitmq";
 
+    /// <summary>The setting of how many messages a replica applies at once (<see cref="DefaultConcurrentMessageLimit"/>).</summary>
+    public const string ConcurrentMessageLimitKey = "Messaging:ConcurrentMessageLimit";
+
+    /// <summary>
+    /// How many messages a replica applies at once unless <see cref="ConcurrentMessageLimitKey"/> says otherwise (0: as
+    /// many as it prefetches). It was the prefetch, 32: under load each of the five consuming services ran 32
+    /// transactions side by side, PostgreSQL held 190 backends on 2 cores, and every burst opened dozens of new
+    /// connections (a backend forked and a SCRAM handshake each). With 8: 91 backends at the peak, PostgreSQL's CPU per
+    /// command 3.8 → 2.3–2.7 ms, and commands straight to Alliances 141–145 → 196–212 a second, the consumers keeping
+    /// up (benchmarks/system.sh, docs/operations.md 数据库的开销). A replica's work per message is mostly CPU and a
+    /// commit; more at once on a few cores only makes them wait on each other. A replica on more cores may raise it.
+    /// </summary>
+    public const int DefaultConcurrentMessageLimit = 8;
+
     /// <summary>
     /// MassTransit on RabbitMQ with this service's one durable queue, named after the service, which every consumer of
     /// the service shares (replicas compete on it). Every consumer runs behind <see cref="IdempotencyFilter{T}"/>, so a
@@ -34,19 +48,6 @@ public static class MessagingExtensions
     /// the others, queues of an earlier layout to drain): see <see cref="ServiceQueue"/>.
     /// </para>
     /// </summary>
-    public const string ConcurrentMessageLimitKey = "Messaging:ConcurrentMessageLimit";
-
-    /// <summary>
-    /// How many messages a replica applies at once unless <see cref="ConcurrentMessageLimitKey"/> says otherwise (0: as
-    /// many as it prefetches). It was the prefetch, 32: under load each of the five consuming services ran 32
-    /// transactions side by side, PostgreSQL held 190 backends on 2 cores, and every burst opened dozens of new
-    /// connections (a backend forked and a SCRAM handshake each). With 8: 91 backends at the peak, PostgreSQL's CPU per
-    /// command 3.8 → 2.3–2.7 ms, and commands straight to Alliances 141–145 → 196–212 a second, the consumers keeping
-    /// up (benchmarks/system.sh, docs/operations.md 数据库的开销). A replica's work per message is mostly CPU and a
-    /// commit; more at once on a few cores only makes them wait on each other. A replica on more cores may raise it.
-    /// </summary>
-    public const int DefaultConcurrentMessageLimit = 8;
-
     public static IServiceCollection AddMessaging(
         this IHostApplicationBuilder builder, string serviceName, Action<IBusRegistrationConfigurator>? consumers = null,
         ServiceQueue? queue = null)
