@@ -26,7 +26,10 @@ public readonly record struct Paging(int PageNumber, int PageSize)
         return new Paging(page ?? 1, pageSize ?? 50);
     }
 
+    /// <summary>How many items come before this page.</summary>
+    public int Skip => (PageNumber - 1) * PageSize;
+
     /// <summary>This page of a list already in memory (a list computed, not queried).</summary>
     public Page<T> Of<T>(IReadOnlyList<T> all) =>
-        new(all.Skip((PageNumber - 1) * PageSize).Take(PageSize).ToList(), PageNumber, PageSize, all.Count);
+        new(all.Skip(Skip).Take(PageSize).ToList(), PageNumber, PageSize, all.Count);
 }

@@ -101,11 +101,8 @@ public static class UnitsApi
         {
             query = query.Where(u => u.Name.Contains(q));
         }
-        // The count apart from the page: counted beside the page (count(*) over ()), every matching unit was read.
-        var total = await query.CountAsync(ct);
-        var items = await query.OrderBy(u => u.CountyCode).ThenBy(u => u.Name)
-            .Skip((paging.PageNumber - 1) * paging.PageSize).Take(paging.PageSize).ToListAsync(ct);
-        var found = new Page<MemberUnit>(items, paging.PageNumber, paging.PageSize, total);
+        // A county may hold very many units: the page through the index on (county, name), the count apart.
+        var found = await query.ToPageCountedApartAsync(units => units.OrderBy(u => u.CountyCode).ThenBy(u => u.Name), paging, ct);
         var contacts = await ContactsVisible(caller, session, found.Items.Select(u => u.Id).ToArray(), ct);
         return TypedResults.Ok(found.Map(u => contacts.Contains(u.Id) ? u : WithoutContact(u)));
     }
