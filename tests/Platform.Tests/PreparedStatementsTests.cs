@@ -122,6 +122,9 @@ public sealed class PreparedStatementsTests : IAsyncLifetime
             await connection.OpenAsync();
             backend = (int)(await new NpgsqlCommand("select pg_backend_pid()", connection).ExecuteScalarAsync())!;
             await new NpgsqlCommand("select set_config('jlt.probe', 'kept', false)", connection).ExecuteNonQueryAsync();
+            await using var prepared = new NpgsqlCommand($"select count(*) from {table} where id = $1", connection) { Parameters = { new() { Value = Guid.NewGuid() } } };
+            await prepared.PrepareAsync();
+            await prepared.ExecuteScalarAsync();
             await using var transaction = await connection.BeginTransactionAsync();
             await new NpgsqlCommand($"insert into {table} (id, data, mt_version, mt_dotnet_type) values (gen_random_uuid(), '{{}}', gen_random_uuid(), 'x')",
                 connection, transaction).ExecuteNonQueryAsync();
@@ -132,6 +135,9 @@ public sealed class PreparedStatementsTests : IAsyncLifetime
             await again.OpenAsync();
             Assert.Equal(backend, (int)(await new NpgsqlCommand("select pg_backend_pid()", again).ExecuteScalarAsync())!);
             Assert.Equal(0L, (long)(await new NpgsqlCommand($"select count(*) from {table}", again).ExecuteScalarAsync())!);
+            Assert.True((long)(await new NpgsqlCommand(
+                $"select count(*) from pg_prepared_statements where statement like '%{table}%'", again).ExecuteScalarAsync())! > 0,
+                "the statement prepared before the connection went back is gone");
             var probe = await new NpgsqlCommand("select coalesce(current_setting('jlt.probe', true), '')", again).ExecuteScalarAsync();
             // Without the reset the session's own setting is still there: what runs on these connections sets none.
             Assert.Equal(reset ? "" : "kept", probe);
