@@ -12,7 +12,8 @@ public sealed record ReceivedWebhook(string Id, string Timestamp, string Signatu
 
 /// <summary>
 /// A departmental system's webhook endpoint: a real Kestrel server on a loopback port that keeps what it receives. It
-/// can be stopped (nothing listens: connection refused) and started again on the same port, or made to answer 500.
+/// can be stopped (nothing listens: connection refused) and started again on the same port, made to answer 500, or
+/// slow (it counts how many POSTs it answers at once).
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
@@ -22,6 +23,15 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     /// <summary>While set, every POST is answered 500 (and not kept).</summary>
     public volatile bool Failing;
+
+    /// <summary>How long each POST is answered after (a slow receiver).</summary>
+    public TimeSpan Delay;
+
+    private int inFlight;
+    private int mostInFlight;
+
+    /// <summary>The most POSTs it was answering at once.</summary>
+    public int MostInFlight => Volatile.Read(ref mostInFlight);
 
     public int Port { get; private set; }
 
@@ -42,15 +52,31 @@ public sealed class WebhookReceiver : IAsyncDisposable
         app = builder.Build();
         app.MapPost("/hook", async (HttpContext http) =>
         {
-            using var body = new MemoryStream();
-            await http.Request.Body.CopyToAsync(body);
-            if (Failing)
+            var now = Interlocked.Increment(ref inFlight);
+            try
             {
-                return Results.StatusCode(500);
+                int most;
+                while (now > (most = Volatile.Read(ref mostInFlight)) && Interlocked.CompareExchange(ref mostInFlight, now, most) != most)
+                {
+                }
+                using var body = new MemoryStream();
+                await http.Request.Body.CopyToAsync(body);
+                if (Delay > TimeSpan.Zero)
+                {
+                    await Task.Delay(Delay);
+                }
+                if (Failing)
+                {
+                    return Results.StatusCode(500);
+                }
+                Received.Enqueue(new ReceivedWebhook(http.Request.Headers["webhook-id"].ToString(), http.Request.Headers["webhook-timestamp"].ToString(),
+                    http.Request.Headers["webhook-signature"].ToString(), http.Request.ContentType ?? "", body.ToArray()));
+                return Results.NoContent();
             }
-            Received.Enqueue(new ReceivedWebhook(http.Request.Headers["webhook-id"].ToString(), http.Request.Headers["webhook-timestamp"].ToString(),
-                http.Request.Headers["webhook-signature"].ToString(), http.Request.ContentType ?? "", body.ToArray()));
-            return Results.NoContent();
+            finally
+            {
+                Interlocked.Decrement(ref inFlight);
+            }
         });
         await app.StartAsync();
         Port = new Uri(app.Urls.First()).Port;

@@ -10,8 +10,8 @@ namespace JiaoLianTi.Subscriptions.Tests.Api;
 
 /// <summary>
 /// A webhook subscription end to end: signed CloudEvents (Standard Webhooks) reach a real HTTP receiver; a receiver
-/// that is down, then answers 500, then recovers gets every event once, in order, each under its one id; a delivery
-/// that keeps failing is parked and can be re-sent.
+/// that is down, then answers 500, then recovers gets every event once, each stream's in order, each under its one id;
+/// a slow one gets several streams side by side; a delivery that keeps failing is parked and can be re-sent.
 /// </summary>
 [Collection(SystemCollection.Name)]
 public sealed class WebhookSubscriptionTests(SubscriptionsSystem system)
@@ -71,8 +71,9 @@ public sealed class WebhookSubscriptionTests(SubscriptionsSystem system)
         Assert.True(refused[0].GetProperty("attempts").GetInt32() >= 2, refused[0].ToString());
         Assert.Equal("Pending", refused[0].Str("status"));
         Assert.False(string.IsNullOrEmpty(refused[0].Str("lastError")));
-        // Order: the first holds back the others while it fails.
-        Assert.All(refused.Skip(1), d => Assert.Equal(0, d.GetProperty("attempts").GetInt32()));
+        // While it fails, one delivery at a time is tried, the first in the subscription's order, again and again; the
+        // others at most once (before the first failure they may have gone side by side with it: other streams).
+        Assert.All(refused.Skip(1), d => Assert.True(d.GetProperty("attempts").GetInt32() <= 1, d.ToString()));
 
         receiver.Failing = true;
         await receiver.StartAgainAsync();
@@ -85,9 +86,28 @@ public sealed class WebhookSubscriptionTests(SubscriptionsSystem system)
         Assert.All(delivered, d => Assert.Equal("Delivered", d.Str("status")));
         Assert.Equal(3, received.Count);
         Assert.Equal(3, received.Select(r => r.Id).Distinct().Count());
-        // Three units are three streams: no order between them, but the subscription's deliveries go in their order.
+        // Three units are three streams, so no order is owed between them; yet after a failure the lane sends one at a
+        // time, in the subscription's order, until one goes through: the first, then the rest in their order.
         Assert.Equal(units.Order(), received.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data").GetProperty("unitId").GetGuid()).Order());
         Assert.Equal(delivered.Select(d => d.GetProperty("eventId").GetGuid().ToString()), received.Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task A_slow_receiver_gets_a_subscriptions_streams_side_by_side_at_most_four_at_once()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        receiver.Delay = TimeSpan.FromMilliseconds(300);
+        var county = Subscribers.NewCounty();
+        var (_, id) = await Subscribed(county, receiver.Url);
+
+        // Twelve units at once: twelve streams of one event each.
+        var units = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => RegisterUnit(county, $"社区居委会 并行 {i}")));
+
+        var received = await Eventually.Until(() => Task.FromResult(receiver.Received.ToList()), r => r.Count >= 12);
+        Assert.Equal(units.Order(), received.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data").GetProperty("unitId").GetGuid()).Order());
+        Assert.Equal(12, received.Select(r => r.Id).Distinct().Count());
+        // One after another they would take 3.6 s; the sender sends up to Webhooks:Parallel (4) streams side by side.
+        Assert.InRange(receiver.MostInFlight, 2, 4);
     }
 
     [Fact]

@@ -50,6 +50,7 @@ public sealed class RelayConsumer<T>(IDocumentSession session, DepartmentExchang
             read = read with { Existing = await WebhookStaging.Existing(session, id, matching, ct) };
         }
         var holds = read.Holds.Where(h => h.Matches(Entry.Type, county)).ToList();
+        var stream = RelayQueue.StreamOf(context) is var key && key != RelayQueue.Unkeyed ? key : (Guid?)null;
         await exchange.Publish(id, Entry.Type, county, body, ct);
         foreach (var hold in holds)
         {
@@ -62,11 +63,11 @@ public sealed class RelayConsumer<T>(IDocumentSession session, DepartmentExchang
             session.Store(new HeldEvent
             {
                 Id = HeldEvent.IdOf(hold.Id, id), SubscriptionId = hold.Id, EventId = id, EventType = Entry.Type, Division = county,
-                Body = System.Text.Encoding.UTF8.GetString(body), Arrival = WebhookDelivery.NextSequence(),
+                Body = System.Text.Encoding.UTF8.GetString(body), Stream = stream, Arrival = WebhookDelivery.NextSequence(),
             });
         }
         var held = holds.Select(h => h.Id).ToHashSet();
-        WebhookStaging.Insert(session, id, Entry.Type, county, body, replayed: false,
+        WebhookStaging.Insert(session, id, Entry.Type, county, body, stream, replayed: false,
             matching.Where(s => !held.Contains(s.Id) && !read.Existing.Contains(WebhookDelivery.IdOf(s.Id, id))), signal);
     }
 }
@@ -130,11 +131,11 @@ public static class WebhookStaging
     /// subscription already has it; returns how many (0 or 1). The relay stages live events itself (<see cref="RelayConsumer{T}"/>).
     /// </summary>
     public static async Task<int> Stage(IDocumentSession session, Guid eventId, string type, string county, byte[] body,
-        bool replayed, Subscriptions.Subscription onlyFor, CancellationToken ct)
+        Guid? stream, bool replayed, Subscriptions.Subscription onlyFor, CancellationToken ct)
     {
         IReadOnlyList<Subscriptions.Subscription> targets = [onlyFor];
         var existing = await Existing(session, eventId, targets, ct);
-        return Insert(session, eventId, type, county, body, replayed, targets.Where(s => !existing.Contains(WebhookDelivery.IdOf(s.Id, eventId))));
+        return Insert(session, eventId, type, county, body, stream, replayed, targets.Where(s => !existing.Contains(WebhookDelivery.IdOf(s.Id, eventId))));
     }
 
     /// <summary>Which of the event's deliveries to <paramref name="targets"/> the store has already.</summary>
@@ -152,7 +153,7 @@ public static class WebhookStaging
     /// <summary>Stages a new delivery of the event for each of <paramref name="targets"/>; returns how many.</summary>
     /// <remarks>With <paramref name="signal"/> (the relay), each is announced to the sender as being staged until its
     /// transaction commits, so that no later one of the subscription is sent before it.</remarks>
-    public static int Insert(IDocumentSession session, Guid eventId, string type, string county, byte[] body, bool replayed,
+    public static int Insert(IDocumentSession session, Guid eventId, string type, string county, byte[] body, Guid? stream, bool replayed,
         IEnumerable<Subscriptions.Subscription> targets, WebhookSignal? signal = null)
     {
         var now = DateTimeOffset.UtcNow;
@@ -166,7 +167,7 @@ public static class WebhookStaging
             session.Insert(new WebhookDelivery
             {
                 Id = WebhookDelivery.IdOf(subscription.Id, eventId), SubscriptionId = subscription.Id, EventId = eventId, EventType = type,
-                Division = county, Body = text, Sequence = sequence, Status = DeliveryStatus.Pending, CreatedAt = now,
+                Division = county, Body = text, Stream = stream, Sequence = sequence, Status = DeliveryStatus.Pending, CreatedAt = now,
                 NextAttemptAt = now, Replayed = replayed,
             });
             staged++;

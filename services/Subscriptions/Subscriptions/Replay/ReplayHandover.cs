@@ -40,6 +40,8 @@ public sealed class HeldEvent
     public string EventType { get; set; } = "";
     public string Division { get; set; } = "";
     public string Body { get; set; } = "";
+    /// <summary>The owner's event stream (<see cref="Webhooks.WebhookDelivery.Stream"/>).</summary>
+    public Guid? Stream { get; set; }
     /// <summary>The order the relay received it in.</summary>
     public long Arrival { get; set; }
 

@@ -147,7 +147,7 @@ public sealed class ReplayWorker(IDocumentStore store, IHttpClientFactory client
                 }
                 else if (current is not null)
                 {
-                    released += await WebhookStaging.Stage(session, e.EventId, e.EventType, e.Division, body, replayed: false, onlyFor: current, ct);
+                    released += await WebhookStaging.Stage(session, e.EventId, e.EventType, e.Division, body, e.Stream, replayed: false, onlyFor: current, ct);
                 }
             }
             session.DeleteWhere<HeldEvent>(h => h.SubscriptionId == subscription.Id);
@@ -233,7 +233,7 @@ public sealed class ReplayWorker(IDocumentStore store, IHttpClientFactory client
             }
             else
             {
-                await WebhookStaging.Stage(session, item.Id, item.Type, county, body, replayed: true, onlyFor: subscription, ct);
+                await WebhookStaging.Stage(session, item.Id, item.Type, county, body, item.StreamId, replayed: true, onlyFor: subscription, ct);
             }
         }
         await session.SaveChangesAsync(ct);

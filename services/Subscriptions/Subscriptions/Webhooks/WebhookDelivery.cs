@@ -27,7 +27,10 @@ public sealed class WebhookDelivery
     public string Division { get; set; } = "";
     /// <summary>The CloudEvent, as sent.</summary>
     public string Body { get; set; } = "";
-    /// <summary>Order of sending within a subscription (deliveries go one after the other, in this order).</summary>
+    /// <summary>The owner's event stream the event belongs to (<c>jlt-stream-id</c>), or none (an event without the
+    /// header, a delivery staged before it was recorded): a stream's deliveries go one after the other.</summary>
+    public Guid? Stream { get; set; }
+    /// <summary>Order of sending within a subscription: each stream's deliveries go in this order.</summary>
     public long Sequence { get; set; }
     public DeliveryStatus Status { get; set; }
     public int Attempts { get; set; }

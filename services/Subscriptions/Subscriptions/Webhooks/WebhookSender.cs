@@ -115,6 +115,9 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
     private const int Batch = 100;
     private readonly WebhookRetry retry = WebhookRetry.From(configuration);
     private readonly TimeSpan poll = configuration.GetValue("Webhooks:Poll", TimeSpan.FromMilliseconds(500));
+    /// <summary>How many of a subscription's streams are sent side by side (<c>Webhooks:Parallel</c>, 4; 1 sends a
+    /// subscription's deliveries strictly one after another in their order).</summary>
+    private readonly int parallel = Math.Max(1, configuration.GetValue("Webhooks:Parallel", 4));
     private readonly ConcurrentDictionary<Guid, Lane> lanes = new();
     private readonly SemaphoreSlim refresh = new(0, 1);
     /// <summary>Deliveries POSTed with success, not yet recorded: written together (<see cref="WriteDelivered"/>).</summary>
@@ -254,6 +257,8 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
         public readonly ConcurrentDictionary<Guid, byte> Unrecorded = new();
         /// <summary>The first pending delivery waits for its next attempt until then (nothing is sent before).</summary>
         public DateTimeOffset BlockedUntil = DateTimeOffset.MinValue;
+        /// <summary>The last attempt failed: one delivery at a time until one succeeds (a receiver that is down is not sent many).</summary>
+        public volatile bool Failing;
 
         public void Wake()
         {
@@ -277,17 +282,26 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
         /// <summary>Remembers the last deliveries handled, so that one read from the store and also handed over fresh goes once.</summary>
         public void Handled(Guid id)
         {
-            if (recent.Add(id))
+            lock (recent)
             {
-                recentOrder.Enqueue(id);
-                if (recentOrder.Count > 20 * Batch)
+                if (recent.Add(id))
                 {
-                    recent.Remove(recentOrder.Dequeue());
+                    recentOrder.Enqueue(id);
+                    if (recentOrder.Count > 20 * Batch)
+                    {
+                        recent.Remove(recentOrder.Dequeue());
+                    }
                 }
             }
         }
 
-        public bool WasHandled(Guid id) => recent.Contains(id);
+        public bool WasHandled(Guid id)
+        {
+            lock (recent)
+            {
+                return recent.Contains(id);
+            }
+        }
     }
 
     private async Task Run(Lane lane, CancellationToken ct)
@@ -382,7 +396,11 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
         return attempts;
     }
 
-    /// <summary>Sends the deliveries one after another until one fails (it holds the rest back), and writes the outcomes.</summary>
+    /// <summary>
+    /// Sends the deliveries, each stream's one after another, up to <see cref="parallel"/> streams side by side (only
+    /// one at a time while the receiver is failing), and writes the outcomes. A failure, or a delivery not yet due,
+    /// stops its stream's sending: the lane is blocked until the earliest such one falls due.
+    /// </summary>
     private async Task<(int Attempts, bool Blocked)> SendInOrder(Lane lane, IReadOnlyList<WebhookDelivery> deliveries, CancellationToken ct)
     {
         var subscription = lane.Subscription;
@@ -390,62 +408,108 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
         {
             return (0, true);
         }
-        var changed = new List<WebhookDelivery>(); // recorded at once: failures (the backoff must hold) and parked ones
-        var attempts = 0;
-        var blocked = false;
+        var batch = new BatchOutcome();
+        var side = lane.Failing ? 1 : parallel;
+        // A stream's deliveries stay in one group, in their order; deliveries without a stream all in the first.
+        List<IReadOnlyList<WebhookDelivery>> groups = side == 1
+            ? [deliveries]
+            : [.. deliveries.GroupBy(d => d.Stream is { } stream ? (stream.GetHashCode() & int.MaxValue) % side : 0).Select(g => g.ToList())];
         try
         {
-            foreach (var delivery in deliveries)
-            {
-                var now = clock.GetUtcNow();
-                if (delivery.NextAttemptAt > now)
-                {
-                    // The first not yet due holds back the rest: the subscriber gets them in order.
-                    lane.BlockedUntil = delivery.NextAttemptAt;
-                    blocked = true;
-                    break;
-                }
-                attempts++;
-                var (ok, status, error) = await Post(url, secret, subscription, delivery, ct);
-                delivery.Attempts++;
-                delivery.LastStatusCode = status;
-                lane.Handled(delivery.Id);
-                if (ok)
-                {
-                    delivery.Status = DeliveryStatus.Delivered;
-                    delivery.DeliveredAt = clock.GetUtcNow();
-                    delivery.LastError = null;
-                    delivery.FailingSince = null;
-                    lane.Unrecorded[delivery.Id] = 0;
-                    delivered.Writer.TryWrite((lane, delivery));
-                    continue;
-                }
-                changed.Add(delivery);
-                delivery.LastError = error;
-                delivery.FailingSince ??= now;
-                if (now - delivery.FailingSince >= retry.RetryFor)
-                {
-                    delivery.Status = DeliveryStatus.Parked;
-                    delivery.ParkedAt = now;
-                    logger.LogWarning("Webhook delivery {Delivery} of {Type} to subscription {Subscription} parked after {Attempts} attempts: {Error}",
-                        delivery.Id, delivery.EventType, subscription.Id, delivery.Attempts, error);
-                    continue;
-                }
-                delivery.NextAttemptAt = now + retry.After(delivery.Attempts);
-                lane.BlockedUntil = delivery.NextAttemptAt;
-                blocked = true;
-                break;
-            }
+            await Task.WhenAll(groups.Select(group => groups.Count == 1
+                ? SendStreams(lane, url, secret, subscription, group, batch, ct)
+                : Task.Run(() => SendStreams(lane, url, secret, subscription, group, batch, ct), CancellationToken.None)));
         }
         finally
         {
             // Even when stopping mid-batch: what was sent is recorded (else it would go again, with the same id).
-            if (changed.Count > 0)
+            if (!batch.Changed.IsEmpty)
             {
-                await Record(changed, CancellationToken.None);
+                await Record([.. batch.Changed], CancellationToken.None);
             }
         }
-        return (attempts, blocked);
+        if (batch.BlockedUntil is { } until)
+        {
+            lane.BlockedUntil = until;
+        }
+        if (batch.Failed || batch.Succeeded)
+        {
+            lane.Failing = batch.Failed;
+        }
+        return (batch.Attempts, batch.BlockedUntil is not null);
+    }
+
+    /// <summary>What the groups of one batch did: their attempts, the failures and parked ones, the earliest block.</summary>
+    private sealed class BatchOutcome
+    {
+        private int attempts;
+        private long blockedUntil = long.MaxValue;
+        /// <summary>Recorded at once: failures (the backoff must hold) and parked ones.</summary>
+        public readonly ConcurrentQueue<WebhookDelivery> Changed = new();
+        public volatile bool Succeeded;
+        public volatile bool Failed;
+
+        public int Attempts => Volatile.Read(ref attempts);
+        public DateTimeOffset? BlockedUntil => Interlocked.Read(ref blockedUntil) is var ticks && ticks == long.MaxValue
+            ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+
+        public void Attempted() => Interlocked.Increment(ref attempts);
+
+        public void Blocked(DateTimeOffset until)
+        {
+            var ticks = until.UtcTicks;
+            long seen;
+            while (ticks < (seen = Interlocked.Read(ref blockedUntil)) && Interlocked.CompareExchange(ref blockedUntil, ticks, seen) != seen)
+            {
+            }
+        }
+    }
+
+    /// <summary>Sends one group's deliveries one after another until one fails or is not yet due (it holds back the rest).</summary>
+    private async Task SendStreams(Lane lane, string url, string secret, Subscription subscription,
+        IReadOnlyList<WebhookDelivery> deliveries, BatchOutcome batch, CancellationToken ct)
+    {
+        foreach (var delivery in deliveries)
+        {
+            var now = clock.GetUtcNow();
+            if (delivery.NextAttemptAt > now)
+            {
+                // The first not yet due holds back the rest: the subscriber gets them in order.
+                batch.Blocked(delivery.NextAttemptAt);
+                return;
+            }
+            batch.Attempted();
+            var (ok, status, error) = await Post(url, secret, subscription, delivery, ct);
+            delivery.Attempts++;
+            delivery.LastStatusCode = status;
+            lane.Handled(delivery.Id);
+            if (ok)
+            {
+                batch.Succeeded = true;
+                delivery.Status = DeliveryStatus.Delivered;
+                delivery.DeliveredAt = clock.GetUtcNow();
+                delivery.LastError = null;
+                delivery.FailingSince = null;
+                lane.Unrecorded[delivery.Id] = 0;
+                delivered.Writer.TryWrite((lane, delivery));
+                continue;
+            }
+            batch.Failed = true;
+            batch.Changed.Enqueue(delivery);
+            delivery.LastError = error;
+            delivery.FailingSince ??= now;
+            if (now - delivery.FailingSince >= retry.RetryFor)
+            {
+                delivery.Status = DeliveryStatus.Parked;
+                delivery.ParkedAt = now;
+                logger.LogWarning("Webhook delivery {Delivery} of {Type} to subscription {Subscription} parked after {Attempts} attempts: {Error}",
+                    delivery.Id, delivery.EventType, subscription.Id, delivery.Attempts, error);
+                continue;
+            }
+            delivery.NextAttemptAt = now + retry.After(delivery.Attempts);
+            batch.Blocked(delivery.NextAttemptAt);
+            return;
+        }
     }
 
     /// <summary>
