@@ -62,12 +62,21 @@ long received = 0;
 var published = new Latencies(); // commit → the owning service's publish (the CloudEvent's time is its SentTime)
 var relayed = new Latencies();   // that publish → receipt
 var wallAt = new ConcurrentDictionary<Guid, DateTimeOffset>();
+// The latencies by when the event was committed, in windows of 10 s of the load: a stall shows as one window, a sender
+// that cannot keep up as windows growing one after another.
+var byWindow = new ConcurrentDictionary<(int Window, bool Webhook), Latencies>();
+var loadFrom = double.MaxValue;
 var firstReceipt = new ConcurrentDictionary<Guid, byte>();
 void Receipt(string id, ReadOnlySpan<byte> body, Latencies latencies)
 {
     if (Guid.TryParse(id, out var eventId) && sentAt.TryGetValue(eventId, out var at))
     {
-        latencies.Add(TimeSpan.FromMilliseconds(clock.Elapsed.TotalMilliseconds - at));
+        var latency = TimeSpan.FromMilliseconds(clock.Elapsed.TotalMilliseconds - at);
+        latencies.Add(latency);
+        if (at >= loadFrom)
+        {
+            byWindow.GetOrAdd(((int)((at - loadFrom) / 10_000), latencies == webhookLatencies), _ => new()).Add(latency);
+        }
         Interlocked.Increment(ref received);
         var time = TimeOf(body);
         if (wallAt.TryGetValue(eventId, out var committedAt) && firstReceipt.TryAdd(eventId, 0))
@@ -184,6 +193,7 @@ try
     var total = rate * seconds;
     var committed = 0;
     var ticks = Stopwatch.StartNew();
+    loadFrom = clock.Elapsed.TotalMilliseconds;
     var committing = new List<Task>();
     var perTick = rate / 20.0;
     var due = 0.0;
@@ -220,6 +230,12 @@ try
     Console.WriteLine($"Webhook commit→receipt   {webhookLatencies.Summary()}");
     Console.WriteLine($"  of which commit→publish (owning service's publisher)  {published.Summary()}");
     Console.WriteLine($"  of which publish→receipt (relay, exchange, webhook)    {relayed.Summary()}");
+    Console.WriteLine("每 10 秒 by 10 s of the load (when committed): p95 AMQP / webhook");
+    foreach (var window in byWindow.Keys.Select(k => k.Window).Distinct().Order())
+    {
+        string P95(bool webhook) => byWindow.TryGetValue((window, webhook), out var l) ? $"{l.Percentile(95):N0}" : "-";
+        Console.WriteLine($"  {window * 10,3}–{window * 10 + 10,3} s   {P95(false),7} / {P95(true),7} ms");
+    }
     await sampling.CancelAsync();
     Console.WriteLine(await sampler);
     Console.WriteLine($"负载 load average        {File.ReadAllText("/proc/loadavg").Trim()}");
