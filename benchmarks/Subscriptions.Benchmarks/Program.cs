@@ -30,11 +30,14 @@ using RabbitMQ.Client.Events;
 // the real path: the service's publisher (below its high-water mark) → broker → the subscriptions service's relay →
 // topic exchange → queue, or → webhook delivery → POST. Measured: the latency from just before the commit to receipt
 // by the subscriber, beside the broker's and PostgreSQL's raw latencies measured in the same run.
-//   benchmarks/run.sh Subscriptions.Benchmarks [eventsPerSecond=200] [seconds=60]
+// Before the measured load, the same load runs for a while (20 s) and is reported apart: the figures are a warm
+// system's; the warm-up's show what a process just started goes through.
+//   benchmarks/run.sh Subscriptions.Benchmarks [eventsPerSecond=200] [seconds=60] [warmSeconds=20]
 
 Directory.SetCurrentDirectory(AppContext.BaseDirectory);
 var rate = args.Length > 0 ? int.Parse(args[0]) : 200;
 var seconds = args.Length > 1 ? int.Parse(args[1]) : 60;
+var warmSeconds = args.Length > 2 ? int.Parse(args[2]) : 20;
 var postgres = Environment.GetEnvironmentVariable("JLT_TEST_POSTGRES") ?? throw new InvalidOperationException("run with benchmarks/run.sh");
 var amqp = Environment.GetEnvironmentVariable("JLT_TEST_AMQP")!;
 string[] types = ["HazardAssigned", "HazardReported", "ReferralMade", "NeedRaised", "ResponsibilityAssigned"];
@@ -178,64 +181,101 @@ try
         await Task.Delay(100);
     }
     Console.WriteLine($"预热 warm-up             {Interlocked.Read(ref received)} of {types.Length * 10} deliveries in {warm.Elapsed.TotalSeconds:N1} s");
-    (amqpLatencies, webhookLatencies, published, relayed, commits) = (new(), new(), new(), new(), new());
-    firstReceipt.Clear();
-    Interlocked.Exchange(ref received, 0);
-    sentAt.Clear();
+
+    // Load: every 50 ms a tick commits its share, concurrently (one transaction per command; a hazard's two events in one).
+    async Task<double> Load(int total)
+    {
+        var committed = 0;
+        var ticks = Stopwatch.StartNew();
+        var committing = new List<Task>();
+        var perTick = rate / 20.0;
+        var due = 0.0;
+        while (committed < total)
+        {
+            due += perTick;
+            var batch = Math.Min(total - committed, (int)Math.Floor(due) - committed);
+            for (var k = 0; k < batch; k++)
+            {
+                var n = committed + k;
+                var type = types[n % types.Length];
+                if (type != "HazardAssigned") // committed with its HazardReported
+                {
+                    committing.Add(Commit(type, counties[n / types.Length % counties.Length]));
+                }
+            }
+            committed += batch;
+            var next = TimeSpan.FromMilliseconds(50 * Math.Ceiling(ticks.Elapsed.TotalMilliseconds / 50 + 0.001));
+            await Task.Delay(next - ticks.Elapsed is { } wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+            committing.RemoveAll(t => t.IsCompleted);
+        }
+        await Task.WhenAll(committing);
+        return ticks.Elapsed.TotalSeconds;
+    }
+
+    async Task<TimeSpan> Drain(long expected)
+    {
+        var drain = Stopwatch.StartNew();
+        while (Interlocked.Read(ref received) < expected && drain.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            await Task.Delay(200);
+        }
+        return drain.Elapsed;
+    }
+
+    void Reset()
+    {
+        (amqpLatencies, webhookLatencies, published, relayed, commits) = (new(), new(), new(), new(), new());
+        firstReceipt.Clear();
+        byWindow.Clear();
+        Interlocked.Exchange(ref received, 0);
+        sentAt.Clear();
+        wallAt.Clear();
+    }
+
+    void PrintWindows()
+    {
+        Console.WriteLine("  每 10 秒 by 10 s of the load (when committed): p95 AMQP / webhook");
+        foreach (var window in byWindow.Keys.Select(k => k.Window).Distinct().Order())
+        {
+            string P95(bool webhook) => byWindow.TryGetValue((window, webhook), out var l) ? $"{l.Percentile(95):N0}" : "-";
+            Console.WriteLine($"  {window * 10,5}–{window * 10 + 10,3} s   {P95(false),7} / {P95(true),7} ms");
+        }
+    }
+
+    // Warm-up at the full rate, reported apart: each process's code starts unoptimised, and under load the runtime
+    // compiles its hot methods again, optimised (tiered compilation), on the same cores. A system that has run for a
+    // while is past that; a process just started (a new replica) goes through it once. 0 leaves it out.
+    if (warmSeconds > 0)
+    {
+        Reset();
+        loadFrom = clock.Elapsed.TotalMilliseconds;
+        var took = await Load(rate * warmSeconds);
+        var drained = await Drain((long)rate * warmSeconds * 10);
+        Console.WriteLine($"满载预热 warm-up         {rate * warmSeconds:N0} events in {took:N1} s, {Interlocked.Read(ref received):N0} of {rate * warmSeconds * 10:N0} deliveries, the last {drained.TotalSeconds:N1} s after; not in the figures below");
+        Console.WriteLine($"  AMQP p95 {amqpLatencies.Percentile(95):N0} ms, webhook p95 {webhookLatencies.Percentile(95):N0} ms");
+        PrintWindows();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+    }
 
     // Where the time goes (issue 20): every 100 ms, in each owning service's store, the newest committed event, the
     // daemon's high-water mark and the publisher's progress, and the process's CPU and thread pool. A mark or the
     // publisher behind the newest event is behind by the time since the store reached that sequence.
     using var sampling = new CancellationTokenSource();
     var sampler = Task.Run(() => Sample(sampling.Token));
-
-    // Load: every 50 ms a tick commits its share, concurrently (one transaction per command; a hazard's two events in one).
+    Reset();
     var total = rate * seconds;
-    var committed = 0;
-    var ticks = Stopwatch.StartNew();
     loadFrom = clock.Elapsed.TotalMilliseconds;
-    var committing = new List<Task>();
-    var perTick = rate / 20.0;
-    var due = 0.0;
-    while (committed < total)
-    {
-        due += perTick;
-        var batch = Math.Min(total - committed, (int)Math.Floor(due) - committed);
-        for (var k = 0; k < batch; k++)
-        {
-            var n = committed + k;
-            var type = types[n % types.Length];
-            if (type != "HazardAssigned") // committed with its HazardReported
-            {
-                committing.Add(Commit(type, counties[n / types.Length % counties.Length]));
-            }
-        }
-        committed += batch;
-        var next = TimeSpan.FromMilliseconds(50 * Math.Ceiling(ticks.Elapsed.TotalMilliseconds / 50 + 0.001));
-        await Task.Delay(next - ticks.Elapsed is { } wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
-        committing.RemoveAll(t => t.IsCompleted);
-    }
-    await Task.WhenAll(committing);
-    var sendSeconds = ticks.Elapsed.TotalSeconds;
+    var sendSeconds = await Load(total);
     Console.WriteLine($"提交 committed           {total:N0} events in {sendSeconds:N1} s ({total / sendSeconds:N0}/s), commit {commits.Summary()}");
 
     var expected = (long)total * 10;
-    var drain = Stopwatch.StartNew();
-    while (Interlocked.Read(ref received) < expected && drain.Elapsed < TimeSpan.FromMinutes(5))
-    {
-        await Task.Delay(200);
-    }
-    Console.WriteLine($"收到 received            {Interlocked.Read(ref received):N0} of {expected:N0} deliveries, the last {drain.Elapsed.TotalSeconds:N1} s after the last publish");
+    var drainTook = await Drain(expected);
+    Console.WriteLine($"收到 received            {Interlocked.Read(ref received):N0} of {expected:N0} deliveries, the last {drainTook.TotalSeconds:N1} s after the last publish");
     Console.WriteLine($"AMQP    commit→receipt   {amqpLatencies.Summary()}");
     Console.WriteLine($"Webhook commit→receipt   {webhookLatencies.Summary()}");
     Console.WriteLine($"  of which commit→publish (owning service's publisher)  {published.Summary()}");
     Console.WriteLine($"  of which publish→receipt (relay, exchange, webhook)    {relayed.Summary()}");
-    Console.WriteLine("每 10 秒 by 10 s of the load (when committed): p95 AMQP / webhook");
-    foreach (var window in byWindow.Keys.Select(k => k.Window).Distinct().Order())
-    {
-        string P95(bool webhook) => byWindow.TryGetValue((window, webhook), out var l) ? $"{l.Percentile(95):N0}" : "-";
-        Console.WriteLine($"  {window * 10,3}–{window * 10 + 10,3} s   {P95(false),7} / {P95(true),7} ms");
-    }
+    PrintWindows();
     await sampling.CancelAsync();
     Console.WriteLine(await sampler);
     Console.WriteLine($"负载 load average        {File.ReadAllText("/proc/loadavg").Trim()}");
