@@ -33,6 +33,9 @@ public static class Labels
         ["Traffic"] = "交通", ["VendorsAndFood"] = "摊贩与食品", ["Security"] = "治安", ["Construction"] = "施工", ["Other"] = "其他",
         ["Fire"] = "消防演练", ["Earthquake"] = "地震演练", ["Evacuation"] = "疏散演练", ["Lockdown"] = "防暴演练", ["Flood"] = "防汛演练",
         ["Scheduled"] = "已排班", ["CheckedIn"] = "已到岗", ["Missed"] = "缺岗", ["Planned"] = "计划中",
+        // subscriptions
+        ["Requested"] = "待审批", ["Active"] = "生效中", ["Paused"] = "暂停中", ["Revoked"] = "已撤销",
+        ["Amqp"] = "AMQP 队列", ["Webhook"] = "Webhook 推送",
         // wellbeing
         ["None"] = "未建", ["Green"] = "绿", ["Yellow"] = "黄", ["Orange"] = "橙", ["Red"] = "红",
         ["Routine"] = "常规", ["Priority"] = "优先", ["Urgent"] = "紧急",

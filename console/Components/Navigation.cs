@@ -29,6 +29,8 @@ public static class Navigation
         Page("safety", "护校安园", "Campus safety", "safety", [.. Bureaus, SchoolAdmin, Teacher, Counsellor, MemberOfficer, DepartmentOfficer]),
         Page("parentschool", "家长学校", "Parent school", "read", [.. Bureaus, SchoolAdmin, Teacher]),
         Page("wellbeing", "心链网络", "Care network", "heart", [.. Bureaus, SchoolAdmin, Counsellor, MemberOfficer]),
+        // 数据订阅: departments request, the bureaus approve (docs/subscriptions.md).
+        Page("subscriptions", "数据订阅", "Subscriptions", "share-alt", [.. Bureaus, DepartmentOfficer]),
         // 事件目录: contracts, not data; for those who arrange subscriptions and run the system.
         Page("events", "事件目录", "Event catalogue", "api", [.. Bureaus, DepartmentOfficer, Operator]),
         // 运维: error queues, projections and checks; no domain data, so for operators alone.

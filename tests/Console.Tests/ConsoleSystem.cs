@@ -21,7 +21,8 @@ public sealed class ConsoleSystem : IAsyncLifetime
 {
     public const string Jinjiang = "510104";
 
-    public TestSystem System { get; } = new();
+    /// <summary>The five services and Subscriptions (数据订阅's page).</summary>
+    public TestSystem System { get; } = new TestSystem().WithSubscriptions();
 
     /// <summary>Activities' clock, which a test moves forward to "the day of the activity" (volunteer hours).</summary>
     public ShiftedClock ActivitiesClock { get; } = new();
