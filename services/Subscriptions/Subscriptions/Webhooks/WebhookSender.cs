@@ -355,6 +355,9 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
         // What was handed over before this read is in it (committed before): dropped here, read there.
         lane.Fresh.Clear();
         lane.Waiting.Clear();
+        // Delivered but not yet recorded, taken before the read: the writer may record one and forget it while the
+        // read runs, and the read, begun before that commit, would still show it pending (it would go twice).
+        var inFlight = lane.Unrecorded.Keys.ToHashSet();
         List<WebhookDelivery> due;
         await using (var query = store.QuerySession())
         {
@@ -363,7 +366,7 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
                 .OrderBy(d => d.Sequence).Take(Batch).ToListAsync(ct)];
         }
         var from = signal.StagingFrom(lane.Subscription.Id);
-        var ready = due.Where(d => !lane.Unrecorded.ContainsKey(d.Id)).ToList();
+        var ready = due.Where(d => !inFlight.Contains(d.Id) && !lane.Unrecorded.ContainsKey(d.Id)).ToList();
         var (attempts, blocked) = await SendInOrder(lane, [.. ready.TakeWhile(d => d.Sequence < from)], ct);
         // Everything pending was read and nothing holds the rest back: from now on what is handed over is all there is.
         lane.FromStore = blocked || due.Count == Batch || ready.Any(d => d.Sequence >= from);
