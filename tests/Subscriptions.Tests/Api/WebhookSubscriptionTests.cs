@@ -84,6 +84,11 @@ public sealed class WebhookSubscriptionTests(SubscriptionsSystem system)
         var received = await Eventually.Until(() => Task.FromResult(receiver.Received.ToList()), r => r.Count >= 3);
         var delivered = await Eventually.Until(() => Deliveries(officer, id), d => d.All(x => x.Str("status") == "Delivered"));
         Assert.All(delivered, d => Assert.Equal("Delivered", d.Str("status")));
+        // Delivered, the first still says why it took several attempts: its last failure (the 500) and when.
+        Assert.True(delivered[0].GetProperty("attempts").GetInt32() >= 3, delivered[0].ToString());
+        Assert.Equal(JsonValueKind.Null, delivered[0].GetProperty("lastError").ValueKind);
+        Assert.Equal("HTTP 500 Internal Server Error", delivered[0].Str("lastFailure"));
+        Assert.NotEqual(JsonValueKind.Null, delivered[0].GetProperty("lastFailedAt").ValueKind);
         Assert.Equal(3, received.Count);
         Assert.Equal(3, received.Select(r => r.Id).Distinct().Count());
         // Three units are three streams, so no order is owed between them; yet after a failure the lane sends one at a

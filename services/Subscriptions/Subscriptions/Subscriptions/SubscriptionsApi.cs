@@ -43,7 +43,7 @@ public sealed record HistoryEntry(long Version, string Event, DateTimeOffset At,
 public sealed record DeliveryView(
     Guid Id, Guid EventId, string EventType, string Division, DeliveryStatus Status, int Attempts, DateTimeOffset CreatedAt,
     DateTimeOffset NextAttemptAt, DateTimeOffset? DeliveredAt, DateTimeOffset? ParkedAt, int? LastStatusCode, string? LastError,
-    bool Replayed);
+    bool Replayed, string? LastFailure, DateTimeOffset? LastFailedAt);
 
 /// <summary>订阅 / subscriptions of departmental systems to the catalogue's events (docs/subscriptions.md).</summary>
 public static class SubscriptionsApi
@@ -290,7 +290,7 @@ public static class SubscriptionsApi
     }
 
     private static DeliveryView ViewOf(WebhookDelivery d) => new(d.Id, d.EventId, d.EventType, d.Division, d.Status, d.Attempts,
-        d.CreatedAt, d.NextAttemptAt, d.DeliveredAt, d.ParkedAt, d.LastStatusCode, d.LastError, d.Replayed);
+        d.CreatedAt, d.NextAttemptAt, d.DeliveredAt, d.ParkedAt, d.LastStatusCode, d.LastError, d.Replayed, d.LastFailure, d.LastFailedAt);
 
     private static Task<Ok<SubscriptionView>> Write(
         IDocumentSession session, HttpContext http, Guid id, BrokerAdmin broker, Action<Subscription> authorise,

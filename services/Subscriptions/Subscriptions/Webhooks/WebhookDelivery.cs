@@ -42,6 +42,9 @@ public sealed class WebhookDelivery
     public DateTimeOffset? ParkedAt { get; set; }
     public int? LastStatusCode { get; set; }
     public string? LastError { get; set; }
+    /// <summary>The most recent failed attempt's error and time, kept after a later success (why it took several attempts).</summary>
+    public string? LastFailure { get; set; }
+    public DateTimeOffset? LastFailedAt { get; set; }
     /// <summary>Brought by a replay rather than live.</summary>
     public bool Replayed { get; set; }
 

@@ -500,6 +500,8 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
             batch.Failed = true;
             batch.Changed.Enqueue(delivery);
             delivery.LastError = error;
+            delivery.LastFailure = error;
+            delivery.LastFailedAt = now;
             delivery.FailingSince ??= now;
             if (now - delivery.FailingSince >= retry.RetryFor)
             {
