@@ -366,7 +366,7 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
                 .OrderBy(d => d.Sequence).Take(Batch).ToListAsync(ct)];
         }
         var from = signal.StagingFrom(lane.Subscription.Id);
-        var ready = due.Where(d => !inFlight.Contains(d.Id) && !lane.Unrecorded.ContainsKey(d.Id)).ToList();
+        var ready = due.Where(d => !inFlight.Contains(d.Id)).ToList();
         var (attempts, blocked) = await SendInOrder(lane, [.. ready.TakeWhile(d => d.Sequence < from)], ct);
         // Everything pending was read and nothing holds the rest back: from now on what is handed over is all there is.
         lane.FromStore = blocked || due.Count == Batch || ready.Any(d => d.Sequence >= from);
@@ -445,25 +445,28 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
     /// <summary>What the groups of one batch did: their attempts, the failures and parked ones, the earliest block.</summary>
     private sealed class BatchOutcome
     {
-        private int attempts;
-        private long blockedUntil = long.MaxValue;
+        private readonly Lock gate = new();
         /// <summary>Recorded at once: failures (the backoff must hold) and parked ones.</summary>
         public readonly ConcurrentQueue<WebhookDelivery> Changed = new();
-        public volatile bool Succeeded;
-        public volatile bool Failed;
+        public int Attempts { get; private set; }
+        public DateTimeOffset? BlockedUntil { get; private set; }
+        public bool Succeeded { get; private set; }
+        public bool Failed { get; private set; }
 
-        public int Attempts => Volatile.Read(ref attempts);
-        public DateTimeOffset? BlockedUntil => Interlocked.Read(ref blockedUntil) is var ticks && ticks == long.MaxValue
-            ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
-
-        public void Attempted() => Interlocked.Increment(ref attempts);
+        public void Attempted(bool ok)
+        {
+            lock (gate)
+            {
+                Attempts++;
+                if (ok) Succeeded = true; else Failed = true;
+            }
+        }
 
         public void Blocked(DateTimeOffset until)
         {
-            var ticks = until.UtcTicks;
-            long seen;
-            while (ticks < (seen = Interlocked.Read(ref blockedUntil)) && Interlocked.CompareExchange(ref blockedUntil, ticks, seen) != seen)
+            lock (gate)
             {
+                if (BlockedUntil is null || until < BlockedUntil) BlockedUntil = until;
             }
         }
     }
@@ -481,14 +484,13 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
                 batch.Blocked(delivery.NextAttemptAt);
                 return;
             }
-            batch.Attempted();
             var (ok, status, error) = await Post(url, secret, subscription, delivery, ct);
+            batch.Attempted(ok);
             delivery.Attempts++;
             delivery.LastStatusCode = status;
             lane.Handled(delivery.Id);
             if (ok)
             {
-                batch.Succeeded = true;
                 delivery.Status = DeliveryStatus.Delivered;
                 delivery.DeliveredAt = clock.GetUtcNow();
                 delivery.LastError = null;
@@ -497,7 +499,6 @@ public sealed class WebhookSender(IDocumentStore store, WebhookSignal signal, IC
                 delivered.Writer.TryWrite((lane, delivery));
                 continue;
             }
-            batch.Failed = true;
             batch.Changed.Enqueue(delivery);
             delivery.LastError = error;
             delivery.LastFailure = error;
