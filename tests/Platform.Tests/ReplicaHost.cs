@@ -24,6 +24,9 @@ public sealed class ReplicaHost : IAsyncLifetime
     public ConcurrentBag<Guid> Withdrawals { get; } = [];
     private readonly ConcurrentDictionary<Guid, int> consumed = new();
 
+    /// <summary>The service's own database.</summary>
+    public string ConnectionString { get; private set; } = "";
+
     public IDocumentStore Store => host.Services.GetRequiredService<IDocumentStore>();
 
     public async Task InitializeAsync()
@@ -31,7 +34,8 @@ public sealed class ReplicaHost : IAsyncLifetime
         var servers = await TestServers.GetAsync();
         var name = $"replica{Guid.NewGuid():N}"[..20];
         var builder = Host.CreateApplicationBuilder();
-        builder.Configuration["ConnectionStrings:replicadb"] = await servers.CreateDatabaseAsync(name);
+        ConnectionString = await servers.CreateDatabaseAsync(name);
+        builder.Configuration["ConnectionStrings:replicadb"] = ConnectionString;
         builder.Configuration["ConnectionStrings:rabbitmq"] = await servers.CreateVirtualHostAsync(name);
         builder.Configuration["Logging:LogLevel:Default"] = "Warning";
         builder.AddEventStore("replicadb", options => options.AddAlliancesReplica());
@@ -61,15 +65,17 @@ public sealed class ReplicaHost : IAsyncLifetime
     }
 
     /// <summary>Publishes all at once, so that they race on the queue's consumers, and returns when all were taken.</summary>
-    public async Task DeliverAll(IEnumerable<object> facts)
+    public Task DeliverAll(IEnumerable<object> facts) => DeliverAll(facts.Select(fact => (fact, Guid.NewGuid())));
+
+    /// <summary>The same, each fact under the MessageId given with it (one given before is a redelivery).</summary>
+    public async Task DeliverAll(IEnumerable<(object Fact, Guid MessageId)> messages)
     {
         var bus = host.Services.GetRequiredService<IBus>();
         var ids = new List<Guid>();
-        var sends = facts.Select(fact =>
+        var sends = messages.Select(message =>
         {
-            var id = Guid.NewGuid();
-            ids.Add(id);
-            return bus.Publish(fact, fact.GetType(), context => context.MessageId = id);
+            ids.Add(message.MessageId);
+            return bus.Publish(message.Fact, message.Fact.GetType(), context => context.MessageId = message.MessageId);
         }).ToList();
         await Task.WhenAll(sends);
         foreach (var id in ids)
@@ -81,6 +87,9 @@ public sealed class ReplicaHost : IAsyncLifetime
             }, m => m is not null);
         }
     }
+
+    /// <summary>How many messages the service took (acknowledged), skipped duplicates included.</summary>
+    public int Consumed(Guid messageId) => consumed.GetValueOrDefault(messageId);
 
     public async Task<T?> Load<T>(Guid id) where T : notnull
     {

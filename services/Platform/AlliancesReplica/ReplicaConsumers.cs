@@ -1,6 +1,7 @@
 using JiaoLianTi.Alliances.Contracts;
 using Marten;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace JiaoLianTi.Platform.AlliancesReplica;
 
@@ -16,28 +17,68 @@ public interface IAllianceFactHook<in TFact> where TFact : class
     Task AppliedAsync(TFact fact, IDocumentSession session, CancellationToken ct);
 }
 
+/// <summary>What a replica consumer commits with: the service's group commit, and the mark for the idempotency filter.</summary>
+public sealed class ReplicaCommit(Messaging.GroupCommit groups, Messaging.ConsumerCommitted committed, Messaging.StagesOnlyMessages stagesOnly)
+{
+    public Messaging.GroupCommit Groups { get; } = groups;
+    public Messaging.ConsumerCommitted Committed { get; } = committed;
+
+    /// <summary>
+    /// Whether a fact of this type may be committed in a group: group commits are on, and its consumer is the only one
+    /// of the type in this service (another consumer of the same message stages into the message's own session, which
+    /// the idempotency filter commits).
+    /// </summary>
+    public bool MayGroup(Type factType) => Groups.Enabled && stagesOnly.Contains(factType);
+}
+
 /// <summary>
 /// A consumer of one of Alliances' facts: applies it to the replica if it is newer than what the replica holds, then
-/// runs the service's hooks. It only stages changes; the idempotency filter commits them with the message id. Two
-/// deliveries racing on one document: the second commit fails on the document's version (optimistic concurrency) or
-/// on the insert, MassTransit retries, and the retry decides afresh on what the first committed. It only stages, so
-/// the filter does not read the message id first (<see cref="Messaging.IStagesOnly"/>): a duplicate finds the fact
-/// no newer than what the replica holds and changes nothing, and its commit is refused on the id.
+/// runs the service's hooks. It only stages changes, which are committed with the message id: by
+/// <see cref="Messaging.GroupCommit"/> with the other facts waiting at the same moment (one transaction for many, one group
+/// after another; a fact the service has hooks for commits alone in its turn, as its hooks may read documents no key
+/// names), or by the idempotency filter where group commits are off. Two deliveries racing on one document: the second commit fails on the document's version
+/// (optimistic concurrency) or on the insert, MassTransit retries, and the retry decides afresh on what the first
+/// committed. It only stages, so the id is not read first (<see cref="Messaging.IStagesOnly"/>): a duplicate finds the
+/// fact no newer than what the replica holds and changes nothing, and its commit is refused on the id.
 /// </summary>
-public abstract class ReplicaConsumer<TFact>(IDocumentSession session, IEnumerable<IAllianceFactHook<TFact>> hooks)
-    : IConsumer<TFact>, Messaging.IStagesOnly where TFact : class
+public abstract class ReplicaConsumer<TFact>(IDocumentSession session, IEnumerable<IAllianceFactHook<TFact>> hooks,
+    ReplicaCommit commit) : IConsumer<TFact>, Messaging.IStagesOnly where TFact : class
 {
+    private readonly IReadOnlyList<IAllianceFactHook<TFact>> hooks = [.. hooks];
+
     public async Task Consume(ConsumeContext<TFact> context)
     {
-        if (!await ApplyAsync(context.Message, session, context.CancellationToken))
+        if (commit.MayGroup(typeof(TFact)) && context.MessageId is { } messageId)
+        {
+            var consumer = GetType();
+            var fact = context.Message;
+            await commit.Groups.Apply(messageId, typeof(TFact).Name, GroupKey(fact), alone: hooks.Count > 0,
+                (services, ct) => ((ReplicaConsumer<TFact>)services.GetRequiredService(consumer)).StageAsync(fact, ct),
+                context.CancellationToken);
+            commit.Committed.Committed = true;
+            return;
+        }
+        await StageAsync(context.Message, context.CancellationToken);
+    }
+
+    /// <summary>Stages the fact and, if it was applied, the service's hooks, in this consumer's session.</summary>
+    public async Task StageAsync(TFact fact, CancellationToken ct)
+    {
+        if (!await ApplyAsync(fact, session, ct))
         {
             return;
         }
         foreach (var hook in hooks)
         {
-            await hook.AppliedAsync(context.Message, session, context.CancellationToken);
+            await hook.AppliedAsync(fact, session, ct);
         }
     }
+
+    /// <summary>
+    /// What the fact concerns: two facts with the same key are not committed in one group (the later one reads what the
+    /// earlier committed). Every fact that reads or changes an alliance's documents gives the alliance.
+    /// </summary>
+    protected abstract Guid GroupKey(TFact fact);
 
     /// <summary>Stages the fact's effect; false when the replica already holds a newer fact.</summary>
     protected abstract Task<bool> ApplyAsync(TFact fact, IDocumentSession session, CancellationToken ct);
@@ -70,9 +111,11 @@ public abstract class ReplicaConsumer<TFact>(IDocumentSession session, IEnumerab
     }
 }
 
-public sealed class MemberUnitRegisteredConsumer(IDocumentSession session, IEnumerable<IAllianceFactHook<MemberUnitRegistered>> hooks)
-    : ReplicaConsumer<MemberUnitRegistered>(session, hooks)
+public sealed class MemberUnitRegisteredConsumer(IDocumentSession session, IEnumerable<IAllianceFactHook<MemberUnitRegistered>> hooks,
+    ReplicaCommit commit) : ReplicaConsumer<MemberUnitRegistered>(session, hooks, commit)
 {
+    protected override Guid GroupKey(MemberUnitRegistered m) => m.UnitId;
+
     protected override async Task<bool> ApplyAsync(MemberUnitRegistered m, IDocumentSession session, CancellationToken ct)
     {
         var (unit, isNew) = await LoadOrNew(session, m.UnitId, () => new KnownUnit { Id = m.UnitId }, ct);
@@ -91,9 +134,11 @@ public sealed class MemberUnitRegisteredConsumer(IDocumentSession session, IEnum
 }
 
 /// <summary>The lifecycle facts of an alliance: the newest decides its status; older ones fill in what it lacks.</summary>
-public abstract class AllianceLifecycleConsumer<TFact>(IDocumentSession session, IEnumerable<IAllianceFactHook<TFact>> hooks)
-    : ReplicaConsumer<TFact>(session, hooks) where TFact : class
+public abstract class AllianceLifecycleConsumer<TFact>(IDocumentSession session, IEnumerable<IAllianceFactHook<TFact>> hooks,
+    ReplicaCommit commit) : ReplicaConsumer<TFact>(session, hooks, commit) where TFact : class
 {
+    protected override Guid GroupKey(TFact fact) => Identify(fact).AllianceId;
+
     protected abstract (Guid AllianceId, string CountyCode, long? Version, DateTimeOffset At) Identify(TFact fact);
 
     /// <summary>True for the fact that ends the alliance: at the same time it wins (see FactOrder).</summary>
@@ -125,8 +170,8 @@ public abstract class AllianceLifecycleConsumer<TFact>(IDocumentSession session,
     }
 }
 
-public sealed class AllianceEstablishedConsumer(IDocumentSession session, IEnumerable<IAllianceFactHook<AllianceEstablished>> hooks)
-    : AllianceLifecycleConsumer<AllianceEstablished>(session, hooks)
+public sealed class AllianceEstablishedConsumer(IDocumentSession session, IEnumerable<IAllianceFactHook<AllianceEstablished>> hooks,
+    ReplicaCommit commit) : AllianceLifecycleConsumer<AllianceEstablished>(session, hooks, commit)
 {
     protected override (Guid, string, long?, DateTimeOffset) Identify(AllianceEstablished m) =>
         (m.AllianceId, m.CountyCode, m.Version, m.EstablishedAt);
@@ -147,8 +192,8 @@ public sealed class AllianceEstablishedConsumer(IDocumentSession session, IEnume
     }
 }
 
-public sealed class AllianceSuspendedConsumer(IDocumentSession session, IEnumerable<IAllianceFactHook<AllianceSuspended>> hooks)
-    : AllianceLifecycleConsumer<AllianceSuspended>(session, hooks)
+public sealed class AllianceSuspendedConsumer(IDocumentSession session, IEnumerable<IAllianceFactHook<AllianceSuspended>> hooks,
+    ReplicaCommit commit) : AllianceLifecycleConsumer<AllianceSuspended>(session, hooks, commit)
 {
     protected override (Guid, string, long?, DateTimeOffset) Identify(AllianceSuspended m) =>
         (m.AllianceId, m.CountyCode, m.Version, m.SuspendedAt);
@@ -160,8 +205,8 @@ public sealed class AllianceSuspendedConsumer(IDocumentSession session, IEnumera
     }
 }
 
-public sealed class AllianceReestablishedConsumer(IDocumentSession session, IEnumerable<IAllianceFactHook<AllianceReestablished>> hooks)
-    : AllianceLifecycleConsumer<AllianceReestablished>(session, hooks)
+public sealed class AllianceReestablishedConsumer(IDocumentSession session, IEnumerable<IAllianceFactHook<AllianceReestablished>> hooks,
+    ReplicaCommit commit) : AllianceLifecycleConsumer<AllianceReestablished>(session, hooks, commit)
 {
     protected override (Guid, string, long?, DateTimeOffset) Identify(AllianceReestablished m) =>
         (m.AllianceId, m.CountyCode, m.Version, m.ReestablishedAt);
@@ -174,8 +219,8 @@ public sealed class AllianceReestablishedConsumer(IDocumentSession session, IEnu
 }
 
 /// <summary>A dissolved alliance routes nothing any more: every membership of it ends with it.</summary>
-public sealed class AllianceDissolvedConsumer(IDocumentSession session, IEnumerable<IAllianceFactHook<AllianceDissolved>> hooks)
-    : AllianceLifecycleConsumer<AllianceDissolved>(session, hooks)
+public sealed class AllianceDissolvedConsumer(IDocumentSession session, IEnumerable<IAllianceFactHook<AllianceDissolved>> hooks,
+    ReplicaCommit commit) : AllianceLifecycleConsumer<AllianceDissolved>(session, hooks, commit)
 {
     protected override (Guid, string, long?, DateTimeOffset) Identify(AllianceDissolved m) =>
         (m.AllianceId, m.CountyCode, m.Version, m.DissolvedAt);
@@ -197,9 +242,11 @@ public sealed class AllianceDissolvedConsumer(IDocumentSession session, IEnumera
     }
 }
 
-public sealed class MemberJoinedConsumer(IDocumentSession session, IEnumerable<IAllianceFactHook<MemberJoined>> hooks)
-    : ReplicaConsumer<MemberJoined>(session, hooks)
+public sealed class MemberJoinedConsumer(IDocumentSession session, IEnumerable<IAllianceFactHook<MemberJoined>> hooks,
+    ReplicaCommit commit) : ReplicaConsumer<MemberJoined>(session, hooks, commit)
 {
+    protected override Guid GroupKey(MemberJoined m) => m.AllianceId;
+
     protected override async Task<bool> ApplyAsync(MemberJoined m, IDocumentSession session, CancellationToken ct)
     {
         var id = KnownMembership.IdOf(m.AllianceId, m.UnitId);
@@ -229,9 +276,11 @@ public sealed class MemberJoinedConsumer(IDocumentSession session, IEnumerable<I
     }
 }
 
-public sealed class MemberLeftConsumer(IDocumentSession session, IEnumerable<IAllianceFactHook<MemberLeft>> hooks)
-    : ReplicaConsumer<MemberLeft>(session, hooks)
+public sealed class MemberLeftConsumer(IDocumentSession session, IEnumerable<IAllianceFactHook<MemberLeft>> hooks,
+    ReplicaCommit commit) : ReplicaConsumer<MemberLeft>(session, hooks, commit)
 {
+    protected override Guid GroupKey(MemberLeft m) => m.AllianceId;
+
     protected override async Task<bool> ApplyAsync(MemberLeft m, IDocumentSession session, CancellationToken ct)
     {
         var id = KnownMembership.IdOf(m.AllianceId, m.UnitId);
@@ -249,9 +298,11 @@ public sealed class MemberLeftConsumer(IDocumentSession session, IEnumerable<IAl
     }
 }
 
-public sealed class ResourcePublishedConsumer(IDocumentSession session, IEnumerable<IAllianceFactHook<ResourcePublished>> hooks)
-    : ReplicaConsumer<ResourcePublished>(session, hooks)
+public sealed class ResourcePublishedConsumer(IDocumentSession session, IEnumerable<IAllianceFactHook<ResourcePublished>> hooks,
+    ReplicaCommit commit) : ReplicaConsumer<ResourcePublished>(session, hooks, commit)
 {
+    protected override Guid GroupKey(ResourcePublished m) => m.ResourceId;
+
     protected override async Task<bool> ApplyAsync(ResourcePublished m, IDocumentSession session, CancellationToken ct)
     {
         var (resource, isNew) = await LoadOrNew(session, m.ResourceId, () => new KnownResource { Id = m.ResourceId }, ct);
@@ -277,9 +328,11 @@ public sealed class ResourcePublishedConsumer(IDocumentSession session, IEnumera
     }
 }
 
-public sealed class ResourceWithdrawnConsumer(IDocumentSession session, IEnumerable<IAllianceFactHook<ResourceWithdrawn>> hooks)
-    : ReplicaConsumer<ResourceWithdrawn>(session, hooks)
+public sealed class ResourceWithdrawnConsumer(IDocumentSession session, IEnumerable<IAllianceFactHook<ResourceWithdrawn>> hooks,
+    ReplicaCommit commit) : ReplicaConsumer<ResourceWithdrawn>(session, hooks, commit)
 {
+    protected override Guid GroupKey(ResourceWithdrawn m) => m.ResourceId;
+
     protected override async Task<bool> ApplyAsync(ResourceWithdrawn m, IDocumentSession session, CancellationToken ct)
     {
         var (resource, isNew) = await LoadOrNew(session, m.ResourceId,

@@ -17,9 +17,14 @@ namespace JiaoLianTi.Platform.Messaging;
 /// id, read only then, shows it applied: it is acknowledged and skipped as above, without a retry. Any other failure
 /// of a message whose id is not stored is the consumer's own, and goes on to MassTransit's retries as before.
 /// </para>
+/// <para>
+/// A consumer that committed its message with its id itself, in a group of messages (<see cref="GroupCommit"/>), says so
+/// (<see cref="ConsumerCommitted"/>): nothing is left to commit here, and a failure of its group's commit comes here
+/// as above.
+/// </para>
 /// </summary>
 public sealed class IdempotencyFilter<T>(IDocumentSession session, TimeProvider clock, StagesOnlyMessages stagesOnly,
-    ILogger<IdempotencyFilter<T>> logger) : IFilter<ConsumeContext<T>> where T : class
+    ConsumerCommitted consumerCommitted, ILogger<IdempotencyFilter<T>> logger) : IFilter<ConsumeContext<T>> where T : class
 {
     private static readonly ConcurrentDictionary<Guid, SemaphoreSlim> InFlight = new();
 
@@ -79,7 +84,12 @@ public sealed class IdempotencyFilter<T>(IDocumentSession session, TimeProvider 
 
     private async Task Commit(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next, Guid messageId)
     {
+        consumerCommitted.Committed = false;
         await next.Send(context);
+        if (consumerCommitted.Committed)
+        {
+            return;
+        }
         session.Insert(new ProcessedMessage { Id = messageId, MessageType = typeof(T).Name, ProcessedAt = clock.GetUtcNow() });
         await session.SaveChangesAsync(context.CancellationToken);
     }

@@ -3,6 +3,7 @@ using MassTransit;
 using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using JiaoLianTi.Platform.Observability;
 
@@ -55,6 +56,10 @@ public static class MessagingExtensions
         var broker = BrokerAddress.From(builder.Configuration);
         builder.Services.AddSingleton(broker);
         builder.Services.AddSingleton<PublishingGate>();
+        builder.Services.AddSingleton<GroupCommit>();
+        builder.Services.AddScoped<ConsumerCommitted>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddScoped<AlliancesReplica.ReplicaCommit>();
         // The queue gauges, the event-flow health and the error queue's retry look at the queue the service consumes.
         builder.AddOperations(serviceName, queue?.Name);
         builder.Services.AddMassTransit(bus =>

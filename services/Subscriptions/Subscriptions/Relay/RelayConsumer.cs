@@ -26,7 +26,7 @@ public sealed class RelayConsumer<T>(IDocumentSession session, DepartmentExchang
         var ct = context.CancellationToken;
         if (services.GetService<ReplicaConsumer<T>>() is { } replica)
         {
-            await replica.Consume(context);
+            await replica.StageAsync(context.Message, ct);
         }
         var id = context.MessageId ?? throw new InvalidOperationException($"{typeof(T).Name} without a MessageId");
         var county = await Divisions.CountyOf(context.Message, session, ct);
