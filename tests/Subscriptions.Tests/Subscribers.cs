@@ -75,6 +75,20 @@ public static class Subscribers
         return got is null ? null : JsonDocument.Parse(got.Body).RootElement.Clone();
     }
 
+    /// <summary>A county admin registers a community committee through the gateway (MemberUnitRegistered).</summary>
+    public static async Task<Guid> RegisterUnit(this SubscriptionsSystem system, string county, string name)
+    {
+        using var admin = system.Admin(county);
+        var response = await admin.PostAsJsonAsync("/api/alliances/units",
+            new { kind = "CommunityCommittee", name, countyCode = county, contactOfficer = "王主任", contactPhone = "028-86000000" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.ReadJson()).Id();
+    }
+
+    /// <summary>A webhook subscription's delivery log.</summary>
+    public static async Task<IReadOnlyList<JsonElement>> Deliveries(this HttpClient officer, Guid id) =>
+        (await (await officer.GetAsync($"/api/subscriptions/{id}/deliveries")).ReadJson()).Items();
+
     /// <summary>A school in <paramref name="county"/> with its alliance and a police station serving it, known to CampusSafety.</summary>
     public static async Task<(Guid School, Guid Police)> SchoolWithPolice(this SubscriptionsSystem system, string county)
     {

@@ -120,4 +120,44 @@ public sealed class AmqpSubscriptionTests(SubscriptionsSystem system)
         Assert.Equal(["SubscriptionRequested", "SubscriptionApproved", "SubscriptionRevoked"],
             history.EnumerateArray().Select(e => e.Str("event")));
     }
+
+    [Fact]
+    public async Task An_event_no_active_queue_subscription_takes_is_not_published_to_the_department_exchange()
+    {
+        var county = Subscribers.NewCounty();
+        using var officer = system.Officer(Department.CivilAffairs, county);
+        using var admin = system.Admin(county);
+        // The relay's witness: a webhook subscription to the county's units (nothing listens at its address), whose
+        // delivery log shows each event once the relay has handled it.
+        var witness = (await officer.Request(new
+        {
+            name = "民政局回执", eventTypes = new[] { "MemberUnitRegistered" }, region = county, delivery = "Webhook",
+            webhookUrl = "http://127.0.0.1:9/hook",
+        })).Id();
+        await admin.Approve(witness, legalBasis: null);
+        // Whatever the exchange is given for the county's units, as the broker's administrator binds it.
+        var factory = new ConnectionFactory { Uri = new Uri(system.Setting("ConnectionStrings:rabbitmq")), AutomaticRecoveryEnabled = false };
+        await using var connection = await factory.CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.ExchangeDeclareAsync("jlt.departments", ExchangeType.Topic, durable: true, autoDelete: false);
+        var probe = (await channel.QueueDeclareAsync("", durable: false, exclusive: true, autoDelete: true)).QueueName;
+        await channel.QueueBindAsync(probe, "jlt.departments", $"MemberUnitRegistered.{county[..2]}.{county[..4]}.{county}");
+
+        await system.RegisterUnit(county, "东街社区居委会");
+        var relayed = await Eventually.Until(() => officer.Deliveries(witness), d => d.Count == 1);
+        Assert.Equal(("MemberUnitRegistered", county), (relayed.Single().Str("eventType"), relayed.Single().Str("division")));
+        Assert.Null(await channel.BasicGetAsync(probe, autoAck: true));   // no queue subscription takes it: not published
+
+        var queued = (await officer.Request(new { name = "民政局社区服务系统", eventTypes = new[] { "MemberUnitRegistered" }, region = county, delivery = "Amqp" })).Id();
+        await officer.Provisioned(queued, (await admin.Approve(queued, legalBasis: null)).GetProperty("version").GetInt64());
+        var seen = await system.RegisterUnit(county, "西街社区居委会");
+        var published = await channel.Next(probe);
+        Assert.NotNull(published);
+        Assert.Equal(seen, published.Value.GetProperty("data").GetProperty("unitId").GetGuid());
+        var credentials = await officer.Credentials(queued);
+        await using var subscriber = await Subscribers.Connect(credentials);
+        await using var own = await subscriber.CreateChannelAsync();
+        Assert.Equal(seen, (await own.Next(credentials.Str("queue")))!.Value.GetProperty("data").GetProperty("unitId").GetGuid());
+        Assert.Null(await channel.BasicGetAsync(probe, autoAck: true));
+    }
 }

@@ -25,7 +25,7 @@ public sealed class WebhookSubscriptionTests(SubscriptionsSystem system)
         var secret = (await (await officer.GetAsync($"/api/subscriptions/{id}/secret")).ReadJson()).Str("secret");
         Assert.StartsWith("whsec_", secret);
 
-        var unit = await RegisterUnit(county, "锦官社区居委会");
+        var unit = await system.RegisterUnit(county, "锦官社区居委会");
 
         var received = await Eventually.Until(() => Task.FromResult(receiver.Received.ToList()), r => r.Count >= 1);
         var hook = Assert.Single(received);
@@ -64,7 +64,7 @@ public sealed class WebhookSubscriptionTests(SubscriptionsSystem system)
         var units = new List<Guid>();
         for (var i = 0; i < 3; i++)
         {
-            units.Add(await RegisterUnit(county, $"社区居委会 {i}"));
+            units.Add(await system.RegisterUnit(county, $"社区居委会 {i}"));
         }
         var refused = await Eventually.Until(() => Deliveries(officer, id),
             d => d.Count == 3 && d[0].GetProperty("attempts").GetInt32() >= 2);
@@ -106,7 +106,7 @@ public sealed class WebhookSubscriptionTests(SubscriptionsSystem system)
         var (_, id) = await Subscribed(county, receiver.Url);
 
         // Twelve units at once: twelve streams of one event each.
-        var units = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => RegisterUnit(county, $"社区居委会 并行 {i}")));
+        var units = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => system.RegisterUnit(county, $"社区居委会 并行 {i}")));
 
         var received = await Eventually.Until(() => Task.FromResult(receiver.Received.ToList()), r => r.Count >= 12);
         Assert.Equal(units.Order(), received.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data").GetProperty("unitId").GetGuid()).Order());
@@ -122,7 +122,7 @@ public sealed class WebhookSubscriptionTests(SubscriptionsSystem system)
         receiver.Failing = true;
         var county = Subscribers.NewCounty();
         var (officer, id) = await Subscribed(county, receiver.Url);
-        var unit = await RegisterUnit(county, "街道办事处");
+        var unit = await system.RegisterUnit(county, "街道办事处");
 
         var parked = await Eventually.Until(() => Deliveries(officer, id), d => d.Count == 1 && d[0].Str("status") == "Parked", TimeSpan.FromSeconds(90));
         var delivery = Assert.Single(parked);
@@ -154,15 +154,15 @@ public sealed class WebhookSubscriptionTests(SubscriptionsSystem system)
         var county = Subscribers.NewCounty();
         var (officer, id) = await Subscribed(county, paused.Url);
         await Subscribed(county, witness.Url);
-        var first = await RegisterUnit(county, "暂停前社区居委会");
+        var first = await system.RegisterUnit(county, "暂停前社区居委会");
         await Eventually.Until(() => Task.FromResult(paused.Received.ToList()), r => r.Count >= 1);
 
         Assert.Equal(HttpStatusCode.OK, (await officer.Command(id, "pause")).StatusCode);
-        var whilePaused = await RegisterUnit(county, "暂停中社区居委会");
+        var whilePaused = await system.RegisterUnit(county, "暂停中社区居委会");
         // Relayed while paused: the other subscription of the county got it.
         await Eventually.Until(() => Task.FromResult(witness.Received.ToList()), r => r.Count >= 2);
         Assert.Equal(HttpStatusCode.OK, (await officer.Command(id, "resume")).StatusCode);
-        var after = await RegisterUnit(county, "恢复后社区居委会");
+        var after = await system.RegisterUnit(county, "恢复后社区居委会");
 
         var received = await Eventually.Until(() => Task.FromResult(paused.Received.ToList()), r => r.Count >= 2);
         var units = received.Select(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("data").GetProperty("unitId").GetGuid()).ToList();
@@ -186,17 +186,7 @@ public sealed class WebhookSubscriptionTests(SubscriptionsSystem system)
         return (officer, id);
     }
 
-    private async Task<Guid> RegisterUnit(string county, string name)
-    {
-        using var admin = system.Admin(county);
-        var response = await admin.PostAsJsonAsync("/api/alliances/units",
-            new { kind = "CommunityCommittee", name, countyCode = county, contactOfficer = "王主任", contactPhone = "028-86000000" });
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.ReadJson()).Id();
-    }
-
-    private static async Task<IReadOnlyList<JsonElement>> Deliveries(HttpClient officer, Guid id) =>
-        (await (await officer.GetAsync($"/api/subscriptions/{id}/deliveries")).ReadJson()).Items();
+    private static Task<IReadOnlyList<JsonElement>> Deliveries(HttpClient officer, Guid id) => officer.Deliveries(id);
 
     private static bool Verifies(string secret, string id, string timestamp, byte[] body, string header)
     {

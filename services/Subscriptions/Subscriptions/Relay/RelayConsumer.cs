@@ -11,7 +11,8 @@ namespace JiaoLianTi.Subscriptions.Relay;
 /// <summary>
 /// 转发: every integration event of the five services arrives on this service's own queue (idempotent by MessageId,
 /// like every consumer). It is placed in its county, published as a CloudEvent to the topic exchange
-/// <c>jlt.departments</c> (the broker routes it to the AMQP subscriptions whose bindings match), and staged as a
+/// <c>jlt.departments</c> (the broker routes it to the AMQP subscriptions whose bindings match; not published when no
+/// active AMQP subscription takes its type in its county), and staged as a
 /// delivery for each active webhook subscription it matches, in the same transaction as its message id. Alliances'
 /// facts first update this service's replica of them, which places the events that name only a school or unit.
 /// </summary>
@@ -51,7 +52,10 @@ public sealed class RelayConsumer<T>(IDocumentSession session, DepartmentExchang
         }
         var holds = read.Holds.Where(h => h.Matches(Entry.Type, county)).ToList();
         var stream = RelayQueue.StreamOf(context) is var key && key != RelayQueue.Unkeyed ? key : (Guid?)null;
-        await exchange.Publish(id, Entry.Type, county, body, ct);
+        if (known.AnyQueue(Entry.Type, county))
+        {
+            await exchange.Publish(id, Entry.Type, county, body, ct);
+        }
         foreach (var hold in holds)
         {
             if (hold.Phase == HoldPhase.Direct)
@@ -86,10 +90,21 @@ public sealed class WebhookTargets
     public static string GenerationSql(string schema) =>
         $"select coalesce(sum(mt_version), 0)::text || '/' || count(*)::text from {schema}.mt_doc_subscription";
 
-    public sealed record Known(string Generation, IReadOnlyList<Subscriptions.Subscription> Webhooks)
+    public sealed record Known(string Generation, IReadOnlyList<Subscriptions.Subscription> Webhooks,
+        IReadOnlyList<Subscriptions.Subscription> Queues)
     {
         public IReadOnlyList<Subscriptions.Subscription> Matching(string type, string county) =>
-            [.. Webhooks.Where(s => s.Scope is { } scope && scope.EventTypes.Contains(type) && county.StartsWith(scope.Region, StringComparison.Ordinal))];
+            [.. Webhooks.Where(s => Covers(s, type, county))];
+
+        /// <summary>
+        /// Whether an active AMQP subscription takes events of this type and county: only such a subscription's queue
+        /// is bound to <c>jlt.departments</c> (a paused one has no bindings: <see cref="Broker.BrokerProvisioner"/>), so
+        /// an event no binding can match is not published at all (issue 20: most events of a busy province match none).
+        /// </summary>
+        public bool AnyQueue(string type, string county) => Queues.Any(s => Covers(s, type, county));
+
+        private static bool Covers(Subscriptions.Subscription s, string type, string county) =>
+            s.Scope is { } scope && scope.EventTypes.Contains(type) && county.StartsWith(scope.Region, StringComparison.Ordinal);
     }
 
     private volatile Known? known;
@@ -105,19 +120,20 @@ public sealed class WebhookTargets
         command.CommandText = $"select ({GenerationSql(options.DatabaseSchemaName)}), d.data from {options.DatabaseSchemaName}.mt_doc_subscription as d";
         var generation = "";
         var webhooks = new List<Subscriptions.Subscription>();
+        var queues = new List<Subscriptions.Subscription>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
             {
                 generation = reader.GetString(0);
                 var subscription = serializer.FromJson<Subscriptions.Subscription>(reader, 1);
-                if (subscription is { Delivery: Subscriptions.DeliveryKind.Webhook, Status: Subscriptions.SubscriptionStatus.Active, Scope: not null })
+                if (subscription is { Status: Subscriptions.SubscriptionStatus.Active, Scope: not null })
                 {
-                    webhooks.Add(subscription);
+                    (subscription.Delivery == Subscriptions.DeliveryKind.Webhook ? webhooks : queues).Add(subscription);
                 }
             }
         }
-        var loaded = new Known(generation, webhooks);
+        var loaded = new Known(generation, webhooks, queues);
         known = loaded;
         return loaded;
     }
