@@ -1,6 +1,7 @@
 using JiaoLianTi.Alliances.Contracts;
 using JiaoLianTi.Platform.AlliancesReplica;
 using JiaoLianTi.TestKit;
+using Marten;
 using Npgsql;
 using Xunit;
 
@@ -108,6 +109,26 @@ public sealed class GroupCommitTests(ReplicaHost replica)
         Assert.All(ofWithdrawals, t => Assert.Equal(1, all.Single(a => a.Xmin == t.Xmin).Messages));
         Assert.All(withdrawals, w => Assert.Single(replica.Withdrawals, w.Resource));
         Assert.True(all.Count < 40, $"{all.Count} transactions for 40 messages: none was grouped");
+    }
+
+    [Fact]
+    public async Task A_document_read_for_a_group_is_still_checked_against_its_version_at_commit()
+    {
+        // A group reads its documents at once (ReplicaReads, LoadManyAsync) instead of one by one: an update staged on
+        // what it read must still fail if another replica changed the document in between, as with LoadAsync.
+        var unit = Guid.NewGuid();
+        await replica.Deliver(new MemberUnitRegistered(unit, MemberUnitKinds.School, "旧名", County, T0, Version: 1));
+        await using var group = replica.Store.LightweightSession();
+        var reads = new ReplicaReads();
+        reads.Want<KnownUnit>(unit);
+        await reads.ReadAsync(group, CancellationToken.None);
+        Assert.True(reads.TryGet<KnownUnit>(unit, out var read));
+
+        await replica.Deliver(new MemberUnitRegistered(unit, MemberUnitKinds.School, "另一副本", County, T0.AddDays(1), Version: 2));
+        read!.Name = "过时的";
+        group.Update(read);
+        await Assert.ThrowsAnyAsync<JasperFx.ConcurrencyException>(() => group.SaveChangesAsync());
+        Assert.Equal("另一副本", (await replica.Load<KnownUnit>(unit))!.Name);
     }
 
     private async Task<List<(string Xmin, int Messages)>> TransactionsOf(IEnumerable<Guid> messageIds) =>

@@ -18,8 +18,12 @@ public interface IAllianceFactHook<in TFact> where TFact : class
 }
 
 /// <summary>What a replica consumer commits with: the service's group commit, and the mark for the idempotency filter.</summary>
-public sealed class ReplicaCommit(Messaging.GroupCommit groups, Messaging.ConsumerCommitted committed, Messaging.StagesOnlyMessages stagesOnly)
+public sealed class ReplicaCommit(Messaging.GroupCommit groups, Messaging.ConsumerCommitted committed, Messaging.StagesOnlyMessages stagesOnly,
+    ReplicaReads reads)
 {
+    /// <summary>What a group read for its facts before they were staged (nothing outside a group).</summary>
+    public ReplicaReads Reads { get; } = reads;
+
     public Messaging.GroupCommit Groups { get; } = groups;
     public Messaging.ConsumerCommitted Committed { get; } = committed;
 
@@ -53,6 +57,7 @@ public abstract class ReplicaConsumer<TFact>(IDocumentSession session, IEnumerab
             var consumer = GetType();
             var fact = context.Message;
             await commit.Groups.Apply(messageId, typeof(TFact).Name, GroupKey(fact), alone: hooks.Count > 0,
+                services => ((ReplicaConsumer<TFact>)services.GetRequiredService(consumer)).Want(fact),
                 (services, ct) => ((ReplicaConsumer<TFact>)services.GetRequiredService(consumer)).StageAsync(fact, ct),
                 context.CancellationToken);
             commit.Committed.Committed = true;
@@ -80,20 +85,29 @@ public abstract class ReplicaConsumer<TFact>(IDocumentSession session, IEnumerab
     /// </summary>
     protected abstract Guid GroupKey(TFact fact);
 
+    /// <summary>Names the documents <see cref="ApplyAsync"/> will read, for a group to read them at once.</summary>
+    protected abstract void Want(TFact fact, ReplicaReads reads);
+
+    private void Want(TFact fact) => Want(fact, commit.Reads);
+
+    /// <summary>A replica document as the group read it, or from the store.</summary>
+    protected async Task<T?> Load<T>(IDocumentSession session, Guid id, CancellationToken ct) where T : Fact =>
+        commit.Reads.TryGet<T>(id, out var read) ? read : await session.LoadAsync<T>(id, ct);
+
     /// <summary>Stages the fact's effect; false when the replica already holds a newer fact.</summary>
     protected abstract Task<bool> ApplyAsync(TFact fact, IDocumentSession session, CancellationToken ct);
 
-    protected static async Task<(T Document, bool IsNew)> LoadOrNew<T>(IDocumentSession session, Guid id, Func<T> create, CancellationToken ct)
+    protected async Task<(T Document, bool IsNew)> LoadOrNew<T>(IDocumentSession session, Guid id, Func<T> create, CancellationToken ct)
         where T : Fact
     {
-        var found = await session.LoadAsync<T>(id, ct);
+        var found = await Load<T>(session, id, ct);
         return found is null ? (create(), true) : (found, false);
     }
 
-    protected static async Task<(T Document, bool IsNew)> LoadOrNew<T>(IDocumentSession session, string id, Func<T> create, CancellationToken ct)
+    protected async Task<(T Document, bool IsNew)> LoadOrNew<T>(IDocumentSession session, string id, Func<T> create, CancellationToken ct)
         where T : Fact
     {
-        var found = await session.LoadAsync<T>(id, ct);
+        var found = commit.Reads.TryGet<T>(id, out var read) ? read : await session.LoadAsync<T>(id, ct);
         return found is null ? (create(), true) : (found, false);
     }
 
@@ -115,6 +129,8 @@ public sealed class MemberUnitRegisteredConsumer(IDocumentSession session, IEnum
     ReplicaCommit commit) : ReplicaConsumer<MemberUnitRegistered>(session, hooks, commit)
 {
     protected override Guid GroupKey(MemberUnitRegistered m) => m.UnitId;
+
+    protected override void Want(MemberUnitRegistered m, ReplicaReads reads) => reads.Want<KnownUnit>(m.UnitId);
 
     protected override async Task<bool> ApplyAsync(MemberUnitRegistered m, IDocumentSession session, CancellationToken ct)
     {
@@ -138,6 +154,8 @@ public abstract class AllianceLifecycleConsumer<TFact>(IDocumentSession session,
     ReplicaCommit commit) : ReplicaConsumer<TFact>(session, hooks, commit) where TFact : class
 {
     protected override Guid GroupKey(TFact fact) => Identify(fact).AllianceId;
+
+    protected override void Want(TFact fact, ReplicaReads reads) => reads.Want<KnownAlliance>(Identify(fact).AllianceId);
 
     protected abstract (Guid AllianceId, string CountyCode, long? Version, DateTimeOffset At) Identify(TFact fact);
 
@@ -247,6 +265,12 @@ public sealed class MemberJoinedConsumer(IDocumentSession session, IEnumerable<I
 {
     protected override Guid GroupKey(MemberJoined m) => m.AllianceId;
 
+    protected override void Want(MemberJoined m, ReplicaReads reads)
+    {
+        reads.Want<KnownMembership>(KnownMembership.IdOf(m.AllianceId, m.UnitId));
+        reads.Want<KnownAlliance>(m.AllianceId);
+    }
+
     protected override async Task<bool> ApplyAsync(MemberJoined m, IDocumentSession session, CancellationToken ct)
     {
         var id = KnownMembership.IdOf(m.AllianceId, m.UnitId);
@@ -260,7 +284,7 @@ public sealed class MemberJoinedConsumer(IDocumentSession session, IEnumerable<I
         if (newer)
         {
             // Nobody joins a dissolved alliance: a join that arrives after the dissolution is an older fact.
-            var alliance = await session.LoadAsync<KnownAlliance>(m.AllianceId, ct);
+            var alliance = await Load<KnownAlliance>(session, m.AllianceId, ct);
             var dissolved = alliance?.Status == KnownAllianceStatus.Dissolved;
             membership.JoinedAt = m.JoinedAt;
             membership.Active = !dissolved;
@@ -280,6 +304,8 @@ public sealed class MemberLeftConsumer(IDocumentSession session, IEnumerable<IAl
     ReplicaCommit commit) : ReplicaConsumer<MemberLeft>(session, hooks, commit)
 {
     protected override Guid GroupKey(MemberLeft m) => m.AllianceId;
+
+    protected override void Want(MemberLeft m, ReplicaReads reads) => reads.Want<KnownMembership>(KnownMembership.IdOf(m.AllianceId, m.UnitId));
 
     protected override async Task<bool> ApplyAsync(MemberLeft m, IDocumentSession session, CancellationToken ct)
     {
@@ -302,6 +328,8 @@ public sealed class ResourcePublishedConsumer(IDocumentSession session, IEnumera
     ReplicaCommit commit) : ReplicaConsumer<ResourcePublished>(session, hooks, commit)
 {
     protected override Guid GroupKey(ResourcePublished m) => m.ResourceId;
+
+    protected override void Want(ResourcePublished m, ReplicaReads reads) => reads.Want<KnownResource>(m.ResourceId);
 
     protected override async Task<bool> ApplyAsync(ResourcePublished m, IDocumentSession session, CancellationToken ct)
     {
@@ -332,6 +360,8 @@ public sealed class ResourceWithdrawnConsumer(IDocumentSession session, IEnumera
     ReplicaCommit commit) : ReplicaConsumer<ResourceWithdrawn>(session, hooks, commit)
 {
     protected override Guid GroupKey(ResourceWithdrawn m) => m.ResourceId;
+
+    protected override void Want(ResourceWithdrawn m, ReplicaReads reads) => reads.Want<KnownResource>(m.ResourceId);
 
     protected override async Task<bool> ApplyAsync(ResourceWithdrawn m, IDocumentSession session, CancellationToken ct)
     {

@@ -62,12 +62,13 @@ public sealed class GroupCommit : IAsyncDisposable
     /// Stages the message with <paramref name="stage"/> (given the group's scope: its Marten session and services) in a
     /// group's transaction with its id, and returns once that has committed; throws what its own transaction threw.
     /// <paramref name="alone"/>: in a transaction of its own, still in turn with the others (its staging may read
-    /// documents no key names).
+    /// documents no key names). <paramref name="want"/> names, before any message of the group is staged, what its
+    /// staging will read, to the scope's <see cref="IGroupReads"/>, which read it all at once.
     /// </summary>
-    public Task Apply(Guid messageId, string messageType, object key, bool alone, Func<IServiceProvider, CancellationToken, Task> stage,
-        CancellationToken ct)
+    public Task Apply(Guid messageId, string messageType, object key, bool alone, Action<IServiceProvider> want,
+        Func<IServiceProvider, CancellationToken, Task> stage, CancellationToken ct)
     {
-        var pending = new Pending(messageId, messageType, key, alone, stage, Activity.Current?.Context ?? default);
+        var pending = new Pending(messageId, messageType, key, alone, want, stage, Activity.Current?.Context ?? default);
         if (!waiting.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(GroupCommit), "The service is stopping.");
@@ -178,6 +179,14 @@ public sealed class GroupCommit : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         foreach (var pending in group)
         {
+            pending.Want(scope.ServiceProvider);
+        }
+        foreach (var reads in scope.ServiceProvider.GetServices<IGroupReads>())
+        {
+            await reads.ReadAsync(session, timeout.Token);
+        }
+        foreach (var pending in group)
+        {
             await pending.Stage(scope.ServiceProvider, timeout.Token);
             session.Insert(new ProcessedMessage { Id = pending.MessageId, MessageType = pending.MessageType, ProcessedAt = now });
         }
@@ -193,11 +202,20 @@ public sealed class GroupCommit : IAsyncDisposable
         }
     }
 
-    private sealed record Pending(Guid MessageId, string MessageType, object Key, bool Alone,
+    private sealed record Pending(Guid MessageId, string MessageType, object Key, bool Alone, Action<IServiceProvider> Want,
         Func<IServiceProvider, CancellationToken, Task> Stage, ActivityContext Trace)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+}
+
+/// <summary>
+/// Reads, in a group's session and before any of its messages is staged, what the messages said they will read
+/// (<see cref="GroupCommit.Apply"/>): one round trip for many. Scoped: one per group.
+/// </summary>
+public interface IGroupReads
+{
+    Task ReadAsync(IDocumentSession session, CancellationToken ct);
 }
 
 /// <summary>

@@ -60,6 +60,8 @@ public static class MessagingExtensions
         builder.Services.AddScoped<ConsumerCommitted>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<AlliancesReplica.ReplicaCommit>();
+        builder.Services.AddScoped<AlliancesReplica.ReplicaReads>();
+        builder.Services.AddScoped<IGroupReads>(services => services.GetRequiredService<AlliancesReplica.ReplicaReads>());
         // The queue gauges, the event-flow health and the error queue's retry look at the queue the service consumes.
         builder.AddOperations(serviceName, queue?.Name);
         builder.Services.AddMassTransit(bus =>
