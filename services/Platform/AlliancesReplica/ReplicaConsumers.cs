@@ -32,7 +32,7 @@ public sealed class ReplicaCommit(Messaging.GroupCommit groups, Messaging.Consum
     /// of the type in this service (another consumer of the same message stages into the message's own session, which
     /// the idempotency filter commits).
     /// </summary>
-    public bool MayGroup(Type factType) => Groups.Enabled && stagesOnly.Contains(factType);
+    public bool MayGroup(Type factType) => Groups.Enabled && stagesOnly.CommitsInGroups(factType);
 }
 
 /// <summary>
@@ -46,7 +46,7 @@ public sealed class ReplicaCommit(Messaging.GroupCommit groups, Messaging.Consum
 /// fact no newer than what the replica holds and changes nothing, and its commit is refused on the id.
 /// </summary>
 public abstract class ReplicaConsumer<TFact>(IDocumentSession session, IEnumerable<IAllianceFactHook<TFact>> hooks,
-    ReplicaCommit commit) : IConsumer<TFact>, Messaging.IStagesOnly where TFact : class
+    ReplicaCommit commit) : IConsumer<TFact>, Messaging.ICommitsInGroups where TFact : class
 {
     private readonly IReadOnlyList<IAllianceFactHook<TFact>> hooks = [.. hooks];
 

@@ -14,7 +14,7 @@ namespace JiaoLianTi.Platform.Messaging;
 /// left to commit (<see cref="ConsumerCommitted"/>).
 /// <para>
 /// No message waits for company: one loop takes the first message waiting and every other one waiting with it (at most
-/// the endpoint's concurrent messages, 8 by default), so a quiet service commits one at a time as before and a busy one
+/// what the endpoint prefetches, 32 by default), so a quiet service commits one at a time as before and a busy one
 /// commits many per transaction. The groups commit one after another, so each message's staging reads what the groups
 /// before it committed. Two messages with the same key (the alliance or unit they concern) are never in one group, so
 /// that one does not read the state before another message of the group staged its change (a join reads its alliance,
@@ -31,7 +31,7 @@ public sealed class GroupCommit : IAsyncDisposable
     /// <summary>The setting that switches group commits off (<c>false</c>).</summary>
     public const string EnabledKey = "Messaging:GroupCommit";
 
-    /// <summary>The most messages in one transaction (the endpoint's concurrent messages bound it first: 8 by default).</summary>
+    /// <summary>The most messages in one transaction (what the endpoint prefetches bounds it first: 32 by default).</summary>
     public const int MaxGroup = 64;
 
     private static readonly ActivitySource Source = new("JiaoLianTi");
@@ -216,6 +216,30 @@ public sealed class GroupCommit : IAsyncDisposable
 public interface IGroupReads
 {
     Task ReadAsync(IDocumentSession session, CancellationToken ct);
+}
+
+/// <summary>
+/// How many messages of this service are applied at once in transactions of their own
+/// (<see cref="MessagingExtensions.ConcurrentMessageLimitKey"/>, 8 by default): the idempotency filter takes a place
+/// here for every message but those that commit in groups, which hold no connection while they wait for their group.
+/// With group commits on, the endpoint itself takes as many messages at once as it prefetches (32), so that a group can
+/// hold more than 8, and this bounds the rest as the endpoint's limit did.
+/// </summary>
+public sealed class OwnTransactions(int limit)
+{
+    private readonly SemaphoreSlim places = new(Math.Max(limit, 1));
+
+    public bool Bounded { get; } = limit > 0;
+
+    public Task Enter(CancellationToken ct) => Bounded ? places.WaitAsync(ct) : Task.CompletedTask;
+
+    public void Leave()
+    {
+        if (Bounded)
+        {
+            places.Release();
+        }
+    }
 }
 
 /// <summary>

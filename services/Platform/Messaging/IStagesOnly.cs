@@ -9,10 +9,20 @@ namespace JiaoLianTi.Platform.Messaging;
 /// </summary>
 public interface IStagesOnly;
 
+/// <summary>
+/// A consumer that commits its message itself, with its id, in a group of messages (<see cref="GroupCommit"/>) when its
+/// message type is <see cref="StagesOnlyMessages.CommitsInGroups"/>: it holds no database connection while it waits
+/// for its group, so it is not counted against the service's transactions at once (<see cref="OwnTransactions"/>).
+/// </summary>
+public interface ICommitsInGroups : IStagesOnly;
+
 /// <summary>The message types whose consumer in this service is <see cref="IStagesOnly"/> (one consumer a type).</summary>
-public sealed class StagesOnlyMessages(IReadOnlySet<Type> types)
+public sealed class StagesOnlyMessages(IReadOnlySet<Type> types, IReadOnlySet<Type>? grouped = null)
 {
     public bool Contains(Type messageType) => types.Contains(messageType);
+
+    /// <summary>Whether the one consumer of the type commits in groups (<see cref="ICommitsInGroups"/>).</summary>
+    public bool CommitsInGroups(Type messageType) => grouped?.Contains(messageType) == true;
 
     /// <summary>Those of <paramref name="consumerTypes"/> that stage only, less any type another consumer also takes.</summary>
     public static StagesOnlyMessages Of(IEnumerable<Type> consumerTypes)
@@ -20,9 +30,14 @@ public sealed class StagesOnlyMessages(IReadOnlySet<Type> types)
         var consumed = consumerTypes
             .SelectMany(c => c.GetInterfaces()
                 .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(MassTransit.IConsumer<>))
-                .Select(i => (Message: i.GetGenericArguments()[0], StagesOnly: typeof(IStagesOnly).IsAssignableFrom(c))))
+                .Select(i => (Message: i.GetGenericArguments()[0], StagesOnly: typeof(IStagesOnly).IsAssignableFrom(c),
+                    Grouped: typeof(ICommitsInGroups).IsAssignableFrom(c))))
             .ToList();
         var others = consumed.Where(c => !c.StagesOnly).Select(c => c.Message).ToHashSet();
-        return new StagesOnlyMessages(consumed.Where(c => c.StagesOnly && !others.Contains(c.Message)).Select(c => c.Message).ToHashSet());
+        var only = consumed.Where(c => c.StagesOnly && !others.Contains(c.Message)).ToList();
+        // Two stages-only consumers of one type: the message's own session holds what both staged, and the filter commits it.
+        var twice = only.GroupBy(c => c.Message).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        return new StagesOnlyMessages(only.Select(c => c.Message).ToHashSet(),
+            only.Where(c => c.Grouped && !twice.Contains(c.Message)).Select(c => c.Message).ToHashSet());
     }
 }

@@ -24,7 +24,7 @@ namespace JiaoLianTi.Platform.Messaging;
 /// </para>
 /// </summary>
 public sealed class IdempotencyFilter<T>(IDocumentSession session, TimeProvider clock, StagesOnlyMessages stagesOnly,
-    ConsumerCommitted consumerCommitted, ILogger<IdempotencyFilter<T>> logger) : IFilter<ConsumeContext<T>> where T : class
+    ConsumerCommitted consumerCommitted, GroupCommit groups, OwnTransactions own, ILogger<IdempotencyFilter<T>> logger) : IFilter<ConsumeContext<T>> where T : class
 {
     private static readonly ConcurrentDictionary<Guid, SemaphoreSlim> InFlight = new();
 
@@ -34,6 +34,21 @@ public sealed class IdempotencyFilter<T>(IDocumentSession session, TimeProvider 
             ?? throw new InvalidOperationException($"{typeof(T).Name} arrived without a MessageId; it cannot be applied once.");
         var turn = InFlight.GetOrAdd(messageId, _ => new SemaphoreSlim(1, 1));
         await turn.WaitAsync(context.CancellationToken);
+        // A message that commits in a group holds no connection while it waits for it; every other one takes a place.
+        var placed = !(groups.Enabled && stagesOnly.CommitsInGroups(typeof(T)));
+        try
+        {
+            if (placed)
+            {
+                await own.Enter(context.CancellationToken);
+            }
+        }
+        catch
+        {
+            turn.Release();
+            InFlight.TryRemove(KeyValuePair.Create(messageId, turn));
+            throw;
+        }
         try
         {
             if (stagesOnly.Contains(typeof(T)))
@@ -47,6 +62,10 @@ public sealed class IdempotencyFilter<T>(IDocumentSession session, TimeProvider 
         }
         finally
         {
+            if (placed)
+            {
+                own.Leave();
+            }
             turn.Release();
             InFlight.TryRemove(KeyValuePair.Create(messageId, turn));
         }

@@ -43,7 +43,8 @@ public static class MessagingExtensions
     /// </para>
     /// <c>Messaging:PrefetchCount</c> (default 32) bounds the messages a replica holds unacknowledged, and
     /// <c>Messaging:ConcurrentMessageLimit</c> (default 8, <see cref="DefaultConcurrentMessageLimit"/>) how many of them
-    /// it applies at once.
+    /// it applies at once in transactions of their own; facts committed in groups (<see cref="GroupCommit"/>) wait for
+    /// their group without a place among those, so the endpoint then takes all it prefetches.
     /// <para>
     /// <paramref name="queue"/> changes the service's queue (its name, single active consumer, filters ahead of all
     /// the others, queues of an earlier layout to drain): see <see cref="ServiceQueue"/>.
@@ -57,6 +58,8 @@ public static class MessagingExtensions
         builder.Services.AddSingleton(broker);
         builder.Services.AddSingleton<PublishingGate>();
         builder.Services.AddSingleton<GroupCommit>();
+        builder.Services.AddSingleton(new OwnTransactions(
+            builder.Configuration.GetValue(ConcurrentMessageLimitKey, DefaultConcurrentMessageLimit)));
         builder.Services.AddScoped<ConsumerCommitted>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddScoped<AlliancesReplica.ReplicaCommit>();
@@ -98,7 +101,10 @@ public static class MessagingExtensions
                     endpoint.PrefetchCount = prefetch;
                     if (concurrency > 0)
                     {
-                        endpoint.ConcurrentMessageLimit = concurrency;
+                        // With group commits the filter bounds the messages applied in transactions of their own
+                        // (OwnTransactions), and the endpoint takes all it prefetches, so a group can hold more.
+                        endpoint.ConcurrentMessageLimit = context.GetRequiredService<GroupCommit>().Enabled
+                            ? Math.Max(concurrency, prefetch) : concurrency;
                     }
                     if (queue is not null)
                     {
