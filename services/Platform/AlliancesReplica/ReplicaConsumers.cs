@@ -18,21 +18,13 @@ public interface IAllianceFactHook<in TFact> where TFact : class
 }
 
 /// <summary>What a replica consumer commits with: the service's group commit, and the mark for the idempotency filter.</summary>
-public sealed class ReplicaCommit(Messaging.GroupCommit groups, Messaging.ConsumerCommitted committed, Messaging.StagesOnlyMessages stagesOnly,
-    ReplicaReads reads)
+public sealed class ReplicaCommit(Messaging.GroupCommit groups, Messaging.ConsumerCommitted committed, ReplicaReads reads)
 {
     /// <summary>What a group read for its facts before they were staged (nothing outside a group).</summary>
     public ReplicaReads Reads { get; } = reads;
 
     public Messaging.GroupCommit Groups { get; } = groups;
     public Messaging.ConsumerCommitted Committed { get; } = committed;
-
-    /// <summary>
-    /// Whether a fact of this type may be committed in a group: group commits are on, and its consumer is the only one
-    /// of the type in this service (another consumer of the same message stages into the message's own session, which
-    /// the idempotency filter commits).
-    /// </summary>
-    public bool MayGroup(Type factType) => Groups.Enabled && stagesOnly.CommitsInGroups(factType);
 }
 
 /// <summary>
@@ -52,7 +44,7 @@ public abstract class ReplicaConsumer<TFact>(IDocumentSession session, IEnumerab
 
     public async Task Consume(ConsumeContext<TFact> context)
     {
-        if (commit.MayGroup(typeof(TFact)) && context.MessageId is { } messageId)
+        if (commit.Groups.Takes(typeof(TFact)) && context.MessageId is { } messageId)
         {
             var consumer = GetType();
             var fact = context.Message;
@@ -94,6 +86,9 @@ public abstract class ReplicaConsumer<TFact>(IDocumentSession session, IEnumerab
     protected async Task<T?> Load<T>(IDocumentSession session, Guid id, CancellationToken ct) where T : Fact =>
         commit.Reads.TryGet<T>(id, out var read) ? read : await session.LoadAsync<T>(id, ct);
 
+    protected async Task<T?> Load<T>(IDocumentSession session, string id, CancellationToken ct) where T : Fact =>
+        commit.Reads.TryGet<T>(id, out var read) ? read : await session.LoadAsync<T>(id, ct);
+
     /// <summary>Stages the fact's effect; false when the replica already holds a newer fact.</summary>
     protected abstract Task<bool> ApplyAsync(TFact fact, IDocumentSession session, CancellationToken ct);
 
@@ -107,7 +102,7 @@ public abstract class ReplicaConsumer<TFact>(IDocumentSession session, IEnumerab
     protected async Task<(T Document, bool IsNew)> LoadOrNew<T>(IDocumentSession session, string id, Func<T> create, CancellationToken ct)
         where T : Fact
     {
-        var found = commit.Reads.TryGet<T>(id, out var read) ? read : await session.LoadAsync<T>(id, ct);
+        var found = await Load<T>(session, id, ct);
         return found is null ? (create(), true) : (found, false);
     }
 

@@ -40,11 +40,13 @@ public sealed class GroupCommit : IAsyncDisposable
     private readonly IServiceScopeFactory scopes;
     private readonly TimeProvider clock;
     private readonly ILogger<GroupCommit> logger;
+    private readonly StagesOnlyMessages stagesOnly;
     private readonly Lazy<Task> loop;
 
-    public GroupCommit(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration, ILogger<GroupCommit> logger)
+    public GroupCommit(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration, StagesOnlyMessages stagesOnly,
+        ILogger<GroupCommit> logger)
     {
-        (this.scopes, this.clock, this.logger) = (scopes, clock, logger);
+        (this.scopes, this.clock, this.stagesOnly, this.logger) = (scopes, clock, stagesOnly, logger);
         Enabled = configuration.GetValue(EnabledKey, true);
         loop = new Lazy<Task>(() =>
         {
@@ -57,6 +59,13 @@ public sealed class GroupCommit : IAsyncDisposable
     }
 
     public bool Enabled { get; }
+
+    /// <summary>
+    /// Whether messages of this type are committed in groups: group commits are on, and the type's one consumer in this
+    /// service commits in groups (<see cref="ICommitsInGroups"/>; with another consumer of the same message, that one
+    /// stages into the message's own session, which the idempotency filter commits).
+    /// </summary>
+    public bool Takes(Type messageType) => Enabled && stagesOnly.CommitsInGroups(messageType);
 
     /// <summary>
     /// Stages the message with <paramref name="stage"/> (given the group's scope: its Marten session and services) in a

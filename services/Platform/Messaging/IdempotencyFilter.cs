@@ -24,7 +24,8 @@ namespace JiaoLianTi.Platform.Messaging;
 /// </para>
 /// </summary>
 public sealed class IdempotencyFilter<T>(IDocumentSession session, TimeProvider clock, StagesOnlyMessages stagesOnly,
-    ConsumerCommitted consumerCommitted, GroupCommit groups, OwnTransactions own, ILogger<IdempotencyFilter<T>> logger) : IFilter<ConsumeContext<T>> where T : class
+    ConsumerCommitted consumerCommitted, GroupCommit groups, OwnTransactions own, ILogger<IdempotencyFilter<T>> logger)
+    : IFilter<ConsumeContext<T>> where T : class
 {
     private static readonly ConcurrentDictionary<Guid, SemaphoreSlim> InFlight = new();
 
@@ -34,23 +35,15 @@ public sealed class IdempotencyFilter<T>(IDocumentSession session, TimeProvider 
             ?? throw new InvalidOperationException($"{typeof(T).Name} arrived without a MessageId; it cannot be applied once.");
         var turn = InFlight.GetOrAdd(messageId, _ => new SemaphoreSlim(1, 1));
         await turn.WaitAsync(context.CancellationToken);
-        // A message that commits in a group holds no connection while it waits for it; every other one takes a place.
-        var placed = !(groups.Enabled && stagesOnly.CommitsInGroups(typeof(T)));
+        var placed = false;
         try
         {
-            if (placed)
+            // A message that commits in a group holds no connection while it waits for it; every other one takes a place.
+            if (!groups.Takes(typeof(T)))
             {
                 await own.Enter(context.CancellationToken);
+                placed = true;
             }
-        }
-        catch
-        {
-            turn.Release();
-            InFlight.TryRemove(KeyValuePair.Create(messageId, turn));
-            throw;
-        }
-        try
-        {
             if (stagesOnly.Contains(typeof(T)))
             {
                 await ApplyCheckingAtCommit(context, next, messageId);
