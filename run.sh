@@ -40,6 +40,8 @@ stop_all() {
   pkill -TERM -f "$own" 2>/dev/null || true
   for _ in $(seq 1 30); do pgrep -f "$own" >/dev/null || break; sleep 1; done
   pkill -KILL -f "$own" 2>/dev/null || true
+  for _ in $(seq 1 10); do pgrep -f "$own" >/dev/null || break; sleep 0.5; done
+  # The broker and the database only after the services, and each waited for until its process has exited.
   rabbit_stop "$RABBIT_NODE"
   pg_stop "$DATA/postgres"
   say "已停止 / stopped (data kept in $DATA)"

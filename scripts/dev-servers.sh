@@ -29,7 +29,7 @@ ENV
     say "servers ready: source $dir/env" ;;
   stop)
     [ -f "$dir/env" ] && source "$dir/env"
-    [ -n "${JLT_TEST_RABBIT_NODE:-}" ] && rabbit_stop "$JLT_TEST_RABBIT_NODE"
+    [ -n "${JLT_TEST_RABBIT_NODE:-}" ] && rabbit_stop "$JLT_TEST_RABBIT_NODE" "$dir/rabbitmq/rabbit.pid"
     pg_stop "$dir/postgres"
     rm -rf "$dir" ;;
   *) die "start or stop" ;;

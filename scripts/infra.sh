@@ -154,9 +154,17 @@ rabbit_env() {
   export RABBITMQ_CONFIG_FILE=$dir/rabbitmq.conf RABBITMQ_ENABLED_PLUGINS_FILE=$dir/enabled_plugins
 }
 
+# rabbit_stop NODE [PID_FILE]: stops the node and returns only once its VM has exited (issue 20 item 4: a `stop`
+# without the pid file returns when the node has been told to stop, and the VM was seen running 10-20 s after the
+# run command said it had stopped). A VM still there after 30 s is killed. The pid file defaults to rabbit_env's.
 rabbit_stop() {
-  local node=$1
+  local node=$1 pidfile=${2:-${RABBITMQ_PID_FILE:-}} pid="" i
+  [ -n "$pidfile" ] && [ -s "$pidfile" ] && pid=$(cat "$pidfile")
   rabbitmqctl -n "$node" stop >/dev/null 2>&1 || true
+  [ -n "$pid" ] || return 0
+  for i in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+  kill -KILL "$pid" 2>/dev/null || true
+  for i in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
 }
 
 # export_connection_strings PG_PORT RABBIT_PORT
