@@ -253,9 +253,12 @@ public sealed class OwnTransactions(int limit)
 
 /// <summary>
 /// Set by a consumer that committed its message itself (through <see cref="GroupCommit"/>, with its id): the idempotency
-/// filter then commits nothing of its own. Scoped: one per message.
+/// filter then commits nothing of its own. Or set by a consumer that found its message applied already
+/// (<see cref="IChecksItsId"/>): the filter drops what it staged and skips it. Scoped: one per message.
 /// </summary>
 public sealed class ConsumerCommitted
 {
     public bool Committed { get; set; }
+
+    public bool AlreadyApplied { get; set; }
 }

@@ -10,13 +10,25 @@ namespace JiaoLianTi.Platform.Messaging;
 public interface IStagesOnly;
 
 /// <summary>
+/// A consumer that reads whether its message was applied itself, in a round trip it makes anyway, before it does anything
+/// that outlives its transaction (the subscriptions relay: in its hand-over read, before it publishes to a department).
+/// As for <see cref="IStagesOnly"/>, <see cref="IdempotencyFilter{T}"/> does not read the id before it runs, and the
+/// id's insert at commit refuses a duplicate that raced it; a consumer that finds its message applied stages nothing
+/// and says so (<see cref="ConsumerCommitted.AlreadyApplied"/>), and the filter acknowledges and skips it.
+/// </summary>
+public interface IChecksItsId;
+
+/// <summary>
 /// A consumer that commits its message itself, with its id, in a group of messages (<see cref="GroupCommit"/>) when its
 /// message type is <see cref="StagesOnlyMessages.CommitsInGroups"/>: it holds no database connection while it waits
 /// for its group, so it is not counted against the service's transactions at once (<see cref="OwnTransactions"/>).
 /// </summary>
 public interface ICommitsInGroups : IStagesOnly;
 
-/// <summary>The message types whose consumer in this service is <see cref="IStagesOnly"/> (one consumer a type).</summary>
+/// <summary>
+/// The message types whose consumer in this service is <see cref="IStagesOnly"/> or <see cref="IChecksItsId"/>: their ids
+/// are checked at commit, not read first (one consumer a type).
+/// </summary>
 public sealed class StagesOnlyMessages(IReadOnlySet<Type> types, IReadOnlySet<Type>? grouped = null)
 {
     public bool Contains(Type messageType) => types.Contains(messageType);
@@ -30,7 +42,7 @@ public sealed class StagesOnlyMessages(IReadOnlySet<Type> types, IReadOnlySet<Ty
         var consumed = consumerTypes
             .SelectMany(c => c.GetInterfaces()
                 .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(MassTransit.IConsumer<>))
-                .Select(i => (Message: i.GetGenericArguments()[0], StagesOnly: typeof(IStagesOnly).IsAssignableFrom(c),
+                .Select(i => (Message: i.GetGenericArguments()[0], StagesOnly: typeof(IStagesOnly).IsAssignableFrom(c) || typeof(IChecksItsId).IsAssignableFrom(c),
                     Grouped: typeof(ICommitsInGroups).IsAssignableFrom(c))))
             .ToList();
         var others = consumed.Where(c => !c.StagesOnly).Select(c => c.Message).ToHashSet();

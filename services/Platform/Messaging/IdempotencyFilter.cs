@@ -16,6 +16,8 @@ namespace JiaoLianTi.Platform.Messaging;
 /// check. A duplicate runs, its commit fails on the id (or on a document's version), nothing of it is kept, and the
 /// id, read only then, shows it applied: it is acknowledged and skipped as above, without a retry. Any other failure
 /// of a message whose id is not stored is the consumer's own, and goes on to MassTransit's retries as before.
+/// A consumer that reads the id itself (<see cref="IChecksItsId"/>) is treated the same way, and may also report the
+/// message applied before it commits (<see cref="ConsumerCommitted.AlreadyApplied"/>): it is then skipped.
 /// </para>
 /// <para>
 /// A consumer that committed its message with its id itself, in a group of messages (<see cref="GroupCommit"/>), says so
@@ -96,8 +98,14 @@ public sealed class IdempotencyFilter<T>(IDocumentSession session, TimeProvider 
 
     private async Task Commit(ConsumeContext<T> context, IPipe<ConsumeContext<T>> next, Guid messageId)
     {
-        consumerCommitted.Committed = false;
+        consumerCommitted.Committed = consumerCommitted.AlreadyApplied = false;
         await next.Send(context);
+        if (consumerCommitted.AlreadyApplied)
+        {
+            session.EjectAllPendingChanges();
+            await Skip(context, messageId);
+            return;
+        }
         if (consumerCommitted.Committed)
         {
             return;
