@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using JiaoLianTi.Alliances.Contracts;
 using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.Platform.Messaging;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Xunit;
@@ -159,5 +163,52 @@ public sealed class AmqpSubscriptionTests(SubscriptionsSystem system)
         await using var own = await subscriber.CreateChannelAsync();
         Assert.Equal(seen, (await own.Next(credentials.Str("queue")))!.Value.GetProperty("data").GetProperty("unitId").GetGuid());
         Assert.Null(await channel.BasicGetAsync(probe, autoAck: true));
+    }
+
+    [Fact]
+    public async Task An_event_the_relay_is_given_again_with_its_id_is_published_and_staged_once()
+    {
+        // The relay reads whether it has relayed an event in its hand-over read, before it publishes (IChecksItsId),
+        // not ahead of the consumer: a redelivery (a publish retried after a lost confirm, a broker restart) must still
+        // reach neither the department's queue nor its webhook a second time.
+        var county = Subscribers.NewCounty();
+        using var officer = system.Officer(Department.CivilAffairs, county);
+        using var admin = system.Admin(county);
+        string[] types = ["AllianceSuspended", "AllianceReestablished"];
+        var queued = (await officer.Request(new { name = "民政（教联体状态）", eventTypes = types, region = county, delivery = "Amqp" })).Id();
+        await officer.Provisioned(queued, (await admin.Approve(queued, legalBasis: null)).GetProperty("version").GetInt64());
+        var hook = (await officer.Request(new
+        {
+            name = "民政（教联体状态）回执", eventTypes = types, region = county, delivery = "Webhook", webhookUrl = "http://127.0.0.1:9/hook",
+        })).Id();
+        await admin.Approve(hook, legalBasis: null);
+        var credentials = await officer.Credentials(queued);
+        await using var subscriber = await Subscribers.Connect(credentials);
+        await using var own = await subscriber.CreateChannelAsync();
+        var queue = credentials.Str("queue");
+
+        var bus = system.Services("alliances").GetRequiredService<IBus>();
+        var alliance = Guid.NewGuid();
+        // One stream, so the relay takes its events in the order they were published.
+        async Task Publish<T>(T message, Guid id, long version) where T : class =>
+            await bus.Publish(message, (PublishContext<T> c) =>
+            {
+                c.MessageId = id;
+                c.Headers.Set(IntegrationEventPublisher.StreamHeader, alliance.ToString());
+                c.Headers.Set(IntegrationEventPublisher.StreamVersionHeader, version);
+            });
+        var first = NewId.NextGuid();
+        var second = NewId.NextGuid();
+        var suspended = new AllianceSuspended(alliance, county, "换届 / re-election", DateTimeOffset.UtcNow, 1);
+        await Publish(suspended, first, 1);
+        Assert.Equal(first.ToString(), (await own.Next(queue))!.Value.Str("id"));
+
+        await Publish(suspended, first, 1);   // the same event again, with its id
+        await Publish(new AllianceReestablished(alliance, county, DateTimeOffset.UtcNow, 2), second, 2);
+        Assert.Equal(second.ToString(), (await own.Next(queue))!.Value.Str("id"));
+        Assert.Null(await own.BasicGetAsync(queue, autoAck: true));
+        var staged = await Eventually.Until(() => officer.Deliveries(hook), d => d.Count >= 2);
+        Assert.Equal(2, staged.Count);
+        Assert.Equal(new HashSet<Guid> { first, second }, staged.Select(d => d.GetProperty("eventId").GetGuid()).ToHashSet());
     }
 }

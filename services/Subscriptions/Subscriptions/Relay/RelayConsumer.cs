@@ -1,4 +1,5 @@
 using JiaoLianTi.Platform.AlliancesReplica;
+using JiaoLianTi.Platform.Messaging;
 using JiaoLianTi.Subscriptions.Broker;
 using JiaoLianTi.Subscriptions.Catalogue;
 using JiaoLianTi.Subscriptions.Replay;
@@ -15,9 +16,12 @@ namespace JiaoLianTi.Subscriptions.Relay;
 /// active AMQP subscription takes its type in its county), and staged as a
 /// delivery for each active webhook subscription it matches, in the same transaction as its message id. Alliances'
 /// facts first update this service's replica of them, which places the events that name only a school or unit.
+/// Whether the event was relayed before is read in the hand-over's round trip, before anything is published
+/// (<see cref="IChecksItsId"/>), not in a read of its own ahead of the consumer.
 /// </summary>
 public sealed class RelayConsumer<T>(IDocumentSession session, DepartmentExchange exchange, WebhookTargets targets,
-    WebhookSignal signal, IServiceProvider services, ILogger<RelayConsumer<T>> logger) : IConsumer<T> where T : class
+    WebhookSignal signal, ConsumerCommitted outcome, IServiceProvider services, ILogger<RelayConsumer<T>> logger)
+    : IConsumer<T>, IChecksItsId where T : class
 {
     private static readonly CatalogueEntry Entry = EventCatalogue.Find(typeof(T).Name)
         ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the event catalogue");
@@ -43,7 +47,13 @@ public sealed class RelayConsumer<T>(IDocumentSession session, DepartmentExchang
         // staged this event before its live publish arrived).
         var known = targets.Current;
         var matching = known?.Matching(Entry.Type, county) ?? [];
-        var read = await Handover.EnterShared(session, [.. matching.Select(s => WebhookDelivery.IdOf(s.Id, id))], ct);
+        var read = await Handover.EnterShared(session, id, [.. matching.Select(s => WebhookDelivery.IdOf(s.Id, id))], ct);
+        if (read.Applied)
+        {
+            // Relayed before (a redelivery): nothing is published, sent or staged again.
+            outcome.AlreadyApplied = true;
+            return;
+        }
         if (known is null || known.Generation != read.Generation)
         {
             known = await targets.Load(session, ct);
@@ -117,7 +127,10 @@ public sealed class WebhookTargets
         var options = session.DocumentStore.Options;
         var serializer = options.Serializer();
         await using var command = session.Connection!.CreateCommand();
-        command.CommandText = $"select ({GenerationSql(options.DatabaseSchemaName)}), d.data from {options.DatabaseSchemaName}.mt_doc_subscription as d";
+        // The fingerprint also when there is no subscription (a left join on a row of its own): read with none,
+        // it was "" against the hand-over's "0/0", and every event read the subscriptions again.
+        command.CommandText = $"select g.generation, d.data from ({GenerationSql(options.DatabaseSchemaName)}) as g(generation) " +
+            $"left join {options.DatabaseSchemaName}.mt_doc_subscription as d on true";
         var generation = "";
         var webhooks = new List<Subscriptions.Subscription>();
         var queues = new List<Subscriptions.Subscription>();
@@ -126,6 +139,10 @@ public sealed class WebhookTargets
             while (await reader.ReadAsync(ct))
             {
                 generation = reader.GetString(0);
+                if (reader.IsDBNull(1))
+                {
+                    continue; // no subscription at all: the fingerprint alone
+                }
                 var subscription = serializer.FromJson<Subscriptions.Subscription>(reader, 1);
                 if (subscription is { Status: Subscriptions.SubscriptionStatus.Active, Scope: not null })
                 {

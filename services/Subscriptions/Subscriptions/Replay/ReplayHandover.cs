@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.Messaging;
 using JiaoLianTi.Subscriptions.Subscriptions;
 using Marten;
 
@@ -69,23 +70,27 @@ public static class Handover
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>What the relay reads as it enters: the holds, the subscriptions' fingerprint, the deliveries that exist.</summary>
-    public sealed record RelayRead(IReadOnlyList<ReplayHold> Holds, string Generation, IReadOnlySet<Guid> Existing);
+    /// <summary>
+    /// What the relay reads as it enters: the holds, the subscriptions' fingerprint, the deliveries that exist, and
+    /// whether the event's message id is stored (applied already: <see cref="Platform.Messaging.IChecksItsId"/>).
+    /// </summary>
+    public sealed record RelayRead(IReadOnlyList<ReplayHold> Holds, string Generation, IReadOnlySet<Guid> Existing, bool Applied = false);
 
     private static int storageReady;
 
     /// <summary>
     /// The relay's way in, in one round trip: starts the session's transaction, takes the lock shared, and reads in it
-    /// every hold, the fingerprint of the subscriptions (<see cref="Relay.WebhookTargets.GenerationSql"/>) and which of
-    /// <paramref name="deliveryIds"/> are stored already.
+    /// every hold, the fingerprint of the subscriptions (<see cref="Relay.WebhookTargets.GenerationSql"/>), which of
+    /// <paramref name="deliveryIds"/> are stored already, and whether <paramref name="messageId"/> is (the relay's
+    /// check that it has not applied the event before, made here rather than in a round trip of its own).
     /// </summary>
-    public static async Task<RelayRead> EnterShared(IDocumentSession session, Guid[] deliveryIds, CancellationToken ct)
+    public static async Task<RelayRead> EnterShared(IDocumentSession session, Guid messageId, Guid[] deliveryIds, CancellationToken ct)
     {
         var options = session.DocumentStore.Options;
         if (Volatile.Read(ref storageReady) == 0)
         {
             // Read below by SQL of their own: their tables must exist (Marten makes them on first use otherwise).
-            foreach (var type in new[] { typeof(ReplayHold), typeof(Subscription), typeof(Webhooks.WebhookDelivery) })
+            foreach (var type in new[] { typeof(ReplayHold), typeof(Subscription), typeof(Webhooks.WebhookDelivery), typeof(ProcessedMessage) })
             {
                 await session.Database.EnsureStorageExistsAsync(type, ct);
             }
@@ -100,10 +105,14 @@ public static class Handover
         var existing = new Npgsql.NpgsqlBatchCommand($"select id from {schema}.mt_doc_webhookdelivery where id = any($1)");
         existing.Parameters.Add(new Npgsql.NpgsqlParameter<Guid[]> { TypedValue = deliveryIds });
         batch.BatchCommands.Add(existing);
+        var applied = new Npgsql.NpgsqlBatchCommand($"select 1 from {schema}.mt_doc_processedmessage where id = $1");
+        applied.Parameters.Add(new Npgsql.NpgsqlParameter<Guid> { TypedValue = messageId });
+        batch.BatchCommands.Add(applied);
         var serializer = options.Serializer();
         var holds = new List<ReplayHold>();
         var found = new HashSet<Guid>();
         var generation = "";
+        var isApplied = false;
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
             await reader.NextResultAsync(ct); // the lock
@@ -121,8 +130,10 @@ public static class Handover
             {
                 found.Add(reader.GetGuid(0));
             }
+            await reader.NextResultAsync(ct);
+            isApplied = await reader.ReadAsync(ct);
         }
-        return new RelayRead(holds, generation, found);
+        return new RelayRead(holds, generation, found, isApplied);
     }
 
     /// <summary>Runs <paramref name="work"/> in one transaction holding the lock exclusively, and commits it.</summary>
