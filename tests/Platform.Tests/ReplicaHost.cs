@@ -1,3 +1,4 @@
+using JiaoLianTi.Platform.Observability;
 using System.Collections.Concurrent;
 using JiaoLianTi.Alliances.Contracts;
 using JiaoLianTi.Platform.AlliancesReplica;
@@ -29,6 +30,9 @@ public sealed class ReplicaHost : IAsyncLifetime
 
     public IDocumentStore Store => host.Services.GetRequiredService<IDocumentStore>();
 
+    /// <summary>The <c>service</c> tag of its instruments.</summary>
+    public const string ServiceName = "replica";
+
     public async Task InitializeAsync()
     {
         var servers = await TestServers.GetAsync();
@@ -42,6 +46,8 @@ public sealed class ReplicaHost : IAsyncLifetime
         builder.AddMessaging("replica", bus => bus.AddAlliancesReplica());
         builder.Services.AddSingleton(this);
         builder.Services.AddSingleton(TimeProvider.System);
+        // The service's instruments, as AddOperations gives every service (the group commits record their sizes).
+        builder.Services.AddSingleton(new OpsMetrics(ServiceName, new EventFlowSampler.Holder(), []));
         builder.Services.AddAllianceFactHook<ResourceWithdrawn, RecordWithdrawal>();
         host = builder.Build();
         await host.StartAsync();

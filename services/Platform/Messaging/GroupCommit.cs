@@ -43,10 +43,14 @@ public sealed class GroupCommit : IAsyncDisposable
     private readonly StagesOnlyMessages stagesOnly;
     private readonly Lazy<Task> loop;
 
+    private readonly Observability.OpsMetrics? metrics;
+
     public GroupCommit(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration, StagesOnlyMessages stagesOnly,
-        ILogger<GroupCommit> logger)
+        ILogger<GroupCommit> logger, IServiceProvider services)
     {
         (this.scopes, this.clock, this.stagesOnly, this.logger) = (scopes, clock, stagesOnly, logger);
+        // The service's instruments, when it has its operations side (every service does; a bare host may not).
+        metrics = services.GetService<Observability.OpsMetrics>();
         Enabled = configuration.GetValue(EnabledKey, true);
         loop = new Lazy<Task>(() =>
         {
@@ -152,6 +156,7 @@ public sealed class GroupCommit : IAsyncDisposable
         {
             logger.LogDebug(e, "A group of {Count} messages did not commit: each is applied alone", group.Count);
             activity?.SetTag("jlt.group.alone", true);
+            metrics?.GroupCommitted(group.Count, split: true);
             foreach (var pending in group)
             {
                 await CommitAlone(pending);
@@ -200,6 +205,7 @@ public sealed class GroupCommit : IAsyncDisposable
             session.Insert(new ProcessedMessage { Id = pending.MessageId, MessageType = pending.MessageType, ProcessedAt = now });
         }
         await session.SaveChangesAsync(timeout.Token);
+        metrics?.GroupCommitted(group.Count, split: false);
     }
 
     public async ValueTask DisposeAsync()

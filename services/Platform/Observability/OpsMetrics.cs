@@ -27,6 +27,7 @@ public sealed class OpsMetrics : IDisposable
     public const string Registrations = "jlt.registrations";
     public const string SensitiveReads = "jlt.sensitive_reads";
     public const string OpsActions = "jlt.ops.actions";
+    public const string GroupCommitSize = "jlt.group_commit.size";
 
     /// <summary>Every instrument of this meter and of the periodic checks' meter: name, unit, kind.</summary>
     public static readonly IReadOnlyList<(string Name, string Unit, string Kind)> Catalogue =
@@ -43,6 +44,7 @@ public sealed class OpsMetrics : IDisposable
         (Registrations, "{registration}", "counter"),
         (SensitiveReads, "{read}", "counter"),
         (OpsActions, "{action}", "counter"),
+        (GroupCommitSize, "{message}", "histogram"),
         ("jlt.checks.runs", "{run}", "counter"),
         ("jlt.checks.acted", "{item}", "counter"),
         ("jlt.checks.duration", "s", "histogram"),
@@ -61,6 +63,7 @@ public sealed class OpsMetrics : IDisposable
     private readonly Histogram<double> processDuration;
     private readonly ConcurrentDictionary<string, Counter<long>> eventCounters = new();
     private readonly Counter<long> opsActions;
+    private readonly Histogram<int> groupCommitSize;
 
     public OpsMetrics(string service, EventFlowSampler.Holder sampled, IEnumerable<EventCounter> counters)
     {
@@ -80,6 +83,9 @@ public sealed class OpsMetrics : IDisposable
             eventCounters.GetOrAdd(counter.Instrument, name => meter.CreateCounter<long>(name, counter.Unit));
         }
         opsActions = meter.CreateCounter<long>(OpsActions, "{action}", "运维操作 / Operator actions (retry, discard, rebuild)");
+        groupCommitSize = meter.CreateHistogram<int>(GroupCommitSize, "{message}",
+            "组提交的消息数（每个事务）/ Messages committed in one group-commit transaction; outcome split: the group failed and each was applied alone",
+            tags: null, advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32] });
         meter.CreateObservableGauge(ProjectionLag, () => sampled.Current.Shards.Select(s =>
                 new Measurement<double>(s.LagSeconds, serviceTag, new("projection", s.Name), new("kind", s.Kind))), "s",
             "投影/订阅落后时间 / How far an async projection or subscription is behind the store's high-water mark, seconds");
@@ -126,6 +132,13 @@ public sealed class OpsMetrics : IDisposable
             .Add(1, serviceTag, new(tagName, tagValue));
 
     public void OpsAction(string action) => opsActions.Add(1, serviceTag, new("action", action));
+
+    /// <summary>
+    /// A group commit's transaction (<see cref="Messaging.GroupCommit"/>): how many messages it held, and whether it
+    /// committed or failed and was split into one transaction a message (each of those is recorded too).
+    /// </summary>
+    public void GroupCommitted(int size, bool split) =>
+        groupCommitSize.Record(size, serviceTag, new("outcome", split ? "split" : "committed"));
 
     public void Dispose() => meter.Dispose();
 }
