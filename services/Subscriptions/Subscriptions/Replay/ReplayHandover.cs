@@ -74,7 +74,7 @@ public static class Handover
     /// What the relay reads as it enters: the holds, the subscriptions' fingerprint, the deliveries that exist, and
     /// whether the event's message id is stored (applied already: <see cref="Platform.Messaging.IChecksItsId"/>).
     /// </summary>
-    public sealed record RelayRead(IReadOnlyList<ReplayHold> Holds, string Generation, IReadOnlySet<Guid> Existing, bool Applied = false);
+    public sealed record RelayRead(IReadOnlyList<ReplayHold> Holds, string Generation, IReadOnlySet<Guid> Existing, bool Applied);
 
     private static int storageReady;
 
