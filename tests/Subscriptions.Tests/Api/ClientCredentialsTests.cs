@@ -6,6 +6,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.Subscriptions.Replay;
+using Marten;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -244,6 +245,9 @@ public sealed class ClientCredentialsTests(ProviderSystem provider)
         using var officer = await provider.Caller("test-officer");
         var since = DateTimeOffset.UtcNow;
         var id = await UnitsAndAnApprovedWebhook(bureau, officer, units: 3, "民政（令牌续期）", "https://mz.example.cn/renewal");
+        // The feed gives only what is below Alliances' high-water mark: until the daemon has passed the three units, a
+        // replay would read fewer pages and the relay would bring the rest live (CI saw 3 requests once).
+        await FeedHasAll();
 
         // 1. A fresh token (past any earlier one), used for every page of the replay (three pages of one item, and the end).
         provider.Clock.Advance(TimeSpan.FromDays(1));
@@ -300,6 +304,16 @@ public sealed class ClientCredentialsTests(ProviderSystem provider)
         // Each replay gave the three units once (webhook deliveries keep one per event).
         var deliveries = await (await officer.GetAsync($"/api/subscriptions/{id}/deliveries")).ReadJson();
         Assert.Equal(3, deliveries.GetProperty("total").GetInt64());
+    }
+
+    /// <summary>Waits until Alliances' high-water mark has passed every event in its store (so a feed reads them all).</summary>
+    private async Task FeedHasAll()
+    {
+        var store = provider.System.Services("alliances").GetRequiredService<IDocumentStore>();
+        var last = (await store.Advanced.FetchEventStoreStatistics()).EventSequenceNumber;
+        await Eventually.Until(async () =>
+                (await store.Advanced.AllProjectionProgress()).FirstOrDefault(p => p.ShardName == "HighWaterMark")?.Sequence ?? 0,
+            mark => mark >= last, TimeSpan.FromSeconds(60));
     }
 
     private ReplayTokens Tokens => provider.System.Services("subscriptions").GetRequiredService<ReplayTokens>();
