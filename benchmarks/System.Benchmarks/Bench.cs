@@ -107,20 +107,98 @@ internal sealed class Bench(HttpClient http, Options options, Report report, str
         string label, string? baselineName, double? baseline, Func<int, Task<HttpStatusCode>> send, int? clients = null, string note = "")
     {
         var count = clients ?? options.Clients;
+        await WarmUp(send, count);
+        var load = Load.Now();
+        var tally = new Tally(Cpu.Now().Length);
+        await Slice(send, count, options.Seconds, tally, 0);
+        var rate = tally.Ok / tally.Elapsed.TotalSeconds;
+        report.Row(label, rate, baselineName, baseline, tally.Latencies, load, $"{Statuses(tally.Statuses)} {note} {Cpu.Format(tally.CpuMs, tally.Requests)}".Trim());
+        return rate;
+    }
+
+    /// <summary>How many slices each side of a <see cref="Paired"/> figure gets (<c>--slices</c>, default 4).</summary>
+    public int Slices => Math.Max(1, Number("--slices", 4));
+
+    /// <summary>
+    /// The same request straight to a service and through the gateway, measured in turns: <see cref="Slices"/> slices
+    /// of each, --seconds in all per side, in the order AB BA AB BA … (each side first as often as second), so both see
+    /// the same machine. Taken one after the other, the two figures met different moments of a shared 2-core machine
+    /// (the load average moved by 3-5 between them, a cold first figure, the consumers catching up with the last), and
+    /// the gateway's ratio ranged 0.63-1.47 over one stop's runs of one build. Prints both rows, the second with the
+    /// ratio of the totals and the range of the slice pairs' ratios; returns both rates (2xx a second).
+    /// </summary>
+    public async Task<(double Straight, double Gateway)> Paired(
+        string straightLabel, string? baselineName, double? baseline, Func<int, Task<HttpStatusCode>> straight,
+        string gatewayLabel, Func<int, Task<HttpStatusCode>> gateway)
+    {
+        var count = options.Clients;
+        await WarmUp(straight, count);
+        await WarmUp(gateway, count);
+        var load = Load.Now();
+        var sides = new[] { new Tally(Cpu.Now().Length), new Tally(Cpu.Now().Length) };
+        var slice = options.Seconds / Slices;
+        var sliceRates = new double[2][];
+        sliceRates[0] = new double[Slices];
+        sliceRates[1] = new double[Slices];
+        var n = 0;
+        for (var pair = 0; pair < Slices; pair++)
+        {
+            // A B | B A | A B | B A …: each side goes first in half the pairs.
+            int[] order = pair % 2 == 0 ? [0, 1] : [1, 0];
+            foreach (var side in order)
+            {
+                var (ok, elapsed) = await Slice(side == 0 ? straight : gateway, count, slice, sides[side], n);
+                sliceRates[side][pair] = ok / elapsed.TotalSeconds;
+                n += 1_000_000; // request numbers keep growing across slices (tokens and targets in turn)
+            }
+        }
+        var rates = sides.Select(t => t.Ok / t.Elapsed.TotalSeconds).ToArray();
+        var pairRatios = Enumerable.Range(0, Slices).Where(p => sliceRates[0][p] > 0).Select(p => sliceRates[1][p] / sliceRates[0][p]).ToArray();
+        var turns = $"in turns: {Slices}+{Slices} slices of {slice:F1} s";
+        report.Row(straightLabel, rates[0], baselineName, baseline, sides[0].Latencies, load,
+            $"{Statuses(sides[0].Statuses)} {turns} {Cpu.Format(sides[0].CpuMs, sides[0].Requests)}".Trim());
+        var spread = pairRatios.Length > 0
+            ? $"slice pairs' ratios {pairRatios.Min().ToString("F2", CultureInfo.InvariantCulture)}-{pairRatios.Max().ToString("F2", CultureInfo.InvariantCulture)}"
+            : "";
+        report.Row(gatewayLabel, rates[1], "straight", rates[0], sides[1].Latencies, Load.Now(),
+            $"{Statuses(sides[1].Statuses)} {turns}, {spread} {Cpu.Format(sides[1].CpuMs, sides[1].Requests)}".Trim());
+        return (rates[0], rates[1]);
+    }
+
+    /// <summary>One request from each client: its connection and its token's first validation are not measured.</summary>
+    private static async Task WarmUp(Func<int, Task<HttpStatusCode>> send, int count)
+    {
         for (var i = 0; i < count; i++)
         {
-            await send(i); // warm-up: every client's connection and token
+            await send(i);
         }
-        var load = Load.Now();
-        var latencies = new Latencies();
-        var statuses = new ConcurrentDictionary<int, int>();
+    }
+
+    /// <summary>What a figure has counted so far, over one or more slices.</summary>
+    private sealed class Tally(int processes)
+    {
+        public Latencies Latencies { get; } = new();
+        public ConcurrentDictionary<int, int> Statuses { get; } = new();
+        public long Ok;
+        public TimeSpan Elapsed;
+        public double[] CpuMs { get; } = new double[processes];
+        public long Requests => Statuses.Values.Sum();
+    }
+
+    /// <summary>
+    /// The closed loop for <paramref name="seconds"/>, request numbers from <paramref name="first"/> on; adds what it
+    /// counted (answers, latencies of the 2xx, time, each process's CPU) to <paramref name="tally"/>; returns this
+    /// slice's 2xx and its length.
+    /// </summary>
+    private async Task<(long Ok, TimeSpan Elapsed)> Slice(Func<int, Task<HttpStatusCode>> send, int count, double seconds, Tally tally, int first)
+    {
         long ok = 0;
         var before = Cpu.Now();
-        var until = Stopwatch.GetTimestamp() + (long)(options.Seconds * Stopwatch.Frequency);
+        var until = Stopwatch.GetTimestamp() + (long)(seconds * Stopwatch.Frequency);
         var started = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, count).Select(async client =>
         {
-            for (var n = client; Stopwatch.GetTimestamp() < until; n += count)
+            for (var n = first + client; Stopwatch.GetTimestamp() < until; n += count)
             {
                 var begun = Stopwatch.GetTimestamp();
                 int status;
@@ -134,16 +212,21 @@ internal sealed class Bench(HttpClient http, Options options, Report report, str
                 }
                 if (status is >= 200 and < 300)
                 {
-                    latencies.Add(Stopwatch.GetElapsedTime(begun));
+                    tally.Latencies.Add(Stopwatch.GetElapsedTime(begun));
                     Interlocked.Increment(ref ok);
                 }
-                statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+                tally.Statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
             }
         }));
-        var rate = ok / Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var cpu = Cpu.Since(before, statuses.Values.Sum());
-        report.Row(label, rate, baselineName, baseline, latencies, load, $"{Statuses(statuses)} {note} {cpu}".Trim());
-        return rate;
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var after = Cpu.Now();
+        for (var k = 0; k < after.Length; k++)
+        {
+            tally.CpuMs[k] += after[k] - before[k];
+        }
+        tally.Ok += ok;
+        tally.Elapsed += elapsed;
+        return (ok, elapsed);
     }
 
     public static string Statuses(ConcurrentDictionary<int, int> statuses) =>
@@ -219,18 +302,21 @@ internal sealed class CpuMeter(IReadOnlyList<(string Name, int[] Pids)> processe
     /// <summary>CPU milliseconds the system's processes (not this benchmark) have used so far.</summary>
     private double SystemMs() => Now()[..^1].Sum();
 
-    /// <summary>"cpu µs/req: gateway 210, alliances 150, …, bench 90" since <paramref name="before"/>.</summary>
-    public string Since(double[] before, long requests)
+    /// <summary>"cpu µs/req: gateway 210, alliances 150, …, bench 90": <paramref name="cpuMs"/> (each process's CPU
+    /// milliseconds, in the order of <see cref="Now"/>) per request.</summary>
+    public string Format(double[] cpuMs, long requests)
     {
-        if (requests == 0)
+        if (requests == 0 || cpuMs.Length == 0)
         {
             return "";
         }
-        var now = Now();
         var names = processes.Select(p => p.Name).Append("bench").ToArray();
-        return "cpu µs/req: " + string.Join(", ", names.Select((name, k) =>
-            $"{name} {(now[k] - before[k]) * 1000 / requests:F0}"));
+        return "cpu µs/req: " + string.Join(", ", names.Select((name, k) => $"{name} {cpuMs[k] * 1000 / requests:F0}"));
     }
+
+    /// <summary>The same since <paramref name="before"/> (a reading of <see cref="Now"/>).</summary>
+    public string Since(double[] before, long requests) =>
+        Format([.. Now().Select((now, k) => now - before[k])], requests);
 
     /// <summary>
     /// Waits until the system is quiet: its processes together used under <paramref name="busyShare"/> of one core in

@@ -15,7 +15,7 @@ using RabbitMQ.Client;
 // 系统基准 / The running system measured from outside (issue 20). benchmarks/system.sh passes the addresses:
 //   --gateway URL --alliances URL [--activities URL --parentschool URL --campussafety URL --wellbeing URL]
 //   --postgres CS --amqp URI [--seconds N] [--clients N] [--rates 50,200,500] [--only NAME,...]
-//   [--parents 10000 --seats 500 --storm-clients 256] [--lesson-parents 200]
+//   [--parents 10000 --seats 500 --storm-clients 256] [--lesson-parents 200] [--slices 4]
 // Parts (--only): baselines, ping, commands, reads (Alliances), activities, parentschool, campussafety, wellbeing,
 // storm, lessons, propagation, saturation; province, load and count only when named.
 // Every figure is printed beside the baseline it is read against and the load average when it was taken: the machine
@@ -59,10 +59,9 @@ var admins = await Tokens(Enumerable.Range(0, Bench.Subjects(options)).Select(i 
 var pingStraight = 0.0;
 if (options.Wants("ping"))
 {
-    pingStraight = await ClosedLoop("ping straight to Alliances (GET /api/alliances/ping)", null, null,
-        i => Send(HttpMethod.Get, $"{options.Alliances}/api/alliances/ping", admins[i % admins.Length]));
-    await ClosedLoop("ping through the gateway", "ping straight", pingStraight,
-        i => Send(HttpMethod.Get, $"{options.Gateway}/api/alliances/ping", admins[i % admins.Length]));
+    (pingStraight, _) = await bench.Paired("ping straight to Alliances (GET /api/alliances/ping)", null, null,
+        i => Send(HttpMethod.Get, $"{options.Alliances}/api/alliances/ping", admins[i % admins.Length]),
+        "ping through the gateway", i => Send(HttpMethod.Get, $"{options.Gateway}/api/alliances/ping", admins[i % admins.Length]));
 }
 
 // 3. A command (register a unit) and reads (a list, a detail), straight and through the gateway.
@@ -71,13 +70,14 @@ object UnitBody(int i) => new { kind = "Library", name = $"基准图书馆{Guid.
 double commandStraight = 0;
 if (options.Wants("commands"))
 {
-    commandStraight = await ClosedLoop("command straight: POST /api/alliances/units", "PG inserts", pgInserts,
-        i => Send(HttpMethod.Post, $"{options.Alliances}/api/alliances/units", admins[i % admins.Length], UnitBody(i), registered));
-    report.Ratio("  the same, against raw Marten appends", commandStraight, "Marten appends", martenAppends);
-    await SettleAfter("command straight");
-    await ClosedLoop("command through the gateway: POST /api/alliances/units", "command straight", commandStraight,
+    // Straight and through the gateway in turns (Bench.Paired): the consumers' catching up after a slice falls on the
+    // next, of either side, alike.
+    (commandStraight, _) = await bench.Paired("command straight: POST /api/alliances/units", "PG inserts", pgInserts,
+        i => Send(HttpMethod.Post, $"{options.Alliances}/api/alliances/units", admins[i % admins.Length], UnitBody(i), registered),
+        "command through the gateway: POST /api/alliances/units",
         i => Send(HttpMethod.Post, $"{options.Gateway}/api/alliances/units", admins[i % admins.Length], UnitBody(i), registered));
-    await SettleAfter("command through the gateway");
+    report.Ratio("  the same (straight), against raw Marten appends", commandStraight, "Marten appends", martenAppends);
+    await SettleAfter("the commands");
 }
 
 // Each command is consumed by four other services after its 201: the next figure waits until they have caught up
@@ -92,18 +92,16 @@ async Task SettleAfter(string figure)
 if (options.Wants("reads"))
 {
     var list = $"/api/alliances/units/?county={county}";
-    var straight = await ClosedLoop($"list straight: GET {list}", null, null,
-        i => Send(HttpMethod.Get, options.Alliances + list, admins[i % admins.Length]));
-    await ClosedLoop("list through the gateway", "list straight", straight,
-        i => Send(HttpMethod.Get, options.Gateway + list, admins[i % admins.Length]));
+    await bench.Paired($"list straight: GET {list}", null, null, i => Send(HttpMethod.Get, options.Alliances + list, admins[i % admins.Length]),
+        "list through the gateway", i => Send(HttpMethod.Get, options.Gateway + list, admins[i % admins.Length]));
     var some = registered.Take(options.Clients).ToArray();
     if (some.Length == 0)
     {
         some = [await RegisterOne()];
     }
-    var detail = await ClosedLoop("detail straight: GET /api/alliances/units/{id}", null, null,
-        i => Send(HttpMethod.Get, $"{options.Alliances}/api/alliances/units/{some[i % some.Length]}", admins[i % admins.Length]));
-    await ClosedLoop("detail through the gateway", "detail straight", detail,
+    await bench.Paired("detail straight: GET /api/alliances/units/{id}", null, null,
+        i => Send(HttpMethod.Get, $"{options.Alliances}/api/alliances/units/{some[i % some.Length]}", admins[i % admins.Length]),
+        "detail through the gateway",
         i => Send(HttpMethod.Get, $"{options.Gateway}/api/alliances/units/{some[i % some.Length]}", admins[i % admins.Length]));
 }
 
@@ -200,10 +198,6 @@ async Task<Guid> RegisterOne()
     await Send(HttpMethod.Post, $"{options.Gateway}/api/alliances/units", admins[0], UnitBody(0), bag);
     return bag.Single();
 }
-
-// Each client sends its next request when the last one is answered, for the fixed time (Bench.cs). Returns requests/s (2xx only).
-Task<double> ClosedLoop(string label, string? baselineName, double? baseline, Func<int, Task<HttpStatusCode>> send) =>
-    bench.ClosedLoop(label, baselineName, baseline, send);
 
 // Requests at a fixed rate whatever the answers (each with a 5 s timeout): what a crowd does to the system.
 async Task OpenLoop(string label, int rate, double seconds)

@@ -92,35 +92,34 @@ internal static class ServiceScenarios
         Func<int, Task<HttpStatusCode>> Read(string root, Func<int, string> path) =>
             async i => (await bench.Call(HttpMethod.Get, root + path(i), tokens[i % tokens.Length], readBody: false)).Status;
 
-        double? command = null;
-        if (straight is not null)
+        // Each figure straight and through the gateway in turns (Bench.Paired), or through the gateway alone when the
+        // service's own address is not known.
+        async Task Figure(string straightLabel, string? baselineName, double? baseline, Func<string, Func<int, Task<HttpStatusCode>>> send, string gatewayLabel)
         {
-            command = await bench.ClosedLoop($"{s.Service}: command straight, POST {s.Command}", pgInserts > 0 ? "PG inserts" : null, pgInserts, Command(straight));
+            if (straight is null)
+            {
+                await bench.ClosedLoop(gatewayLabel, null, null, send(gateway));
+                return;
+            }
+            await bench.Paired(straightLabel, baselineName, baseline, send(straight), gatewayLabel, send(gateway));
         }
-        await bench.ClosedLoop($"{s.Service}: command through the gateway", command is null ? null : "straight", command, Command(gateway));
+
+        await Figure($"{s.Service}: command straight, POST {s.Command}", pgInserts > 0 ? "PG inserts" : null, pgInserts, Command,
+            $"{s.Service}: command through the gateway");
 
         var some = created.Take(Math.Max(bench.Options.Clients, 1)).ToArray();
         if (some.Length == 0)
         {
             Console.WriteLine($"{s.Service}: no command succeeded, so no detail to read");
         }
-        double? list = null, detail = null;
         var pingBaseline = pingStraight > 0 ? "ping straight" : null;
-        if (straight is not null)
-        {
-            list = await bench.ClosedLoop($"{s.Service}: list straight, GET {s.List}", pingBaseline, pingStraight, Read(straight, _ => s.List));
-        }
-        await bench.ClosedLoop($"{s.Service}: list through the gateway", list is null ? null : "straight", list, Read(gateway, _ => s.List));
+        await Figure($"{s.Service}: list straight, GET {s.List}", pingBaseline, pingStraight, root => Read(root, _ => s.List),
+            $"{s.Service}: list through the gateway");
         if (some.Length > 0)
         {
             var detailPath = s.Detail(Guid.Empty).Replace(Guid.Empty.ToString(), "{id}", StringComparison.Ordinal).Split('?')[0];
-            if (straight is not null)
-            {
-                detail = await bench.ClosedLoop($"{s.Service}: detail straight, GET {detailPath}", pingBaseline, pingStraight,
-                    Read(straight, i => s.Detail(some[i % some.Length])));
-            }
-            await bench.ClosedLoop($"{s.Service}: detail through the gateway", detail is null ? null : "straight", detail,
-                Read(gateway, i => s.Detail(some[i % some.Length])));
+            await Figure($"{s.Service}: detail straight, GET {detailPath}", pingBaseline, pingStraight,
+                root => Read(root, i => s.Detail(some[i % some.Length])), $"{s.Service}: detail through the gateway");
         }
     }
 }
