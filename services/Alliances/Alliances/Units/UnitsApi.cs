@@ -101,8 +101,8 @@ public static class UnitsApi
         {
             query = query.Where(u => u.Name.Contains(q));
         }
-        // A county may hold very many units: the page through the index on (county, name), the count apart.
-        var found = await query.ToPageCountedApartAsync(units => units.OrderBy(u => u.CountyCode).ThenBy(u => u.Name), paging, ct);
+        // A county may hold very many units: the page through the index on (county, name), the count apart (Paged).
+        var found = await query.OrderBy(u => u.CountyCode).ThenBy(u => u.Name).ToPageAsync(paging, ct);
         var contacts = await ContactsVisible(caller, session, found.Items.Select(u => u.Id).ToArray(), ct);
         return TypedResults.Ok(found.Map(u => contacts.Contains(u.Id) ? u : WithoutContact(u)));
     }
