@@ -7,7 +7,8 @@ using System.Text.Json;
 /// are in Program.cs), each straight to the service and through the gateway, by --clients clients taking 256 token
 /// subjects in turn (Bench.Subjects). A command starts a new stream each time (what a busy day of each service mostly is):
 /// <list type="bullet">
-/// <item>activities: a school admin drafts a lecture (POST /api/activities); the school's calendar; one activity;</item>
+/// <item>activities: a school admin drafts a lecture (POST /api/activities), each a minute after the last (a calendar
+///   of thousands at one instant is no school's); the school's calendar; one activity;</item>
 /// <item>parentschool: a county admin drafts a micro-course of 3 lessons; the catalogue; one course;</item>
 /// <item>campussafety: a school admin reports a hazard (its description sealed with its own key); the reports; one report;</item>
 /// <item>wellbeing: a school admin records a child with the guardian's consent (personal details sealed with the
@@ -43,8 +44,8 @@ internal static class ServiceScenarios
             new("activities", "/api/activities/",
                 (_, i) => new
                 {
-                    kind = "Lecture", title = $"基准讲座 {i}", location = "学校报告厅", offCampus = false, startsAt = starts,
-                    endsAt = starts.AddHours(2), seats = 200, minAge = 9, maxAge = 15, topics = new[] { "VenueSchool" },
+                    kind = "Lecture", title = $"基准讲座 {i}", location = "学校报告厅", offCampus = false, startsAt = starts.AddMinutes(i % 50_000),
+                    endsAt = starts.AddMinutes(i % 50_000).AddHours(2), seats = 200, minAge = 9, maxAge = 15, topics = new[] { "VenueSchool" },
                 },
                 "id", "/api/activities/", id => $"/api/activities/{id}", SchoolStaff: true),
             new("parentschool", "/api/parentschool/courses/",
