@@ -43,7 +43,8 @@ public static class CampusSafetyService
                 // Case narratives are sealed with keys from the personal-data vault (docs/design.md 17).
                 options.AddPersonalDataVault();
                 options.Schema.For<EmergencyDrill>().Index(d => d.SchoolId);
-                options.Schema.For<SurroundingsReport>().Index(r => r.UnitId).Index(r => r.SchoolId).Index(r => r.DueAt);
+                options.Schema.For<SurroundingsReport>().Index(r => r.UnitId).Index(r => r.SchoolId).Index(r => r.DueAt)
+                    .Index(r => r.ReportedAt); // the reports list, newest first: its page read through the index
                 options.Schema.For<GuardPost>().Index(p => p.SchoolId).Index(p => p.NextOpenShiftStartsAt);
                 options.Schema.For<HazardPhoto>().Index(p => p.ReportId);
                 // Who serves which school: CampusSafety's replica of Alliances' facts.

@@ -38,7 +38,8 @@ public static class ParentSchoolService
                 options.Projections.Snapshot<HomeVisit>(SnapshotLifecycle.Inline);
                 options.Projections.Add<TopicFiguresProjection>(ProjectionLifecycle.Async);
 
-                options.Schema.For<MicroCourse>().Index(c => c.RegionCode).Index(c => c.SchoolId!);
+                options.Schema.For<MicroCourse>().Index(c => c.RegionCode).Index(c => c.SchoolId!)
+                    .Index(c => c.Title); // the catalogue, by title: its page read through the index
                 options.Schema.For<LibraryItem>().Index(i => i.RegionCode);
                 options.Schema.For<Enrolment>().Index(e => e.ParentId).Index(e => e.CertificateId!);
                 options.Schema.For<TopicFigures>().Index(f => f.RegionCode);
