@@ -41,6 +41,24 @@ public static class Labels
         ["Routine"] = "常规", ["Priority"] = "优先", ["Urgent"] = "紧急",
     };
 
+    /// <summary>
+    /// 成员单位类型 The member unit kinds, in the API's order, with their Chinese names (the same as the coverage
+    /// report's): kept apart from <see cref="Names"/>, where "School" is the school alliance (校级教联体).
+    /// </summary>
+    public static readonly IReadOnlyList<(string Kind, string Name)> UnitKinds =
+    [
+        ("School", "学校"), ("FamilyCommittee", "家委会"), ("PoliceStation", "派出所"), ("TrafficPolice", "交警"),
+        ("MarketRegulator", "市场监管"), ("CommunityCommittee", "社区居委会"), ("StreetOffice", "街道办事处"), ("Library", "图书馆"),
+        ("Museum", "博物馆"), ("ScienceCentre", "科技馆"), ("MemorialVenue", "纪念馆"), ("Theatre", "剧院"), ("SportsVenue", "体育场馆"),
+        ("Hospital", "医院"), ("MentalHealthCentre", "心理健康中心"), ("University", "高校"), ("ResearchInstitute", "科研院所"),
+        ("Enterprise", "企业"), ("WomensFederation", "妇联"), ("YouthLeague", "共青团"), ("Other", "其他"),
+        ("Procuratorate", "检察院"), ("Court", "法院"),
+    ];
+
+    /// <summary>A member unit's kind in Chinese (the kind itself when unknown).</summary>
+    public static string UnitKind(string? kind) =>
+        string.IsNullOrEmpty(kind) ? "—" : UnitKinds.FirstOrDefault(k => k.Kind == kind).Name ?? kind;
+
     public static string Of(string? value) =>
         string.IsNullOrEmpty(value) ? "—" : Names.TryGetValue(value, out var name) ? $"{name} {value}" : value;
 

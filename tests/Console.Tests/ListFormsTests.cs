@@ -229,6 +229,28 @@ public sealed class ListFormsTests(ConsoleSystem console)
         Assert.Equal("Withdrawn", withdrawn.GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task The_member_units_list_names_each_kind_in_chinese_and_its_filter_offers_every_kind()
+    {
+        var (_, _, school, unit) = await AllianceWithMembersAsync();
+        var page = await console.SignInWithFormAsync("CountyAdmin", County, path: "/console/units");
+        await ConsoleSystem.InteractiveAsync(page);
+        var filter = page.Locator("label:has-text('类型 Kind') select");
+        // Every kind of the API, with its Chinese name: the legal vice-principal's procuratorate and court too.
+        foreach (var option in new[] { "学校 School", "派出所 PoliceStation", "图书馆 Library", "检察院 Procuratorate", "法院 Court" })
+        {
+            await Assertions.Expect(filter.Locator("option", new() { HasText = option })).ToHaveCountAsync(1);
+        }
+        // A school unit is a 学校 (not the school alliance, 校级教联体), a police station a 派出所.
+        var table = page.Locator("[data-test=units]");
+        await Assertions.Expect(table.Locator($"tr:has-text('{school}')")).ToContainTextAsync("学校");
+        await Assertions.Expect(table.Locator($"tr:has-text('{school}')")).Not.ToContainTextAsync("校级教联体");
+        await Assertions.Expect(table.Locator($"tr:has-text('{unit}')")).ToContainTextAsync("派出所");
+        await filter.SelectOptionAsync("PoliceStation");
+        await Assertions.Expect(table.Locator($"tr:has-text('{school}')")).ToHaveCountAsync(0);
+        await Assertions.Expect(table.Locator($"tr:has-text('{unit}')")).ToHaveCountAsync(1);
+    }
+
     /// <summary>A fresh established alliance in the county with a school and a police station as members.</summary>
     private async Task<(Guid Alliance, string Name, Guid School, Guid Unit)> AllianceWithMembersAsync()
     {
