@@ -136,12 +136,11 @@ internal sealed class Bench(HttpClient http, Options options, Report report, str
         await WarmUp(gateway, count);
         var load = Load.Now();
         var sides = new[] { new Tally(Cpu.Now().Length), new Tally(Cpu.Now().Length) };
-        var slice = options.Seconds / Slices;
-        var sliceRates = new double[2][];
-        sliceRates[0] = new double[Slices];
-        sliceRates[1] = new double[Slices];
+        var slices = Slices;
+        var slice = options.Seconds / slices;
+        var sliceRates = new[] { new double[slices], new double[slices] };
         var n = 0;
-        for (var pair = 0; pair < Slices; pair++)
+        for (var pair = 0; pair < slices; pair++)
         {
             // A B | B A | A B | B A …: each side goes first in half the pairs.
             int[] order = pair % 2 == 0 ? [0, 1] : [1, 0];
@@ -153,8 +152,8 @@ internal sealed class Bench(HttpClient http, Options options, Report report, str
             }
         }
         var rates = sides.Select(t => t.Ok / t.Elapsed.TotalSeconds).ToArray();
-        var pairRatios = Enumerable.Range(0, Slices).Where(p => sliceRates[0][p] > 0).Select(p => sliceRates[1][p] / sliceRates[0][p]).ToArray();
-        var turns = $"in turns: {Slices}+{Slices} slices of {slice:F1} s";
+        var pairRatios = Enumerable.Range(0, slices).Where(p => sliceRates[0][p] > 0).Select(p => sliceRates[1][p] / sliceRates[0][p]).ToArray();
+        var turns = $"in turns: {slices}+{slices} slices of {slice:F1} s";
         report.Row(straightLabel, rates[0], baselineName, baseline, sides[0].Latencies, load,
             $"{Statuses(sides[0].Statuses)} {turns} {Cpu.Format(sides[0].CpuMs, sides[0].Requests)}".Trim());
         var spread = pairRatios.Length > 0
