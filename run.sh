@@ -103,12 +103,30 @@ if [ "${JLT_NO_DEMO:-}" != "1" ]; then
   scripts/seed-demo.sh "$GATEWAY" || say "演示数据未完成 / the demo seed did not finish (the system still runs)"
 fi
 
+cat <<TXT
+
+  教联体 JiaoLianTi is running.
+  工作台 Console:      $GATEWAY/console/   (开发登录 Development sign-in: 锦江区教育局, 四川省教育厅, ...)
+  家长端 Parents:      $GATEWAY/parent/    (开发登录: 演示家庭 示例家长甲、乙、丙 / demo families)
+  网关 Gateway:        $GATEWAY            (API under /api/alliances, /api/activities, ...)
+  控制台 Dashboard:    $DASHBOARD           (traces, logs, metrics; no login locally)
+  RabbitMQ 管理:       http://127.0.0.1:$RABBIT_MGMT_PORT   (guest / guest)
+  令牌 Token:          curl -s -X POST $GATEWAY/dev/token -H 'Content-Type: application/json' \\
+                         -d '{"role":"CountyAdmin","region":"510104"}'
+  副本 Replicas:        $REPLICAS of each service and of the gateway (JLT_REPLICAS)
+  冷启动 Cold start:   $cold_start s from starting the AppHost to all healthy (Release builds)
+  内存 Memory:         measured once the system is idle, about 80 s from now (below)
+  Ctrl-C 停止 / stops everything.
+
+TXT
+
 # Memory, idle: the services' and the gateway's processes (not the `dotnet run` wrappers the orchestrator starts
 # them with, nor the AppHost, dashboard and orchestrator, counted apart), PostgreSQL and RabbitMQ. RSS as ps shows
 # it (shared pages counted in each process: PostgreSQL's shared buffers once per backend) and PSS (shared pages
-# divided among the processes sharing them). Idle means: the pools have closed their idle connections (15 s) and each
-# .NET process has given its heap back after a quiet 15 s (ServiceDefaults/IdleMemory.cs).
-sleep 35
+# divided among the processes sharing them). Idle means: the pools have closed the connections the seed left idle
+# (after 60 s, looked at every 10 s: scripts/infra.sh) and each .NET process has given its heap back after a quiet
+# 15 s (ServiceDefaults/IdleMemory.cs). The system is in use meanwhile; the lines come after the banner above.
+sleep 80
 memory_of() { # pids... -> "rss_kib pss_kib"
   local rss=0 pss=0 pid r p
   for pid in "$@"; do
@@ -139,22 +157,10 @@ total_rss=$(( total_rss + rss )); total_pss=$(( total_pss + pss ))
 memory_lines+=$(printf '  %-14s %4d MiB RSS  %4d MiB PSS' RabbitMQ $(( rss / 1024 )) $(( pss / 1024 )))$'\n'
 
 cat <<TXT
-
-  教联体 JiaoLianTi is running.
-  工作台 Console:      $GATEWAY/console/   (开发登录 Development sign-in: 锦江区教育局, 四川省教育厅, ...)
-  家长端 Parents:      $GATEWAY/parent/    (开发登录: 演示家庭 示例家长甲、乙、丙 / demo families)
-  网关 Gateway:        $GATEWAY            (API under /api/alliances, /api/activities, ...)
-  控制台 Dashboard:    $DASHBOARD           (traces, logs, metrics; no login locally)
-  RabbitMQ 管理:       http://127.0.0.1:$RABBIT_MGMT_PORT   (guest / guest)
-  令牌 Token:          curl -s -X POST $GATEWAY/dev/token -H 'Content-Type: application/json' \\
-                         -d '{"role":"CountyAdmin","region":"510104"}'
-  副本 Replicas:        $REPLICAS of each service and of the gateway (JLT_REPLICAS)
-  冷启动 Cold start:   $cold_start s from starting the AppHost to all healthy (Release builds)
   内存 Memory (idle after the demo seed; the AppHost, dashboard and orchestrator apart):
 $memory_lines  合计 Total         $(( total_rss / 1024 )) MiB RSS  $(( total_pss / 1024 )) MiB PSS   (issue 19's goal: 900 MiB for these eight)
 $subs_line
   合计含订阅 With it  $(( (total_rss + subs_rss) / 1024 )) MiB RSS  $(( (total_pss + subs_pss) / 1024 )) MiB PSS
-  Ctrl-C 停止 / stops everything.
 
 TXT
 wait "$apphost_pid"
