@@ -103,11 +103,18 @@ internal sealed class Bench(HttpClient http, Options options, Report report, str
     /// (the client's, then growing by the number of clients), to take a token and a target in turn with it. Prints a
     /// row; returns requests/s (2xx only).
     /// </summary>
+    /// <remarks><paramref name="warmSeconds"/>: first that long of the same load, not counted (the processes' hot code
+    /// compiled again, optimised, as a long-running system has it).</remarks>
     public async Task<double> ClosedLoop(
-        string label, string? baselineName, double? baseline, Func<int, Task<HttpStatusCode>> send, int? clients = null, string note = "")
+        string label, string? baselineName, double? baseline, Func<int, Task<HttpStatusCode>> send, int? clients = null, string note = "",
+        double warmSeconds = 0)
     {
         var count = clients ?? options.Clients;
         await WarmUp(send, count);
+        if (warmSeconds > 0)
+        {
+            await Slice(send, count, warmSeconds, new Tally(Cpu.Now().Length), count);
+        }
         var load = Load.Now();
         var tally = new Tally(Cpu.Now().Length);
         await Slice(send, count, options.Seconds, tally, 0);
