@@ -150,13 +150,14 @@ if (options.Wants("saturation"))
     // Twice the capacity, and while nothing is refused four and eight times: the services take a short burst far
     // beyond what the system sustains (their consumers catch up afterwards), so twice may never reach the front door's
     // limits, and those limits are what this part shows.
-    var factor = 2;
-    var refused = await OpenLoop($"saturation: {factor}x capacity, POST units via gateway", (int)(capacity * factor), options.Seconds);
-    while (refused == 0 && factor < 8)
+    for (var factor = 2; ; factor *= 2)
     {
-        factor *= 2;
-        await SettleAfter($"{factor / 2}x capacity");
-        refused = await OpenLoop($"saturation: {factor}x capacity, POST units via gateway", (int)(capacity * factor), options.Seconds);
+        var refused = await OpenLoop($"saturation: {factor}x capacity, POST units via gateway", (int)(capacity * factor), options.Seconds);
+        if (refused > 0 || factor >= 8)
+        {
+            break;
+        }
+        await SettleAfter($"{factor}x capacity");
     }
     await OpenLoop("recovery: 0.5x capacity right after", Math.Max(1, (int)(capacity / 2)), options.Seconds);
 }
