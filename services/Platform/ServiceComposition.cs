@@ -51,7 +51,9 @@ public static class ServiceComposition
         app.UseCommandMetrics();
         app.UseProblemMapping();
         // Past its capacity a service answers 503 at once (Capacity/CapacityLimit.cs), before a token is even checked.
-        app.UseCapacityLimit(concurrency: 64, queueLimit: 512, queueSeconds: 2);
+        // Half a second of queueing at most, and a quarter at the gateway in front: the waits add up, and a request
+        // should be refused well before its caller gives up (docs/deploy.md, Capacity).
+        app.UseCapacityLimit(concurrency: 64, queueLimit: 512, queueSeconds: 0.5);
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -63,6 +63,31 @@ public sealed class SaturationTests(SmallCapacitySystem system) : IClassFixture<
         Assert.All(health, h => Assert.Equal(HttpStatusCode.OK, h.StatusCode));
     }
 
+    /// <summary>
+    /// A crowd's connections wait in the kernel until the process accepts them: past Kestrel's default of 512 the
+    /// handshake is dropped and the caller retries 1 s, then 3 s later (docs/deploy.md, Capacity). The listening
+    /// sockets of the gateway and a service, read from the kernel (<c>ss</c>: Send-Q is a listener's backlog), keep
+    /// 4096, or as many as <c>net.core.somaxconn</c> allows.
+    /// </summary>
+    [Fact]
+    public async Task The_gateway_and_the_services_keep_4096_connections_waiting_to_be_accepted()
+    {
+        var somaxconn = int.Parse(await File.ReadAllTextAsync("/proc/sys/net/core/somaxconn"), System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var address in new[] { system.GatewayAddress, system.Address("alliances") })
+        {
+            using var ss = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("ss", $"-ltnH sport = :{address.Port}")
+            {
+                RedirectStandardOutput = true,
+            })!;
+            var listening = (await ss.StandardOutput.ReadToEndAsync()).Trim();
+            await ss.WaitForExitAsync();
+            // State  Recv-Q  Send-Q  Local:Port  Peer:Port
+            var columns = listening.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(columns.Length >= 4, $"no listener on {address}: '{listening}'");
+            Assert.Equal(Math.Min(4096, somaxconn), int.Parse(columns[2], System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
     private sealed record Answer(HttpStatusCode Status, string? RetryAfter, string? MediaType, string Body);
 
     /// <summary>Commands (register a unit) and reads (the county's units) at once, each from its own client.</summary>
