@@ -147,13 +147,13 @@ if (options.Wants("saturation"))
         clients: saturating, note: $"after {options.Seconds} s of the same, not counted", warmSeconds: options.Seconds);
     await SettleAfter("the capacity");
     capacity = capacity > 0 ? capacity : 200;
-    // Twice the capacity, and while nothing is refused four and eight times: the services take a short burst far
-    // beyond what the system sustains (their consumers catch up afterwards), so twice may never reach the front door's
-    // limits, and those limits are what this part shows.
+    // Twice and four times the capacity, and eight times if nothing was refused yet: the services take a short burst
+    // far beyond what the system sustains (their consumers catch up afterwards), so twice may never reach the front
+    // door's limits, and those limits are what this part shows.
     for (var factor = 2; ; factor *= 2)
     {
         var refused = await OpenLoop($"saturation: {factor}x capacity, POST units via gateway", (int)(capacity * factor), options.Seconds);
-        if (refused > 0 || factor >= 8)
+        if (factor >= 4 && (refused > 0 || factor >= 8))
         {
             break;
         }
@@ -233,6 +233,7 @@ async Task<int> OpenLoop(string label, int rate, double seconds)
     var latencies = new Latencies();
     var statuses = new ConcurrentDictionary<int, int>();
     var retryAfter = 0;
+    var failures = new ConcurrentDictionary<string, int>();
     var total = (int)(rate * seconds);
     var started = Stopwatch.GetTimestamp();
     using var timeout = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 2048 }) { Timeout = TimeSpan.FromSeconds(5) };
@@ -257,6 +258,10 @@ async Task<int> OpenLoop(string label, int rate, double seconds)
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
             status = 0;
+            // Which of the two: the caller gave up after 5 s, or no connection to the gateway was made at all.
+            var kind = e is TaskCanceledException ? "timed out"
+                : e.InnerException is System.Net.Sockets.SocketException s ? $"connect {s.SocketErrorCode}" : e.GetType().Name;
+            failures.AddOrUpdate(kind, 1, (_, k) => k + 1);
         }
         if (status is >= 200 and < 300)
         {
@@ -265,8 +270,9 @@ async Task<int> OpenLoop(string label, int rate, double seconds)
         statuses.AddOrUpdate(status, 1, (_, k) => k + 1);
     });
     var ok = statuses.Where(s => s.Key is >= 200 and < 300).Sum(s => s.Value);
+    var failed = failures.IsEmpty ? "" : " (" + string.Join(", ", failures.OrderBy(f => f.Key).Select(f => $"{f.Key}: {f.Value}")) + ")";
     report.Row($"{label} ({rate}/s offered)", ok / Stopwatch.GetElapsedTime(started).TotalSeconds, "offered", rate,
-        latencies, load, Statuses(statuses) + $", Retry-After on {retryAfter}");
+        latencies, load, Statuses(statuses) + failed + $", Retry-After on {retryAfter}");
     return retryAfter;
 }
 
