@@ -38,9 +38,9 @@ public static class Extensions
         builder.Services.AddHostedService<IdleMemoryTrim>();
         // The queue of connections the kernel holds until the process accepts them. A crowd (or the gateway after its
         // callers gave up) opens hundreds at once while the process is busy; past Kestrel's 512 the kernel drops the
-        // handshake and the caller's retry comes 1 s, then 3 s later: offered four times its capacity, the system's
-        // callers timed out after 5 s on connections never accepted while the capacity limits refused in well under
-        // one (docs/deploy.md, Capacity). The kernel caps it at net.core.somaxconn (4096 on current kernels).
+        // handshake and the caller's retry comes 1 s, then 3 s later: one run at four times the system's capacity
+        // counted 1,758 dropped handshakes and 2,230 callers that gave up after 5 s (docs/deploy.md, Capacity). The
+        // kernel caps it at net.core.somaxconn (4096 on current kernels).
         var backlog = builder.Configuration.GetValue("Capacity:Backlog", 4096);
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(
             o => o.Backlog = backlog);

@@ -70,7 +70,7 @@ public sealed class SaturationTests(SmallCapacitySystem system) : IClassFixture<
     /// 4096, or as many as <c>net.core.somaxconn</c> allows.
     /// </summary>
     [Fact]
-    public async Task The_gateway_and_the_services_keep_4096_connections_waiting_to_be_accepted()
+    public async Task The_gateway_and_a_service_keep_4096_connections_waiting_to_be_accepted()
     {
         var somaxconn = int.Parse(await File.ReadAllTextAsync("/proc/sys/net/core/somaxconn"), System.Globalization.CultureInfo.InvariantCulture);
         foreach (var address in new[] { system.GatewayAddress, system.Address("alliances") })
