@@ -20,6 +20,8 @@ ensure_prerequisites() {
   [ -n "$(pg_bin)" ] || missing+=(postgresql)
   command -v psql >/dev/null || missing+=(postgresql-client)
   command -v curl >/dev/null || missing+=(curl)
+  # ss (iproute2): the tests read the listening sockets' backlog from the kernel; benchmarks/system.sh finds ports.
+  command -v ss >/dev/null || missing+=(iproute2)
   if [ ${#missing[@]} -gt 0 ]; then
     say "安装 / installing: ${missing[*]}"
     [ "$(id -u)" = 0 ] || die "Installing ${missing[*]} needs root (apt-get)."
