@@ -94,7 +94,14 @@ public static class GatewayComposition
 
     public static WebApplication MapGateway(this WebApplication app)
     {
-        app.MapReverseProxy();
+        app.MapReverseProxy(proxy =>
+        {
+            // YARP's own steps in its default order, with each service's share of the gateway after load balancing.
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UseServiceBulkhead();
+            proxy.UsePassiveHealthChecks();
+        });
         app.MapApiDocuments();
         app.MapEventCatalogue();
         // A browser goes to the 工作台 console; a program gets the directory of the APIs.

@@ -26,16 +26,11 @@ public static class CapacityLimit
     public static WebApplication UseCapacityLimit(this WebApplication app, int concurrency, int queueLimit, double queueSeconds)
     {
         var section = app.Configuration.GetSection("Capacity");
-        var permits = Math.Max(1, section.GetValue("Concurrency", concurrency));
-        var queue = Math.Max(0, section.GetValue("QueueLimit", queueLimit));
-        var wait = TimeSpan.FromSeconds(Math.Max(0.1, section.GetValue("QueueSeconds", queueSeconds)));
-        var limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-        {
-            PermitLimit = permits,
-            QueueLimit = queue,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
-        app.Lifetime.ApplicationStopped.Register(limiter.Dispose);
+        var gate = new CapacityGate(
+            section.GetValue("Concurrency", concurrency),
+            section.GetValue("QueueLimit", queueLimit),
+            section.GetValue("QueueSeconds", queueSeconds));
+        app.Lifetime.ApplicationStopped.Register(gate.Dispose);
         app.Use(async (context, next) =>
         {
             if (Unlimited(context.Request.Path))
@@ -43,46 +38,16 @@ public static class CapacityLimit
                 await next(context);
                 return;
             }
-            // Free permit: no allocation, no timer.
-            var lease = limiter.AttemptAcquire();
-            if (!lease.IsAcquired)
-            {
-                lease.Dispose();
-                lease = await Queue(limiter, wait, context.RequestAborted);
-            }
-            using (lease)
-            {
-                if (lease.IsAcquired)
-                {
-                    await next(context);
-                }
-                else if (!context.RequestAborted.IsCancellationRequested)
-                {
-                    await Busy(context);
-                }
-            }
+            await gate.Run(context, next);
         });
         return app;
-    }
-
-    private static async Task<RateLimitLease> Queue(ConcurrencyLimiter limiter, TimeSpan wait, CancellationToken aborted)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout.CancelAfter(wait);
-        try
-        {
-            return await limiter.AcquireAsync(1, timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            return Refused.Lease;
-        }
     }
 
     private static bool Unlimited(PathString path) =>
         path.StartsWithSegments("/health") || path.StartsWithSegments("/alive");
 
-    private static ValueTask Busy(HttpContext context)
+    /// <summary>The answer to a request refused for capacity: 503, Retry-After, a ProblemDetails with code capacity.</summary>
+    public static ValueTask Busy(HttpContext context)
     {
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
@@ -98,6 +63,69 @@ public static class CapacityLimit
             },
         });
     }
+}
+
+/// <summary>
+/// One limit of <see cref="CapacityLimit"/>: at most <c>permits</c> requests pass together, up to <c>queue</c> more
+/// wait (oldest first) at most <c>wait</c> each, the rest are answered 503 at once (<see cref="CapacityLimit.Busy"/>).
+/// </summary>
+public sealed class CapacityGate : IDisposable
+{
+    private readonly ConcurrencyLimiter limiter;
+    private readonly TimeSpan wait;
+
+    public CapacityGate(int permits, int queue, double waitSeconds)
+    {
+        Permits = Math.Max(1, permits);
+        limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
+        {
+            PermitLimit = Permits,
+            QueueLimit = Math.Max(0, queue),
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        });
+        wait = TimeSpan.FromSeconds(Math.Max(0.1, waitSeconds));
+    }
+
+    public int Permits { get; }
+
+    /// <summary>Runs <paramref name="next"/> within the limit, or answers 503 (or nothing, if the caller left).</summary>
+    public async Task Run(HttpContext context, RequestDelegate next)
+    {
+        // Free permit: no allocation, no timer.
+        var lease = limiter.AttemptAcquire();
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            lease = await Queue(context.RequestAborted);
+        }
+        using (lease)
+        {
+            if (lease.IsAcquired)
+            {
+                await next(context);
+            }
+            else if (!context.RequestAborted.IsCancellationRequested)
+            {
+                await CapacityLimit.Busy(context);
+            }
+        }
+    }
+
+    private async Task<RateLimitLease> Queue(CancellationToken aborted)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        timeout.CancelAfter(wait);
+        try
+        {
+            return await limiter.AcquireAsync(1, timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return Refused.Lease;
+        }
+    }
+
+    public void Dispose() => limiter.Dispose();
 
     /// <summary>The lease of a request that waited too long (or whose caller left).</summary>
     private sealed class Refused : RateLimitLease
