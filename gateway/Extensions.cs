@@ -81,9 +81,10 @@ public static class GatewayComposition
     {
         app.UseProblemMapping();
         // Past its capacity the gateway answers 503 at once (Platform Capacity/CapacityLimit.cs); one client past its
-        // own share gets 429 from the per-client limit below. A request waits at most a quarter of a second here: the
-        // queue that matters is the service's (64 at once), and the two waits add up. With 2 s in each, the commands
-        // done at four times the capacity had waited 4.1 s (p50), close to a caller's patience (docs/deploy.md).
+        // own share gets 429 from the per-client limit below, and a service past its share of the gateway 503
+        // (ServiceBulkhead.cs). A request waits at most a quarter of a second here, because the waits add up: with 2 s
+        // here and 2 s in the service, the commands done at four times the capacity had waited 4.1 s (p50), close to a
+        // caller's patience (docs/deploy.md).
         app.UseCapacityLimit(concurrency: 512, queueLimit: 2048, queueSeconds: 0.25);
         app.UseSecurityHeaders();
         app.UseAuthentication();

@@ -47,7 +47,7 @@ public static class CapacityLimit
         path.StartsWithSegments("/health") || path.StartsWithSegments("/alive");
 
     /// <summary>The answer to a request refused for capacity: 503, Retry-After, a ProblemDetails with code capacity.</summary>
-    public static ValueTask Busy(HttpContext context)
+    internal static ValueTask Busy(HttpContext context)
     {
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
@@ -76,17 +76,14 @@ public sealed class CapacityGate : IDisposable
 
     public CapacityGate(int permits, int queue, double waitSeconds)
     {
-        Permits = Math.Max(1, permits);
         limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
-            PermitLimit = Permits,
+            PermitLimit = Math.Max(1, permits),
             QueueLimit = Math.Max(0, queue),
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
         });
         wait = TimeSpan.FromSeconds(Math.Max(0.1, waitSeconds));
     }
-
-    public int Permits { get; }
 
     /// <summary>Runs <paramref name="next"/> within the limit, or answers 503 (or nothing, if the caller left).</summary>
     public async Task Run(HttpContext context, RequestDelegate next)
