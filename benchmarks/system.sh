@@ -83,7 +83,13 @@ rabbit=$(ss -ltnpH "( sport = :$RABBIT_PORT )" 2>/dev/null | sed -n 's/.*pid=\([
 # PostgreSQL: the postmaster with its backends, those running and those ended (one per pooled connection).
 postgres=$(ss -ltnpH "( sport = :$PG_PORT )" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\),.*/\1/p' | head -n 1) && [ -n "$postgres" ] && cpu="$cpu,postgres=tree:$postgres"
 nice dotnet build benchmarks/System.Benchmarks -c Release -nologo -v q -clp:ErrorsOnly
-dotnet benchmarks/System.Benchmarks/bin/Release/net10.0/System.Benchmarks.dll \
+# The callers run ahead of the system in the CPU's queue (as root: nice -5; the system's processes keep 0): the callers
+# of a province are other machines, and on a busy shared machine a starved benchmark left answers unread in its own
+# sockets until its 5 s timeout and counted them as the system's timeouts (a saturation run at 4x: answers to 1,658
+# connections waiting to be read at once).
+priority=()
+[ "$(id -u)" = 0 ] && priority=(nice -n -5)
+"${priority[@]}" dotnet benchmarks/System.Benchmarks/bin/Release/net10.0/System.Benchmarks.dll \
   --gateway "$GATEWAY" --alliances "$alliances" "${straight[@]}" --cpu "$cpu" \
   --postgres "Host=127.0.0.1;Port=$PG_PORT;Database=alliancesdb;Username=app;Password=app" \
   --amqp "amqp://guest:guest@127.0.0.1:$RABBIT_PORT" "$@"
