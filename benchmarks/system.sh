@@ -16,9 +16,15 @@ source scripts/infra.sh
 GATEWAY=http://127.0.0.1:5100
 
 run_pid=""
+data=""
 stop() {
   if [ -n "$run_pid" ] && kill -0 "$run_pid" 2>/dev/null; then
     kill -TERM "$run_pid"; wait "$run_pid" 2>/dev/null || true
+  fi
+  # The throwaway system's databases go with it (hundreds of MB to GB a run); its log stays. JLT_KEEP_DATA=1 keeps all.
+  if [ -n "$data" ] && [ "${JLT_KEEP_DATA:-}" != 1 ]; then
+    rm -rf "$data/postgres" "$data/rabbitmq"
+    say "系统已停止 / the system stopped; its log: $data/run.log"
   fi
 }
 trap stop EXIT
