@@ -127,6 +127,15 @@ internal sealed class Bench(HttpClient http, Options options, Report report, str
     public int Slices => Math.Max(1, Number("--slices", 4));
 
     /// <summary>
+    /// How long a <see cref="Paired"/> figure's own load runs before it is measured, both sides in turns, not counted
+    /// (<c>--warm</c> seconds, by default --seconds; 0 for none). A process starts with its code unoptimised and
+    /// compiles its hot methods again, optimised, under the load's first seconds (tiered compilation and its
+    /// profile-guided step), on the same two cores; the consumers' pace takes as long to settle. Cold, one command
+    /// cost the whole system about 10 ms of CPU against about 5.5 ms warm (docs/operations.md, Warm figures).
+    /// </summary>
+    public double WarmSeconds => Number("--warm", (int)options.Seconds);
+
+    /// <summary>
     /// The same request straight to a service and through the gateway, measured in turns: <see cref="Slices"/> slices
     /// of each, --seconds in all per side, in the order AB BA AB BA … (each side first as often as second), so both see
     /// the same machine. Taken one after the other, the two figures met different moments of a shared 2-core machine
@@ -141,9 +150,21 @@ internal sealed class Bench(HttpClient http, Options options, Report report, str
         var count = options.Clients;
         await WarmUp(straight, count);
         await WarmUp(gateway, count);
+        var slices = Slices;
+        if (WarmSeconds > 0)
+        {
+            // The same turns, not counted: what a just-started system does is printed apart.
+            var warm = new[] { new Tally(Cpu.Now().Length), new Tally(Cpu.Now().Length) };
+            var warmTurns = Math.Max(2, slices + slices % 2);
+            for (var turn = 0; turn < warmTurns; turn++)
+            {
+                await Slice(turn % 2 == 0 ? straight : gateway, count, WarmSeconds / warmTurns, warm[turn % 2], 500_000_000 + turn * 1_000_000);
+            }
+            Console.WriteLine(FormattableString.Invariant(
+                $"  warm-up, not counted: {WarmSeconds:F0} s in turns, {warm[0].Ok / warm[0].Elapsed.TotalSeconds:F0}/s straight, {warm[1].Ok / warm[1].Elapsed.TotalSeconds:F0}/s through the gateway; cpu: straight {Cpu.Format(warm[0].CpuMs, warm[0].Requests)}"));
+        }
         var load = Load.Now();
         var sides = new[] { new Tally(Cpu.Now().Length), new Tally(Cpu.Now().Length) };
-        var slices = Slices;
         var slice = options.Seconds / slices;
         var sliceRates = new[] { new double[slices], new double[slices] };
         var n = 0;
