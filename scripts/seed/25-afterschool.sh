@@ -59,8 +59,6 @@ for county in "${COUNTIES[@]}"; do
   schools=$(curl -fsS "$GATEWAY/api/alliances/units?kind=School&county=$county&pageSize=3" -H "Authorization: Bearer $bureau" 2>/dev/null \
     | grep -o '"id":"[^"]*"' | cut -d'"' -f4 || true)
   [ -z "$schools" ] && { echo "afterschool: no schools in $county yet; skipped"; continue; }
-  first=$(echo "$schools" | sed -n 1p)
-  firstAdmin=$(token SchoolAdmin "$county" "$first")
   # Activities learns of the schools from Alliances' events: wait until the county's figures list all three.
   for _ in $(seq 1 60); do
     known=$(api GET "/api/activities/dimensions/figures?term=$TERM_NOW&county=$county" "$bureau" 2>/dev/null || true)
@@ -69,7 +67,9 @@ for county in "${COUNTIES[@]}"; do
     [ "$missing" -eq 0 ] && break
     sleep 1
   done
-  existing=$(api GET "/api/activities/programmes?term=$TERM_NOW&pageSize=1" "$firstAdmin" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+  # The whole county's, as its bureau sees them: the first three schools by name are not always the same three (a
+  # school registered since sorts first), and a check of the first alone ran the county again over old data.
+  existing=$(api GET "/api/activities/programmes?term=$TERM_NOW&county=$county&pageSize=1" "$bureau" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
   if [ "${existing:-0}" -gt 0 ]; then echo "afterschool: $county already has programmes this term"; continue; fi
 
   venue=$(api GET "/api/alliances/resources?county=$county&kind=Venue&status=Published&pageSize=1" "$bureau" || true)
@@ -102,9 +102,7 @@ for county in "${COUNTIES[@]}"; do
     [ -n "$art" ] && for n in 1 2 3 4 5 6; do parent_enrol "$art" "$county" "${NAMES[$((n + 5))]}" "$school" >/dev/null; done
     # 考勤: the sport programme's last two school days.
     list=$(IFS=,; echo "${present[*]}")
-    # A session recorded before (a second run over old data) is left as it is: changing it needs its version (428).
     for day in "${school_days[@]}"; do
-      curl -fs -o /dev/null "$GATEWAY/api/activities/programmes/$sport/sessions/$day" -H "Authorization: Bearer $teacher" && continue
       curl -fsS -o /dev/null -X PUT "$GATEWAY/api/activities/programmes/$sport/sessions/$day/attendance" -H "Authorization: Bearer $teacher" \
         -H 'Content-Type: application/json' -d "{\"present\":[$list]}" || true
     done
