@@ -130,8 +130,9 @@ internal sealed class Bench(HttpClient http, Options options, Report report, str
     /// How long a <see cref="Paired"/> figure's own load runs before it is measured, both sides in turns, not counted
     /// (<c>--warm</c> seconds, by default --seconds; 0 for none). A process starts with its code unoptimised and
     /// compiles its hot methods again, optimised, under the load's first seconds (tiered compilation and its
-    /// profile-guided step), on the same two cores; the consumers' pace takes as long to settle. Cold, one command
-    /// cost the whole system about 10 ms of CPU against about 5.5 ms warm (docs/operations.md, Warm figures).
+    /// profile-guided step), on the same two cores; the consumers' pace takes as long to settle. Cold, a unit's
+    /// registration cost the whole system about 10 ms of CPU against 6.5-8.3 ms warm (docs/operations.md, "Warm
+    /// figures and the queues' storage").
     /// </summary>
     public double WarmSeconds => Number("--warm", (int)options.Seconds);
 
@@ -161,7 +162,7 @@ internal sealed class Bench(HttpClient http, Options options, Report report, str
                 await Slice(turn % 2 == 0 ? straight : gateway, count, WarmSeconds / warmTurns, warm[turn % 2], 500_000_000 + turn * 1_000_000);
             }
             Console.WriteLine(FormattableString.Invariant(
-                $"  warm-up, not counted: {WarmSeconds:F0} s in turns, {warm[0].Ok / warm[0].Elapsed.TotalSeconds:F0}/s straight, {warm[1].Ok / warm[1].Elapsed.TotalSeconds:F0}/s through the gateway; cpu: straight {Cpu.Format(warm[0].CpuMs, warm[0].Requests)}"));
+                $"  warm-up, not counted: {WarmSeconds:F0} s in turns, {warm[0].Ok / warm[0].Elapsed.TotalSeconds:F0}/s straight, {warm[1].Ok / warm[1].Elapsed.TotalSeconds:F0}/s through the gateway; straight: {Cpu.Format(warm[0].CpuMs, warm[0].Requests)}"));
         }
         var load = Load.Now();
         var sides = new[] { new Tally(Cpu.Now().Length), new Tally(Cpu.Now().Length) };
