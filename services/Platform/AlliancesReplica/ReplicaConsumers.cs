@@ -48,7 +48,7 @@ public abstract class ReplicaConsumer<TFact>(IDocumentSession session, IEnumerab
         {
             var consumer = GetType();
             var fact = context.Message;
-            await commit.Groups.Apply(messageId, typeof(TFact).Name, GroupKey(fact), alone: hooks.Count > 0,
+            await commit.Groups.Apply(messageId, typeof(TFact).Name, GroupKey(fact), alone: HasHooks,
                 services => ((ReplicaConsumer<TFact>)services.GetRequiredService(consumer)).Want(fact),
                 (services, ct) => ((ReplicaConsumer<TFact>)services.GetRequiredService(consumer)).StageAsync(fact, ct),
                 context.CancellationToken);
@@ -80,7 +80,14 @@ public abstract class ReplicaConsumer<TFact>(IDocumentSession session, IEnumerab
     /// <summary>Names the documents <see cref="ApplyAsync"/> will read, for a group to read them at once.</summary>
     protected abstract void Want(TFact fact, ReplicaReads reads);
 
-    private void Want(TFact fact) => Want(fact, commit.Reads);
+    /// <summary>Names, for the group this consumer's scope commits, the documents the fact will read.</summary>
+    public void Want(TFact fact) => Want(fact, commit.Reads);
+
+    /// <summary>What the fact concerns (<see cref="GroupKey"/>), for a consumer that stages it within its own (the relay).</summary>
+    public Guid KeyOf(TFact fact) => GroupKey(fact);
+
+    /// <summary>Whether the service has hooks for the fact: it is then committed alone, in its turn.</summary>
+    public bool HasHooks => hooks.Count > 0;
 
     /// <summary>A replica document as the group read it, or from the store.</summary>
     protected async Task<T?> Load<T>(IDocumentSession session, Guid id, CancellationToken ct) where T : Fact =>

@@ -195,14 +195,20 @@ public sealed class GroupCommit : IAsyncDisposable
         {
             pending.Want(scope.ServiceProvider);
         }
-        foreach (var reads in scope.ServiceProvider.GetServices<IGroupReads>())
+        var reads = scope.ServiceProvider.GetServices<IGroupReads>().ToList();
+        foreach (var read in reads)
         {
-            await reads.ReadAsync(session, timeout.Token);
+            await read.ReadAsync(session, timeout.Token);
         }
         foreach (var pending in group)
         {
             await pending.Stage(scope.ServiceProvider, timeout.Token);
-            session.Insert(new ProcessedMessage { Id = pending.MessageId, MessageType = pending.MessageType, ProcessedAt = now });
+            // A message its consumer found applied before, in what the group read (a redelivery): its stage did nothing,
+            // and its id is stored already.
+            if (!reads.Any(r => r.AlreadyApplied(pending.MessageId)))
+            {
+                session.Insert(new ProcessedMessage { Id = pending.MessageId, MessageType = pending.MessageType, ProcessedAt = now });
+            }
         }
         await session.SaveChangesAsync(timeout.Token);
         metrics?.GroupCommitted(group.Count, split: false);
@@ -231,6 +237,12 @@ public sealed class GroupCommit : IAsyncDisposable
 public interface IGroupReads
 {
     Task ReadAsync(IDocumentSession session, CancellationToken ct);
+
+    /// <summary>
+    /// Whether what was read shows the message applied before (its id stored; the relay reads that in its hand-over
+    /// read): its consumer then stages nothing, and the group does not store its id again (which would fail the group).
+    /// </summary>
+    bool AlreadyApplied(Guid messageId) => false;
 }
 
 /// <summary>

@@ -22,6 +22,8 @@ public interface IChecksItsId;
 /// A consumer that commits its message itself, with its id, in a group of messages (<see cref="GroupCommit"/>) when its
 /// message type is <see cref="StagesOnlyMessages.CommitsInGroups"/>: it holds no database connection while it waits
 /// for its group, so it is not counted against the service's transactions at once (<see cref="OwnTransactions"/>).
+/// The replica consumers only stage; the subscriptions relay also publishes, once it has read in its group's
+/// hand-over read that its message was not applied before (<see cref="IChecksItsId"/>, <see cref="IGroupReads.AlreadyApplied"/>).
 /// </summary>
 public interface ICommitsInGroups : IStagesOnly;
 

@@ -69,6 +69,9 @@ public static class SubscriptionsService
         {
             bus.AddConsumers([.. EventCatalogue.Entries.Select(e => typeof(RelayConsumer<>).MakeGenericType(e.ContractType))]);
         }, RelayQueue.Options(builder.Configuration));
+        // A group of relayed events enters the hand-over once (after the replica's reads, which need no lock).
+        builder.Services.AddScoped<RelayReads>();
+        builder.Services.AddScoped<IGroupReads>(services => services.GetRequiredService<RelayReads>());
         // After MassTransit's hosted service (which waits until the bus is up): drains a queue of the earlier layout.
         builder.Services.AddHostedService(services => services.GetRequiredService<RelayDrain>());
         builder.Services.AddHostedService<WebhookSender>();

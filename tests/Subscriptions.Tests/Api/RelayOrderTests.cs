@@ -49,6 +49,97 @@ public sealed class RelayOrderTests(SubscriptionsSystem system, ITestOutputHelpe
 
         AssertOncePerEventInStreamOrder(published, queued, exactlyOnce: true);
         AssertOncePerEventInStreamOrder(published, hooks.Select(h => Received.From(h.Body)).ToList(), exactlyOnce: true);
+
+        // Relayed in groups (issue 20): the events waiting at the same moment shared one transaction, read from
+        // PostgreSQL itself (rows committed together carry the same xmin; the ids are never written again).
+        var transactions = await Transactions(published.Select(e => e.Id));
+        output.WriteLine($"the relay committed {published.Count} events in {transactions.Count} transactions, at most {transactions.Values.Max()} in one");
+        Assert.Equal(published.Count, transactions.Values.Sum());
+        Assert.True(transactions.Count < published.Count / 2, $"{transactions.Count} transactions for {published.Count} events");
+    }
+
+    /// <summary>How many of these events' ids each transaction of the subscriptions database stored (by xmin).</summary>
+    private async Task<Dictionary<string, int>> Transactions(IEnumerable<Guid> ids)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(system.Setting("ConnectionStrings:subscriptionsdb"));
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand(
+            "select xmin::text, count(*)::int from jlt.mt_doc_processedmessage where id = any(@ids) group by 1", connection);
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new Dictionary<string, int>();
+        while (await reader.ReadAsync())
+        {
+            rows[reader.GetString(0)] = reader.GetInt32(1);
+        }
+        return rows;
+    }
+
+    [Fact]
+    public async Task Events_relayed_before_that_come_again_among_new_ones_are_skipped_and_the_new_ones_relayed_in_groups()
+    {
+        // A redelivery (a publish retried after a lost confirm, a broker restart) arriving with new events: the group's
+        // hand-over read finds it relayed before, it is published to no department again and its id is not stored
+        // again (which would fail the group and send every event in it one by one), and the others commit together.
+        var county = Subscribers.NewCounty();
+        var (queue, credentials) = await Subscribe(county, webhook: null);
+        using var splits = new GroupSplits();
+        var relayed = Streams();
+        var first = await Round(relayed, county, 1);
+        Assert.Equal(first.Count, (await ReadQueue(credentials, queue, first.Count)).Count);
+
+        var fresh = Streams().Select(s => (Stream: s, Event: new Event(NewId.NextGuid(), s.Alliance, 1))).ToList();
+        var again = relayed.Zip(first, (stream, e) => (Stream: stream, Event: e)).ToList();
+        await Publish([.. again.Concat(fresh).OrderBy(_ => Random.Shared.Next())], county);
+        // Then each relayed stream's next event: it is relayed after its stream's repeat (one stream, one after another),
+        // so once these are on the queue every repeat has been dealt with.
+        var next = await Round(relayed, county, 2);
+
+        var expected = fresh.Select(f => f.Event).Concat(next).ToList();
+        var queued = await ReadQueue(credentials, queue, expected.Count);
+        output.WriteLine($"{again.Count} repeats, {fresh.Count} new events, {next.Count} after: {queued.Count} messages on the queue");
+        Assert.Equal(expected.Select(e => e.Id).Order(), queued.Select(r => r.Id).Order());
+        var transactions = await Transactions(fresh.Select(f => f.Event.Id));
+        output.WriteLine($"the {fresh.Count} new events were committed in {transactions.Count} transactions; groups split: {splits.Count}");
+        Assert.True(transactions.Count < fresh.Count, $"{transactions.Count} transactions for {fresh.Count} events: none was grouped");
+        // No group failed on a repeat's id (a failed group is recorded as split, and its events sent one by one).
+        Assert.Equal(0, splits.Count);
+    }
+
+    /// <summary>Counts the relay's groups that did not commit (<c>jlt.group_commit.size</c>, outcome split) while alive.</summary>
+    private sealed class GroupSplits : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener listener = new();
+        private int count;
+
+        public GroupSplits()
+        {
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument is { Name: JiaoLianTi.Platform.Observability.OpsMetrics.GroupCommitSize, Meter.Name: JiaoLianTi.Platform.Observability.OpsMetrics.MeterName })
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<int>((_, _, tags, _) =>
+            {
+                string? service = null, outcome = null;
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "service") service = tag.Value as string;
+                    if (tag.Key == "outcome") outcome = tag.Value as string;
+                }
+                if (service == SubscriptionsService.Name && outcome == "split")
+                {
+                    Interlocked.Increment(ref count);
+                }
+            });
+            listener.Start();
+        }
+
+        public int Count => Volatile.Read(ref count);
+
+        public void Dispose() => listener.Dispose();
     }
 
     [Fact]
@@ -197,8 +288,15 @@ public sealed class RelayOrderTests(SubscriptionsSystem system, ITestOutputHelpe
     /// <summary>Every stream's event of this version at once, as a publisher sends a page's streams side by side.</summary>
     private async Task<List<Event>> Round(IReadOnlyList<Stream> streams, string county, int version)
     {
-        var bus = system.Services("alliances").GetRequiredService<IBus>();
         var events = streams.Select(s => (Stream: s, Event: new Event(NewId.NextGuid(), s.Alliance, version))).ToList();
+        await Publish(events, county);
+        return [.. events.Select(e => e.Event)];
+    }
+
+    /// <summary>Publishes the events at once, each with its id (and its stream's headers), and waits for the broker's confirms.</summary>
+    private async Task Publish(IReadOnlyList<(Stream Stream, Event Event)> events, string county)
+    {
+        var bus = system.Services("alliances").GetRequiredService<IBus>();
         await Task.WhenAll(events.Select(async item =>
         {
             void Headers(PublishContext context)
@@ -207,10 +305,11 @@ public sealed class RelayOrderTests(SubscriptionsSystem system, ITestOutputHelpe
                 if (item.Stream.HasHeader)
                 {
                     context.Headers.Set(IntegrationEventPublisher.StreamHeader, item.Stream.Alliance.ToString());
-                    context.Headers.Set(IntegrationEventPublisher.StreamVersionHeader, (long)version);
+                    context.Headers.Set(IntegrationEventPublisher.StreamVersionHeader, item.Event.Version);
                 }
             }
             var now = DateTimeOffset.UtcNow;
+            var version = item.Event.Version;
             if (version % 2 == 1)
             {
                 await bus.Publish(new AllianceSuspended(item.Stream.Alliance, county, "轮换 / rotation", now, version), (PublishContext<AllianceSuspended> c) => Headers(c));
@@ -220,7 +319,6 @@ public sealed class RelayOrderTests(SubscriptionsSystem system, ITestOutputHelpe
                 await bus.Publish(new AllianceReestablished(item.Stream.Alliance, county, now, version), (PublishContext<AllianceReestablished> c) => Headers(c));
             }
         }));
-        return [.. events.Select(e => e.Event)];
     }
 
     private async Task<(string Queue, JsonElement Credentials)> Subscribe(string county, string? webhook)

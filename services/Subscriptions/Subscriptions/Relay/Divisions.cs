@@ -36,6 +36,16 @@ public static class Divisions
         return null;
     }
 
+    /// <summary>
+    /// The school, unit or alliance whose replica document <see cref="CountyOf"/> will read for the event (the first it
+    /// names), or null when the event carries its division itself.
+    /// </summary>
+    public static Guid? ReadsOf(object contract)
+    {
+        var place = Readers.GetOrAdd(contract.GetType(), Reader)(contract);
+        return place.Code is { } code && IsDivision(code) ? null : place.SchoolId ?? place.UnitId ?? place.AllianceId;
+    }
+
     private static bool IsDivision(string code) => code.Length is 2 or 4 or 6 && code.All(char.IsAsciiDigit);
 
     private sealed record Place(string? Code, Guid? SchoolId, Guid? UnitId, Guid? AllianceId);

@@ -18,41 +18,109 @@ namespace JiaoLianTi.Subscriptions.Relay;
 /// facts first update this service's replica of them, which places the events that name only a school or unit.
 /// Whether the event was relayed before is read in the hand-over's round trip, before anything is published
 /// (<see cref="IChecksItsId"/>), not in a read of its own ahead of the consumer.
+/// <para>
+/// The events waiting at the same moment are relayed in one transaction (<see cref="GroupCommit"/>, issue 20: the relay
+/// was the costliest consumer of a command, one transaction and three round trips an event): the group enters the
+/// hand-over once (<see cref="RelayReads"/>), and each event is relayed in its turn in the group's session. Two
+/// events of one stream are never in one group (a stream's events come one after another: <see cref="RelayQueue"/>),
+/// nor two that read or change the same replica document (a school's registration and an event placed by that
+/// school: <see cref="GroupKey"/>), so each reads what the groups before it committed. A group that fails is relayed
+/// again event by event, each in its own transaction; an event may then reach a department twice, with the same id,
+/// as after any retry. <c>Messaging:GroupCommit=false</c>: one transaction an event.
+/// </para>
 /// </summary>
 public sealed class RelayConsumer<T>(IDocumentSession session, DepartmentExchange exchange, WebhookTargets targets,
-    WebhookSignal signal, ConsumerCommitted outcome, IServiceProvider services, ILogger<RelayConsumer<T>> logger)
-    : IConsumer<T>, IChecksItsId where T : class
+    WebhookSignal signal, ConsumerCommitted outcome, GroupCommit groups, IServiceProvider services, ILogger<RelayConsumer<T>> logger)
+    : IConsumer<T>, IChecksItsId, ICommitsInGroups where T : class
 {
     private static readonly CatalogueEntry Entry = EventCatalogue.Find(typeof(T).Name)
         ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the event catalogue");
 
+    private static readonly IReadOnlySet<Guid> None = new HashSet<Guid>();
+
     public async Task Consume(ConsumeContext<T> context)
     {
-        var ct = context.CancellationToken;
+        var id = context.MessageId ?? throw new InvalidOperationException($"{typeof(T).Name} without a MessageId");
+        var message = context.Message;
+        var sent = context.SentTime ?? DateTime.UtcNow;
+        var stream = RelayQueue.StreamOf(context) is var key && key != RelayQueue.Unkeyed ? key : (Guid?)null;
+        if (groups.Takes(typeof(T)))
+        {
+            var replica = services.GetService<ReplicaConsumer<T>>();
+            var relayedBefore = false;
+            await groups.Apply(id, typeof(T).Name, GroupKey(message, replica, stream ?? id), alone: replica?.HasHooks == true,
+                scope =>
+                {
+                    scope.GetRequiredService<RelayReads>().Want(id);
+                    scope.GetService<ReplicaConsumer<T>>()?.Want(message);
+                },
+                async (scope, ct) => relayedBefore = !await scope.GetRequiredService<RelayConsumer<T>>()
+                    .Relay(message, id, sent, stream, scope.GetRequiredService<RelayReads>(), ct),
+                context.CancellationToken);
+            if (relayedBefore)
+            {
+                outcome.AlreadyApplied = true;
+            }
+            else
+            {
+                outcome.Committed = true;
+            }
+            return;
+        }
+        if (!await Relay(message, id, sent, stream, group: null, context.CancellationToken))
+        {
+            outcome.AlreadyApplied = true;
+        }
+    }
+
+    /// <summary>
+    /// What the event reads or changes of the replica, so that two such events are not in one group: the replica's key
+    /// of an Alliances fact (its unit or alliance), else the school, unit or alliance it is placed by, else its stream.
+    /// </summary>
+    private static object GroupKey(T message, ReplicaConsumer<T>? replica, Guid stream) =>
+        replica is not null ? replica.KeyOf(message) : Divisions.ReadsOf(message) ?? stream;
+
+    /// <summary>
+    /// Relays the event in this consumer's session: alone (<paramref name="group"/> null: it enters the hand-over
+    /// itself), or in a group that entered it already. False: it was relayed before, and nothing was done.
+    /// </summary>
+    private async Task<bool> Relay(T message, Guid id, DateTime sent, Guid? stream, RelayReads? group, CancellationToken ct)
+    {
+        if (group?.AlreadyApplied(id) == true)
+        {
+            return false;
+        }
         if (services.GetService<ReplicaConsumer<T>>() is { } replica)
         {
-            await replica.StageAsync(context.Message, ct);
+            await replica.StageAsync(message, ct);
         }
-        var id = context.MessageId ?? throw new InvalidOperationException($"{typeof(T).Name} without a MessageId");
-        var county = await Divisions.CountyOf(context.Message, session, ct);
+        var county = await Divisions.CountyOf(message, session, ct);
         if (county is null)
         {
             logger.LogDebug("{Type} {MessageId} names no division: no department receives it", Entry.Type, id);
-            return;
+            return true;
         }
-        var body = CloudEvents.Build(id, Entry.Type, Entry.Service, context.SentTime ?? DateTime.UtcNow, county, CloudEvents.Data(context.Message));
-        // One round trip: the hand-over with replays (the holds are read, and this event held or delivered, under the
-        // shared lock a replay takes exclusively to start or end holding, until this transaction commits), whether the
-        // subscriptions changed since they were cached, and which of the deliveries due already exist (a replay may have
-        // staged this event before its live publish arrived).
+        var body = CloudEvents.Build(id, Entry.Type, Entry.Service, sent, county, CloudEvents.Data(message));
         var known = targets.Current;
         var matching = known?.Matching(Entry.Type, county) ?? [];
-        var read = await Handover.EnterShared(session, id, [.. matching.Select(s => WebhookDelivery.IdOf(s.Id, id))], ct);
-        if (read.Applied)
+        Handover.RelayRead read;
+        if (group is null)
         {
-            // Relayed before (a redelivery): nothing is published, sent or staged again.
-            outcome.AlreadyApplied = true;
-            return;
+            // One round trip: the hand-over with replays (the holds are read, and this event held or delivered, under
+            // the shared lock a replay takes exclusively to start or end holding, until this transaction commits),
+            // whether the subscriptions changed since they were cached, which of the deliveries due already exist (a
+            // replay may have staged this event before its live publish arrived), and whether it was relayed before.
+            read = await Handover.EnterShared(session, [id], [.. matching.Select(s => WebhookDelivery.IdOf(s.Id, id))], ct);
+            if (read.Applied.Contains(id))
+            {
+                // Relayed before (a redelivery): nothing is published, sent or staged again.
+                return false;
+            }
+        }
+        else
+        {
+            // The group read the holds and the fingerprint as it entered; the deliveries are read only when some are due.
+            read = group.Read with { Existing = matching.Count == 0 ? None : await WebhookStaging.Existing(session, id, matching, ct) };
         }
         if (known is null || known.Generation != read.Generation)
         {
@@ -61,7 +129,6 @@ public sealed class RelayConsumer<T>(IDocumentSession session, DepartmentExchang
             read = read with { Existing = await WebhookStaging.Existing(session, id, matching, ct) };
         }
         var holds = read.Holds.Where(h => h.Matches(Entry.Type, county)).ToList();
-        var stream = RelayQueue.StreamOf(context) is var key && key != RelayQueue.Unkeyed ? key : (Guid?)null;
         if (known.AnyQueue(Entry.Type, county))
         {
             await exchange.Publish(id, Entry.Type, county, body, ct);
@@ -83,7 +150,33 @@ public sealed class RelayConsumer<T>(IDocumentSession session, DepartmentExchang
         var held = holds.Select(h => h.Id).ToHashSet();
         WebhookStaging.Insert(session, id, Entry.Type, county, body, stream, replayed: false,
             matching.Where(s => !held.Contains(s.Id) && !read.Existing.Contains(WebhookDelivery.IdOf(s.Id, id))), signal);
+        return true;
     }
+}
+
+/// <summary>
+/// The hand-over read of a group of relayed events (<see cref="Platform.Messaging.IGroupReads"/>): the group's
+/// transaction enters the hand-over once, under the shared lock, and reads the holds, the subscriptions' fingerprint
+/// and which of its events were relayed before, in one round trip. Scoped: one per group.
+/// </summary>
+public sealed class RelayReads : IGroupReads
+{
+    private readonly HashSet<Guid> wanted = [];
+
+    /// <summary>What the group read as it entered (the deliveries are read by each event that has some due).</summary>
+    public Handover.RelayRead Read { get; private set; } = Handover.RelayRead.None;
+
+    public void Want(Guid messageId) => wanted.Add(messageId);
+
+    public async Task ReadAsync(IDocumentSession session, CancellationToken ct)
+    {
+        if (wanted.Count > 0)
+        {
+            Read = await Handover.EnterShared(session, [.. wanted], [], ct);
+        }
+    }
+
+    public bool AlreadyApplied(Guid messageId) => Read.Applied.Contains(messageId);
 }
 
 /// <summary>

@@ -72,19 +72,24 @@ public static class Handover
 
     /// <summary>
     /// What the relay reads as it enters: the holds, the subscriptions' fingerprint, the deliveries that exist, and
-    /// whether the event's message id is stored (applied already: <see cref="Platform.Messaging.IChecksItsId"/>).
+    /// which of the events' message ids are stored (applied already: <see cref="Platform.Messaging.IChecksItsId"/>).
     /// </summary>
-    public sealed record RelayRead(IReadOnlyList<ReplayHold> Holds, string Generation, IReadOnlySet<Guid> Existing, bool Applied);
+    public sealed record RelayRead(IReadOnlyList<ReplayHold> Holds, string Generation, IReadOnlySet<Guid> Existing, IReadOnlySet<Guid> Applied)
+    {
+        /// <summary>Before a group's read (nothing held, no fingerprint, nothing applied).</summary>
+        public static readonly RelayRead None = new([], "", new HashSet<Guid>(), new HashSet<Guid>());
+    }
 
     private static int storageReady;
 
     /// <summary>
     /// The relay's way in, in one round trip: starts the session's transaction, takes the lock shared, and reads in it
     /// every hold, the fingerprint of the subscriptions (<see cref="Relay.WebhookTargets.GenerationSql"/>), which of
-    /// <paramref name="deliveryIds"/> are stored already, and whether <paramref name="messageId"/> is (the relay's
-    /// check that it has not applied the event before, made here rather than in a round trip of its own).
+    /// <paramref name="deliveryIds"/> are stored already, and which of <paramref name="messageIds"/> are (the relay's
+    /// check that it has not applied an event before, made here rather than in a round trip of its own). One event's
+    /// ids, or a group's (<see cref="Relay.RelayReads"/>: one hand-over for the group's transaction).
     /// </summary>
-    public static async Task<RelayRead> EnterShared(IDocumentSession session, Guid messageId, Guid[] deliveryIds, CancellationToken ct)
+    public static async Task<RelayRead> EnterShared(IDocumentSession session, Guid[] messageIds, Guid[] deliveryIds, CancellationToken ct)
     {
         var options = session.DocumentStore.Options;
         if (Volatile.Read(ref storageReady) == 0)
@@ -105,14 +110,14 @@ public static class Handover
         var existing = new Npgsql.NpgsqlBatchCommand($"select id from {schema}.mt_doc_webhookdelivery where id = any($1)");
         existing.Parameters.Add(new Npgsql.NpgsqlParameter<Guid[]> { TypedValue = deliveryIds });
         batch.BatchCommands.Add(existing);
-        var applied = new Npgsql.NpgsqlBatchCommand($"select 1 from {schema}.mt_doc_processedmessage where id = $1");
-        applied.Parameters.Add(new Npgsql.NpgsqlParameter<Guid> { TypedValue = messageId });
+        var applied = new Npgsql.NpgsqlBatchCommand($"select id from {schema}.mt_doc_processedmessage where id = any($1)");
+        applied.Parameters.Add(new Npgsql.NpgsqlParameter<Guid[]> { TypedValue = messageIds });
         batch.BatchCommands.Add(applied);
         var serializer = options.Serializer();
         var holds = new List<ReplayHold>();
         var found = new HashSet<Guid>();
         var generation = "";
-        var isApplied = false;
+        var stored = new HashSet<Guid>();
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
             await reader.NextResultAsync(ct); // the lock
@@ -131,9 +136,12 @@ public static class Handover
                 found.Add(reader.GetGuid(0));
             }
             await reader.NextResultAsync(ct);
-            isApplied = await reader.ReadAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                stored.Add(reader.GetGuid(0));
+            }
         }
-        return new RelayRead(holds, generation, found, isApplied);
+        return new RelayRead(holds, generation, found, stored);
     }
 
     /// <summary>Runs <paramref name="work"/> in one transaction holding the lock exclusively, and commits it.</summary>
