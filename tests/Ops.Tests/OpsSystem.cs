@@ -13,7 +13,7 @@ namespace JiaoLianTi.Ops.Tests;
 
 /// <summary>
 /// The whole system, sampled often (so that a test does not wait ten seconds for a gauge) and with a short lag
-/// limit for the health check; Activities with a hook on ResourceWithdrawn that a test can break, to make a consumer
+/// limit for the health check; half its traces kept; Activities with a hook on ResourceWithdrawn that a test can break, to make a consumer
 /// fail for real and fill the error queue.
 /// </summary>
 public sealed class OpsSystem : TestSystem
@@ -22,6 +22,8 @@ public sealed class OpsSystem : TestSystem
     {
         WithSetting("Operations:SampleInterval", "00:00:00.200");
         WithSetting("Operations:Health:MaxLag", "00:00:02");
+        // Half the traces kept, as a province keeps a share (TracingTests: a trace left out is left out whole).
+        WithSetting(Microsoft.Extensions.Hosting.Extensions.TraceSampleRatioKey, "0.5");
         Configure("activities", services => services.AddAllianceFactHook<ResourceWithdrawn, BreakableHook>());
     }
 

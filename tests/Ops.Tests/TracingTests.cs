@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.TestKit;
+using JiaoLianTi.Platform.AlliancesReplica;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using OpenTelemetry.Trace;
@@ -12,7 +14,8 @@ namespace JiaoLianTi.Ops.Tests;
 /// <summary>
 /// What the exporter receives, with the services' own tracing setup (ServiceDefaults): a command's trace is whole,
 /// from the gateway through the service, its SQL, the publish and the consuming service, while the event daemon's
-/// polling (its high-water mark loop, its SQL) starts no trace at all.
+/// polling (its high-water mark loop, its SQL) starts no trace at all; and with a share of the traces kept, a command
+/// left out is left out by the services that consume its events too.
 /// </summary>
 [Collection(OpsCollection.Name)]
 public sealed class TracingTests(OpsSystem system)
@@ -63,5 +66,57 @@ public sealed class TracingTests(OpsSystem system)
         var later = await Eventually.Until(() => Task.FromResult(Snapshot().Select(a => a.SpanId).ToHashSet()),
             exported => unparented.All(a => exported.Contains(a.ParentSpanId)));
         Assert.DoesNotContain(unparented, a => !later.Contains(a.ParentSpanId));
+    }
+
+    [Fact]
+    public async Task A_command_whose_trace_is_left_out_is_left_out_by_its_consumers_too()
+    {
+        // The system keeps half the traces (OpsSystem). What every process recorded, seen without a say in it (this
+        // listener samples nothing itself): the requests the gateway kept, and every consumer's span.
+        var recorded = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "MassTransit" or "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.None,
+            ActivityStopped = activity =>
+            {
+                if (activity.Recorded)
+                {
+                    lock (recorded) recorded.Add(activity);
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var county = "510107";
+        var units = new List<Guid>();
+        for (var i = 0; i < 24; i++)
+        {
+            var created = await system.Client(Role.CountyAdmin, county).Post("/api/alliances/units",
+                new { kind = "Museum", name = $"采样测试博物馆{i}", countyCode = county, contactOfficer = "张三", contactPhone = "13800000000" });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            units.Add((await created.ReadJson()).Id());
+        }
+        List<Activity> Snapshot() { lock (recorded) return [.. recorded]; }
+        // Every service that consumes MemberUnitRegistered has applied all 24 to its replica (its spans recorded or not).
+        foreach (var service in new[] { "activities", "parentschool", "campussafety", "wellbeing" })
+        {
+            var store = system.Services(service).GetRequiredService<Marten.IDocumentStore>();
+            await Eventually.Until(async () =>
+            {
+                await using var session = store.QuerySession();
+                return (await session.LoadManyAsync<KnownUnit>(units)).Count;
+            }, n => n == units.Count, TimeSpan.FromSeconds(60));
+        }
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the consumers' spans end just after their commits
+        var consumers = Snapshot().Where(a => a.Kind == ActivityKind.Consumer).ToList();
+        // Some kept (a share of 0.5 over 24 commands: 2^-24 that none is).
+        Assert.NotEmpty(consumers);
+        // A consumer's span is recorded only within a trace a request started and kept: none starts a trace of its own.
+        // Before, a message of a trace left out carried no trace context, and each consumer judged it as a new trace
+        // and kept a share of those: two-span traces with no command above them.
+        var roots = consumers.Where(c => c.ParentSpanId == default).ToList();
+        Assert.True(roots.Count == 0, $"{roots.Count} of {consumers.Count} consumer spans started a trace of their own: "
+            + string.Join(", ", roots.Take(5).Select(r => r.DisplayName)));
     }
 }
