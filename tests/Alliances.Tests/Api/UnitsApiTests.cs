@@ -67,6 +67,8 @@ public sealed class UnitsApiTests(AlliancesSystem system)
     [InlineData("{\"kind\":\"School\",\"countyCode\":\"510104\"}", "name")]
     [InlineData("{\"kind\":\"School\",\"name\":\"x\",\"countyCode\":\"519999\"}", "countyCode")]
     [InlineData("{\"kind\":\"School\",\"name\":\"x\",\"countyCode\":\"510104\",\"contactPhone\":\"call me\"}", "contactPhone")]
+    [InlineData("{\"kind\":\"School\",\"name\":\"x\",\"countyCode\":\"510104\",\"contactPhone\":\"12\"}", "contactPhone")]
+    [InlineData("{\"kind\":\"School\",\"name\":\"x\",\"countyCode\":\"510104\",\"contactPhone\":\"--\"}", "contactPhone")]
     public async Task Bad_input_is_a_400_naming_the_field(string json, string field)
     {
         using var admin = system.Client(Role.ProvinceAdmin, "51");

@@ -73,8 +73,13 @@ public static class UnitsApi
             request.ContactOfficer ?? "", request.ContactPhone ?? "", caller.Subject, now);
     }
 
+    /// <summary>
+    /// A phone number as units give one: a mobile, a landline with its area code or extension, or a short service
+    /// number (110, 122, 12345): at least three digits, only digits and <c>- + ( )</c> and spaces, at most 30 characters.
+    /// </summary>
     private static bool IsPhone(string? phone) =>
-        string.IsNullOrEmpty(phone) || (phone.Length <= 30 && phone.All(c => char.IsAsciiDigit(c) || c is '-' or '+' or ' ' or '(' or ')'));
+        string.IsNullOrEmpty(phone) || (phone.Length <= 30 && phone.Count(char.IsAsciiDigit) >= 3
+            && phone.All(c => char.IsAsciiDigit(c) || c is '-' or '+' or ' ' or '(' or ')'));
 
     private static async Task<Ok<Page<MemberUnit>>> List(
         HttpContext http, IQuerySession session, int? page, int? pageSize, string? county, MemberUnitKind? kind, string? q,
