@@ -88,7 +88,9 @@ public sealed class BulkheadTests(BulkheadSystem system) : IClassFixture<Bulkhea
         }
 
         Assert.InRange(system.AtAlliances.Most, 1, 3);
-        Assert.Contains(answers, a => a.StatusCode == HttpStatusCode.Created);
+        // Some of the crowd were served: registrations or list reads, whichever took the three places first (on a busy
+        // machine three slow reads can hold them until every queued registration's 0.2 s is up: all 100 got 503 once).
+        Assert.Contains(answers, a => a.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK);
         var refused = answers.Where(a => (int)a.StatusCode is < 200 or >= 300).ToList();
         Assert.NotEmpty(refused);
         Assert.All(refused, a =>
@@ -102,5 +104,7 @@ public sealed class BulkheadTests(BulkheadSystem system) : IClassFixture<Bulkhea
         using var county = system.Client(Role.CountyAdmin, "510104");
         Assert.Equal(HttpStatusCode.OK, (await county.GetAsync("/api/activities/alliances/")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await county.GetAsync("/api/alliances/units/?county=510104")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await county.Post("/api/alliances/units",
+            new { kind = "Library", name = "分服务限流之后的图书馆", countyCode = "510104" })).StatusCode);
     }
 }
