@@ -23,7 +23,7 @@ public sealed class GroupCommitTests(ReplicaHost replica)
     public async Task Units_registered_together_are_committed_many_to_a_transaction_and_each_once()
     {
         var units = Enumerable.Range(0, 80).Select(i => (Unit: Guid.NewGuid(), MessageId: Guid.NewGuid(), Name: $"学校{i}")).ToList();
-        using var sizes = new GroupSizes();
+        using var sizes = new GroupCommitSizes(ReplicaHost.ServiceName);
 
         await replica.DeliverAll(units.Select(u =>
             ((object)new MemberUnitRegistered(u.Unit, MemberUnitKinds.School, u.Name, County, T0, Version: 1), u.MessageId)));
@@ -44,44 +44,6 @@ public sealed class GroupCommitTests(ReplicaHost replica)
         var recorded = await Eventually.Until(() => Task.FromResult(sizes.Committed), r => r.Sum() >= 80);
         Assert.Equal(transactions.Select(t => t.Messages).Order(), recorded.Order());
         Assert.Empty(sizes.Split);
-    }
-
-    /// <summary>The sizes the replica service records on <c>jlt.group_commit.size</c> while it is alive.</summary>
-    private sealed class GroupSizes : IDisposable
-    {
-        private readonly System.Diagnostics.Metrics.MeterListener listener = new();
-        private readonly System.Collections.Concurrent.ConcurrentQueue<(int Size, string? Outcome)> seen = new();
-
-        public GroupSizes()
-        {
-            listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument is { Name: Observability.OpsMetrics.GroupCommitSize, Meter.Name: Observability.OpsMetrics.MeterName })
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            };
-            listener.SetMeasurementEventCallback<int>((_, size, tags, _) =>
-            {
-                string? service = null, outcome = null;
-                foreach (var tag in tags)
-                {
-                    if (tag.Key == "service") service = tag.Value as string;
-                    if (tag.Key == "outcome") outcome = tag.Value as string;
-                }
-                if (service == ReplicaHost.ServiceName)
-                {
-                    seen.Enqueue((size, outcome));
-                }
-            });
-            listener.Start();
-        }
-
-        public List<int> Committed => [.. seen.Where(s => s.Outcome == "committed").Select(s => s.Size)];
-
-        public List<int> Split => [.. seen.Where(s => s.Outcome == "split").Select(s => s.Size)];
-
-        public void Dispose() => listener.Dispose();
     }
 
     [Fact]

@@ -83,7 +83,7 @@ public sealed class RelayOrderTests(SubscriptionsSystem system, ITestOutputHelpe
         // again (which would fail the group and send every event in it one by one), and the others commit together.
         var county = Subscribers.NewCounty();
         var (queue, credentials) = await Subscribe(county, webhook: null);
-        using var splits = new GroupSplits();
+        using var sizes = new GroupCommitSizes(SubscriptionsService.Name);
         var relayed = Streams();
         var first = await Round(relayed, county, 1);
         Assert.Equal(first.Count, (await ReadQueue(credentials, queue, first.Count)).Count);
@@ -100,46 +100,10 @@ public sealed class RelayOrderTests(SubscriptionsSystem system, ITestOutputHelpe
         output.WriteLine($"{again.Count} repeats, {fresh.Count} new events, {next.Count} after: {queued.Count} messages on the queue");
         Assert.Equal(expected.Select(e => e.Id).Order(), queued.Select(r => r.Id).Order());
         var transactions = await Transactions(fresh.Select(f => f.Event.Id));
-        output.WriteLine($"the {fresh.Count} new events were committed in {transactions.Count} transactions; groups split: {splits.Count}");
+        output.WriteLine($"the {fresh.Count} new events were committed in {transactions.Count} transactions; groups split: {sizes.Split.Count}");
         Assert.True(transactions.Count < fresh.Count, $"{transactions.Count} transactions for {fresh.Count} events: none was grouped");
         // No group failed on a repeat's id (a failed group is recorded as split, and its events sent one by one).
-        Assert.Equal(0, splits.Count);
-    }
-
-    /// <summary>Counts the relay's groups that did not commit (<c>jlt.group_commit.size</c>, outcome split) while alive.</summary>
-    private sealed class GroupSplits : IDisposable
-    {
-        private readonly System.Diagnostics.Metrics.MeterListener listener = new();
-        private int count;
-
-        public GroupSplits()
-        {
-            listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument is { Name: JiaoLianTi.Platform.Observability.OpsMetrics.GroupCommitSize, Meter.Name: JiaoLianTi.Platform.Observability.OpsMetrics.MeterName })
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            };
-            listener.SetMeasurementEventCallback<int>((_, _, tags, _) =>
-            {
-                string? service = null, outcome = null;
-                foreach (var tag in tags)
-                {
-                    if (tag.Key == "service") service = tag.Value as string;
-                    if (tag.Key == "outcome") outcome = tag.Value as string;
-                }
-                if (service == SubscriptionsService.Name && outcome == "split")
-                {
-                    Interlocked.Increment(ref count);
-                }
-            });
-            listener.Start();
-        }
-
-        public int Count => Volatile.Read(ref count);
-
-        public void Dispose() => listener.Dispose();
+        Assert.Empty(sizes.Split);
     }
 
     [Fact]

@@ -36,8 +36,6 @@ public sealed class RelayConsumer<T>(IDocumentSession session, DepartmentExchang
     private static readonly CatalogueEntry Entry = EventCatalogue.Find(typeof(T).Name)
         ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the event catalogue");
 
-    private static readonly IReadOnlySet<Guid> None = new HashSet<Guid>();
-
     public async Task Consume(ConsumeContext<T> context)
     {
         var id = context.MessageId ?? throw new InvalidOperationException($"{typeof(T).Name} without a MessageId");
@@ -119,13 +117,18 @@ public sealed class RelayConsumer<T>(IDocumentSession session, DepartmentExchang
         }
         else
         {
-            // The group read the holds and the fingerprint as it entered; the deliveries are read only when some are due.
-            read = group.Read with { Existing = matching.Count == 0 ? None : await WebhookStaging.Existing(session, id, matching, ct) };
+            // The group read the holds and the fingerprint as it entered.
+            read = group.Read;
         }
-        if (known is null || known.Generation != read.Generation)
+        var cached = known is not null && known.Generation == read.Generation;
+        if (known is null || !cached)
         {
             known = await targets.Load(session, ct);
             matching = known.Matching(Entry.Type, county);
+        }
+        if (!cached || group is not null)
+        {
+            // Which of the deliveries due exist already (no round trip when none is due).
             read = read with { Existing = await WebhookStaging.Existing(session, id, matching, ct) };
         }
         var holds = read.Holds.Where(h => h.Matches(Entry.Type, county)).ToList();
