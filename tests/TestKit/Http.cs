@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace JiaoLianTi.TestKit;
@@ -31,6 +33,33 @@ public static class Http
 
     public static Task<HttpResponseMessage> Put(this HttpClient client, string path, object? body, string? ifMatch = null) =>
         client.Send(HttpMethod.Put, path, body, ifMatch);
+
+    /// <summary>
+    /// Sends as a person's app does under load: past the system's capacity the answer is 503 "服务繁忙" (or 429) with
+    /// Retry-After, which changed nothing, so the same request is sent again after that time (at most
+    /// <paramref name="attempts"/> times). <paramref name="request"/> builds each attempt anew; <paramref name="busy"/>
+    /// counts the busy answers. Returns the first answer that is not busy, or the last.
+    /// </summary>
+    public static async Task<HttpResponseMessage> SendUntilServed(
+        this HttpClient client, Func<HttpRequestMessage> request, StrongBox<int>? busy = null, int attempts = 60)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            using var message = request();
+            var response = await client.SendAsync(message);
+            if (response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests)
+                || response.Headers.RetryAfter?.Delta is not { } wait || attempt == attempts)
+            {
+                return response;
+            }
+            response.Dispose();
+            if (busy is not null)
+            {
+                Interlocked.Increment(ref busy.Value);
+            }
+            await Task.Delay(wait);
+        }
+    }
 
     /// <summary>Text sent as it is, for malformed JSON.</summary>
     public static Task<HttpResponseMessage> PostRaw(this HttpClient client, string path, string json) =>
