@@ -20,12 +20,19 @@ public static class Http
     public static async Task<HttpResponseMessage> Send(
         this HttpClient client, HttpMethod method, string path, object? body, string? ifMatch = null)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        using var request = Request(method, path, body, ifMatch);
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>The request <see cref="Send"/> sends: <paramref name="body"/> as JSON, If-Match when given.</summary>
+    public static HttpRequestMessage Request(HttpMethod method, string path, object? body, string? ifMatch = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
         if (ifMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         }
-        return await client.SendAsync(request);
+        return request;
     }
 
     public static Task<HttpResponseMessage> Post(this HttpClient client, string path, object? body, string? ifMatch = null) =>
