@@ -30,6 +30,8 @@ public sealed class PublisherPagingTests : IAsyncLifetime
         builder.Configuration["ConnectionStrings:pagingdb"] = database;
         builder.Configuration["ConnectionStrings:rabbitmq"] = await servers.CreateVirtualHostAsync(name);
         builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        // The page's own publish is what this measures: nothing is published at the commit (PublishOnCommitTests).
+        builder.Configuration["Messaging:PublishOnCommit"] = "false";
         builder.AddEventStore("pagingdb", options => options.Events.AddEventType<ProbeHappened>())
             .PublishIntegrationEvents(map);
         builder.AddMessaging("paging");

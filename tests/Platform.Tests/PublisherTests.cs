@@ -34,6 +34,8 @@ public sealed class PublisherTests : IAsyncLifetime
         builder.Configuration["Logging:LogLevel:Default"] = "Warning";
         // A short limit per attempt, so the test does not wait the ten seconds of the default.
         builder.Configuration["Messaging:PublishAttemptTimeout"] = "00:00:02";
+        // The page's own publish is what this measures: nothing is published at the commit (PublishOnCommitTests).
+        builder.Configuration["Messaging:PublishOnCommit"] = "false";
         builder.AddEventStore("publisherdb", options => options.Events.AddEventType<ProbeHappened>())
             .PublishIntegrationEvents(new ProbeMap());
         builder.AddMessaging("publisher");

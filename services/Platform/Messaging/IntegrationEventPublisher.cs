@@ -19,6 +19,8 @@ namespace JiaoLianTi.Platform.Messaging;
 /// only after the page returns, so an event is published at least once and never lost; consumers drop the duplicates
 /// by MessageId. While the broker is away the page is retried
 /// (backing off to 5 s) instead of failing, because a failed subscription would pause until the service restarts.
+/// Most events have left already when their page comes (<see cref="PublishOnCommit"/> publishes them as they are
+/// committed): the page then waits for that publish and skips them, and publishes only the rest.
 /// </summary>
 public sealed class IntegrationEventPublisher : SubscriptionBase
 {
@@ -38,6 +40,7 @@ public sealed class IntegrationEventPublisher : SubscriptionBase
     public const string ActivityIdHeader = "MT-Activity-Id";
 
     private readonly IIntegrationEventMap map;
+    private readonly PublishOnCommit onCommit;
     private readonly IBus bus;
     private readonly PublishingGate gate;
     private readonly ILogger<IntegrationEventPublisher> logger;
@@ -45,9 +48,10 @@ public sealed class IntegrationEventPublisher : SubscriptionBase
     private readonly Observability.OpsMetrics? metrics;
 
     public IntegrationEventPublisher(
-        IIntegrationEventMap map, IBus bus, PublishingGate gate, ILogger<IntegrationEventPublisher> logger,
-        IConfiguration configuration, Observability.OpsMetrics? metrics = null)
+        IIntegrationEventMap map, PublishOnCommit onCommit, IBus bus, PublishingGate gate,
+        ILogger<IntegrationEventPublisher> logger, IConfiguration configuration, Observability.OpsMetrics? metrics = null)
     {
+        this.onCommit = onCommit;
         var attemptTimeout = configuration.GetValue("Messaging:PublishAttemptTimeout", DefaultAttemptTimeout);
         this.metrics = metrics;
         this.map = map;
@@ -102,18 +106,30 @@ public sealed class IntegrationEventPublisher : SubscriptionBase
         // page of 500 took 500 round trips to the broker, and events queued behind it for seconds (issue 20).
         // Order is kept per stream (a consumer sees a stream's facts in the order they happened): each stream's events
         // go one after another, the streams side by side, at most MaxInFlight at once.
+        // An event claimed at its commit (PublishOnCommit) is not mapped here: the page waits for the claim and
+        // publishes the event only if that publish failed. Any other event is the page's from here on.
         var streams = page.Events
-            .Select(@event => (Event: @event, Message: map.ToIntegrationEvent(@event)))
-            .Where(item => item.Message is not null)
+            .Select(@event => onCommit.IsClaimed(@event)
+                ? (Event: @event, Message: null, Claimed: true)
+                : (Event: @event, Message: map.ToIntegrationEvent(@event), Claimed: false))
             .GroupBy(item => item.Event.StreamId)
             .ToList();
         await Parallel.ForEachAsync(streams, new ParallelOptions { MaxDegreeOfParallelism = MaxInFlight, CancellationToken = ct },
             async (stream, token) =>
             {
-                foreach (var (@event, message) in stream)
+                foreach (var (@event, mapped, claimed) in stream)
                 {
-                    await PublishAsync(@event, message!, token);
+                    var message = claimed && !await onCommit.TakeAsync(@event, token) ? map.ToIntegrationEvent(@event) : mapped;
+                    if (message is not null)
+                    {
+                        await PublishAsync(@event, message, token);
+                    }
+                    if (!claimed)
+                    {
+                        onCommit.Release(@event);
+                    }
                 }
+                onCommit.Settled(stream.Key, stream.Max(item => item.Event.Version));
             });
         logger.LogDebug("Published the page {Floor}-{Ceiling}: {Events} events of {Streams} streams in {Elapsed} ms",
             page.SequenceFloor, page.SequenceCeiling, page.Events.Count, streams.Count, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -133,14 +149,27 @@ public sealed class IntegrationEventPublisher : SubscriptionBase
 
     private async Task PublishAsync(IEvent @event, object message, CancellationToken ct)
     {
+        await retry.ExecuteAsync(async token => await SendAsync(bus, @event, message, "page", token), ct);
+        metrics?.Published(message.GetType().Name, DateTimeOffset.UtcNow - @event.Timestamp);
+        logger.LogDebug("Published {MessageType} {MessageId}", message.GetType().Name, @event.Id);
+    }
+
+    /// <summary>
+    /// One publish of <paramref name="message"/>, the integration event of <paramref name="event"/>, waiting for the
+    /// broker's confirm: by the page (<paramref name="path"/> "page") or at the commit (<see cref="PublishOnCommit"/>,
+    /// "commit"), with the same MessageId, headers and trace either way.
+    /// </summary>
+    internal static async Task SendAsync(IBus bus, IEvent @event, object message, string path, CancellationToken ct)
+    {
         // Continue the trace of the request that appended the event, so one command is one trace across services.
         var traceParent = @event.Headers?.GetValueOrDefault(TraceParentHeader)?.ToString();
         ActivityContext.TryParse(traceParent, null, out var parent);
         using var activity = Source.StartActivity($"{message.GetType().Name} publish", ActivityKind.Producer, parent);
         activity?.SetTag("messaging.message.id", @event.Id);
         activity?.SetTag("jlt.stream.id", @event.StreamId);
+        activity?.SetTag("jlt.publish.path", path);
 
-        await retry.ExecuteAsync(async token => await bus.Publish(message, message.GetType(), context =>
+        await bus.Publish(message, message.GetType(), context =>
         {
             context.MessageId = @event.Id;
             context.Durable = true;
@@ -155,8 +184,6 @@ public sealed class IntegrationEventPublisher : SubscriptionBase
             }
             context.Headers.Set(StreamHeader, @event.StreamId.ToString());
             context.Headers.Set(StreamVersionHeader, @event.Version);
-        }, token), ct);
-        metrics?.Published(message.GetType().Name, DateTimeOffset.UtcNow - @event.Timestamp);
-        logger.LogDebug("Published {MessageType} {MessageId}", message.GetType().Name, @event.Id);
+        }, ct);
     }
 }

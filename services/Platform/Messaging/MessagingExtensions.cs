@@ -184,6 +184,8 @@ public static class MessagingExtensions
         this MartenServiceCollectionExtensions.MartenConfigurationExpression marten, IIntegrationEventMap map)
     {
         marten.Services.AddSingleton(map);
+        marten.Services.AddSingleton<PublishOnCommit>();
+        marten.Services.AddSingleton<IConfigureMarten, ListenForCommits>();
         marten.AddSubscriptionWithServices<IntegrationEventPublisher>(ServiceLifetime.Singleton, options =>
         {
             foreach (var type in map.EventTypes)

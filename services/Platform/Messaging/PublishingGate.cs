@@ -18,6 +18,9 @@ public sealed class PublishingGate(BrokerAddress broker, IConfiguration configur
         .Select(service => QueueTypes.QueueName(service, QueueTypes.From(configuration).Quorum))];
     private volatile bool open;
 
+    /// <summary>Whether publishing has been opened (or there is nothing to wait for).</summary>
+    public bool IsOpen => open || queues.Length == 0;
+
     public async Task WaitAsync(CancellationToken ct)
     {
         if (open || queues.Length == 0)
