@@ -43,6 +43,7 @@ public sealed class PublishOnCommitTests : IAsyncLifetime
         builder.Configuration["ConnectionStrings:oncommitdb"] = database;
         builder.Configuration["ConnectionStrings:rabbitmq"] = broker;
         builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        builder.Configuration[PublishOnCommit.EnabledKey] = "true";
         builder.AddEventStore("oncommitdb", options => options.Events.AddEventType<ProbeHappened>())
             .PublishIntegrationEvents(probes);
         builder.AddMessaging("oncommit");
