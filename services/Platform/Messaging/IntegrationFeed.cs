@@ -19,12 +19,16 @@ namespace JiaoLianTi.Platform.Messaging;
 /// the service's own event store, the one source of truth, in sequence order, and maps each event with the same
 /// <see cref="IIntegrationEventMap"/> the live publisher (<see cref="IntegrationEventPublisher"/>) uses: an item's
 /// <c>id</c> is the Marten event id, which is the MessageId of the live publish, so a subscriber that gets an event
-/// both ways can tell. Only events below the store's high-water mark are read: an event of a transaction still open
-/// (its sequence taken, not yet committed) is never skipped by a page that read past it.
+/// both ways can tell. Only events at or below a position with no gap under it are read (<see cref="CeilingAsync"/>):
+/// an event of a transaction still open (its sequence taken, not yet committed) is never skipped by a page that read
+/// past it.
 /// <para>
-/// The answer is <c>{ items: [ { position, id, type, time, streamId, streamVersion, data } ], next }</c>. <c>next</c>
+/// The answer is <c>{ items: [ { position, id, type, time, streamId, streamVersion, data } ], next, head }</c>. <c>next</c>
 /// is the position to send as <c>after</c> for the following page; when it equals the <c>after</c> that was sent, the
-/// feed has nothing more for now. A page holds at most <c>limit</c> items (1–1000, default 100) and looks at most
+/// feed has nothing more for now. <c>head</c> is the highest position committed when the page was read: every event
+/// committed before the request was sent is at or below it. A reader that needs all of those (a replay) reads on,
+/// asking again, until <c>next</c> reaches its first page's <c>head</c>: an event published at its commit
+/// (<see cref="PublishOnCommit"/>) can be above the ceiling for a moment, until the transactions below it commit. A page holds at most <c>limit</c> items (1–1000, default 100) and looks at most
 /// <see cref="MaxScanned"/> stored events, so a narrow <c>types</c> filter may return fewer items (even none) with
 /// <c>next</c> moved on. The gateway does not route <c>/internal</c>: the feed is reached inside the deployment only.
 /// </para>
@@ -42,7 +46,8 @@ public static class IntegrationFeed
     public sealed record FeedItem(
         long Position, Guid Id, string Type, DateTimeOffset Time, Guid StreamId, long StreamVersion, JsonElement Data);
 
-    public sealed record FeedPage(IReadOnlyList<FeedItem> Items, long Next);
+    /// <summary>A page: its items, the <c>after</c> of the next page, and the highest position committed when it was read.</summary>
+    public sealed record FeedPage(IReadOnlyList<FeedItem> Items, long Next, long Head);
 
     /// <summary>
     /// Maps the feed of this service; <typeparamref name="TContract"/> is any contract of the service's Contracts
@@ -121,7 +126,7 @@ public static class IntegrationFeed
     /// <summary>One page of the feed (see the class).</summary>
     public static async Task<FeedPage> ReadAsync(FeedQuery request, IDocumentStore store, IIntegrationEventMap map, CancellationToken ct)
     {
-        var ceiling = await HighWaterMarkAsync(store, ct);
+        var (ceiling, head) = await CeilingAsync(store, ct);
         var items = new List<FeedItem>();
         var position = request.After;
         var scanned = 0;
@@ -157,16 +162,38 @@ public static class IntegrationFeed
                 }
             }
         }
-        return new FeedPage(items, Math.Max(position, request.After));
+        return new FeedPage(items, Math.Max(position, request.After), head);
     }
 
+    /// <summary>How many positions above the daemon's mark one request looks at for the run without a gap.</summary>
+    private const int GaplessScan = 10_000;
+
     /// <summary>
-    /// The highest sequence below which every event is committed (Marten's high-water mark, kept by the async daemon
-    /// every service runs for its publisher); 0 before the daemon has looked.
+    /// The ceiling, the highest position at or below which every event that will ever be committed is committed; and
+    /// the head, the highest position committed now. The ceiling starts at Marten's high-water mark (kept by the async
+    /// daemon every service runs for its publisher; it passes a gap, a transaction rolled back, once the gap is older
+    /// than the daemon's stale threshold) and goes on up the run of positions above it that are all committed: a
+    /// missing one is a transaction still open, or one rolled back that the mark has not passed yet. So an event
+    /// committed a moment ago is in the feed without waiting for the daemon to record its next mark.
     /// </summary>
-    private static async Task<long> HighWaterMarkAsync(IDocumentStore store, CancellationToken ct)
+    private static async Task<(long Ceiling, long Head)> CeilingAsync(IDocumentStore store, CancellationToken ct)
     {
-        var progress = await store.Advanced.AllProjectionProgress(token: ct);
-        return progress.FirstOrDefault(p => p.ShardName == "HighWaterMark")?.Sequence ?? 0;
+        var schema = store.Options.Events.DatabaseSchemaName;
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync(ct);
+        await using var command = connection.CreateCommand();
+        // Along the run without a gap, seq_id - n (its place in the run) equals the mark; from the first gap on it is larger.
+        command.CommandText = $"""
+            with mark as (
+                select coalesce((select last_seq_id from {schema}.mt_event_progression where name = 'HighWaterMark'), 0) as at),
+            above as (
+                select e.seq_id, row_number() over (order by e.seq_id) as n
+                from (select seq_id from {schema}.mt_events where seq_id > (select at from mark) order by seq_id limit {GaplessScan}) e)
+            select (select at from mark) + (select count(*) from above where seq_id - n = (select at from mark)),
+                   coalesce((select max(seq_id) from {schema}.mt_events), 0)
+            """;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt64(0), reader.GetInt64(1));
     }
 }

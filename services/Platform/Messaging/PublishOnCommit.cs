@@ -30,15 +30,14 @@ namespace JiaoLianTi.Platform.Messaging;
 /// confirmed; if that one failed, so does this one, and the publisher sends both, in order. Anything else (a stream
 /// last written by another replica, versions not known at the commit) is left to the publisher's page, as before.
 /// Claims are made only while the publisher runs in this process (the daemon waited on <see cref="AppendWakeup"/>
-/// within its window) and the publishing gate is open, and only with <c>Messaging:PublishOnCommit=true</c> (off by
-/// default, see the constructor). A commit
+/// within its window) and the publishing gate is open; <c>Messaging:PublishOnCommit=false</c> turns it off. A commit
 /// whose events were all claimed wakes the daemon only within <see cref="AppendWakeup.PublishedInterval"/>, so that its
 /// page, which has little left to do, gathers more commits.
 /// </para>
 /// </summary>
 public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposable
 {
-    /// <summary>The setting that turns publishing at the commit on (<c>true</c>; off by default).</summary>
+    /// <summary>The setting that turns publishing at the commit off (<c>false</c>; on by default).</summary>
     public const string EnabledKey = "Messaging:PublishOnCommit";
 
     /// <summary>The most commits published in one batch.</summary>
@@ -81,10 +80,10 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
         this.gate = gate;
         this.wakeup = wakeup;
         this.logger = logger;
-        // Off unless asked for: the replay feed (IntegrationFeed) reads up to the daemon's high-water mark, and an event
-        // published here can reach a subscriber before that mark covers it; a replay asked for in that moment missed it
-        // (Subscriptions' ReplayTests, once in a fresh-clone run). On when the feed no longer depends on the mark.
-        enabled = configuration.GetValue(EnabledKey, false);
+        // An event published here can reach a subscriber before the daemon's high-water mark covers it: the replay
+        // feed (IntegrationFeed) therefore reads on past the mark where nothing is missing, and a replay reads it until
+        // the head it saw first (ReplayWorker), not only to the mark.
+        enabled = configuration.GetValue(EnabledKey, true);
         loop = new Lazy<Task>(() =>
         {
             // The publish is the commit's aftermath, not the request's work: the loop runs outside the first request's

@@ -6,6 +6,8 @@ using JiaoLianTi.CampusSafety.Contracts;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.Platform.Messaging;
 using JiaoLianTi.TestKit;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace JiaoLianTi.CampusSafety.Tests.Api;
@@ -121,6 +123,36 @@ public sealed class IntegrationFeedTests(CampusSafetySystem system)
         var rest = (await ReadAll(relay, "types=HazardReported,HazardAssigned", limit: 1000))
             .Where(i => i.GetProperty("position").GetInt64() > first && mine.Any(m => m.Id() == i.Id())).Select(i => i.Id());
         Assert.Equal(mine.Skip(1).Select(i => i.Id()), rest);
+    }
+
+    /// <summary>
+    /// A report committed while a transaction below it is still open (its position taken, not yet committed) stays
+    /// above the feed's ceiling until that transaction commits: no page reads past the open position, so none skips
+    /// what it will hold. The page's <c>head</c> says a report is committed above, so a replay knows to ask again; once
+    /// the transaction commits the feed gives the report, without waiting for the daemon's next mark.
+    /// </summary>
+    [Fact]
+    public async Task The_feed_stops_below_a_transaction_still_open_and_its_head_shows_what_is_committed_above_it()
+    {
+        var world = await system.SchoolWithAlliance();
+        using var admin = system.SchoolAdmin(world);
+        using var relay = Relay();
+        await using var open = await OpenPosition.TakeAsync(system.CampusSafety.GetRequiredService<IDocumentStore>());
+
+        var report = (await (await admin.Post(Reports, Report(world.SchoolId, HazardKinds.Traffic))).ReadJson()).Id();
+        // Read at once, the transaction still open.
+        var before = await ReadAll(relay, "types=HazardReported", limit: 1000);
+        var page = await (await relay.GetAsync($"{IntegrationFeed.Path}?after=0&types=HazardReported&limit=1")).ReadJson();
+        Assert.DoesNotContain(before, i => Concerns(i.GetProperty("data"), report));
+
+        await open.CommitAsync();
+        var after = await Eventually.Until(() => ReadAll(relay, "types=HazardReported", limit: 1000),
+            items => items.Any(i => Concerns(i.GetProperty("data"), report)));
+        var position = after.Single(i => Concerns(i.GetProperty("data"), report)).GetProperty("position").GetInt64();
+        // The head the page gave while the transaction was open was at or above the report, which the feed held back.
+        Assert.True(page.GetProperty("head").GetInt64() >= position, $"head {page.GetProperty("head")} below the report at {position}");
+        Assert.All(before, i => Assert.True(i.GetProperty("position").GetInt64() < position));
+        Assert.Equal(before.Select(i => i.Id()), after.TakeWhile(i => i.GetProperty("position").GetInt64() < position).Select(i => i.Id()));
     }
 
     private static bool Concerns(JsonElement data, Guid reportId) =>

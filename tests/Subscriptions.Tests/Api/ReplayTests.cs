@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using JiaoLianTi.Platform.Identity;
+using JiaoLianTi.TestKit;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace JiaoLianTi.Subscriptions.Tests.Api;
@@ -156,6 +159,38 @@ public sealed class ReplayTests(SubscriptionsSystem system)
         // Anything before it is a repeat, with its id, of one of the period (sent straight and through the exchange
         // while the bindings came back).
         Assert.All(after.SkipLast(1), e => Assert.Contains((e.Str("id"), e.GetProperty("data").GetProperty("unitId").GetGuid()), units));
+    }
+
+    /// <summary>
+    /// The events of the period were committed while a transaction below them in Alliances' store was still open (a
+    /// command in flight), and may have reached the subscriber at their commit: the feed stops below that open
+    /// position, so the replay reads on, asking again, until the feed reaches the head it saw first, and counts both
+    /// once the transaction has committed. Reading only to where the feed first stopped, it counted none.
+    /// </summary>
+    [Fact]
+    public async Task A_replay_reads_on_past_a_transaction_still_open_below_the_events_of_the_period()
+    {
+        var county = Subscribers.NewCounty();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        using var officer = system.Officer(Department.CivilAffairs, county);
+        var id = (await officer.Request(new
+        {
+            name = "民政回放（未提交的事务）", eventTypes = new[] { "MemberUnitRegistered" }, region = county, delivery = "Webhook", webhookUrl = receiver.Url,
+        })).Id();
+        using var admin = system.Admin(county);
+        await admin.Approve(id, null);
+
+        var since = DateTimeOffset.UtcNow;
+        await using var open = await OpenPosition.TakeAsync(system.Services("alliances").GetRequiredService<IDocumentStore>());
+        var inPeriod = new[] { await RegisterUnit(county, "期间单位 1"), await RegisterUnit(county, "期间单位 2") };
+        var replaying = Replayed(officer, id, since, expected: 2);
+        // The replay reads while the transaction is open (the worker looks every 500 ms), then it commits.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        await open.CommitAsync();
+        await replaying;
+        var received = await Eventually.Until(() => Task.FromResult(receiver.Received.ToList()), r => r.Count >= 2);
+        Assert.Equal(inPeriod.Order(), received.Select(UnitOf).Order());
+        Assert.Equal(2, received.Select(r => r.Id).Distinct().Count());
     }
 
     [Fact]

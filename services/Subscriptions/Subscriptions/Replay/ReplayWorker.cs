@@ -77,8 +77,8 @@ public sealed class ReplayWorker(IDocumentStore store, IHttpClientFactory client
             .Select(g => (Service: g.Key, Types: g.Select(e => e.Type).ToArray())).ToList();
 
         await Hold(subscription, replay, ct);
-        // Every event relayed before the hold is below the feeds' high-water marks now (a service publishes only
-        // below its mark): reading each feed to its end once gives all of them; what came later is held.
+        // Every event relayed before the hold was committed before it, so it is at or below the head each feed gives
+        // from now on: reading each feed until it reaches that head gives all of them; what came later is held.
         var replayed = new HashSet<Guid>();
         foreach (var (service, types) in services)
         {
@@ -180,13 +180,26 @@ public sealed class ReplayWorker(IDocumentStore store, IHttpClientFactory client
         return released;
     }
 
-    /// <summary>Reads one service's feed from <paramref name="since"/> to its end and delivers what matches; adds their ids to <paramref name="replayed"/>.</summary>
+    /// <summary>
+    /// How long a replay waits for a feed to reach the head of its first page (<c>Replay:CatchUpFor</c>, 60 s): the
+    /// positions below it not committed yet are transactions still open, which commit in moments, or rolled back,
+    /// which the service's high-water mark passes after its stale threshold. Past it the replay fails and runs again.
+    /// </summary>
+    private TimeSpan CatchUpFor => configuration.GetValue("Replay:CatchUpFor", TimeSpan.FromSeconds(60));
+
+    /// <summary>
+    /// Reads one service's feed from <paramref name="since"/> until it has reached the head of its first page (every
+    /// event committed before the replay began, including one published at its commit and relayed live while the
+    /// transactions below it were still open), and delivers what matches; adds their ids to <paramref name="replayed"/>.
+    /// </summary>
     private async Task ReadFeed(
         Subscription subscription, string service, string[] types, DateTimeOffset since, HashSet<Guid> replayed, CancellationToken ct)
     {
         using var http = clients.CreateClient("feeds");
         http.BaseAddress = new Uri($"http://{service}");
         long after = 0;
+        long? head = null;
+        var waitingSince = (DateTimeOffset?)null;
         while (true)
         {
             var path = $"{IntegrationFeed.Path}?after={after}&since={Uri.EscapeDataString(since.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'"))}" +
@@ -200,13 +213,26 @@ public sealed class ReplayWorker(IDocumentStore store, IHttpClientFactory client
             var page = await response.Content.ReadFromJsonAsync<IntegrationFeed.FeedPage>(SystemTextJsonMessageSerializer.Options, ct)
                 ?? throw new InvalidOperationException($"{service}'s feed answered nothing");
             await Deliver(subscription, page.Items, replayed, ct);
-            logger.LogDebug("Replay of {Subscription}: {Service} after {After} gave {Count} items, next {Next}",
-                subscription.Id, service, after, page.Items.Count, page.Next);
-            if (page.Next == after)
+            head ??= page.Head;
+            logger.LogDebug("Replay of {Subscription}: {Service} after {After} gave {Count} items, next {Next}, head {Head}",
+                subscription.Id, service, after, page.Items.Count, page.Next, head);
+            if (page.Next != after)
+            {
+                after = page.Next;
+                waitingSince = null;
+                continue;
+            }
+            if (after >= head)
             {
                 return;
             }
-            after = page.Next;
+            // The feed stops below a position not committed yet, with events committed above it: ask again shortly.
+            waitingSince ??= clock.GetUtcNow();
+            if (clock.GetUtcNow() - waitingSince > CatchUpFor)
+            {
+                throw new TimeoutException($"{service}'s feed stayed at {after} below {head} for {CatchUpFor}");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(100), clock, ct);
         }
     }
 
