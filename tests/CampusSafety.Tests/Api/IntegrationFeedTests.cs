@@ -137,7 +137,14 @@ public sealed class IntegrationFeedTests(CampusSafetySystem system)
         var world = await system.SchoolWithAlliance();
         using var admin = system.SchoolAdmin(world);
         using var relay = Relay();
-        await using var open = await OpenPosition.TakeAsync(system.CampusSafety.GetRequiredService<IDocumentStore>());
+        var store = system.CampusSafety.GetRequiredService<IDocumentStore>();
+        // A report first, and the daemon's high-water mark past it: in a store still empty (this test run alone), the
+        // daemon's first mark passed a position open at 1, which the feed then read past.
+        var first = (await (await admin.Post(Reports, Report(world.SchoolId, HazardKinds.Security))).ReadJson()).Id();
+        var at = (await Eventually.Until(() => ReadAll(relay, "types=HazardReported", limit: 1000),
+            items => items.Any(i => Concerns(i.GetProperty("data"), first)))).Single(i => Concerns(i.GetProperty("data"), first));
+        await Eventually.Until(() => HighWaterMark(store), mark => mark >= at.GetProperty("position").GetInt64());
+        await using var open = await OpenPosition.TakeAsync(store);
 
         var report = (await (await admin.Post(Reports, Report(world.SchoolId, HazardKinds.Traffic))).ReadJson()).Id();
         // Read at once, the transaction still open.
@@ -153,6 +160,16 @@ public sealed class IntegrationFeedTests(CampusSafetySystem system)
         Assert.True(page.GetProperty("head").GetInt64() >= position, $"head {page.GetProperty("head")} below the report at {position}");
         Assert.All(before, i => Assert.True(i.GetProperty("position").GetInt64() < position));
         Assert.Equal(before.Select(i => i.Id()), after.TakeWhile(i => i.GetProperty("position").GetInt64() < position).Select(i => i.Id()));
+    }
+
+    /// <summary>The daemon's high-water mark as it recorded it (0 before it has).</summary>
+    private static async Task<long> HighWaterMark(IDocumentStore store)
+    {
+        await using var connection = store.Storage.Database.CreateConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"select last_seq_id from {store.Options.Events.DatabaseSchemaName}.mt_event_progression where name = 'HighWaterMark'";
+        return await command.ExecuteScalarAsync() is long mark ? mark : 0;
     }
 
     private static bool Concerns(JsonElement data, Guid reportId) =>
