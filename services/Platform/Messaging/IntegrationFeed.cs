@@ -28,7 +28,8 @@ namespace JiaoLianTi.Platform.Messaging;
 /// feed has nothing more for now. <c>head</c> is the highest position committed when the page was read: every event
 /// committed before the request was sent is at or below it. A reader that needs all of those (a replay) reads on,
 /// asking again, until <c>next</c> reaches its first page's <c>head</c>: an event published at its commit
-/// (<see cref="PublishOnCommit"/>) can be above the ceiling for a moment, until the transactions below it commit. A page holds at most <c>limit</c> items (1–1000, default 100) and looks at most
+/// (<see cref="PublishOnCommit"/>) can be above the ceiling for a moment, until the transactions below it commit.
+/// A page holds at most <c>limit</c> items (1–1000, default 100) and looks at most
 /// <see cref="MaxScanned"/> stored events, so a narrow <c>types</c> filter may return fewer items (even none) with
 /// <c>next</c> moved on. The gateway does not route <c>/internal</c>: the feed is reached inside the deployment only.
 /// </para>
@@ -171,10 +172,10 @@ public static class IntegrationFeed
     /// <summary>
     /// The ceiling, the highest position at or below which every event that will ever be committed is committed; and
     /// the head, the highest position committed now. The ceiling starts at Marten's high-water mark (kept by the async
-    /// daemon every service runs for its publisher; it passes a gap, a transaction rolled back, once the gap is older
-    /// than the daemon's stale threshold) and goes on up the run of positions above it that are all committed: a
-    /// missing one is a transaction still open, or one rolled back that the mark has not passed yet. So an event
-    /// committed a moment ago is in the feed without waiting for the daemon to record its next mark.
+    /// daemon every service runs for its publisher, which passes a gap it judges stale: a transaction rolled back) and
+    /// goes on up the run of positions above it that are all committed: a missing one is a transaction still open, or
+    /// one rolled back that the mark has not passed yet. So an event committed a moment ago is in the feed without
+    /// waiting for the daemon to record its next mark.
     /// </summary>
     private static async Task<(long Ceiling, long Head)> CeilingAsync(IDocumentStore store, CancellationToken ct)
     {

@@ -163,14 +163,8 @@ public sealed class IntegrationFeedTests(CampusSafetySystem system)
     }
 
     /// <summary>The daemon's high-water mark as it recorded it (0 before it has).</summary>
-    private static async Task<long> HighWaterMark(IDocumentStore store)
-    {
-        await using var connection = store.Storage.Database.CreateConnection();
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"select last_seq_id from {store.Options.Events.DatabaseSchemaName}.mt_event_progression where name = 'HighWaterMark'";
-        return await command.ExecuteScalarAsync() is long mark ? mark : 0;
-    }
+    private static async Task<long> HighWaterMark(IDocumentStore store) =>
+        (await store.Advanced.AllProjectionProgress()).FirstOrDefault(p => p.ShardName == "HighWaterMark")?.Sequence ?? 0;
 
     private static bool Concerns(JsonElement data, Guid reportId) =>
         data.TryGetProperty("reportId", out var id) && id.GetGuid() == reportId;
