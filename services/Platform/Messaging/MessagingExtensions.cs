@@ -184,6 +184,7 @@ public static class MessagingExtensions
         this MartenServiceCollectionExtensions.MartenConfigurationExpression marten, IIntegrationEventMap map)
     {
         marten.Services.AddSingleton(map);
+        marten.Services.TryAddSingleton(TimeProvider.System);
         marten.Services.AddSingleton<PublishOnCommit>();
         marten.Services.AddSingleton<IConfigureMarten, ListenForCommits>();
         marten.AddSubscriptionWithServices<IntegrationEventPublisher>(ServiceLifetime.Singleton, options =>

@@ -51,20 +51,19 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
 
     private static readonly Task<bool> Published = Task.FromResult(true);
 
-    /// <summary>What <see cref="claims"/> holds for an event the page took without a claim.</summary>
-    private static readonly Claim TakenByPage = new(Published, long.MaxValue);
-
     private readonly IServiceProvider services;
     private readonly IIntegrationEventMap map;
     private readonly HashSet<Type> published;
     private readonly PublishingGate gate;
     private readonly AppendWakeup wakeup;
     private readonly ILogger<PublishOnCommit> logger;
+    private readonly TimeProvider clock;
+    private readonly long memory;
     private readonly bool enabled;
     private readonly ConcurrentDictionary<Guid, Claim> claims = new();
     private readonly Dictionary<Guid, StreamMark> streams = [];
     private readonly Lock sync = new();
-    private long lastPruned = Environment.TickCount64;
+    private long lastPruned;
     private readonly Channel<Commit> waiting = Channel.CreateUnbounded<Commit>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lazy<Task> loop;
     private IBus? bus;
@@ -72,8 +71,11 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
     private Observability.OpsMetrics? metrics;
 
     public PublishOnCommit(IServiceProvider services, IIntegrationEventMap map, PublishingGate gate, AppendWakeup wakeup,
-        IConfiguration configuration, ILogger<PublishOnCommit> logger)
+        IConfiguration configuration, ILogger<PublishOnCommit> logger, TimeProvider clock)
     {
+        this.clock = clock;
+        memory = (long)(StreamMemory.TotalSeconds * clock.TimestampFrequency);
+        lastPruned = clock.GetTimestamp();
         this.services = services;
         this.map = map;
         published = [.. map.EventTypes];
@@ -96,7 +98,10 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
     }
 
     /// <summary>Claims not yet taken by the publisher's page.</summary>
-    public int Pending => claims.Count(c => c.Value != TakenByPage);
+    public int Pending => claims.Count(c => !c.Value.ByPage);
+
+    /// <summary>Events the page took without a claim and has not released yet.</summary>
+    public int TakenByPage => claims.Count(c => c.Value.ByPage);
 
     /// <summary>Events this process published at their commit since it started.</summary>
     public long Sent => Interlocked.Read(ref sent);
@@ -129,21 +134,22 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
     /// The publisher's page reached <paramref name="event"/>: whether it was claimed at its commit. If not, it is the
     /// page's from now on (a commit whose listener comes only now does not claim it) until <see cref="Release"/>.
     /// </summary>
-    public bool IsClaimed(IEvent @event) => enabled && claims.GetOrAdd(@event.Id, TakenByPage) != TakenByPage;
+    public bool IsClaimed(IEvent @event) =>
+        enabled && !claims.GetOrAdd(@event.Id, static (_, at) => new Claim(Published, at, ByPage: true), clock.GetTimestamp()).ByPage;
 
     /// <summary>
     /// The page comes to a claimed <paramref name="event"/>: true once it was published at its commit (nothing left to
     /// do), false if that publish failed (the page publishes it).
     /// </summary>
     public async Task<bool> TakeAsync(IEvent @event, CancellationToken ct) =>
-        claims.TryRemove(@event.Id, out var claim) && claim != TakenByPage && await claim.Outcome.WaitAsync(ct);
+        claims.TryRemove(@event.Id, out var claim) && !claim.ByPage && await claim.Outcome.WaitAsync(ct);
 
     /// <summary>The page published an event it took (<see cref="IsClaimed"/> false): forget it.</summary>
     public void Release(IEvent @event)
     {
-        if (enabled)
+        if (enabled && claims.TryGetValue(@event.Id, out var claim) && claim.ByPage)
         {
-            claims.TryRemove(new KeyValuePair<Guid, Claim>(@event.Id, TakenByPage));
+            claims.TryRemove(new KeyValuePair<Guid, Claim>(@event.Id, claim));
         }
     }
 
@@ -160,7 +166,7 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
             // replaced: everything up to this version is out.
             if (!streams.TryGetValue(stream, out var mark) || mark.Version <= version)
             {
-                streams[stream] = new StreamMark(version, Published, Environment.TickCount64);
+                streams[stream] = new StreamMark(version, Published, clock.GetTimestamp());
             }
             PruneIfDue();
         }
@@ -187,6 +193,8 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
     {
         lock (sync)
         {
+            // Pruned here too: a process whose daemon moved to another replica has no more pages to prune on.
+            PruneIfDue();
             var first = events[0].Version;
             Task<bool> before;
             if (first == 1)
@@ -204,24 +212,27 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
             // Each event is claimed here unless the page took it already (it loaded the page between the commit and
             // this listener): then the page publishes all of them.
             var outcome = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var claim = new Claim(outcome.Task, Environment.TickCount64);
+            var claim = new Claim(outcome.Task, clock.GetTimestamp());
             var added = new List<Guid>();
+            // The page took one (or the process is stopping): the page publishes all of them.
+            bool Undo()
+            {
+                added.ForEach(id => claims.TryRemove(id, out _));
+                return false;
+            }
             foreach (var @event in events.Where(e => published.Contains(e.EventType)))
             {
                 if (!claims.TryAdd(@event.Id, claim))
                 {
-                    added.ForEach(id => claims.TryRemove(id, out _));
-                    return false;
+                    return Undo();
                 }
                 added.Add(@event.Id);
             }
             if (!waiting.Writer.TryWrite(new Commit(stream, before, events, committed, outcome)))
             {
-                // Stopping: the page publishes them.
-                added.ForEach(id => claims.TryRemove(id, out _));
-                return false;
+                return Undo();
             }
-            streams[stream] = new StreamMark(events[^1].Version, outcome.Task, Environment.TickCount64);
+            streams[stream] = new StreamMark(events[^1].Version, outcome.Task, clock.GetTimestamp());
             _ = loop.Value;
             return true;
         }
@@ -295,11 +306,14 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
         }
     }
 
-    /// <summary>Forgets quiet streams and claims no page took (the daemon moved to another replica meanwhile).</summary>
+    /// <summary>
+    /// Forgets quiet streams, claims no page took, and events a page took but never released (the daemon moved to
+    /// another replica meanwhile, or its page failed and ran again elsewhere). A commit's listener runs as the commit
+    /// returns, so after <see cref="StreamMemory"/> none will come for such an event.
+    /// </summary>
     private void PruneIfDue()
     {
-        var now = Environment.TickCount64;
-        var memory = (long)StreamMemory.TotalMilliseconds;
+        var now = clock.GetTimestamp();
         if (now - lastPruned < memory / 4)
         {
             return;
@@ -309,13 +323,17 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
         {
             streams.Remove(stream);
         }
-        foreach (var (id, claim) in claims.Where(c => now - c.Value.At > memory && c.Value != TakenByPage && c.Value.Outcome.IsCompleted).ToList())
+        foreach (var (id, claim) in claims.Where(c => now - c.Value.At > memory && (c.Value.ByPage || c.Value.Outcome.IsCompleted)).ToList())
         {
-            claims.TryRemove(id, out _);
+            claims.TryRemove(new KeyValuePair<Guid, Claim>(id, claim));
         }
     }
 
-    private sealed record Claim(Task<bool> Outcome, long At);
+    /// <summary>
+    /// An event's entry: claimed at its commit (the publish's <paramref name="Outcome"/>), or taken by the page without a
+    /// claim (<paramref name="ByPage"/>), at the timestamp <paramref name="At"/>.
+    /// </summary>
+    private sealed record Claim(Task<bool> Outcome, long At, bool ByPage = false);
 
     /// <summary>A commit's events of one stream, claimed, waiting to be published after <paramref name="Before"/>.</summary>
     private sealed record Commit(Guid Stream, Task<bool> Before, IEvent[] Events, DateTimeOffset Committed, TaskCompletionSource<bool> Outcome);
