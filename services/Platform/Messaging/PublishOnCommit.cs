@@ -247,8 +247,9 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
     /// A quiet service publishes each commit at once. A busy one sends the broker bursts, as the page did: with a
     /// publish started for each commit as it came, RabbitMQ spent 1,475 µs a command in one saturated run, against
     /// 1,065-1,148 µs before. With one batch at a time, each commit waited for the confirms of the whole batch before
-    /// it: at 200 commands a second on the demo system, where a confirm took 135 ms at p50 and 580 ms at p95, the publish
-    /// of a claimed event started 505 ms after the client's 201 at p50 and 3.5 s at p95 (issue 20).
+    /// it: at 200 commands a second on the demo system, where a confirm took 97 ms at p50 and 279 ms at p95, the publish
+    /// of a claimed event started 297 ms after the client's 201 at p50 and 1,010 ms at p95; with four, 48 and 527 ms
+    /// (docs/operations.md, 提交即发布; issue 20).
     /// </para>
     /// </summary>
     private async Task Run()
