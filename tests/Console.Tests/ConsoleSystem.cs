@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.TestKit;
@@ -44,7 +43,7 @@ public sealed class ConsoleSystem : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var consolePort = FreePort();
+        var consolePort = LoopbackPorts.Free();
         System.WithSetting("services:console:http:0", $"http://127.0.0.1:{consolePort}");
         System.Configure("activities", s => s.AddSingleton<TimeProvider>(ActivitiesClock));
         await System.InitializeAsync();
@@ -83,15 +82,6 @@ public sealed class ConsoleSystem : IAsyncLifetime
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
-    }
-
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     /// <summary>A fresh browser session (its own cookies), at a desktop size, in Chinese.</summary>

@@ -40,12 +40,12 @@ public sealed class OidcSystem : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var providerPort = ConsoleSystem.FreePort();
+        var providerPort = LoopbackPorts.Free();
         Issuer = $"http://127.0.0.1:{providerPort}/";
         Provider = StartProvider(providerPort, Issuer, () => Interlocked.Increment(ref refreshGrants));
         await Provider.StartAsync();
 
-        var consolePort = ConsoleSystem.FreePort();
+        var consolePort = LoopbackPorts.Free();
         System.WithSetting("Auth:Authority", Issuer).WithSetting("Auth:RequireHttpsMetadata", "false")
             .WithSetting("services:console:http:0", $"http://127.0.0.1:{consolePort}");
         await System.InitializeAsync();

@@ -1,3 +1,4 @@
+using JiaoLianTi.TestKit;
 using Microsoft.Playwright;
 using Xunit;
 
@@ -18,7 +19,7 @@ public sealed class SessionTests(ConsoleSystem console)
         var who = page.Locator("[data-test=who]");
         await Assertions.Expect(who).ToContainTextAsync("县级教育行政部门");
 
-        var port = ConsoleSystem.FreePort();
+        var port = LoopbackPorts.Free();
         await using var second = ConsoleSystem.StartConsole(port, console.ConsoleSettings);
         // The same browser, its cookie (host 127.0.0.1, path /console), straight at the second instance.
         var other = $"http://127.0.0.1:{port}/console/alliances";

@@ -18,7 +18,8 @@ public sealed class TcpRelay : IAsyncDisposable
     public TcpRelay(string host, int port)
     {
         target = new IPEndPoint(IPAddress.Parse(host == "localhost" ? "127.0.0.1" : host), port);
-        Port = Listen(0);
+        // Below the ephemeral range, so that while cut no outgoing connection takes the port (LoopbackPorts).
+        Port = Listen(LoopbackPorts.Free());
     }
 
     public int Port { get; }

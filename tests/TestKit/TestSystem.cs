@@ -142,7 +142,9 @@ public class TestSystem : IAsyncLifetime
             hostSettings[key] = value;
         }
         var host = Create(service, hostSettings, overrides.GetValueOrDefault(service));
-        host.Start(ports.GetValueOrDefault(name));
+        // A port below the ephemeral range, kept for a restart: while the service is away, no outgoing connection
+        // can take it (LoopbackPorts).
+        host.Start(ports.TryGetValue(name, out var port) ? port : LoopbackPorts.Free());
         ports[name] = host.Address.Port;
         running[name] = host;
     }

@@ -68,11 +68,7 @@ public sealed class ProviderSystem : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            Issuer = $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}/";
-        }
+        Issuer = $"http://127.0.0.1:{LoopbackPorts.Free()}/";
         Provider = StartProvider(Issuer, () => Interlocked.Increment(ref relayGrants), Clock);
         await Provider.StartAsync();
         System.WithSetting("Auth:Authority", Issuer).WithSetting("Auth:RequireHttpsMetadata", "false")
