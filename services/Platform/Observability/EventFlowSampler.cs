@@ -84,12 +84,19 @@ public sealed class EventFlowSampler(
         var schema = store.Options.Events.DatabaseSchemaName;
         await using var connection = await OpenAsync(store, ct);
         await using var command = connection.CreateCommand();
+        // Every registered shard, with or without a row: Marten writes a shard's row at its first progress, so a
+        // publisher held back since the service first started (its gate never opened) would have none, and would
+        // not show as behind at all.
         command.CommandText = $"""
             select coalesce(max(seq_id), 0) from {schema}.mt_events;
-            select p.name, p.last_seq_id,
-                   (select e.timestamp from {schema}.mt_events e where e.seq_id > p.last_seq_id order by e.seq_id limit 1)
-              from {schema}.mt_event_progression p where p.name not like 'HighWater%' order by p.name;
+            select n.name, coalesce(p.last_seq_id, 0),
+                   (select e.timestamp from {schema}.mt_events e where e.seq_id > coalesce(p.last_seq_id, 0) order by e.seq_id limit 1)
+              from (select name from {schema}.mt_event_progression where name not like 'HighWater%' union select unnest(@registered)) n
+              left join {schema}.mt_event_progression p on p.name = n.name
+             order by n.name;
             """;
+        command.Parameters.AddWithValue("registered", ((StoreOptions)store.Options).Projections.AllShards()
+            .Select(s => s.Name.Identity).ToArray());
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         var highWater = reader.GetInt64(0);
