@@ -358,8 +358,12 @@ async Task Propagation(int rate)
 
     var load = Load.Now();
     var total = (int)(rate * options.Seconds);
+    // The CPU from the first command until Activities applied the last: at a fixed rate the system keeps up with, the
+    // whole cost of a command (the consumers' share included), which the closed-loop commands row may leave to the
+    // drain after its window.
+    var cpuBefore = bench.Cpu.Now();
     var started = Stopwatch.GetTimestamp();
-    var failed = 0;
+    var notCreated = new ConcurrentDictionary<string, int>();
     var inReadModel = new ConcurrentDictionary<Guid, long>();
     using var stopReading = new CancellationTokenSource();
     var reading = ReadModelSightings(acknowledged, inReadModel, stopReading.Token);
@@ -375,12 +379,12 @@ async Task Propagation(int rate)
             }
             else
             {
-                Interlocked.Increment(ref failed);
+                notCreated.AddOrUpdate(((int)status).ToString(CultureInfo.InvariantCulture), 1, (_, k) => k + 1);
             }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            Interlocked.Increment(ref failed);
+            notCreated.AddOrUpdate(e is TaskCanceledException ? "timeout" : "refused", 1, (_, k) => k + 1);
         }
     });
     var sent = Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -393,12 +397,14 @@ async Task Propagation(int rate)
     // 25 ms while the commands were sent and after, so each unit's first sighting is known to about 25 ms.
     stopReading.Cancel();
     await reading;
+    var cpu = bench.Cpu.Since(cpuBefore, acknowledged.Count);
     var readModelDelays = Delays(acknowledged, inReadModel);
     var delays = Delays(acknowledged, arrived);
     report.Row($"propagation at {rate}/s offered: 201 -> broker queue", acknowledged.Count / sent, "offered", rate, delays, load,
-        $"{delays.Count}/{acknowledged.Count} arrived, {failed} not 201");
+        $"{delays.Count}/{acknowledged.Count} arrived, {notCreated.Values.Sum()} not 201" +
+        (notCreated.IsEmpty ? "" : $" ({string.Join(' ', notCreated.OrderBy(s => s.Key).Select(s => $"{s.Key}:{s.Value}"))})"));
     report.Row($"propagation at {rate}/s offered: 201 -> Activities' read model", acknowledged.Count / sent, "offered", rate,
-        readModelDelays, load, $"{readModelDelays.Count}/{acknowledged.Count} applied (polled every 25 ms)");
+        readModelDelays, load, $"{readModelDelays.Count}/{acknowledged.Count} applied (polled every 25 ms); until the last applied, {cpu}");
 }
 
 // Polls Activities' units (its read model of Alliances' MemberUnitRegistered) for the acknowledged ids not yet seen,
