@@ -9,7 +9,7 @@ namespace JiaoLianTi.TestKit;
 /// when picked, can be taken by the outgoing connection or the port-0 listener of a service started before the server
 /// binds it (seen in CI: "address already in use" for the console, picked before the five services started). Below
 /// the range only a process that asks for that very port can take it. The servers the test scripts start sit lower
-/// (PostgreSQL, RabbitMQ and its distribution port: 17690-27999).
+/// (PostgreSQL, RabbitMQ with its management and distribution ports, the fault suite's processes: 16690-27999).
 /// </summary>
 public static class LoopbackPorts
 {
