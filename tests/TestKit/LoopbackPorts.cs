@@ -15,8 +15,11 @@ public static class LoopbackPorts
 {
     private const int First = 30000;
     private static readonly object Gate = new();
-    /// <summary>The next port to try: ports are handed out in turn from a random start, so this process does not
-    /// give the same port twice before the range is used up, and two test processes rarely start at the same one.</summary>
+
+    /// <summary>
+    /// The next port to try: ports are handed out in turn from a random start, so this process does not give the same
+    /// port twice before the range is used up, and two test processes rarely start at the same one.
+    /// </summary>
     private static int next = -1;
 
     public static int Free()
@@ -24,11 +27,17 @@ public static class LoopbackPorts
         var count = EphemeralLow() - First;
         lock (Gate)
         {
-            if (next < 0) next = Random.Shared.Next(count);
+            if (next < 0)
+            {
+                next = Random.Shared.Next(count);
+            }
             for (var i = 0; i < count; i++)
             {
                 var port = First + next++ % count;
-                if (Bindable(port)) return port;
+                if (Bindable(port))
+                {
+                    return port;
+                }
             }
         }
         throw new InvalidOperationException($"no free loopback port in {First}-{First + count - 1}");
@@ -52,10 +61,18 @@ public static class LoopbackPorts
     {
         try
         {
-            var low = int.Parse(File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries)[0]);
-            if (low > First + 100) return low;
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range");
+            var low = int.Parse(range.Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries)[0]);
+            if (low > First + 100)
+            {
+                return low;
+            }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException) { }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException
+            or IndexOutOfRangeException)
+        {
+            // Not Linux, or not readable: the Linux default.
+        }
         return 32768;
     }
 }
