@@ -77,12 +77,4 @@ public sealed class PublishOnCommitMemoryTests
         Assert.False(onCommit.IsClaimed(taken));
         Assert.Equal(1, onCommit.TakenByPage);
     }
-
-    private sealed class ProbeMap : IIntegrationEventMap
-    {
-        public IReadOnlyCollection<Type> EventTypes { get; } = [typeof(ProbeHappened)];
-
-        public object? ToIntegrationEvent(IEvent @event) =>
-            @event.Data is ProbeHappened probe ? new ProbePublished(probe.ProbeId, probe.Step) : null;
-    }
 }

@@ -91,14 +91,6 @@ public sealed class PublisherTests : IAsyncLifetime
         Assert.True(hang.Attempts[1] >= 2, $"step 1 was attempted {hang.Attempts[1]} time(s)");
     }
 
-    private sealed class ProbeMap : IIntegrationEventMap
-    {
-        public object? ToIntegrationEvent(IEvent @event) =>
-            @event.Data is ProbeHappened probe ? new ProbePublished(probe.ProbeId, probe.Step) : null;
-
-        public IReadOnlyCollection<Type> EventTypes { get; } = [typeof(ProbeHappened)];
-    }
-
     /// <summary>
     /// Holds the first publish of the probe stream's first event inside the transport, after its channel was taken, until
     /// the send's own cancellation ends it: what a publish awaiting a confirm that never comes looks like to the
@@ -131,6 +123,15 @@ public sealed class PublisherTests : IAsyncLifetime
 
 /// <summary>The probe service's internal event.</summary>
 public sealed record ProbeHappened(Guid ProbeId, int Step);
+
+/// <summary>The probe service's map: its one event leaves as <see cref="ProbePublished"/>.</summary>
+internal sealed class ProbeMap : IIntegrationEventMap
+{
+    public IReadOnlyCollection<Type> EventTypes { get; } = [typeof(ProbeHappened)];
+
+    public object? ToIntegrationEvent(IEvent @event) =>
+        @event.Data is ProbeHappened probe ? new ProbePublished(probe.ProbeId, probe.Step) : null;
+}
 
 /// <summary>The contract it leaves as.</summary>
 public sealed record ProbePublished(Guid ProbeId, int Step);
