@@ -14,6 +14,9 @@ namespace JiaoLianTi.TestKit;
 public static class LoopbackPorts
 {
     private const int First = 30000;
+
+    /// <summary>Below 32768, where Linux's default ephemeral range (net.ipv4.ip_local_port_range) begins.</summary>
+    private const int Count = 32768 - First;
     private static readonly object Gate = new();
 
     /// <summary>
@@ -24,23 +27,22 @@ public static class LoopbackPorts
 
     public static int Free()
     {
-        var count = EphemeralLow() - First;
         lock (Gate)
         {
             if (next < 0)
             {
-                next = Random.Shared.Next(count);
+                next = Random.Shared.Next(Count);
             }
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < Count; i++)
             {
-                var port = First + next++ % count;
+                var port = First + next++ % Count;
                 if (Bindable(port))
                 {
                     return port;
                 }
             }
         }
-        throw new InvalidOperationException($"no free loopback port in {First}-{First + count - 1}");
+        throw new InvalidOperationException($"no free loopback port in {First}-{First + Count - 1}");
     }
 
     private static bool Bindable(int port)
@@ -55,24 +57,5 @@ public static class LoopbackPorts
         {
             return false;
         }
-    }
-
-    private static int EphemeralLow()
-    {
-        try
-        {
-            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range");
-            var low = int.Parse(range.Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries)[0]);
-            if (low > First + 100)
-            {
-                return low;
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException
-            or IndexOutOfRangeException)
-        {
-            // Not Linux, or not readable: the Linux default.
-        }
-        return 32768;
     }
 }
