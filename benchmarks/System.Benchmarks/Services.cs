@@ -93,20 +93,20 @@ internal static class ServiceScenarios
         Func<int, Task<HttpStatusCode>> Read(string root, Func<int, string> path) =>
             async i => (await bench.Call(HttpMethod.Get, root + path(i), tokens[i % tokens.Length], readBody: false)).Status;
 
-        // Each figure straight and through the gateway in turns (Bench.Paired), or through the gateway alone when the
-        // service's own address is not known.
-        async Task Figure(string straightLabel, string? baselineName, double? baseline, Func<string, Func<int, Task<HttpStatusCode>>> send, string gatewayLabel)
+        // Each figure straight and through the gateway in turns (Bench.Paired; a command's slices each from a quiet system),
+        // or through the gateway alone when the service's own address is not known.
+        async Task Figure(string straightLabel, string? baselineName, double? baseline, Func<string, Func<int, Task<HttpStatusCode>>> send, string gatewayLabel, bool drained = false)
         {
             if (straight is null)
             {
                 await bench.ClosedLoop(gatewayLabel, null, null, send(gateway));
                 return;
             }
-            await bench.Paired(straightLabel, baselineName, baseline, send(straight), gatewayLabel, send(gateway));
+            await bench.Paired(straightLabel, baselineName, baseline, send(straight), gatewayLabel, send(gateway), drained);
         }
 
         await Figure($"{s.Service}: command straight, POST {s.Command}", pgInserts > 0 ? "PG inserts" : null, pgInserts, Command,
-            $"{s.Service}: command through the gateway");
+            $"{s.Service}: command through the gateway", drained: true);
 
         var some = created.Take(Math.Max(bench.Options.Clients, 1)).ToArray();
         if (some.Length == 0)
