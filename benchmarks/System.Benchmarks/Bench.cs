@@ -144,12 +144,13 @@ internal sealed class Bench(HttpClient http, Options options, Report report, str
     /// the gateway's ratio ranged 0.63-1.47 over one stop's runs of one build. Prints both rows, the second with the
     /// ratio of the totals and the range of the slice pairs' ratios; returns both rates (2xx a second).
     /// <para>
-    /// <paramref name="drained"/> (commands that other services consume): each slice starts once the system is quiet
-    /// again (<see cref="CpuMeter.SettleAsync"/>, one quiet second), so the consumers' catching up after a slice is not
-    /// paid by the next. Without it that cost did not fall alike: a slice leaves work in proportion to what it got
-    /// done, so the faster side, straight, left more, and the gateway's slices, which follow it, paid for it (one run:
-    /// the five consumers 1,360 µs a command in the straight slices, 2,802 in the gateway's; ratio 0.56 where the
-    /// gateway's own CPU was 306 µs of about 7,000). The time spent draining is not counted on either side.
+    /// <paramref name="drained"/> (commands: their events are consumed, projected and published after the 201): each
+    /// slice starts once the system is quiet again (<see cref="CpuMeter.SettleAsync"/>, one quiet second), so the
+    /// consumers' catching up after a slice is not paid by the next. Without it that cost did not fall alike: a slice
+    /// leaves work in proportion to what it got done, so the faster side, straight, left more, and the gateway's
+    /// slices, which follow it, paid for it (one run: the five consumers 1,360 µs a command in the straight slices,
+    /// 2,802 in the gateway's; ratio 0.56 where the gateway's own CPU was 306 µs of about 7,000). The time spent
+    /// draining is not counted on either side.
     /// </para>
     /// </summary>
     public async Task<(double Straight, double Gateway)> Paired(
@@ -194,7 +195,8 @@ internal sealed class Bench(HttpClient http, Options options, Report report, str
         }
         var rates = sides.Select(t => t.Ok / t.Elapsed.TotalSeconds).ToArray();
         var pairRatios = Enumerable.Range(0, slices).Where(p => sliceRates[0][p] > 0).Select(p => sliceRates[1][p] / sliceRates[0][p]).ToArray();
-        var turns = $"in turns: {slices}+{slices} slices of {slice:F1} s{(drained ? ", each from a quiet system" : "")}";
+        var from = drained ? ", each from a quiet system" : "";
+        var turns = $"in turns: {slices}+{slices} slices of {slice:F1} s{from}";
         report.Row(straightLabel, rates[0], baselineName, baseline, sides[0].Latencies, load,
             $"{Statuses(sides[0].Statuses)} {turns} {Cpu.Format(sides[0].CpuMs, sides[0].Requests)}".Trim());
         var spread = pairRatios.Length > 0
@@ -389,7 +391,8 @@ internal sealed class CpuMeter(IReadOnlyList<(string Name, int[] Pids)> processe
     /// Waits until the system is quiet: its processes together used under <paramref name="busyShare"/> of one core, or
     /// under <paramref name="busyShare"/> / 2 above their idle floor (<see cref="MeasureFloorAsync"/>) where that is
     /// higher, in each of <paramref name="quietSeconds"/> seconds in a row (a seed's events consumed by the other
-    /// services, their projections and the publishers caught up), at most <paramref name="limit"/>; returns how long that took, or null without processes.
+    /// services, their projections and the publishers caught up), at most <paramref name="limit"/>; returns how long
+    /// that took, or null without processes.
     /// </summary>
     public async Task<TimeSpan?> SettleAsync(TimeSpan limit, double busyShare = 0.1, int quietSeconds = 3)
     {

@@ -93,9 +93,10 @@ internal static class ServiceScenarios
         Func<int, Task<HttpStatusCode>> Read(string root, Func<int, string> path) =>
             async i => (await bench.Call(HttpMethod.Get, root + path(i), tokens[i % tokens.Length], readBody: false)).Status;
 
-        // Each figure straight and through the gateway in turns (Bench.Paired; a command's slices each from a quiet system),
-        // or through the gateway alone when the service's own address is not known.
-        async Task Figure(string straightLabel, string? baselineName, double? baseline, Func<string, Func<int, Task<HttpStatusCode>>> send, string gatewayLabel, bool drained = false)
+        // Each figure straight and through the gateway in turns (Bench.Paired; a command's slices each from a quiet
+        // system), or through the gateway alone when the service's own address is not known.
+        async Task Figure(string straightLabel, string? baselineName, double? baseline,
+            Func<string, Func<int, Task<HttpStatusCode>>> send, string gatewayLabel, bool drained = false)
         {
             if (straight is null)
             {
