@@ -150,7 +150,16 @@ internal sealed class Bench(HttpClient http, Options options, Report report, str
     /// leaves work in proportion to what it got done, so the faster side, straight, left more, and the gateway's
     /// slices, which follow it, paid for it (one run: the five consumers 1,360 µs a command in the straight slices,
     /// 2,802 in the gateway's; ratio 0.56 where the gateway's own CPU was 306 µs of about 7,000). The time spent
-    /// draining is not counted on either side.
+    /// draining is not counted on either side in the first two rows.
+    /// </para>
+    /// <para>
+    /// Those rates are what the service accepted in its slices, not what the system can keep up with: a slice leaves
+    /// its consumers' work undone in proportion to how fast it went, and how much it leaves varies (2026-12-04, 16+16
+    /// slices, the machine at 1.8-1.9 of its 2 cores in every slice: straight 197-486 a second at 3,700-9,700 µs of
+    /// CPU a command within the slice, through the gateway 190-331 at 5,800-9,900). So with
+    /// <paramref name="drained"/> a third row gives each side's rate until drained: its 2xx over the slices' time plus
+    /// the time each took to drain (from the slice's end to the start of the first quiet second, looked at every
+    /// 100 ms, <see cref="CpuMeter.DrainedAsync"/>), and their ratio: what each way in does with all its work done.
     /// </para>
     /// </summary>
     public async Task<(double Straight, double Gateway)> Paired(
@@ -173,8 +182,13 @@ internal sealed class Bench(HttpClient http, Options options, Report report, str
             Console.WriteLine(FormattableString.Invariant(
                 $"  warm-up, not counted: {WarmSeconds:F0} s in turns, {warm[0].Ok / warm[0].Elapsed.TotalSeconds:F0}/s straight, {warm[1].Ok / warm[1].Elapsed.TotalSeconds:F0}/s through the gateway; straight: {Cpu.Format(warm[0].CpuMs, warm[0].Requests)}"));
         }
+        if (drained)
+        {
+            await Cpu.DrainedAsync(TimeSpan.FromMinutes(1)); // the warm-up's work, not counted
+        }
         var load = Load.Now();
         var sides = new[] { new Tally(Cpu.Now().Length), new Tally(Cpu.Now().Length) };
+        var draining = new TimeSpan[2];
         var slice = options.Seconds / slices;
         var sliceRates = new[] { new double[slices], new double[slices] };
         var n = 0;
@@ -184,12 +198,12 @@ internal sealed class Bench(HttpClient http, Options options, Report report, str
             int[] order = pair % 2 == 0 ? [0, 1] : [1, 0];
             foreach (var side in order)
             {
-                if (drained)
-                {
-                    await Cpu.SettleAsync(TimeSpan.FromMinutes(1), quietSeconds: 1);
-                }
                 var (ok, elapsed) = await Slice(side == 0 ? straight : gateway, count, slice, sides[side], n);
                 sliceRates[side][pair] = ok / elapsed.TotalSeconds;
+                if (drained && await Cpu.DrainedAsync(TimeSpan.FromMinutes(1)) is { } drain)
+                {
+                    draining[side] += drain;
+                }
                 n += 1_000_000; // request numbers keep growing across slices (tokens and targets in turn)
             }
         }
@@ -204,6 +218,17 @@ internal sealed class Bench(HttpClient http, Options options, Report report, str
             : "";
         report.Row(gatewayLabel, rates[1], "straight", rates[0], sides[1].Latencies, Load.Now(),
             $"{Statuses(sides[1].Statuses)} {turns}, {spread} {Cpu.Format(sides[1].CpuMs, sides[1].Requests)}".Trim());
+        if (drained && draining[0] > TimeSpan.Zero)
+        {
+            var done = sides.Select((t, k) => t.Ok / (t.Elapsed + draining[k]).TotalSeconds).ToArray();
+            report.Row(gatewayLabel.Replace("command through the gateway", "until drained, through the gateway", StringComparison.Ordinal),
+                done[1], "straight until drained", done[0], null, Load.Now(),
+                FormattableString.Invariant($"2xx over the slices plus their draining: straight {sides[0].Elapsed.TotalSeconds:F0}+{draining[0].TotalSeconds:F1} s, through the gateway {sides[1].Elapsed.TotalSeconds:F0}+{draining[1].TotalSeconds:F1} s"));
+            if (baselineName is not null && baseline is > 0)
+            {
+                report.Ratio("  straight until drained, against the baseline", done[0], baselineName, baseline.Value);
+            }
+        }
         return (rates[0], rates[1]);
     }
 
@@ -412,6 +437,40 @@ internal sealed class CpuMeter(IReadOnlyList<(string Name, int[] Pids)> processe
             last = now;
         }
         return watch.Elapsed;
+    }
+
+    /// <summary>
+    /// Waits until the system has been quiet for one second (the same measure as <see cref="SettleAsync"/>, over a
+    /// window that moves every 100 ms), at most <paramref name="limit"/>; returns how long after the call its work
+    /// ended, that is the start of the quiet second (the limit if it never came), or null without processes.
+    /// </summary>
+    public async Task<TimeSpan?> DrainedAsync(TimeSpan limit, double busyShare = 0.1)
+    {
+        if (processes.Count == 0)
+        {
+            return null;
+        }
+        var threshold = Math.Max(busyShare * 1000, FloorMsPerSecond + busyShare * 500);
+        var second = TimeSpan.FromSeconds(1);
+        var watch = Stopwatch.StartNew();
+        var window = new Queue<(TimeSpan At, double Ms)>();
+        window.Enqueue((TimeSpan.Zero, SystemMs()));
+        while (watch.Elapsed < limit)
+        {
+            await Task.Delay(100);
+            var now = (At: watch.Elapsed, Ms: SystemMs());
+            window.Enqueue(now);
+            while (window.Count > 2 && now.At - window.ElementAt(1).At >= second)
+            {
+                window.Dequeue();
+            }
+            var (at, ms) = window.Peek();
+            if (now.At - at >= second && (now.Ms - ms) / (now.At - at).TotalSeconds < threshold)
+            {
+                return at;
+            }
+        }
+        return limit;
     }
 
     private static long Ticks(int pid) => Stat(pid, withEnded: false);
