@@ -415,21 +415,21 @@ internal sealed class CpuMeter(IReadOnlyList<(string Name, int[] Pids)> processe
     /// <summary>
     /// Waits until the system is quiet: its processes together used under <paramref name="busyShare"/> of one core, or
     /// under <paramref name="busyShare"/> / 2 above their idle floor (<see cref="MeasureFloorAsync"/>) where that is
-    /// higher, in each of <paramref name="quietSeconds"/> seconds in a row (a seed's events consumed by the other
+    /// higher, in each of three seconds in a row (a seed's events consumed by the other
     /// services, their projections and the publishers caught up), at most <paramref name="limit"/>; returns how long
     /// that took, or null without processes.
     /// </summary>
-    public async Task<TimeSpan?> SettleAsync(TimeSpan limit, double busyShare = 0.1, int quietSeconds = 3)
+    public async Task<TimeSpan?> SettleAsync(TimeSpan limit, double busyShare = 0.1)
     {
         if (processes.Count == 0)
         {
             return null;
         }
-        var threshold = Math.Max(busyShare * 1000, FloorMsPerSecond + busyShare * 500);
+        var threshold = QuietMsPerSecond(busyShare);
         var watch = Stopwatch.StartNew();
         var quiet = 0;
         var last = SystemMs();
-        while (quiet < quietSeconds && watch.Elapsed < limit)
+        while (quiet < 3 && watch.Elapsed < limit)
         {
             await Task.Delay(1000);
             var now = SystemMs();
@@ -450,7 +450,7 @@ internal sealed class CpuMeter(IReadOnlyList<(string Name, int[] Pids)> processe
         {
             return null;
         }
-        var threshold = Math.Max(busyShare * 1000, FloorMsPerSecond + busyShare * 500);
+        var threshold = QuietMsPerSecond(busyShare);
         var second = TimeSpan.FromSeconds(1);
         var watch = Stopwatch.StartNew();
         var window = new Queue<(TimeSpan At, double Ms)>();
@@ -472,6 +472,9 @@ internal sealed class CpuMeter(IReadOnlyList<(string Name, int[] Pids)> processe
         }
         return limit;
     }
+
+    /// <summary>Below how many ms of CPU a second the system counts as quiet (<see cref="SettleAsync"/>).</summary>
+    private double QuietMsPerSecond(double busyShare) => Math.Max(busyShare * 1000, FloorMsPerSecond + busyShare * 500);
 
     private static long Ticks(int pid) => Stat(pid, withEnded: false);
 
