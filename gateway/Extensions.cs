@@ -85,7 +85,7 @@ public static class GatewayComposition
         // (ServiceBulkhead.cs). A request waits at most a quarter of a second here, because the waits add up: with 2 s
         // here and 2 s in the service, the commands done at four times the capacity had waited 4.1 s (p50), close to a
         // caller's patience (docs/deploy.md).
-        app.UseCapacityLimit(concurrency: 512, queueLimit: 2048, queueSeconds: 0.25);
+        app.UseCapacityLimit("gateway", concurrency: 512, queueLimit: 2048, queueSeconds: 0.25);
         app.UseSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();

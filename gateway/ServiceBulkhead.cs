@@ -8,7 +8,10 @@ namespace JiaoLianTi.Gateway;
 /// 分服务限流 / One service's share of the gateway: at most <c>Capacity:PerService:Concurrency</c> requests (default 128)
 /// are forwarded at once to one instance of a service (a destination, after load balancing); up to
 /// <c>Capacity:PerService:QueueLimit</c> more wait at most <c>Capacity:PerService:QueueSeconds</c> (0.25 s), the rest
-/// are answered 503 with Retry-After, as every capacity refusal is (<see cref="CapacityLimit"/>).
+/// are answered 503 with Retry-After, as every capacity refusal is (<see cref="CapacityLimit"/>). When the requests it
+/// forwarded take longer than <c>Capacity:PerService:TargetSeconds</c> (1 s) on average, it forwards fewer at once, down
+/// to an eighth (<see cref="CapacityGate"/>): past its capacity a service's answers then stay well within a caller's
+/// patience, and the rest are refused at once.
 /// <para>
 /// Without it the gateway let up to its own limit (512) through to a service that runs 64 at once: past its capacity
 /// the service could not even accept the connections fast enough, and they waited in the kernel's accept queue, where
@@ -26,14 +29,9 @@ public static class ServiceBulkhead
         var concurrency = section.GetValue("Concurrency", 128);
         var queueLimit = section.GetValue("QueueLimit", 1024);
         var queueSeconds = section.GetValue("QueueSeconds", 0.25);
+        var targetSeconds = section.GetValue("TargetSeconds", 1.0);
+        var gauges = CapacityGauges.Of(proxy.ApplicationServices, "gateway");
         var gates = new ConcurrentDictionary<(string Cluster, string Destination), CapacityGate>();
-        proxy.ApplicationServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped.Register(() =>
-        {
-            foreach (var gate in gates.Values)
-            {
-                gate.Dispose();
-            }
-        });
         proxy.Use(async (context, next) =>
         {
             var feature = context.GetReverseProxyFeature();
@@ -44,8 +42,12 @@ public static class ServiceBulkhead
                 await next();
                 return;
             }
-            var gate = gates.GetOrAdd((cluster, destination.DestinationId),
-                _ => new CapacityGate(concurrency, queueLimit, queueSeconds));
+            var gate = gates.GetOrAdd((cluster, destination.DestinationId), key =>
+            {
+                var added = new CapacityGate(concurrency, queueLimit, queueSeconds, targetSeconds);
+                gauges.Add($"service:{key.Cluster}", added);
+                return added;
+            });
             await gate.Run(context, _ => next());
         });
         return proxy;

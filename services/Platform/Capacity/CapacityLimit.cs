@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Globalization;
-using System.Threading.RateLimiting;
+using System.Runtime.CompilerServices;
 using JiaoLianTi.Platform.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +13,8 @@ namespace JiaoLianTi.Platform.Capacity;
 
 /// <summary>
 /// 容量上限 / Capacity: past what a process can do at once, it says so at once instead of queueing until its callers
-/// time out. At most <c>Capacity:Concurrency</c> requests run together in the process; up to <c>Capacity:QueueLimit</c>
+/// time out. At most <c>Capacity:Concurrency</c> requests run together in the process (fewer while those let in take
+/// longer than <c>Capacity:TargetSeconds</c> on average, see <see cref="CapacityGate"/>); up to <c>Capacity:QueueLimit</c>
 /// more wait, oldest first, each at most <c>Capacity:QueueSeconds</c>; anything beyond is answered at once with 503,
 /// <c>Retry-After</c> and a ProblemDetails in Chinese and English. Nothing was done, so the caller may retry as it is
 /// (a change retried with the same If-Match gets 412 if an earlier try did go through). <c>/health</c> and
@@ -23,14 +26,22 @@ public static class CapacityLimit
     /// <summary>What a 503 for capacity asks the caller to wait.</summary>
     public const int RetryAfterSeconds = 1;
 
-    public static WebApplication UseCapacityLimit(this WebApplication app, int concurrency, int queueLimit, double queueSeconds)
+    /// <param name="service">The process's short name (<c>alliances</c>, <c>gateway</c>): the <c>service</c> tag of its gauges.</param>
+    /// <param name="targetSeconds">
+    /// How long a request let in should take at most (<c>Capacity:TargetSeconds</c>); past it the limit shrinks
+    /// (<see cref="CapacityGate"/>). 0 keeps it fixed: the gateway's own limit, whose requests include the console's
+    /// circuits, open for as long as a tab is.
+    /// </param>
+    public static WebApplication UseCapacityLimit(this WebApplication app, string service, int concurrency, int queueLimit,
+        double queueSeconds, double targetSeconds = 0)
     {
         var section = app.Configuration.GetSection("Capacity");
         var gate = new CapacityGate(
             section.GetValue("Concurrency", concurrency),
             section.GetValue("QueueLimit", queueLimit),
-            section.GetValue("QueueSeconds", queueSeconds));
-        app.Lifetime.ApplicationStopped.Register(gate.Dispose);
+            section.GetValue("QueueSeconds", queueSeconds),
+            section.GetValue("TargetSeconds", targetSeconds));
+        CapacityGauges.Of(app.Services, service).Add("process", gate);
         app.Use(async (context, next) =>
         {
             if (Unlimited(context.Request.Path))
@@ -66,74 +77,206 @@ public static class CapacityLimit
 }
 
 /// <summary>
-/// One limit of <see cref="CapacityLimit"/>: at most <c>permits</c> requests pass together, up to <c>queue</c> more
-/// wait (oldest first) at most <c>wait</c> each, the rest are answered 503 at once (<see cref="CapacityLimit.Busy"/>).
+/// One limit of <see cref="CapacityLimit"/>: at most <see cref="Limit"/> requests run together, up to <c>queue</c>
+/// more wait (oldest first) at most <c>wait</c> each, the rest are answered 503 at once (<see cref="CapacityLimit.Busy"/>).
+/// <para>
+/// 自适应 / Adaptive, when given a target time: the queues bound how long a request waits before it runs, not how long
+/// it then runs, and when the machine is short of CPU the requests already running can outlast their callers (issue
+/// 20: at four times the capacity the commands done took 3.7 s at p50 and 545 callers gave up at 5 s). So the gate
+/// watches the requests it let through: each time as many have finished as the limit (at least
+/// <see cref="Window"/>) since the limit last changed, their mean time decides. Above the target the limit shrinks in
+/// proportion (target ÷ mean, at most by half, never below an eighth of <c>permits</c>); below half the target it
+/// grows by an eighth (at least one), up to <c>permits</c>. Only requests let in under the current limit are counted,
+/// so one change is judged by its own effect. Fewer running at once finish sooner; the rest are refused quickly.
+/// </para>
 /// </summary>
-public sealed class CapacityGate : IDisposable
+public sealed class CapacityGate
 {
-    private readonly ConcurrencyLimiter limiter;
-    private readonly TimeSpan wait;
+    /// <summary>The fewest finished requests that judge a limit.</summary>
+    public const int Window = 8;
 
-    public CapacityGate(int permits, int queue, double waitSeconds)
+    private readonly Lock sync = new();
+    private readonly LinkedList<TaskCompletionSource> waiting = new();
+    private readonly int maximum;
+    private readonly int minimum;
+    private readonly int queueLimit;
+    private readonly TimeSpan wait;
+    private readonly TimeSpan target;
+    private readonly TimeProvider time;
+    private int running;
+    private int limit;
+    private long generation;
+    private int finished;
+    private TimeSpan spent;
+
+    /// <param name="permits">How many run together at most.</param>
+    /// <param name="queue">How many more may wait.</param>
+    /// <param name="waitSeconds">How long one may wait (at least 0.1 s).</param>
+    /// <param name="targetSeconds">The time a request should take once let in; 0 keeps the limit at <paramref name="permits"/>.</param>
+    public CapacityGate(int permits, int queue, double waitSeconds, double targetSeconds = 0, TimeProvider? time = null)
     {
-        limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
-        {
-            PermitLimit = Math.Max(1, permits),
-            QueueLimit = Math.Max(0, queue),
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-        });
+        maximum = Math.Max(1, permits);
+        minimum = Math.Max(1, maximum / 8);
+        limit = maximum;
+        queueLimit = Math.Max(0, queue);
         wait = TimeSpan.FromSeconds(Math.Max(0.1, waitSeconds));
+        target = TimeSpan.FromSeconds(Math.Max(0, targetSeconds));
+        this.time = time ?? TimeProvider.System;
     }
+
+    /// <summary>How many may run together now.</summary>
+    public int Limit => Volatile.Read(ref limit);
+
+    /// <summary>How many run now.</summary>
+    public int Running => Volatile.Read(ref running);
 
     /// <summary>Runs <paramref name="next"/> within the limit, or answers 503 (or nothing, if the caller left).</summary>
     public async Task Run(HttpContext context, RequestDelegate next)
     {
-        // Free permit: no allocation, no timer.
-        var lease = limiter.AttemptAcquire();
-        if (!lease.IsAcquired)
+        if (await EnterAsync(context.RequestAborted) is not { } admitted)
         {
-            lease.Dispose();
-            lease = await Queue(context.RequestAborted);
-        }
-        using (lease)
-        {
-            if (lease.IsAcquired)
-            {
-                await next(context);
-            }
-            else if (!context.RequestAborted.IsCancellationRequested)
+            if (!context.RequestAborted.IsCancellationRequested)
             {
                 await CapacityLimit.Busy(context);
             }
+            return;
         }
-    }
-
-    private async Task<RateLimitLease> Queue(CancellationToken aborted)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout.CancelAfter(wait);
+        var begun = time.GetTimestamp();
         try
         {
-            return await limiter.AcquireAsync(1, timeout.Token);
+            await next(context);
         }
-        catch (OperationCanceledException)
+        finally
         {
-            return Refused.Lease;
+            Leave(admitted, time.GetElapsedTime(begun));
         }
     }
 
-    public void Dispose() => limiter.Dispose();
-
-    /// <summary>The lease of a request that waited too long (or whose caller left).</summary>
-    private sealed class Refused : RateLimitLease
+    /// <summary>
+    /// Takes a place: the generation of the limit it was let in under, or null when it was refused (the queue full, its
+    /// wait over, or its caller gone). A place taken is given back with <see cref="Leave"/>.
+    /// </summary>
+    public async ValueTask<long?> EnterAsync(CancellationToken aborted)
     {
-        public static readonly Refused Lease = new();
-        public override bool IsAcquired => false;
-        public override IEnumerable<string> MetadataNames => [];
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        LinkedListNode<TaskCompletionSource> place;
+        lock (sync)
         {
-            metadata = null;
-            return false;
+            // Oldest first: nobody passes those waiting.
+            if (running < limit && waiting.Count == 0)
+            {
+                running++;
+                return generation;
+            }
+            if (waiting.Count >= queueLimit)
+            {
+                return null;
+            }
+            place = waiting.AddLast(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        }
+        try
+        {
+            await place.Value.Task.WaitAsync(wait, time, aborted);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            lock (sync)
+            {
+                if (place.List is not null)
+                {
+                    waiting.Remove(place);
+                    return null;
+                }
+            }
+            // Let in as its wait ended: the place is taken, so it runs.
+        }
+        lock (sync)
+        {
+            return generation;
         }
     }
+
+    /// <summary>Gives a place back, with how long its request ran, and lets the oldest waiting in.</summary>
+    public void Leave(long admitted, TimeSpan ran)
+    {
+        lock (sync)
+        {
+            running--;
+            if (target > TimeSpan.Zero && admitted == generation)
+            {
+                Judge(ran);
+            }
+            while (running < limit && waiting.First is { } first)
+            {
+                waiting.RemoveFirst();
+                running++;
+                first.Value.SetResult();
+            }
+        }
+    }
+
+    private void Judge(TimeSpan ran)
+    {
+        finished++;
+        spent += ran;
+        if (finished < Math.Max(Window, limit))
+        {
+            return;
+        }
+        var mean = spent / finished;
+        var changed = limit;
+        if (mean > target)
+        {
+            changed = Math.Max(minimum, (int)(limit * Math.Max(0.5, target / mean)));
+        }
+        else if (mean < target / 2)
+        {
+            changed = Math.Min(maximum, limit + Math.Max(1, limit / 8));
+        }
+        finished = 0;
+        spent = TimeSpan.Zero;
+        if (changed != limit)
+        {
+            limit = changed;
+            generation++;
+        }
+    }
+}
+
+/// <summary>
+/// 容量指标 / What the gates of one process allow and run now, as two gauges of meter <c>JiaoLianTi.Capacity</c>:
+/// <c>jlt.capacity.limit</c> and <c>jlt.capacity.running</c>, tagged <c>service</c>, as the other instruments of
+/// docs/operations.md are, and <c>gate</c>: <c>process</c>, or at the gateway <c>service:alliances</c> for its share of a
+/// service. A share is kept for each instance the service's address resolves to: its gauges give the smallest limit
+/// among them and the requests running to all of them, so the tags stay few as pods come and go. A limit below its
+/// configured value says the requests let in were taking longer than their target.
+/// </summary>
+public sealed class CapacityGauges
+{
+    public const string MeterName = "JiaoLianTi.Capacity";
+    public const string LimitInstrument = "jlt.capacity.limit";
+    public const string RunningInstrument = "jlt.capacity.running";
+
+    private static readonly ConditionalWeakTable<IServiceProvider, CapacityGauges> ByProcess = [];
+    private readonly ConcurrentDictionary<string, ConcurrentBag<CapacityGate>> gates = new();
+    private readonly KeyValuePair<string, object?> service;
+
+    private CapacityGauges(IMeterFactory meters, string service)
+    {
+        this.service = new("service", service);
+        var meter = meters.Create(MeterName);
+        meter.CreateObservableGauge(LimitInstrument, () => Measure(g => g.Min(gate => gate.Limit)), "{request}",
+            "容量上限当前允许同时处理的请求 / Requests a capacity gate lets run together now");
+        meter.CreateObservableGauge(RunningInstrument, () => Measure(g => g.Sum(gate => gate.Running)), "{request}",
+            "容量上限内正在处理的请求 / Requests running within a capacity gate");
+    }
+
+    /// <summary>The gauges of the process whose services these are (named by the first to ask).</summary>
+    public static CapacityGauges Of(IServiceProvider services, string service) =>
+        ByProcess.GetValue(services, s => new CapacityGauges(s.GetRequiredService<IMeterFactory>(), service));
+
+    /// <summary>Adds a gate to those of <paramref name="name"/> (one for each instance of a service).</summary>
+    public void Add(string name, CapacityGate gate) => gates.GetOrAdd(name, _ => []).Add(gate);
+
+    private IEnumerable<Measurement<int>> Measure(Func<IEnumerable<CapacityGate>, int> value) =>
+        gates.Select(g => new Measurement<int>(value(g.Value), service, new KeyValuePair<string, object?>("gate", g.Key)));
 }

@@ -29,7 +29,7 @@ public sealed class OpsMetrics : IDisposable
     public const string OpsActions = "jlt.ops.actions";
     public const string GroupCommitSize = "jlt.group_commit.size";
 
-    /// <summary>Every instrument of this meter and of the periodic checks' meter: name, unit, kind.</summary>
+    /// <summary>Every instrument of this meter, of the periodic checks' meter and of the capacity gates': name, unit, kind.</summary>
     public static readonly IReadOnlyList<(string Name, string Unit, string Kind)> Catalogue =
     [
         (Commands, "{command}", "counter"),
@@ -51,6 +51,8 @@ public sealed class OpsMetrics : IDisposable
         ("jlt.checks.last_run", "s", "gauge"),
         ("jlt.checks.next_run", "s", "gauge"),
         ("jlt.checks.interval", "s", "gauge"),
+        (Capacity.CapacityGauges.LimitInstrument, "{request}", "gauge"),
+        (Capacity.CapacityGauges.RunningInstrument, "{request}", "gauge"),
     ];
 
     private readonly Meter meter = new(MeterName);

@@ -1,0 +1,230 @@
+using System.Diagnostics.Metrics;
+using JiaoLianTi.Platform.Capacity;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Xunit;
+
+namespace JiaoLianTi.Platform.Tests;
+
+/// <summary>
+/// The capacity gate (Capacity/CapacityLimit.cs): a fixed number run together, a short queue oldest first with a
+/// timed wait, and, given a target time, a limit that shrinks while the requests let in take longer than the target
+/// and grows back when they are fast again. Driven with a fake clock: the times are what the gate is told.
+/// </summary>
+public sealed class CapacityGateTests
+{
+    private static readonly TimeSpan Slow = TimeSpan.FromSeconds(4);
+    private static readonly TimeSpan Fast = TimeSpan.FromMilliseconds(50);
+
+    [Fact]
+    public async Task Without_a_target_the_limit_stays_however_long_requests_take()
+    {
+        var gate = new CapacityGate(16, 0, 0.5);
+
+        await Finish(gate, 200, Slow);
+
+        Assert.Equal(16, gate.Limit);
+        Assert.Equal(0, gate.Running);
+    }
+
+    [Fact]
+    public async Task Requests_slower_than_the_target_shrink_the_limit_in_proportion_down_to_an_eighth()
+    {
+        var gate = new CapacityGate(64, 0, 0.5, targetSeconds: 1);
+
+        // 64 finished at 4 s against 1 s: a quarter, but at most by half in one step.
+        await Finish(gate, 64, Slow);
+        Assert.Equal(32, gate.Limit);
+        // At 1.6 s: 32 × 1 / 1.6 = 20.
+        await Finish(gate, 32, TimeSpan.FromSeconds(1.6));
+        Assert.Equal(20, gate.Limit);
+        await Finish(gate, 200, Slow);
+        Assert.Equal(8, gate.Limit);
+    }
+
+    [Fact]
+    public async Task Requests_between_half_the_target_and_the_target_keep_the_limit()
+    {
+        var gate = new CapacityGate(64, 0, 0.5, targetSeconds: 1);
+        await Finish(gate, 64, Slow);
+
+        await Finish(gate, 200, TimeSpan.FromSeconds(0.8));
+
+        Assert.Equal(32, gate.Limit);
+    }
+
+    [Fact]
+    public async Task Fast_requests_grow_the_limit_back_by_an_eighth_up_to_the_permits()
+    {
+        var gate = new CapacityGate(64, 0, 0.5, targetSeconds: 1);
+        await Finish(gate, 400, Slow);
+        Assert.Equal(8, gate.Limit);
+
+        await Finish(gate, 8, Fast);
+        Assert.Equal(9, gate.Limit);
+        await Finish(gate, 9, Fast);
+        Assert.Equal(10, gate.Limit);
+        await Finish(gate, 1000, Fast);
+        Assert.Equal(64, gate.Limit);
+    }
+
+    [Fact]
+    public async Task Only_requests_let_in_under_the_current_limit_judge_it()
+    {
+        var gate = new CapacityGate(64, 0, 0.5, targetSeconds: 1);
+        // 40 let in before the first change, still running when it comes.
+        var earlier = new List<long>();
+        for (var i = 0; i < 40; i++)
+        {
+            earlier.Add((await gate.EnterAsync(CancellationToken.None))!.Value);
+        }
+        await Finish(gate, 24, Slow);
+        await Finish(gate, 24, Slow); // 40 + 24 of the first generation are not yet finished: 24 + 24 = 48 < 64
+        Assert.Equal(64, gate.Limit);
+        foreach (var admitted in earlier.Take(16))
+        {
+            gate.Leave(admitted, Slow);
+        }
+        Assert.Equal(32, gate.Limit);
+
+        // The other 24 of the first generation finish slowly after the change: they say nothing of the new limit.
+        foreach (var admitted in earlier.Skip(16))
+        {
+            gate.Leave(admitted, Slow);
+        }
+        Assert.Equal(32, gate.Limit);
+        Assert.Equal(0, gate.Running);
+    }
+
+    [Fact]
+    public async Task A_shrunk_limit_holds_back_new_requests_until_the_running_are_below_it()
+    {
+        var gate = new CapacityGate(16, 16, 0.5, targetSeconds: 1, new FakeTimeProvider());
+        var running = new Queue<long>();
+        async Task Enter(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                running.Enqueue((await gate.EnterAsync(CancellationToken.None))!.Value);
+            }
+        }
+        void Leave(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                gate.Leave(running.Dequeue(), Slow);
+            }
+        }
+        // 16 finish slowly while others keep the gate full: the limit halves with 15 still running.
+        await Enter(16);
+        for (var i = 0; i < 15; i++)
+        {
+            Leave(1);
+            await Enter(1);
+        }
+        Leave(1);
+        Assert.Equal(8, gate.Limit);
+        Assert.Equal(15, gate.Running);
+
+        var waiting = gate.EnterAsync(CancellationToken.None).AsTask();
+        Leave(7);
+        Assert.Equal(8, gate.Running);
+        Assert.False(waiting.IsCompleted);
+        Leave(1);
+        Assert.NotNull(await waiting);
+        Assert.Equal(8, gate.Running);
+    }
+
+    [Fact]
+    public async Task Past_the_permits_requests_wait_oldest_first_and_past_the_queue_are_refused_at_once()
+    {
+        var time = new FakeTimeProvider();
+        var gate = new CapacityGate(1, 2, 0.5, time: time);
+        var first = await gate.EnterAsync(CancellationToken.None);
+        var second = gate.EnterAsync(CancellationToken.None).AsTask();
+        var third = gate.EnterAsync(CancellationToken.None).AsTask();
+
+        Assert.Null(await gate.EnterAsync(CancellationToken.None));
+        Assert.False(second.IsCompleted);
+
+        gate.Leave(first!.Value, Fast);
+        Assert.NotNull(await second);
+        Assert.False(third.IsCompleted);
+        gate.Leave((await second)!.Value, Fast);
+        Assert.NotNull(await third);
+    }
+
+    [Fact]
+    public async Task A_wait_ends_refused_after_its_time_and_a_caller_who_left_gives_up_its_place()
+    {
+        var time = new FakeTimeProvider();
+        var gate = new CapacityGate(1, 2, 0.5, time: time);
+        var first = await gate.EnterAsync(CancellationToken.None);
+        using var left = new CancellationTokenSource();
+        var timed = gate.EnterAsync(CancellationToken.None).AsTask();
+        var leaving = gate.EnterAsync(left.Token).AsTask();
+
+        await left.CancelAsync();
+        Assert.Null(await leaving);
+        time.Advance(TimeSpan.FromSeconds(0.6));
+        Assert.Null(await timed);
+
+        // Neither holds a place: the one running leaves, and the next comes straight in.
+        gate.Leave(first!.Value, Fast);
+        Assert.Equal(0, gate.Running);
+        Assert.NotNull(await gate.EnterAsync(CancellationToken.None));
+        Assert.Equal(1, gate.Running);
+    }
+
+    [Fact]
+    public async Task The_gauges_say_what_each_gate_of_the_process_allows_and_runs()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var process = new CapacityGate(64, 0, 0.5, targetSeconds: 1);
+        var shares = new[] { new CapacityGate(128, 0, 0.25, targetSeconds: 1), new CapacityGate(128, 0, 0.25, targetSeconds: 1) };
+        CapacityGauges.Of(services, "gateway").Add("process", process);
+        // Two instances of one service: the smaller limit, and what runs to both.
+        CapacityGauges.Of(services, "ignored: the first name stays").Add("service:alliances", shares[0]);
+        CapacityGauges.Of(services, "gateway").Add("service:alliances", shares[1]);
+        await Finish(shares[1], 128, Slow);
+        await process.EnterAsync(CancellationToken.None);
+        await shares[0].EnterAsync(CancellationToken.None);
+        await shares[1].EnterAsync(CancellationToken.None);
+
+        var measured = new List<(string Instrument, int Value, string? Service, string? Gate)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == CapacityGauges.MeterName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<int>((instrument, value, tags, _) =>
+        {
+            var all = tags.ToArray().ToDictionary(t => t.Key, t => t.Value as string);
+            measured.Add((instrument.Name, value, all.GetValueOrDefault("service"), all.GetValueOrDefault("gate")));
+        });
+        listener.Start();
+        listener.RecordObservableInstruments();
+
+        Assert.Contains((CapacityGauges.LimitInstrument, 64, "gateway", "process"), measured);
+        Assert.Contains((CapacityGauges.RunningInstrument, 1, "gateway", "process"), measured);
+        Assert.Contains((CapacityGauges.LimitInstrument, 64, "gateway", "service:alliances"), measured);
+        Assert.Contains((CapacityGauges.RunningInstrument, 2, "gateway", "service:alliances"), measured);
+        Assert.Equal(4, measured.Count);
+    }
+
+    /// <summary>Lets <paramref name="count"/> requests in, one after another, each taking <paramref name="ran"/>.</summary>
+    private static async Task Finish(CapacityGate gate, int count, TimeSpan ran)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var admitted = await gate.EnterAsync(CancellationToken.None);
+            Assert.NotNull(admitted);
+            gate.Leave(admitted.Value, ran);
+        }
+    }
+}
