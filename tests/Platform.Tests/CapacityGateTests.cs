@@ -43,6 +43,17 @@ public sealed class CapacityGateTests
     }
 
     [Fact]
+    public async Task Slow_requests_that_never_fill_the_gate_keep_the_limit()
+    {
+        // A process warming up after its start: each request slow, but the limit never reached.
+        var gate = new CapacityGate(64, 0, 0.5, targetSeconds: 1);
+
+        await OneByOne(gate, 500, Slow);
+
+        Assert.Equal(64, gate.Limit);
+    }
+
+    [Fact]
     public async Task Requests_between_half_the_target_and_the_target_keep_the_limit()
     {
         var gate = new CapacityGate(64, 0, 0.5, targetSeconds: 1);
@@ -117,6 +128,11 @@ public sealed class CapacityGateTests
         }
         // 16 finish slowly while others keep the gate full: the limit halves with 15 still running.
         await Enter(16);
+        using (var gone = new CancellationTokenSource())
+        {
+            await gone.CancelAsync();
+            Assert.Null(await gate.EnterAsync(gone.Token));
+        }
         for (var i = 0; i < 15; i++)
         {
             Leave(1);
@@ -217,8 +233,30 @@ public sealed class CapacityGateTests
         Assert.Equal(4, measured.Count);
     }
 
-    /// <summary>Lets <paramref name="count"/> requests in, one after another, each taking <paramref name="ran"/>.</summary>
+    /// <summary>
+    /// Lets in at least <paramref name="count"/> requests, each taking <paramref name="ran"/>, with the gate full: in
+    /// rounds, as many as it allows at once (one more finds the limit reached), then all of them leave.
+    /// </summary>
     private static async Task Finish(CapacityGate gate, int count, TimeSpan ran)
+    {
+        for (var done = 0; done < count;)
+        {
+            var inside = new List<long>();
+            while (await gate.EnterAsync(CancellationToken.None) is { } admitted)
+            {
+                inside.Add(admitted);
+            }
+            Assert.NotEmpty(inside);
+            foreach (var admitted in inside)
+            {
+                gate.Leave(admitted, ran);
+            }
+            done += inside.Count;
+        }
+    }
+
+    /// <summary>Lets <paramref name="count"/> requests in one after another, the gate never full, each taking <paramref name="ran"/>.</summary>
+    private static async Task OneByOne(CapacityGate gate, int count, TimeSpan ran)
     {
         for (var i = 0; i < count; i++)
         {

@@ -84,8 +84,10 @@ public static class CapacityLimit
 /// it then runs, and when the machine is short of CPU the requests already running can outlast their callers (issue
 /// 20: at four times the capacity the commands done took 3.7 s at p50 and 545 callers gave up at 5 s). So the gate
 /// watches the requests it let through: each time as many have finished as the limit (at least
-/// <see cref="Window"/>) since the limit last changed, their mean time decides. Above the target the limit shrinks in
-/// proportion (target ÷ mean, at most by half, never below an eighth of <c>permits</c>); below half the target it
+/// <see cref="Window"/>) since the limit last changed, their mean time decides. Above the target, and if some request
+/// found the limit reached meanwhile, the limit shrinks in proportion (target ÷ mean, at most by half, never below an
+/// eighth of <c>permits</c>): requests slow with the gate not full are slow for another reason (a process still
+/// warming up after its start took 1 s and more a request at 50 a second), and fewer at once would not help them. Below half the target it
 /// grows by an eighth (at least one), up to <c>permits</c>. Only requests let in under the current limit are counted,
 /// so one change is judged by its own effect. Fewer running at once finish sooner; the rest are refused quickly.
 /// </para>
@@ -108,6 +110,7 @@ public sealed class CapacityGate
     private long generation;
     private int finished;
     private TimeSpan spent;
+    private bool reached;
 
     /// <param name="permits">How many run together at most.</param>
     /// <param name="queue">How many more may wait.</param>
@@ -167,6 +170,8 @@ public sealed class CapacityGate
                 running++;
                 return generation;
             }
+            // The limit was reached: only then can it be what makes requests slow.
+            reached = true;
             if (waiting.Count >= queueLimit)
             {
                 return null;
@@ -224,7 +229,7 @@ public sealed class CapacityGate
         }
         var mean = spent / finished;
         var changed = limit;
-        if (mean > target)
+        if (mean > target && reached)
         {
             changed = Math.Max(minimum, (int)(limit * Math.Max(0.5, target / mean)));
         }
@@ -234,6 +239,7 @@ public sealed class CapacityGate
         }
         finished = 0;
         spent = TimeSpan.Zero;
+        reached = false;
         if (changed != limit)
         {
             limit = changed;
