@@ -9,9 +9,9 @@ namespace JiaoLianTi.Gateway;
 /// are forwarded at once to one instance of a service (a destination, after load balancing); up to
 /// <c>Capacity:PerService:QueueLimit</c> more wait at most <c>Capacity:PerService:QueueSeconds</c> (0.25 s), the rest
 /// are answered 503 with Retry-After, as every capacity refusal is (<see cref="CapacityLimit"/>). When the requests it
-/// forwarded take longer than <c>Capacity:PerService:TargetSeconds</c> (1 s) on average, it forwards fewer at once, down
-/// to an eighth (<see cref="CapacityGate"/>): past its capacity a service's answers then stay well within a caller's
-/// patience, and the rest are refused at once.
+/// forwarded take longer than <c>Capacity:PerService:TargetSeconds</c> (1 s) on average while its share is full, it
+/// forwards fewer at once, down to an eighth (<see cref="CapacityGate"/>): past its capacity a service's answers then
+/// stay well within a caller's patience, and the rest are refused at once.
 /// <para>
 /// Without it the gateway let up to its own limit (512) through to a service that runs 64 at once: past its capacity
 /// the service could not even accept the connections fast enough, and they waited in the kernel's accept queue, where

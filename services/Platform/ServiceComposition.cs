@@ -53,7 +53,8 @@ public static class ServiceComposition
         // Past its capacity a service answers 503 at once (Capacity/CapacityLimit.cs), before a token is even checked.
         // Half a second of queueing at most, and a quarter at the gateway in front: the waits add up, and a request
         // should be refused well before its caller gives up (docs/deploy.md, Capacity). When the requests let in take
-        // longer than a second on average, fewer are let in at once (down to 8), so they do not outlast their callers.
+        // longer than a second on average while all 64 places are taken, fewer are let in at once (down to 8), so they
+        // do not outlast their callers.
         app.UseCapacityLimit(serviceName, concurrency: 64, queueLimit: 512, queueSeconds: 0.5, targetSeconds: 1);
         app.UseSecurityHeaders();
         app.UseAuthentication();
