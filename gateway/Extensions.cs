@@ -79,6 +79,8 @@ public static class GatewayComposition
 
     public static WebApplication UseGateway(this WebApplication app)
     {
+        // First: the moment a request arrived, for the deadline before it is forwarded (ServiceBulkhead.cs).
+        app.UseArrivalStamp();
         app.UseProblemMapping();
         // Past its capacity the gateway answers 503 at once (Platform Capacity/CapacityLimit.cs); one client past its
         // own share gets 429 from the per-client limit below, and a service past its share of the gateway 503

@@ -58,7 +58,7 @@ public static class CapacityLimit
         path.StartsWithSegments("/health") || path.StartsWithSegments("/alive");
 
     /// <summary>The answer to a request refused for capacity: 503, Retry-After, a ProblemDetails with code capacity.</summary>
-    internal static ValueTask Busy(HttpContext context)
+    public static ValueTask Busy(HttpContext context)
     {
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
@@ -133,6 +133,9 @@ public sealed class CapacityGate
     /// <summary>How many run now.</summary>
     public int Running => Volatile.Read(ref running);
 
+    /// <summary>Whether as many run now as the limit allows (a snapshot).</summary>
+    public bool Full => Running >= Limit;
+
     /// <summary>Runs <paramref name="next"/> within the limit, or answers 503 (or nothing, if the caller left).</summary>
     public async Task Run(HttpContext context, RequestDelegate next)
     {
@@ -200,15 +203,18 @@ public sealed class CapacityGate
         }
     }
 
-    /// <summary>Gives a place back, with how long its request ran, and lets the oldest waiting in.</summary>
-    public void Leave(long admitted, TimeSpan ran)
+    /// <summary>
+    /// Gives a place back, with how long its request ran (null: it was not run after all, and says nothing of the
+    /// limit), and lets the oldest waiting in.
+    /// </summary>
+    public void Leave(long admitted, TimeSpan? ran)
     {
         lock (sync)
         {
             running--;
-            if (target > TimeSpan.Zero && admitted == generation)
+            if (target > TimeSpan.Zero && admitted == generation && ran is { } time)
             {
-                Judge(ran);
+                Judge(time);
             }
             while (running < limit && waiting.First is { } first)
             {
@@ -261,10 +267,12 @@ public sealed class CapacityGauges
     public const string MeterName = "JiaoLianTi.Capacity";
     public const string LimitInstrument = "jlt.capacity.limit";
     public const string RunningInstrument = "jlt.capacity.running";
+    public const string ForwardWaitInstrument = "jlt.capacity.forward_wait";
 
     private static readonly ConditionalWeakTable<IServiceProvider, CapacityGauges> ByProcess = [];
     private readonly ConcurrentDictionary<string, ConcurrentBag<CapacityGate>> gates = new();
     private readonly KeyValuePair<string, object?> service;
+    private readonly Histogram<double> forwardWait;
 
     private CapacityGauges(IMeterFactory meters, string service)
     {
@@ -274,7 +282,17 @@ public sealed class CapacityGauges
             "容量上限当前允许同时处理的请求 / Requests a capacity gate lets run together now");
         meter.CreateObservableGauge(RunningInstrument, () => Measure(g => g.Sum(gate => gate.Running)), "{request}",
             "容量上限内正在处理的请求 / Requests running within a capacity gate");
+        forwardWait = meter.CreateHistogram(ForwardWaitInstrument, "s",
+            "请求从到达网关到转发给服务（或因超时被拒）所用的时间 / Time from a request's arrival at the gateway to its forwarding to a service (or its refusal for having waited too long)",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 3, 5] });
     }
+
+    /// <summary>
+    /// A request at the gateway reached the point of forwarding to <paramref name="gate"/> (<c>service:alliances</c>)
+    /// after <paramref name="waited"/>; <paramref name="refused"/>: it was answered 503 there instead.
+    /// </summary>
+    public void ForwardWaited(string gate, TimeSpan waited, bool refused) =>
+        forwardWait.Record(waited.TotalSeconds, service, new("gate", gate), new("refused", refused));
 
     /// <summary>The gauges of the process whose services these are (named by the first to ask).</summary>
     public static CapacityGauges Of(IServiceProvider services, string service) =>

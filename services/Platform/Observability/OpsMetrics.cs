@@ -53,6 +53,7 @@ public sealed class OpsMetrics : IDisposable
         ("jlt.checks.interval", "s", "gauge"),
         (Capacity.CapacityGauges.LimitInstrument, "{request}", "gauge"),
         (Capacity.CapacityGauges.RunningInstrument, "{request}", "gauge"),
+        (Capacity.CapacityGauges.ForwardWaitInstrument, "s", "histogram"),
     ];
 
     private readonly Meter meter = new(MeterName);
