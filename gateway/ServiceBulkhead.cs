@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using JiaoLianTi.Platform.Capacity;
 using Yarp.ReverseProxy.Model;
@@ -44,7 +43,7 @@ public static class ServiceBulkhead
         var targetSeconds = section.GetValue("TargetSeconds", 1.0);
         var forwardWithin = TimeSpan.FromSeconds(Math.Max(0, section.GetValue("ForwardWithinSeconds", 1.0)));
         var gauges = CapacityGauges.Of(proxy.ApplicationServices, "gateway");
-        var gates = new ConcurrentDictionary<(string Cluster, string Destination), CapacityGate>();
+        var shares = new CapacityShares(gauges, () => new CapacityGate(concurrency, queueLimit, queueSeconds, targetSeconds));
         proxy.Use(async (context, next) =>
         {
             var feature = context.GetReverseProxyFeature();
@@ -55,12 +54,7 @@ public static class ServiceBulkhead
                 await next();
                 return;
             }
-            var gate = gates.GetOrAdd((cluster, destination.DestinationId), key =>
-            {
-                var added = new CapacityGate(concurrency, queueLimit, queueSeconds, targetSeconds);
-                gauges.Add($"service:{key.Cluster}", added);
-                return added;
-            });
+            var gate = shares.For(cluster, destination.DestinationId, feature.AllDestinations.Select(d => d.DestinationId));
             if (await gate.EnterAsync(context.RequestAborted) is not { } admitted)
             {
                 if (!context.RequestAborted.IsCancellationRequested)

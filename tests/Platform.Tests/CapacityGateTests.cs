@@ -207,6 +207,55 @@ public sealed class CapacityGateTests
         await shares[0].EnterAsync(CancellationToken.None);
         await shares[1].EnterAsync(CancellationToken.None);
 
+        var measured = Gauges();
+
+        Assert.Contains((CapacityGauges.LimitInstrument, 64, "gateway", "process"), measured);
+        Assert.Contains((CapacityGauges.RunningInstrument, 1, "gateway", "process"), measured);
+        Assert.Contains((CapacityGauges.LimitInstrument, 64, "gateway", "service:alliances"), measured);
+        Assert.Contains((CapacityGauges.RunningInstrument, 2, "gateway", "service:alliances"), measured);
+        Assert.Equal(4, measured.Count);
+    }
+
+    [Fact]
+    public async Task A_share_of_an_instance_that_is_gone_is_forgotten_once_nothing_runs_through_it()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var gauges = CapacityGauges.Of(services, "gateway");
+        var shares = new CapacityShares(gauges, () => new CapacityGate(128, 0, 0.25, targetSeconds: 1));
+
+        var first = shares.For("alliances", "pod-a", ["pod-a"]);
+        Assert.Same(first, shares.For("alliances", "pod-a", ["pod-a", "pod-b"]));
+        var activities = shares.For("activities", "pod-x", ["pod-x"]);
+        var running = await first.EnterAsync(CancellationToken.None);
+        // pod-a is replaced by pod-b while a request still runs through it: its share stays until that one is done.
+        var second = shares.For("alliances", "pod-b", ["pod-b"]);
+        Assert.NotSame(first, second);
+        Assert.Equal(3, shares.Count);
+        Assert.Contains((CapacityGauges.RunningInstrument, 1, "gateway", "service:alliances"), Gauges());
+        first.Leave(running!.Value, Fast);
+
+        // The next new instance sweeps it: the gauges and the shares kept follow the instances there are.
+        var third = shares.For("alliances", "pod-c", ["pod-b", "pod-c"]);
+        Assert.Equal(3, shares.Count);
+        Assert.Same(second, shares.For("alliances", "pod-b", ["pod-b", "pod-c"]));
+        Assert.Same(activities, shares.For("activities", "pod-x", ["pod-x"]));
+        await Finish(third, 128, Slow);
+        var measured = Gauges();
+        // pod-b's full limit beside pod-c's shrunk one: the smallest; pod-a's is no longer among them.
+        Assert.Contains((CapacityGauges.LimitInstrument, 64, "gateway", "service:alliances"), measured);
+        Assert.Contains((CapacityGauges.LimitInstrument, 128, "gateway", "service:activities"), measured);
+        Assert.Equal(4, measured.Count);
+
+        // Every instance gone: the service's gates go with the next one, and its gauges show only that one.
+        var fourth = shares.For("alliances", "pod-d", ["pod-d"]);
+        Assert.Equal(2, shares.Count);
+        Assert.Equal(128, fourth.Limit);
+        Assert.Contains((CapacityGauges.LimitInstrument, 128, "gateway", "service:alliances"), Gauges());
+    }
+
+    /// <summary>What the capacity gauges of this process measure now: instrument, value, service, gate.</summary>
+    private static List<(string Instrument, int Value, string? Service, string? Gate)> Gauges()
+    {
         var measured = new List<(string Instrument, int Value, string? Service, string? Gate)>();
         using var listener = new MeterListener
         {
@@ -225,12 +274,7 @@ public sealed class CapacityGateTests
         });
         listener.Start();
         listener.RecordObservableInstruments();
-
-        Assert.Contains((CapacityGauges.LimitInstrument, 64, "gateway", "process"), measured);
-        Assert.Contains((CapacityGauges.RunningInstrument, 1, "gateway", "process"), measured);
-        Assert.Contains((CapacityGauges.LimitInstrument, 64, "gateway", "service:alliances"), measured);
-        Assert.Contains((CapacityGauges.RunningInstrument, 2, "gateway", "service:alliances"), measured);
-        Assert.Equal(4, measured.Count);
+        return measured;
     }
 
     /// <summary>

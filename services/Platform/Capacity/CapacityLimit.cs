@@ -270,7 +270,7 @@ public sealed class CapacityGauges
     public const string ForwardWaitInstrument = "jlt.capacity.forward_wait";
 
     private static readonly ConditionalWeakTable<IServiceProvider, CapacityGauges> ByProcess = [];
-    private readonly ConcurrentDictionary<string, ConcurrentBag<CapacityGate>> gates = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<CapacityGate, bool>> gates = new();
     private readonly KeyValuePair<string, object?> service;
     private readonly Histogram<double> forwardWait;
 
@@ -299,8 +299,65 @@ public sealed class CapacityGauges
         ByProcess.GetValue(services, s => new CapacityGauges(s.GetRequiredService<IMeterFactory>(), service));
 
     /// <summary>Adds a gate to those of <paramref name="name"/> (one for each instance of a service).</summary>
-    public void Add(string name, CapacityGate gate) => gates.GetOrAdd(name, _ => []).Add(gate);
+    public void Add(string name, CapacityGate gate) => gates.GetOrAdd(name, _ => new())[gate] = true;
+
+    /// <summary>Takes a gate out of those of <paramref name="name"/> (its instance is gone).</summary>
+    public void Remove(string name, CapacityGate gate)
+    {
+        if (gates.TryGetValue(name, out var of))
+        {
+            of.TryRemove(gate, out _);
+        }
+    }
 
     private IEnumerable<Measurement<int>> Measure(Func<IEnumerable<CapacityGate>, int> value) =>
-        gates.Select(g => new Measurement<int>(value(g.Value), service, new KeyValuePair<string, object?>("gate", g.Key)));
+        gates.Select(g => (g.Key, Gates: g.Value.Keys.ToList()))
+            .Where(g => g.Gates.Count > 0)
+            .Select(g => new Measurement<int>(value(g.Gates), service, new KeyValuePair<string, object?>("gate", g.Key)));
+}
+
+/// <summary>
+/// 分服务份额 / The gateway's shares of the services: a gate for each instance a service's address resolves to, made
+/// when the first request goes to it and counted in the gauges as <c>service:&lt;name&gt;</c>. Instances come and go
+/// with the pods: each time a gate is made for a new one, the gates of the same service's instances that are no longer
+/// among its destinations and have nothing running are forgotten (and leave the gauges), so the shares kept follow the
+/// instances there are, not every instance there ever was.
+/// </summary>
+public sealed class CapacityShares(CapacityGauges gauges, Func<CapacityGate> make)
+{
+    private readonly ConcurrentDictionary<(string Service, string Instance), CapacityGate> gates = new();
+
+    /// <summary>How many gates are kept.</summary>
+    public int Count => gates.Count;
+
+    /// <summary>
+    /// The gate of <paramref name="instance"/> of <paramref name="service"/>, whose instances are now
+    /// <paramref name="instances"/>.
+    /// </summary>
+    public CapacityGate For(string service, string instance, IEnumerable<string> instances)
+    {
+        if (gates.TryGetValue((service, instance), out var gate))
+        {
+            return gate;
+        }
+        var made = make();
+        gate = gates.GetOrAdd((service, instance), made);
+        if (!ReferenceEquals(gate, made))
+        {
+            return gate; // another request made it first: the one not kept is never counted
+        }
+        gauges.Add(Name(service), made);
+        var current = instances.ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, old) in gates)
+        {
+            if (key.Service == service && !current.Contains(key.Instance) && old.Running == 0
+                && gates.TryRemove(new KeyValuePair<(string, string), CapacityGate>(key, old)))
+            {
+                gauges.Remove(Name(service), old);
+            }
+        }
+        return made;
+    }
+
+    private static string Name(string service) => $"service:{service}";
 }
