@@ -91,13 +91,18 @@ public sealed class ReplicaTests(ReplicatedSystem system)
         var units = await RegisterAsync(admin, county, 400);
 
         var (first, second) = (Consumed(0), Consumed(1));
-        await Eventually.Until(() => Task.FromResult(first.In(county) + second.In(county)), n => n >= 400, Patience);
+        // Delivery is at least once: a message whose acknowledgement was lost, or published again after a confirm came
+        // late, reaches a replica a second time, and the idempotency filter drops it (one such in a full suite run,
+        // 2026-12-04). So the distinct messages are counted, and each must be applied once.
+        IEnumerable<Guid> Messages() => first.MessagesIn(county).Concat(second.MessagesIn(county)).Distinct();
+        await Eventually.Until(() => Task.FromResult(Messages().Count()), n => n >= 400, Patience);
 
         Assert.True(first.In(county) > 0, "replica 0 consumed none");
         Assert.True(second.In(county) > 0, "replica 1 consumed none");
-        Assert.Equal(400, first.In(county) + second.In(county));
-        Assert.Equal(units.Order(), first.UnitsIn(county).Concat(second.UnitsIn(county)).Order());
-        Assert.Equal(400, await AppliedAsync(first.MessagesIn(county).Concat(second.MessagesIn(county))));
+        var messages = Messages().ToList();
+        Assert.Equal(400, messages.Count);
+        Assert.Equal(units.Order(), first.UnitsIn(county).Concat(second.UnitsIn(county)).Distinct().Order());
+        Assert.Equal(400, await AppliedAsync(messages));
     }
 
     [Fact]
