@@ -24,12 +24,12 @@ namespace JiaoLianTi.Gateway;
 /// 转发时限 / A deadline before forwarding: a request that has been in the gateway longer than
 /// <c>Capacity:PerService:ForwardWithinSeconds</c> (1 s) when its turn to be forwarded comes, while the service's share
 /// is full, is answered 503 with Retry-After there instead, and nothing reaches the service. The queues above bound the
-/// waits for a place, not the time a request spends waiting for a CPU on its way through: at four times the capacity
-/// the gateway's own gate ran 512 at once, its share of Alliances 128 with its limit unmoved, and the commands done
-/// took 2.5 s at p50, some past a caller's 5 s (docs/deploy.md, Capacity). Forwarded that late, a command costs the
-/// service its whole work for an answer its caller may no longer wait for. The time from arrival to forwarding is
-/// recorded for every request (<c>jlt.capacity.forward_wait</c>). With the share not full a late request is
-/// forwarded still: slowness without a queue (a process just started) is not overload. 0 turns the deadline off.
+/// waits for a place, not the time a request spends waiting for a CPU on its way through. Forwarded that late, a
+/// command costs the service its whole work for an answer its caller may no longer wait for. The time from arrival to
+/// forwarding is recorded for every request (<c>jlt.capacity.forward_wait</c>): at four times the capacity on a
+/// starved machine it stayed at p95 0.5-1.1 s, while the service itself took 2.7-3.5 s at the onset of each burst, so
+/// this bounds the smaller part (docs/deploy.md, Capacity). With the share not full a late request is forwarded still:
+/// slowness without a queue (a process just started) is not overload. 0 turns the deadline off.
 /// </para>
 /// </summary>
 public static class ServiceBulkhead
