@@ -55,32 +55,13 @@ public static class ServiceBulkhead
                 return;
             }
             var gate = shares.For(cluster, destination.DestinationId, feature.AllDestinations.Select(d => d.DestinationId));
-            if (await gate.EnterAsync(context.RequestAborted) is not { } admitted)
+            await gate.Run(context, _ => next(), late =>
             {
-                if (!context.RequestAborted.IsCancellationRequested)
-                {
-                    await CapacityLimit.Busy(context);
-                }
-                return;
-            }
-            var waited = context.Features.Get<Arrival>() is { } arrival ? Stopwatch.GetElapsedTime(arrival.At) : TimeSpan.Zero;
-            var late = forwardWithin > TimeSpan.Zero && waited > forwardWithin && gate.Full;
-            gauges.ForwardWaited($"service:{cluster}", waited, late);
-            if (late)
-            {
-                gate.Leave(admitted, ran: null);
-                await CapacityLimit.Busy(context);
-                return;
-            }
-            var begun = Stopwatch.GetTimestamp();
-            try
-            {
-                await next();
-            }
-            finally
-            {
-                gate.Leave(admitted, Stopwatch.GetElapsedTime(begun));
-            }
+                var waited = late.Features.Get<Arrival>() is { } arrival ? Stopwatch.GetElapsedTime(arrival.At) : TimeSpan.Zero;
+                var refused = forwardWithin > TimeSpan.Zero && waited > forwardWithin && gate.Full;
+                gauges.ForwardWaited(CapacityShares.Name(cluster), waited, refused);
+                return refused;
+            });
         });
         return proxy;
     }

@@ -137,7 +137,11 @@ public sealed class CapacityGate
     public bool Full => Running >= Limit;
 
     /// <summary>Runs <paramref name="next"/> within the limit, or answers 503 (or nothing, if the caller left).</summary>
-    public async Task Run(HttpContext context, RequestDelegate next)
+    /// <param name="refuseOnEntry">
+    /// Asked once a place is taken: true refuses the request there after all (503, as if the gate were full); its place
+    /// is given back without judging the limit. The gateway's deadline before forwarding (ServiceBulkhead).
+    /// </param>
+    public async Task Run(HttpContext context, RequestDelegate next, Func<HttpContext, bool>? refuseOnEntry = null)
     {
         if (await EnterAsync(context.RequestAborted) is not { } admitted)
         {
@@ -145,6 +149,12 @@ public sealed class CapacityGate
             {
                 await CapacityLimit.Busy(context);
             }
+            return;
+        }
+        if (refuseOnEntry?.Invoke(context) == true)
+        {
+            Leave(admitted, ran: null);
+            await CapacityLimit.Busy(context);
             return;
         }
         var begun = time.GetTimestamp();
@@ -359,5 +369,6 @@ public sealed class CapacityShares(CapacityGauges gauges, Func<CapacityGate> mak
         return made;
     }
 
-    private static string Name(string service) => $"service:{service}";
+    /// <summary>The <c>gate</c> tag of a service's shares: <c>service:alliances</c>.</summary>
+    public static string Name(string service) => $"service:{service}";
 }
