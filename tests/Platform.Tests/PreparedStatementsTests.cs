@@ -144,6 +144,91 @@ public sealed class PreparedStatementsTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public void By_default_the_store_keeps_ten_connections_warm_never_more_than_its_pool_and_the_setting_or_the_connection_string_decides_otherwise()
+    {
+        Assert.Equal(EventStoreExtensions.DefaultWarmConnections,
+            new NpgsqlConnectionStringBuilder(EventStoreExtensions.WithWarmConnections(connectionString, Settings())).MinPoolSize);
+        Assert.Equal(4, new NpgsqlConnectionStringBuilder(
+            EventStoreExtensions.WithWarmConnections(connectionString + ";Maximum Pool Size=4", Settings())).MinPoolSize);
+        Assert.Equal(3, new NpgsqlConnectionStringBuilder(EventStoreExtensions.WithWarmConnections(
+            connectionString, Settings((EventStoreExtensions.WarmConnectionsKey, "3")))).MinPoolSize);
+        Assert.Equal(connectionString,
+            EventStoreExtensions.WithWarmConnections(connectionString, Settings((EventStoreExtensions.WarmConnectionsKey, "0"))));
+        var own = connectionString + ";Minimum Pool Size=2";
+        Assert.Equal(own, EventStoreExtensions.WithWarmConnections(own, Settings()));
+    }
+
+    [Fact]
+    public async Task After_a_burst_and_a_quiet_spell_the_store_still_holds_its_warm_connections_and_closes_the_rest()
+    {
+        // Two stores on the same database, idle connections closed after 2 s: one with the default floor, one without.
+        var warm = await Burst("jlt-warm", warmConnections: null);
+        var cold = await Burst("jlt-cold", warmConnections: "0");
+        Assert.Equal(16, warm.Opened);
+        Assert.Equal(16, cold.Opened);
+        Assert.Equal(EventStoreExtensions.DefaultWarmConnections, warm.Left);
+        Assert.Equal(0, cold.Left);
+    }
+
+    /// <summary>
+    /// 16 sessions of one store at once, then 8 s with nothing to do: the PostgreSQL sessions of the store's pool during
+    /// the burst and those still open at the end.
+    /// </summary>
+    private async Task<(long Opened, long Left)> Burst(string name, string? warmConnections)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["ConnectionStrings:prepareddb"] =
+            connectionString + $";Maximum Pool Size=20;Connection Idle Lifetime=2;Connection Pruning Interval=1;Application Name={name}";
+        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
+        if (warmConnections is not null)
+        {
+            builder.Configuration[EventStoreExtensions.WarmConnectionsKey] = warmConnections;
+        }
+        builder.AddEventStore("prepareddb", options => options.Schema.For<Note>());
+        using var host = builder.Build();
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+
+        // Each holds its connection until all 16 have one, so the pool must open 16.
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = 0;
+        long opened = 0;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            await using var connection = store.Storage.Database.CreateConnection();
+            await connection.OpenAsync();
+            if (Interlocked.Increment(ref holding) == 16)
+            {
+                opened = await Sessions(name);
+                all.SetResult();
+            }
+            await all.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        }));
+        // Npgsql closes idle connections above the floor after their idle lifetime (2 s here), looking every second.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        long left;
+        do
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            left = await Sessions(name);
+        }
+        while (left > (warmConnections == "0" ? 0 : EventStoreExtensions.DefaultWarmConnections) && DateTime.UtcNow < deadline);
+        // And they stay: another quiet spell closes none of the floor.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        return (opened, await Sessions(name));
+    }
+
+    private async Task<long> Sessions(string applicationName)
+    {
+        await using var connection = new NpgsqlConnection(connectionString + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "select count(*) from pg_stat_activity where datname = current_database() and application_name = $1", connection)
+        { Parameters = { new() { Value = applicationName } } };
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>
     /// Whether the pooled connection the store hands out next (the one its sessions used: nothing else runs) holds the
     /// note's load prepared.

@@ -66,7 +66,7 @@ public sealed class AppendWakeup : DocumentSessionListenerBase, IDaemonWakeup, I
         // Its own small pool: the LISTEN connection and the one NOTIFY in flight.
         dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
         {
-            MaxPoolSize = 3, ApplicationName = "jlt-append-wakeup",
+            MaxPoolSize = 3, MinPoolSize = 0, ApplicationName = "jlt-append-wakeup",
         }.ConnectionString);
         this.logger = logger;
     }

@@ -25,7 +25,8 @@ public static class EventStoreExtensions
         var connectionString = builder.Configuration.GetConnectionString(databaseName)
             ?? throw new InvalidOperationException(
                 $"ConnectionStrings:{databaseName} is not set. The AppHost sets it; outside it, set ConnectionStrings__{databaseName}.");
-        var storeConnection = WithoutResetOnReturn(WithPreparedStatements(connectionString, builder.Configuration), builder.Configuration);
+        var storeConnection = WithWarmConnections(
+            WithoutResetOnReturn(WithPreparedStatements(connectionString, builder.Configuration), builder.Configuration), builder.Configuration);
 
         builder.Services.AddHealthChecks().AddCheck(
             databaseName, new PostgresHealthCheck(connectionString), HealthStatus.Unhealthy, ["ready"]);
@@ -108,6 +109,33 @@ public static class EventStoreExtensions
             return connectionString;
         }
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true };
+        return builder.ConnectionString;
+    }
+
+    /// <summary>How many of the store's connections stay open however long they are idle (default 10).</summary>
+    public const string WarmConnectionsKey = "Database:WarmConnections";
+    public const int DefaultWarmConnections = 10;
+
+    /// <summary>
+    /// The store's pool keeps up to <see cref="WarmConnectionsKey"/> connections open once it has opened them (Npgsql's
+    /// <c>Minimum Pool Size</c>; never more than its <c>Maximum Pool Size</c>); only those above it close after
+    /// <c>Connection Idle Lifetime</c>. Without a floor a pool that sat idle has closed them all, and the first burst
+    /// after it (a morning's first minutes) waits while PostgreSQL forks a backend for each, signs it in with SCRAM and
+    /// warms its caches and prepared statements again, all on a CPU the burst itself keeps busy: on the 2-core build
+    /// machine a new session took 1.4-3.6 s at p95 under such a burst, and the commands waiting for them up to 4 s
+    /// (issue 20, docs/operations.md). Each connection kept costs the database one idle backend (a few MB).
+    /// 0 keeps none; a connection string that says <c>Minimum Pool Size</c> wins.
+    /// </summary>
+    public static string WithWarmConnections(string connectionString, IConfiguration configuration)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        var warm = configuration.GetValue(WarmConnectionsKey, DefaultWarmConnections);
+        if (warm <= 0 || given.ContainsKey("Minimum Pool Size") || given.ContainsKey("MinPoolSize") || given.ContainsKey("Min Pool Size"))
+        {
+            return connectionString;
+        }
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.MinPoolSize = Math.Min(warm, builder.MaxPoolSize);
         return builder.ConnectionString;
     }
 

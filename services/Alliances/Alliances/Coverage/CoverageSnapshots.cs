@@ -42,7 +42,7 @@ public sealed class CoverageSnapshots(string connectionString) : IAsyncDisposabl
     // across the pool's reuse of a connection; preparing it again on the same connection is free).
     private readonly NpgsqlDataSource stateSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
     {
-        MaxPoolSize = 8, ApplicationName = "jlt-coverage-state",
+        MaxPoolSize = 8, MinPoolSize = 0, ApplicationName = "jlt-coverage-state",
     }.ConnectionString);
 
     /// <summary>
