@@ -173,10 +173,12 @@ rabbit_stop() {
 export_connection_strings() {
   local pg=$1 rabbit=$2 db
   for db in "${JLT_DATABASES[@]}"; do
-    # Idle connections close after 60 s, looked at every 10 s (Npgsql's default keeps them 5 minutes, as a province's
-    # pods do): an idle PostgreSQL backend holds several MB, and a burst leaves dozens per service; at 15 s every burst
-    # forked and signed in dozens again (docs/operations.md, 连接的寿命). JLT_PG_POOL replaces these pool settings (for a measurement).
-    export "ConnectionStrings__$db=Host=127.0.0.1;Port=$pg;Database=$db;Username=app;Password=app;${JLT_PG_POOL:-Maximum Pool Size=50;Connection Idle Lifetime=60;Connection Pruning Interval=10}"
+    # At most 20 connections a pool, as a province's pods have (deploy/connections.sh). Idle connections close after
+    # 60 s, looked at every 10 s (Npgsql's default keeps them 5 minutes, as a province's pods do): an idle PostgreSQL
+    # backend holds several MB; the event store keeps its first 10 open whatever (Database:WarmConnections), so a burst
+    # after a quiet spell forks and signs in at most ten again (docs/operations.md, 连接的寿命 and 空闲之后的突发).
+    # JLT_PG_POOL replaces these pool settings (for a measurement).
+    export "ConnectionStrings__$db=Host=127.0.0.1;Port=$pg;Database=$db;Username=app;Password=app;${JLT_PG_POOL:-Maximum Pool Size=20;Connection Idle Lifetime=60;Connection Pruning Interval=10}"
   done
   export ConnectionStrings__rabbitmq="amqp://guest:guest@127.0.0.1:$rabbit"
 }
