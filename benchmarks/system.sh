@@ -3,7 +3,8 @@
 # (separate processes, Release builds, durable PostgreSQL, the real gateway), beside the machine's raw baselines in
 # the same run, and prints one table. Asserts nothing.
 #   benchmarks/system.sh [System.Benchmarks options: --seconds 10 --clients 16 --rates 50,200,500 --only ping,commands
-#                         --parents 10000 --seats 500 --storm-clients 256 --lesson-parents 200 --slices 4]
+#                         --parents 10000 --seats 500 --storm-clients 256 --lesson-parents 200 --slices 4
+#                         --idle-seconds 80]
 # Parts for --only: baselines ping commands reads activities parentschool campussafety wellbeing storm lessons
 # propagation saturation (all of these without --only), and province (docs/operations.md says what each line means).
 # Without JLT_SYSTEM_RUNNING=1 it starts the system as ./run.sh does (own data in a throwaway folder, its own ports,

@@ -15,7 +15,7 @@ using RabbitMQ.Client;
 // 系统基准 / The running system measured from outside (issue 20). benchmarks/system.sh passes the addresses:
 //   --gateway URL --alliances URL [--activities URL --parentschool URL --campussafety URL --wellbeing URL]
 //   --postgres CS --amqp URI [--seconds N] [--clients N] [--rates 50,200,500] [--only NAME,...]
-//   [--parents 10000 --seats 500 --storm-clients 256] [--lesson-parents 200] [--slices 4]
+//   [--parents 10000 --seats 500 --storm-clients 256] [--lesson-parents 200] [--slices 4] [--idle-seconds 80]
 // Parts (--only): baselines, ping, commands, reads (Alliances), activities, parentschool, campussafety, wellbeing,
 // storm, lessons, propagation, saturation; province, load and count only when named.
 // Every figure is printed beside the baseline it is read against and the load average when it was taken: the machine
@@ -161,6 +161,14 @@ if (options.Wants("saturation"))
         await SettleAfter($"{factor}x capacity");
     }
     await OpenLoop("recovery: 0.5x capacity right after", Math.Max(1, (int)(capacity / 2)), options.Seconds);
+    // A burst after the system sat idle, as a morning's first minutes find it: long enough (--idle-seconds) for the
+    // pools to close their idle connections (./run.sh closes one idle for 60 s, looked at every 10 s). The database
+    // sessions opened during the burst say what the pools had to open again.
+    Console.WriteLine($"idle for {options.IdleSeconds:F0} s before the next burst");
+    await Task.Delay(TimeSpan.FromSeconds(options.IdleSeconds));
+    var sessions = await DatabaseSessions();
+    await OpenLoop($"after {options.IdleSeconds:F0} s idle: 2x capacity, POST units via gateway", (int)(capacity * 2), options.Seconds,
+        async () => $", new database sessions {await DatabaseSessions() - sessions}");
 }
 
 // The fault suite's load (scripts/faults.sh): units registered open-loop through the gateway at --rate for --seconds;
@@ -228,7 +236,7 @@ async Task<Guid> RegisterOne()
 
 // Requests at a fixed rate whatever the answers (each with a 5 s timeout): what a crowd does to the system.
 // Open-loop commands through the gateway; returns how many answers carried Retry-After (429/503).
-async Task<int> OpenLoop(string label, int rate, double seconds)
+async Task<int> OpenLoop(string label, int rate, double seconds, Func<Task<string>>? more = null)
 {
     var load = Load.Now();
     var latencies = new Latencies();
@@ -273,8 +281,17 @@ async Task<int> OpenLoop(string label, int rate, double seconds)
     var ok = statuses.Where(s => s.Key is >= 200 and < 300).Sum(s => s.Value);
     var failed = failures.IsEmpty ? "" : " (" + string.Join(", ", failures.OrderBy(f => f.Key).Select(f => $"{f.Key}: {f.Value}")) + ")";
     report.Row($"{label} ({rate}/s offered)", ok / Stopwatch.GetElapsedTime(started).TotalSeconds, "offered", rate,
-        latencies, load, Statuses(statuses) + failed + $", Retry-After on {retryAfter}");
+        latencies, load, Statuses(statuses) + failed + $", Retry-After on {retryAfter}" + (more is null ? "" : await more()));
     return retryAfter;
+}
+
+// Sessions opened on the server so far, over every database (PostgreSQL 14 and later count them).
+async Task<long> DatabaseSessions()
+{
+    await using var connection = new NpgsqlConnection(options.Postgres);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand("select coalesce(sum(sessions), 0)::bigint from pg_stat_database", connection);
+    return (long)(await command.ExecuteScalarAsync())!;
 }
 
 async Task FaultLoad(int rate)
@@ -487,7 +504,7 @@ static string Statuses(ConcurrentDictionary<int, int> statuses) =>
 
 internal sealed record Options(
     string Gateway, string Alliances, string Postgres, string Amqp, double Seconds, int Clients, int[] Rates, string[] Only,
-    string Areas, int SchoolsPerCounty, int Users, string Acknowledged)
+    string Areas, int SchoolsPerCounty, int Users, string Acknowledged, double IdleSeconds)
 {
     public static Options Parse(string[] args)
     {
@@ -502,7 +519,7 @@ internal sealed record Options(
             Text("--only", "").Split(',', StringSplitOptions.RemoveEmptyEntries),
             Text("--areas", "services/Alliances/Alliances/Regions/areas.csv"),
             int.Parse(Text("--schools", "110"), CultureInfo.InvariantCulture), int.Parse(Text("--users", "20"), CultureInfo.InvariantCulture),
-            Text("--acknowledged", "acknowledged.txt"));
+            Text("--acknowledged", "acknowledged.txt"), double.Parse(Text("--idle-seconds", "80"), CultureInfo.InvariantCulture));
     }
 
     public bool Wants(string part) => Only.Length == 0 ? part is not ("province" or "load") : Only.Contains(part);
