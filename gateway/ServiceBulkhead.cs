@@ -27,8 +27,9 @@ namespace JiaoLianTi.Gateway;
 /// waits for a place, not the time a request spends waiting for a CPU on its way through. Forwarded that late, a
 /// command costs the service its whole work for an answer its caller may no longer wait for. The time from arrival to
 /// forwarding is recorded for every request (<c>jlt.capacity.forward_wait</c>): at four times the capacity on a
-/// starved machine it stayed at p95 0.5-1.1 s, while the service itself took 2.7-3.5 s at the onset of each burst, so
-/// this bounds the smaller part (docs/deploy.md, Capacity). With the share not full a late request is forwarded still:
+/// starved machine it stayed at p95 0.5-1.1 s, while the service itself took 2.7-3.5 s at the onset of each burst
+/// (waiting for new database sessions, which the event stores' warm connections now spare them:
+/// EventStoreExtensions.WithWarmConnections), so this bounds the smaller part (docs/deploy.md, Capacity). With the share not full a late request is forwarded still:
 /// slowness without a queue (a process just started) is not overload. 0 turns the deadline off.
 /// </para>
 /// </summary>
