@@ -37,6 +37,9 @@ if [ "${JLT_SYSTEM_RUNNING:-}" != 1 ]; then
   # Traces kept as the generated cluster keeps them (AppHost/TraceSampling.cs): the local dashboard's intake of every
   # span cost more CPU per request than the gateway (docs/deploy.md, Telemetry). JLT_TRACE_RATIO=1 measures with all.
   export JLT_TRACE_RATIO=${JLT_TRACE_RATIO:-0.1}
+  # The event stores keep ten connections warm, as a province's pods do (Database:WarmConnections); ./run.sh alone
+  # keeps none, for its memory (scripts/infra.sh).
+  export JLT_PG_WARM=${JLT_PG_WARM:-10}
   export JLT_PG_PORT=${JLT_PG_PORT:-$(free_port 25433)} JLT_RABBIT_PORT=${JLT_RABBIT_PORT:-$(free_port 25672)}
   export JLT_RABBIT_MGMT_PORT=${JLT_RABBIT_MGMT_PORT:-$(free_port 15772)}
   ./run.sh > "$data/run.log" 2>&1 &

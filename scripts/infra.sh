@@ -175,10 +175,11 @@ export_connection_strings() {
   for db in "${JLT_DATABASES[@]}"; do
     # At most 20 connections a pool, as a province's pods have (deploy/connections.sh). Idle connections close after
     # 60 s, looked at every 10 s (Npgsql's default keeps them 5 minutes, as a province's pods do): an idle PostgreSQL
-    # backend holds several MB; the event store keeps its first 10 open whatever (Database:WarmConnections), so a burst
-    # after a quiet spell forks and signs in at most ten again (docs/operations.md, 连接的寿命 and 空闲之后的突发).
-    # JLT_PG_POOL replaces these pool settings (for a measurement).
-    export "ConnectionStrings__$db=Host=127.0.0.1;Port=$pg;Database=$db;Username=app;Password=app;${JLT_PG_POOL:-Maximum Pool Size=20;Connection Idle Lifetime=60;Connection Pruning Interval=10}"
+    # backend holds several MB. A province's event stores keep 10 open whatever (Database:WarmConnections), so a burst
+    # after a quiet spell forks and signs in at most ten again; here none are kept unless JLT_PG_WARM says so (the
+    # benchmark sets 10): kept after the demo seed they cost PostgreSQL about 100 MiB, past issue 19's memory goal
+    # (docs/operations.md, 连接的寿命 and 空闲之后的突发). JLT_PG_POOL replaces these pool settings (for a measurement).
+    export "ConnectionStrings__$db=Host=127.0.0.1;Port=$pg;Database=$db;Username=app;Password=app;${JLT_PG_POOL:-Maximum Pool Size=20;Minimum Pool Size=${JLT_PG_WARM:-0};Connection Idle Lifetime=60;Connection Pruning Interval=10}"
   done
   export ConnectionStrings__rabbitmq="amqp://guest:guest@127.0.0.1:$rabbit"
 }
