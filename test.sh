@@ -46,15 +46,19 @@ dotnet build JiaoLianTi.sln -nologo -v q -clp:ErrorsOnly || { echo "0 passed, 1 
 status=0
 for project in tests/*.Tests/*.Tests.csproj; do
   say "运行测试 / running $(basename "$project" .csproj)"
+  project_started=$(date +%s)
   dotnet test "$project" --no-build -nologo -v q \
     --logger "trx;LogFileName=$(basename "$project" .csproj).trx" --logger "console;verbosity=${JLT_TEST_VERBOSITY:-minimal}" --results-directory "$WORK/results" \
     -- RunConfiguration.TestSessionTimeout=900000 || status=1
+  say "  $(basename "$project" .csproj): $(( $(date +%s) - project_started )) s"
 done
 
 # The short fault suite (issue 20): RabbitMQ and a service killed with -9 mid-load, PostgreSQL restarted; real
 # processes, counted; one result: passed when no acknowledged command was lost and all were healthy within 30 s.
 say "故障演练 / short fault suite (scripts/faults.sh quick)"
+faults_started=$(date +%s)
 if JLT_FAULT_CONFIGURATION=Debug JLT_FAULT_NO_BUILD=1 scripts/faults.sh quick; then fault_suite=passed; else fault_suite=failed; status=1; fi
+say "  faults.sh quick: $(( $(date +%s) - faults_started )) s"
 
 passed=0; failed=0; skipped=0
 [ "$fault_suite" = passed ] && passed=1 || failed=1
