@@ -9,7 +9,8 @@ namespace JiaoLianTi.Console.Tests;
 /// <summary>
 /// 数据订阅 (issue 13) in a real chromium through the gateway: a county public-security officer requests a
 /// subscription with the form (an empty one first: the API names the fields), the county bureau approves it with its
-/// legal basis on the board, the API has it active with that basis, and the officer takes the queue's credentials.
+/// legal basis on the board, the API has it active with that basis, and the officer takes the queue's credentials once
+/// the page shows the queue made (队列准备中 until then, and the page reads again by itself).
 /// </summary>
 [Collection(ConsoleCollection.Name)]
 public sealed class SubscriptionsPageTests(ConsoleSystem console)
@@ -49,7 +50,13 @@ public sealed class SubscriptionsPageTests(ConsoleSystem console)
 
         await officer.ReloadAsync();
         await ConsoleSystem.InteractiveAsync(officer);
-        await officer.Locator("[data-status=Active] .jlt-ticket", new() { HasText = name }).Locator("[data-test=credentials]").ClickAsync();
+        // Until the broker holds its queue and user (made just after approval), the ticket says so instead of offering
+        // 接入 Connect, and the page reads again by itself: no reload needed for the button to come.
+        var ticket = officer.Locator("[data-status=Active] .jlt-ticket", new() { HasText = name });
+        await Assertions.Expect(ticket.Locator("[data-test=credentials], [data-test=setting-up]")).ToHaveCountAsync(1);
+        await Assertions.Expect(ticket.Locator("[data-test=credentials]")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(ticket.Locator("[data-test=setting-up]")).ToHaveCountAsync(0);
+        await ticket.Locator("[data-test=credentials]").ClickAsync();
         var id = approved.GetProperty("id").GetGuid().ToString("N");
         await Assertions.Expect(officer.Locator("[data-test=subscription-secret]")).ToContainTextAsync($"jlt-sub-{id}");
         await Assertions.Expect(officer.Locator("[data-test=subscription-secret]")).ToContainTextAsync($"jlt.sub.{id}");

@@ -39,6 +39,11 @@ public sealed class AmqpSubscriptionTests(SubscriptionsSystem system)
         Assert.Equal("Active", approved.Str("status"));
         var provisioned = await police.Provisioned(id, approved.GetProperty("version").GetInt64());
         Assert.Equal(["HazardAssigned.51.5101.510104"], provisioned.GetProperty("broker").GetProperty("bindings").EnumerateArray().Select(b => b.GetString()));
+        Assert.Equal("Active", provisioned.GetProperty("broker").Str("status"));
+        // The list carries the same, so that a page of subscriptions shows which queues are ready to connect to.
+        var listed = Assert.Single((await (await police.GetAsync("/api/subscriptions?status=Active")).ReadJson()).Items(), s => s.Id() == id);
+        Assert.Equal("Active", listed.GetProperty("broker").Str("status"));
+        Assert.Equal(["HazardAssigned.51.5101.510104"], listed.GetProperty("broker").GetProperty("bindings").EnumerateArray().Select(b => b.GetString()));
 
         // A witness that sees the whole city: once it has the 510105 hazard, the broker has routed that one everywhere.
         using var cityPolice = system.Officer(Department.PublicSecurity, "5101");

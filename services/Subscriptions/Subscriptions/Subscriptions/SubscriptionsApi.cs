@@ -25,14 +25,22 @@ public sealed record SubscriptionView(
     string? ApprovedBy, DateTimeOffset? ApprovedAt, string? RejectedReason, string? RevokedReason, DateTimeOffset RequestedAt,
     AmqpEndpoint? Amqp, IReadOnlyList<Replay> Replays, long Version)
 {
-    /// <summary>What the broker holds now (AMQP): the version it reflects and its bindings; null until provisioned.</summary>
+    /// <summary>
+    /// What the broker holds now (AMQP): the version and status it reflects and its bindings; null until the provisioner
+    /// first saw the subscription. Its queue and user are there once <see cref="BrokerView.Status"/> is Active or Paused:
+    /// only then does <c>POST …/credentials</c> answer (before, 409 <c>not-provisioned</c>).
+    /// </summary>
     public BrokerView? Broker { get; init; }
 }
 
 /// <summary>Where an AMQP subscriber reads: its queue in this virtual host, as its own user.</summary>
 public sealed record AmqpEndpoint(string Queue, string Username, string VirtualHost, string Exchange);
 
-public sealed record BrokerView(long Version, IReadOnlyList<string> Bindings, DateTimeOffset At);
+public sealed record BrokerView(long Version, SubscriptionStatus Status, IReadOnlyList<string> Bindings, DateTimeOffset At)
+{
+    public static BrokerView? Of(Subscription subscription, BrokerState? state) =>
+        state is null || subscription.Delivery != DeliveryKind.Amqp ? null : new BrokerView(state.Version, state.Status, state.Bindings, state.At);
+}
 
 public sealed record AmqpCredentials(string Host, int Port, string VirtualHost, string Username, string Password, string Queue);
 
@@ -111,8 +119,14 @@ public static class SubscriptionsApi
         var caller = http.Caller();
         var paging = Paging.From(page, pageSize);
         var all = await session.Query<Subscription>().OrderByDescending(s => s.RequestedAt).ToListAsync(ct);
-        var visible = all.Where(s => Sees(caller, s) && (status is null || s.Status == status)).Select(s => View(s, broker)).ToList();
-        return TypedResults.Ok(paging.Of(visible));
+        var visible = all.Where(s => Sees(caller, s) && (status is null || s.Status == status)).ToList();
+        var shown = paging.Of(visible);
+        // Each AMQP subscription on the page with what the broker holds for it, so that a list shows whether its queue is
+        // ready to connect to (the console's 接入 Connect).
+        var amqp = shown.Items.Where(s => s.Delivery == DeliveryKind.Amqp).Select(s => s.Id).ToArray();
+        var states = amqp.Length == 0 ? new Dictionary<Guid, BrokerState>()
+            : (await session.LoadManyAsync<BrokerState>(ct, amqp)).ToDictionary(b => b.Id);
+        return TypedResults.Ok(shown.Map(s => View(s, broker) with { Broker = BrokerView.Of(s, states.GetValueOrDefault(s.Id)) }));
     }
 
     private static async Task<Results<Ok<SubscriptionView>, StatusCodeHttpResult>> Get(
@@ -122,7 +136,7 @@ public static class SubscriptionsApi
         var state = await session.LoadAsync<BrokerState>(id, ct);
         var view = View(subscription, broker) with
         {
-            Broker = state is null || subscription.Delivery != DeliveryKind.Amqp ? null : new BrokerView(state.Version, state.Bindings, state.At),
+            Broker = BrokerView.Of(subscription, state),
         };
         return http.Versioned(view, subscription.Version);
     }
