@@ -8,6 +8,7 @@
 set -euo pipefail
 GATEWAY=${1:-http://127.0.0.1:5100}
 source "$(dirname "$0")/lib.sh"
+areas="$(dirname "$0")/../../services/Alliances/Alliances/Regions/areas.csv"
 read -r -a COUNTIES <<< "${JLT_SEED_LEGAL_COUNTIES:-510104 510105 510106 510107 510108}"
 TODAY=$(TZ=Asia/Shanghai date +%F)
 LAST_WEEK=$(TZ=Asia/Shanghai date -d '-7 days' +%F)
@@ -37,9 +38,11 @@ seed_county() {
   fi
 
   # 检察院、法院 join the alliance (they may be new kinds to an older directory).
-  local units=() kind name unit
+  # Named after the county, as its other units are (锦江区人民检察院), from the division list the services use.
+  local units=() kind name unit place
+  place=$(awk -F, -v c="$code" '$1 == c { gsub(/"/, "", $2); print $2 }' "$areas")
   for kind in Procuratorate Court; do
-    name=$([ "$kind" = Procuratorate ] && echo "${code}区人民检察院" || echo "${code}区人民法院")
+    name=$([ "$kind" = Procuratorate ] && echo "${place:-$code}人民检察院" || echo "${place:-$code}人民法院")
     unit=$(api POST /api/alliances/units "$county" "{\"kind\":\"$kind\",\"name\":\"$name\",\"countyCode\":\"$code\",\"contactOfficer\":\"政治部\",\"contactPhone\":\"028-00000000\"}" | field id)
     api POST "/api/alliances/$alliance/members" "$county" "{\"unitId\":\"$unit\",\"role\":\"Member\"}" "$(etag_of "/api/alliances/$alliance" "$county")" >/dev/null
     units+=("$unit")
