@@ -38,6 +38,30 @@ public sealed class ComponentTests : BunitContext
         Assert.Single(field.FindAll("[data-test=field-error]"));
     }
 
+    [Theory]
+    [InlineData("510104", "锦江区")]   // a county (areas.csv)
+    [InlineData("5101", "成都市")]     // a city
+    [InlineData("51", "四川省")]       // a province
+    [InlineData("610113", "雁塔区")]   // another province's county: the whole national list, not Sichuan's only
+    public void A_division_shows_its_name_beside_its_code(string code, string name)
+    {
+        var shown = Render<RegionName>(p => p.Add(r => r.Code, code));
+        var span = shown.Find("[data-test=region-name]");
+        Assert.Equal($"{name} {code}", span.TextContent.Trim());
+        Assert.Equal(name, RegionNames.Of(code));
+    }
+
+    [Theory]
+    [InlineData("519999")]
+    [InlineData("")]
+    public void A_code_not_on_the_list_is_shown_as_it_is(string code)
+    {
+        var shown = Render<RegionName>(p => p.Add(r => r.Code, code));
+        Assert.Empty(shown.FindAll("[data-test=region-name]"));
+        Assert.Equal(code, shown.Find("[data-code]").TextContent);
+        Assert.Null(RegionNames.Of(code));
+    }
+
     [Fact]
     public void A_field_without_a_problem_shows_no_error()
     {

@@ -31,6 +31,9 @@ public sealed class ListFormsTests(ConsoleSystem console)
         await page.FillAsync("[data-test=need-description]", description);
         await page.ClickAsync("[data-test=raise-need-submit]");
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync(description);
+        // The ticket names the school that raised it, not only its county's code.
+        await Assertions.Expect(page.Locator(".jlt-ticket", new() { HasText = description }).Locator("[data-test=need-school]"))
+            .ToContainTextAsync("成都市龙泉驿区试验小学");
         await console.ShotAsync(page, "10-need-raised");
 
         using var api = console.Api(Role.SchoolAdmin, County, schoolId: school);
@@ -48,6 +51,8 @@ public sealed class ListFormsTests(ConsoleSystem console)
         await console.ShotAsync(county, "10b-need-match-by-name");
         await ticket.Locator("[data-test=match-confirm]").ClickAsync();
         await Assertions.Expect(county.Locator("[data-status=Matched]")).ToContainTextAsync(description);
+        await Assertions.Expect(county.Locator("[data-status=Matched] .jlt-ticket", new() { HasText = description })
+            .Locator("[data-test=need-matched-unit]")).ToContainTextAsync("龙泉驿区龙泉派出所");
         var matched = await (await api.GetAsync($"/api/alliances/needs/{need.GetProperty("id").GetGuid()}")).ReadJson();
         Assert.Equal("Matched", matched.GetProperty("status").GetString());
         Assert.Equal(unit, matched.GetProperty("matchedUnitId").GetGuid());
@@ -67,6 +72,10 @@ public sealed class ListFormsTests(ConsoleSystem console)
         await page.FillAsync("[data-test=resp-dueOn]", DateTime.UtcNow.AddDays(30).ToString("yyyy-MM-dd"));
         await page.ClickAsync("[data-test=assign-submit]");
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync(title);
+        // The ticket says who owes it, by name, and in which alliance.
+        var assigned = page.Locator(".jlt-ticket", new() { HasText = title });
+        await Assertions.Expect(assigned.Locator("[data-test=responsibility-unit]")).ToContainTextAsync("龙泉驿区龙泉派出所");
+        await Assertions.Expect(assigned).ToContainTextAsync(name);
         await console.ShotAsync(page, "11-responsibility-assigned");
 
         using var api = console.Api(Role.CountyAdmin, County);
