@@ -42,6 +42,34 @@ public static class Labels
     };
 
     /// <summary>
+    /// 心链网络 The care network's values, where a word means something else than elsewhere: a support plan that is
+    /// "Open" is under way (进行中), not open for registration (报名中) as an activity is; a "Proposed" plan waits to be
+    /// taken up (待采纳), not founded (筹建中) as an alliance is.
+    /// </summary>
+    private static readonly Dictionary<string, string> CareNames = new(StringComparer.Ordinal)
+    {
+        // ReferralStatus, ReferralStep
+        ["Referred"] = "待接收", ["Accepted"] = "已接收", ["Seen"] = "已就诊", ["Returned"] = "已回校",
+        ["Acceptance"] = "接收", ["Appointment"] = "就诊", ["Return"] = "回校",
+        // PlanStatus
+        ["Proposed"] = "待采纳", ["Open"] = "帮扶中", ["UnderReview"] = "复评中", ["Closed"] = "已结案", ["AwaitingRecord"] = "待建档",
+        // AlertKind
+        ["TierChanged"] = "关注等级变化", ["FollowUpMissed"] = "回访逾期", ["ReferralOverdue"] = "转介超时",
+        ["CrisisLevel"] = "危机干预", ["CrisisUnacknowledged"] = "危机未确认", ["RecordNeeded"] = "需先建档",
+        // what an alert is about: a care category (回访), a crisis level (who has been told), a proposal
+        ["VulnerableChild"] = "困境儿童", ["LeftBehindChild"] = "留守儿童", ["MigrantChild"] = "流动儿童",
+        ["Counsellor"] = "心理教师", ["Principal"] = "校长", ["Guardian"] = "监护人", ["County"] = "县教育局",
+        ["SupportPlan"] = "帮扶档案",
+        // ReadResource: what a read in the access log opened
+        ["ChildRecord"] = "学生档案", ["Referral"] = "转介", ["ReferralContact"] = "转介联系信息", ["HealthScreening"] = "健康筛查",
+        ["Crisis"] = "危机干预",
+    };
+
+    /// <summary>A care-network value in Chinese with the value beside it (<see cref="CareNames"/>, then the others).</summary>
+    public static string Care(string? value) =>
+        !string.IsNullOrEmpty(value) && CareNames.TryGetValue(value, out var name) ? $"{name} {value}" : Of(value);
+
+    /// <summary>
     /// 成员单位类型 The member unit kinds, in the API's order, with their Chinese names (the same as the coverage
     /// report's): kept apart from <see cref="Names"/>, where "School" is the school alliance (校级教联体).
     /// </summary>

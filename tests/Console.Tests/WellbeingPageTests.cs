@@ -1,0 +1,126 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text;
+using AntDesign;
+using Bunit;
+using JiaoLianTi.Console.Api;
+using JiaoLianTi.Console.Auth;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace JiaoLianTi.Console.Tests;
+
+/// <summary>
+/// 心链网络 as a school's administrator sees it: each referral says to whom the child was referred and where it stands,
+/// each support plan its parties, each alert what it is about, in Chinese. The answers are the Wellbeing API's own
+/// shapes (taken from the demo system: <c>referralId</c>, <c>planId</c>, the names beside the ids, the alert's code).
+/// </summary>
+public sealed class WellbeingPageTests : BunitContext
+{
+    private const string School = "01a243e1-ea00-78ba-bd1a-1ecea94344b6";
+
+    public WellbeingPageTests()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddAntDesign();
+        AddAuthorization().SetAuthorized("school").SetClaims(new Claim(ConsoleClaims.Role, "SchoolAdmin"),
+            new Claim(ConsoleClaims.Region, "510104"), new Claim(ConsoleClaims.SchoolId, School), new Claim(ConsoleClaims.Subject, "s"));
+        Services.AddScoped<ConsoleUser>();
+        Services.AddScoped(sp => new GatewayClient(new HttpClient(new Answers()) { BaseAddress = new Uri("http://gateway/") },
+            sp.GetRequiredService<ConsoleUser>()));
+    }
+
+    private sealed class Answers : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            var items = request.RequestUri!.AbsolutePath switch
+            {
+                "/api/wellbeing/referrals" => $$"""
+                    [{"referralId":"7afaee06-d3fa-5591-8f61-aa24f0fcb1e1","studentId":"01a243e5-f62e-7d7a-ae60-2873992294af","schoolId":"{{School}}",
+                      "unitId":"01a243e1-ea00-7e81-9c8d-ae84fc0caf65","urgency":"Urgent","status":"Referred","overdue":["Acceptance"],
+                      "madeAt":"2026-12-05T01:51:15+00:00","version":1,"schoolName":"锦江区第1小学","unitName":"锦江区人民医院"},
+                     {"referralId":"161afa65-45cf-5fc9-bd6a-9b26fc9c00a1","studentId":"01a243e5-f5df-788b-9824-d131e5dc1049","schoolId":"{{School}}",
+                      "unitId":"01a243e1-ea00-7e81-9c8d-ae84fc0caf65","urgency":"Routine","status":"Seen","overdue":[],
+                      "madeAt":"2026-12-05T01:51:15+00:00","version":3,"schoolName":"锦江区第1小学","unitName":"锦江区人民医院"}]
+                    """,
+                "/api/wellbeing/plans" => $$"""
+                    [{"planId":"01a243e5-f297-781d-a830-681ec03c667c","studentId":"01a243e5-f158-7088-8724-2d1fd55e9971","schoolId":"{{School}}",
+                      "countyCode":"510104","status":"Open","createdAt":"2026-12-05T01:51:13+00:00","version":1,
+                      "schoolName":"锦江区第1小学","communityUnitName":"锦江区城关社区居民委员会"}]
+                    """,
+                "/api/wellbeing/alerts" => $$"""
+                    [{"id":"2f8b52fd-3e08-4da2-abee-679dbdbd8dcf","kind":"TierChanged","studentId":"01a243e5-f158-7088-8724-2d1fd55e9971",
+                      "schoolId":"{{School}}","counsellor":"demo-counsellor","code":"Yellow","at":"2026-12-05T01:51:12+00:00"},
+                     {"id":"3f8b52fd-3e08-4da2-abee-679dbdbd8dcf","kind":"ReferralOverdue","studentId":"01a243e5-f62e-7d7a-ae60-2873992294af",
+                      "schoolId":"{{School}}","code":"Acceptance","at":"2026-12-05T01:51:12+00:00"}]
+                    """,
+                "/api/wellbeing/access-log" => $$"""
+                    [{"id":"a1","studentId":"01a243e5-f158-7088-8724-2d1fd55e9971","schoolId":"{{School}}","countyCode":"510104",
+                      "reader":"demo-counsellor","readerRole":"Counsellor","resource":"ChildRecord","resourceId":"01a243e5-f158-7088-8724-2d1fd55e9971",
+                      "purpose":"SupportPlan","refused":false,"at":"2026-12-05T02:00:00+00:00"},
+                     {"id":"a2","studentId":"01a243e5-f158-7088-8724-2d1fd55e9971","schoolId":"{{School}}","countyCode":"510104",
+                      "reader":"teacher-x","readerRole":"Teacher","resource":"ChildRecord","resourceId":"01a243e5-f158-7088-8724-2d1fd55e9971",
+                      "purpose":"Care","refused":true,"at":"2026-12-05T02:01:00+00:00"}]
+                    """,
+                _ => "[]",
+            };
+            var count = items.Count(c => c == '{');
+            var body = $$"""{"items":{{items}},"pageNumber":1,"pageSize":20,"total":{{count}}}""";
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
+        }
+    }
+
+    [Fact]
+    public void A_referral_names_the_school_and_the_unit_and_says_where_it_stands_in_Chinese()
+    {
+        var page = Render<Components.Pages.Wellbeing>();
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-test=referral-unit]").Count), TimeSpan.FromSeconds(10));
+        Assert.All(page.FindAll("[data-test=referral-unit]"), cell => Assert.Equal("锦江区人民医院", cell.TextContent.Trim()));
+        var rows = page.FindAll("[data-test=referrals] tr.ant-table-row");
+        Assert.Contains("锦江区第1小学", rows[0].TextContent);
+        Assert.Contains("待接收 Referred", rows[0].QuerySelector("[data-test=referral-status]")!.TextContent);
+        Assert.Contains("紧急 Urgent", rows[0].TextContent);
+        Assert.Contains("接收 Acceptance", rows[0].TextContent); // the step past its SLA
+        Assert.Contains("已就诊 Seen", rows[1].QuerySelector("[data-test=referral-status]")!.TextContent);
+        Assert.Equal("7afaee06-d3fa-5591-8f61-aa24f0fcb1e1", rows[0].QuerySelector("[data-id]")!.GetAttribute("data-id"));
+    }
+
+    [Fact]
+    public void A_support_plan_names_its_parties_and_is_under_way_not_open_for_registration()
+    {
+        var page = Render<Components.Pages.Wellbeing>();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=plan-party]")), TimeSpan.FromSeconds(10));
+        Assert.Equal("锦江区城关社区居民委员会", page.Find("[data-test=plan-party]").TextContent.Trim());
+        var status = page.Find("[data-test=plan-status]").TextContent;
+        Assert.Contains("帮扶中 Open", status);
+        Assert.DoesNotContain("报名中", status);
+    }
+
+    [Fact]
+    public void An_alert_says_what_it_is_about_in_Chinese()
+    {
+        var page = Render<Components.Pages.Wellbeing>();
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-test=alert-kind]").Count), TimeSpan.FromSeconds(10));
+        var kinds = page.FindAll("[data-test=alert-kind]").Select(k => k.TextContent.Trim()).ToList();
+        Assert.Equal(["关注等级变化 TierChanged", "转介超时 ReferralOverdue"], kinds);
+        var details = page.FindAll("[data-test=alert-detail]").Select(d => d.TextContent.Trim()).ToList();
+        Assert.Equal("关注等级 Tier → 黄 Yellow", details[0]);
+        Assert.Equal("超时环节 Step: 接收 Acceptance", details[1]);
+        Assert.Contains("demo-counsellor", page.Find("[data-test=alerts]").TextContent);
+    }
+
+    [Fact]
+    public void The_access_log_says_who_read_what_and_why_and_marks_a_refused_attempt()
+    {
+        var page = Render<Components.Pages.Wellbeing>();
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-test=read-role]").Count), TimeSpan.FromSeconds(10));
+        var rows = page.FindAll("[data-test=access-log] tr.ant-table-row");
+        Assert.Contains("心理教师 Counsellor", rows[0].QuerySelector("[data-test=read-role]")!.TextContent);
+        Assert.Contains("学生档案 ChildRecord", rows[0].QuerySelector("[data-test=read-resource]")!.TextContent);
+        Assert.Contains("帮扶 Support plan", rows[0].QuerySelector("[data-test=read-purpose]")!.TextContent);
+        Assert.Contains("已查阅", rows[0].QuerySelector("[data-test=read-result]")!.TextContent);
+        Assert.Contains("教师 Teacher", rows[1].QuerySelector("[data-test=read-role]")!.TextContent);
+        Assert.Contains("已拒绝 Refused", rows[1].QuerySelector("[data-test=read-result]")!.TextContent);
+    }
+}
