@@ -1,11 +1,6 @@
-using System.Net;
 using System.Security.Claims;
-using System.Text;
-using AntDesign;
 using Bunit;
-using JiaoLianTi.Console.Api;
 using JiaoLianTi.Console.Auth;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace JiaoLianTi.Console.Tests;
@@ -14,33 +9,17 @@ namespace JiaoLianTi.Console.Tests;
 /// 责任清单 as a member unit's officer sees it: each ticket names the unit that owes it and its alliance, and one the
 /// county has taken up (escalated: the API's <c>escalatedAt</c>) says 已督办.
 /// </summary>
-public sealed class ResponsibilitiesPageTests : BunitContext
+public sealed class ResponsibilitiesPageTests() : CannedGateway("MemberOfficer", new Claim(ConsoleClaims.MemberUnitId, Unit))
 {
     private const string Unit = "01a243e1-ea00-7abf-b0b0-ecdcb9dbe55b";
 
-    public ResponsibilitiesPageTests()
-    {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddAntDesign();
-        AddAuthorization().SetAuthorized("officer").SetClaims(new Claim(ConsoleClaims.Role, "MemberOfficer"),
-            new Claim(ConsoleClaims.Region, "510104"), new Claim(ConsoleClaims.MemberUnitId, Unit), new Claim(ConsoleClaims.Subject, "o"));
-        Services.AddScoped<ConsoleUser>();
-        Services.AddScoped(sp => new GatewayClient(new HttpClient(new Answers()) { BaseAddress = new Uri("http://gateway/") },
-            sp.GetRequiredService<ConsoleUser>()));
-    }
-
     /// <summary>The responsibilities list as the API answers it: one overdue and escalated, one assigned.</summary>
-    private sealed class Answers : HttpMessageHandler
+    protected override string Answer(HttpRequestMessage request)
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
-        {
-            var query = request.RequestUri!.Query;
-            var items = query.Contains("status=Overdue") ? $"[{Item("护学岗值守排班", "Overdue", "\"2026-11-25T16:00:00+00:00\"")}]"
-                : query.Contains("status=Assigned") ? $"[{Item("开学季校园周边交通整治", "Assigned", "null")}]"
-                : "[]";
-            var body = $$"""{"items":{{items}},"pageNumber":1,"pageSize":20,"total":{{(items == "[]" ? 0 : 1)}}}""";
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
-        }
+        var query = request.RequestUri!.Query;
+        return query.Contains("status=Overdue") ? $"[{Item("护学岗值守排班", "Overdue", "\"2026-11-25T16:00:00+00:00\"")}]"
+            : query.Contains("status=Assigned") ? $"[{Item("开学季校园周边交通整治", "Assigned", "null")}]"
+            : "[]";
     }
 
     private static string Item(string title, string status, string escalatedAt) => $$"""

@@ -1,11 +1,6 @@
-using System.Net;
 using System.Security.Claims;
-using System.Text;
-using AntDesign;
 using Bunit;
-using JiaoLianTi.Console.Api;
 using JiaoLianTi.Console.Auth;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace JiaoLianTi.Console.Tests;
@@ -15,61 +10,41 @@ namespace JiaoLianTi.Console.Tests;
 /// each support plan its parties, each alert what it is about, in Chinese. The answers are the Wellbeing API's own
 /// shapes (taken from the demo system: <c>referralId</c>, <c>planId</c>, the names beside the ids, the alert's code).
 /// </summary>
-public sealed class WellbeingPageTests : BunitContext
+public sealed class WellbeingPageTests() : CannedGateway("SchoolAdmin", new Claim(ConsoleClaims.SchoolId, School))
 {
     private const string School = "01a243e1-ea00-78ba-bd1a-1ecea94344b6";
 
-    public WellbeingPageTests()
+    protected override string Answer(HttpRequestMessage request) => request.RequestUri!.AbsolutePath switch
     {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddAntDesign();
-        AddAuthorization().SetAuthorized("school").SetClaims(new Claim(ConsoleClaims.Role, "SchoolAdmin"),
-            new Claim(ConsoleClaims.Region, "510104"), new Claim(ConsoleClaims.SchoolId, School), new Claim(ConsoleClaims.Subject, "s"));
-        Services.AddScoped<ConsoleUser>();
-        Services.AddScoped(sp => new GatewayClient(new HttpClient(new Answers()) { BaseAddress = new Uri("http://gateway/") },
-            sp.GetRequiredService<ConsoleUser>()));
-    }
-
-    private sealed class Answers : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
-        {
-            var items = request.RequestUri!.AbsolutePath switch
-            {
-                "/api/wellbeing/referrals" => $$"""
-                    [{"referralId":"7afaee06-d3fa-5591-8f61-aa24f0fcb1e1","studentId":"01a243e5-f62e-7d7a-ae60-2873992294af","schoolId":"{{School}}",
-                      "unitId":"01a243e1-ea00-7e81-9c8d-ae84fc0caf65","urgency":"Urgent","status":"Referred","overdue":["Acceptance"],
-                      "madeAt":"2026-12-05T01:51:15+00:00","version":1,"schoolName":"锦江区第1小学","unitName":"锦江区人民医院"},
-                     {"referralId":"161afa65-45cf-5fc9-bd6a-9b26fc9c00a1","studentId":"01a243e5-f5df-788b-9824-d131e5dc1049","schoolId":"{{School}}",
-                      "unitId":"01a243e1-ea00-7e81-9c8d-ae84fc0caf65","urgency":"Routine","status":"Seen","overdue":[],
-                      "madeAt":"2026-12-05T01:51:15+00:00","version":3,"schoolName":"锦江区第1小学","unitName":"锦江区人民医院"}]
-                    """,
-                "/api/wellbeing/plans" => $$"""
-                    [{"planId":"01a243e5-f297-781d-a830-681ec03c667c","studentId":"01a243e5-f158-7088-8724-2d1fd55e9971","schoolId":"{{School}}",
-                      "countyCode":"510104","status":"Open","createdAt":"2026-12-05T01:51:13+00:00","version":1,
-                      "schoolName":"锦江区第1小学","communityUnitName":"锦江区城关社区居民委员会"}]
-                    """,
-                "/api/wellbeing/alerts" => $$"""
-                    [{"id":"2f8b52fd-3e08-4da2-abee-679dbdbd8dcf","kind":"TierChanged","studentId":"01a243e5-f158-7088-8724-2d1fd55e9971",
-                      "schoolId":"{{School}}","counsellor":"demo-counsellor","code":"Yellow","at":"2026-12-05T01:51:12+00:00"},
-                     {"id":"3f8b52fd-3e08-4da2-abee-679dbdbd8dcf","kind":"ReferralOverdue","studentId":"01a243e5-f62e-7d7a-ae60-2873992294af",
-                      "schoolId":"{{School}}","code":"Acceptance","at":"2026-12-05T01:51:12+00:00"}]
-                    """,
-                "/api/wellbeing/access-log" => $$"""
-                    [{"id":"a1","studentId":"01a243e5-f158-7088-8724-2d1fd55e9971","schoolId":"{{School}}","countyCode":"510104",
-                      "reader":"demo-counsellor","readerRole":"Counsellor","resource":"ChildRecord","resourceId":"01a243e5-f158-7088-8724-2d1fd55e9971",
-                      "purpose":"SupportPlan","refused":false,"at":"2026-12-05T02:00:00+00:00"},
-                     {"id":"a2","studentId":"01a243e5-f158-7088-8724-2d1fd55e9971","schoolId":"{{School}}","countyCode":"510104",
-                      "reader":"teacher-x","readerRole":"Teacher","resource":"ChildRecord","resourceId":"01a243e5-f158-7088-8724-2d1fd55e9971",
-                      "purpose":"Care","refused":true,"at":"2026-12-05T02:01:00+00:00"}]
-                    """,
-                _ => "[]",
-            };
-            var count = items.Count(c => c == '{');
-            var body = $$"""{"items":{{items}},"pageNumber":1,"pageSize":20,"total":{{count}}}""";
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
-        }
-    }
+        "/api/wellbeing/referrals" => $$"""
+            [{"referralId":"7afaee06-d3fa-5591-8f61-aa24f0fcb1e1","studentId":"01a243e5-f62e-7d7a-ae60-2873992294af","schoolId":"{{School}}",
+              "unitId":"01a243e1-ea00-7e81-9c8d-ae84fc0caf65","urgency":"Urgent","status":"Referred","overdue":["Acceptance"],
+              "madeAt":"2026-12-05T01:51:15+00:00","version":1,"schoolName":"锦江区第1小学","unitName":"锦江区人民医院"},
+             {"referralId":"161afa65-45cf-5fc9-bd6a-9b26fc9c00a1","studentId":"01a243e5-f5df-788b-9824-d131e5dc1049","schoolId":"{{School}}",
+              "unitId":"01a243e1-ea00-7e81-9c8d-ae84fc0caf65","urgency":"Routine","status":"Seen","overdue":[],
+              "madeAt":"2026-12-05T01:51:15+00:00","version":3,"schoolName":"锦江区第1小学","unitName":"锦江区人民医院"}]
+            """,
+        "/api/wellbeing/plans" => $$"""
+            [{"planId":"01a243e5-f297-781d-a830-681ec03c667c","studentId":"01a243e5-f158-7088-8724-2d1fd55e9971","schoolId":"{{School}}",
+              "countyCode":"510104","status":"Open","createdAt":"2026-12-05T01:51:13+00:00","version":1,
+              "schoolName":"锦江区第1小学","communityUnitName":"锦江区城关社区居民委员会"}]
+            """,
+        "/api/wellbeing/alerts" => $$"""
+            [{"id":"2f8b52fd-3e08-4da2-abee-679dbdbd8dcf","kind":"TierChanged","studentId":"01a243e5-f158-7088-8724-2d1fd55e9971",
+              "schoolId":"{{School}}","counsellor":"demo-counsellor","code":"Yellow","at":"2026-12-05T01:51:12+00:00"},
+             {"id":"3f8b52fd-3e08-4da2-abee-679dbdbd8dcf","kind":"ReferralOverdue","studentId":"01a243e5-f62e-7d7a-ae60-2873992294af",
+              "schoolId":"{{School}}","code":"Acceptance","at":"2026-12-05T01:51:12+00:00"}]
+            """,
+        "/api/wellbeing/access-log" => $$"""
+            [{"id":"a1","studentId":"01a243e5-f158-7088-8724-2d1fd55e9971","schoolId":"{{School}}","countyCode":"510104",
+              "reader":"demo-counsellor","readerRole":"Counsellor","resource":"ChildRecord","resourceId":"01a243e5-f158-7088-8724-2d1fd55e9971",
+              "purpose":"SupportPlan","refused":false,"at":"2026-12-05T02:00:00+00:00"},
+             {"id":"a2","studentId":"01a243e5-f158-7088-8724-2d1fd55e9971","schoolId":"{{School}}","countyCode":"510104",
+              "reader":"teacher-x","readerRole":"Teacher","resource":"ChildRecord","resourceId":"01a243e5-f158-7088-8724-2d1fd55e9971",
+              "purpose":"Care","refused":true,"at":"2026-12-05T02:01:00+00:00"}]
+            """,
+        _ => "[]",
+    };
 
     [Fact]
     public void A_referral_names_the_school_and_the_unit_and_says_where_it_stands_in_Chinese()

@@ -1,0 +1,42 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text;
+using AntDesign;
+using Bunit;
+using JiaoLianTi.Console.Api;
+using JiaoLianTi.Console.Auth;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace JiaoLianTi.Console.Tests;
+
+/// <summary>
+/// A page rendered by bUnit for one signed-in person, its gateway answering from <see cref="Answer"/>: the API's own
+/// JSON for each request (a list's <c>items</c>), so that what the page shows is tested against what the API says.
+/// </summary>
+public abstract class CannedGateway : BunitContext
+{
+    protected CannedGateway(string role, params Claim[] claims)
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddAntDesign();
+        AddAuthorization().SetAuthorized(role).SetClaims([new Claim(ConsoleClaims.Role, role), new Claim(ConsoleClaims.Region, "510104"),
+            new Claim(ConsoleClaims.Subject, $"test-{role}"), .. claims]);
+        Services.AddScoped<ConsoleUser>();
+        Services.AddScoped(sp => new GatewayClient(new HttpClient(new Handler(this)) { BaseAddress = new Uri("http://gateway/") },
+            sp.GetRequiredService<ConsoleUser>()));
+    }
+
+    /// <summary>The items (a JSON array) the API answers to this request; the page around them is made here.</summary>
+    protected abstract string Answer(HttpRequestMessage request);
+
+    private sealed class Handler(CannedGateway test) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            var items = test.Answer(request);
+            var total = System.Text.Json.JsonDocument.Parse(items).RootElement.GetArrayLength();
+            var body = $$"""{"items":{{items}},"pageNumber":1,"pageSize":20,"total":{{total}}}""";
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
+        }
+    }
+}
