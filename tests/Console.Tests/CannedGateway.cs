@@ -26,17 +26,29 @@ public abstract class CannedGateway : BunitContext
             sp.GetRequiredService<ConsoleUser>()));
     }
 
+    /// <summary>Every change the page sent: method, path, If-Match and body.</summary>
+    protected List<(HttpMethod Method, string Path, string? IfMatch, string Body)> Sent { get; } = [];
+
     /// <summary>The items (a JSON array) the API answers to this request; the page around them is made here.</summary>
     protected abstract string Answer(HttpRequestMessage request);
 
     private sealed class Handler(CannedGateway test) : HttpMessageHandler
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
         {
+            if (request.Method != HttpMethod.Get)
+            {
+                var ifMatch = request.Headers.TryGetValues("If-Match", out var values) ? values.Single() : null;
+                var sent = request.Content is null ? "" : await request.Content.ReadAsStringAsync(ct);
+                lock (test.Sent)
+                {
+                    test.Sent.Add((request.Method, request.RequestUri!.AbsolutePath, ifMatch, sent));
+                }
+            }
             var items = test.Answer(request);
             var total = System.Text.Json.JsonDocument.Parse(items).RootElement.GetArrayLength();
             var body = $$"""{"items":{{items}},"pageNumber":1,"pageSize":20,"total":{{total}}}""";
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         }
     }
 }

@@ -99,3 +99,79 @@ public sealed class WellbeingPageTests() : CannedGateway("SchoolAdmin", new Clai
         Assert.Contains("已拒绝 Refused", rows[1].QuerySelector("[data-test=read-result]")!.TextContent);
     }
 }
+
+/// <summary>
+/// 转介 as the hospital's officer takes it: 接收 on a referral that waits, 已就诊 with the day of the visit on one
+/// accepted, each sent with the version the list showed as If-Match, and the list read again after it.
+/// </summary>
+public sealed class ReferralStepsTests() : CannedGateway("MemberOfficer", new Claim(ConsoleClaims.MemberUnitId, Hospital))
+{
+    private const string Hospital = "01a243e1-ea00-7e81-9c8d-ae84fc0caf65";
+    private int reads;
+
+    protected override string Answer(HttpRequestMessage request)
+    {
+        if (request.RequestUri!.AbsolutePath != "/api/wellbeing/referrals")
+        {
+            return "[]";
+        }
+        Interlocked.Increment(ref reads);
+        return $$"""
+            [{"referralId":"7afaee06-d3fa-5591-8f61-aa24f0fcb1e1","studentId":"01a243e5-f62e-7d7a-ae60-2873992294af","unitId":"{{Hospital}}",
+              "urgency":"Routine","status":"Referred","overdue":[],"madeAt":"2026-12-05T01:51:15+00:00","version":1,
+              "schoolName":"锦江区第1小学","unitName":"锦江区人民医院"},
+             {"referralId":"161afa65-45cf-5fc9-bd6a-9b26fc9c00a1","studentId":"01a243e5-f5df-788b-9824-d131e5dc1049","unitId":"{{Hospital}}",
+              "urgency":"Priority","status":"Accepted","overdue":[],"madeAt":"2026-12-05T01:51:15+00:00","version":2,
+              "schoolName":"锦江区第1小学","unitName":"锦江区人民医院"}]
+            """;
+    }
+
+    [Fact]
+    public void The_unit_accepts_a_waiting_referral_and_records_the_visit_of_an_accepted_one()
+    {
+        var page = Render<Components.Pages.Wellbeing>();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=referral-accept]")), TimeSpan.FromSeconds(10));
+        Assert.Single(page.FindAll("[data-test=referral-seen]"));
+        Assert.Empty(page.FindAll("[data-test=referral-return]")); // the school's step, not the unit's
+
+        var before = reads;
+        page.Find("[data-test=referral-accept]").Click();
+        page.WaitForAssertion(() => Assert.True(reads > before), TimeSpan.FromSeconds(10));
+        var accept = Assert.Single(Sent);
+        Assert.Equal((HttpMethod.Post, "/api/wellbeing/referrals/7afaee06-d3fa-5591-8f61-aa24f0fcb1e1/accept", "\"1\""),
+            (accept.Method, accept.Path, accept.IfMatch));
+
+        page.Find("[data-test=seen-on]").Change("2026-12-04");
+        page.Find("[data-test=referral-seen]").Click();
+        page.WaitForAssertion(() => Assert.Equal(2, Sent.Count), TimeSpan.FromSeconds(10));
+        Assert.Equal("/api/wellbeing/referrals/161afa65-45cf-5fc9-bd6a-9b26fc9c00a1/seen", Sent[1].Path);
+        Assert.Equal("\"2\"", Sent[1].IfMatch);
+        Assert.Contains("\"seenOn\":\"2026-12-04\"", Sent[1].Body);
+    }
+}
+
+/// <summary>转介 as the school's counsellor ends it: 复学 on a referral the unit has seen, with the day and the plan.</summary>
+public sealed class ReferralReturnTests() : CannedGateway("Counsellor", new Claim(ConsoleClaims.SchoolId, "01a243e1-ea00-78ba-bd1a-1ecea94344b6"))
+{
+    protected override string Answer(HttpRequestMessage request) => request.RequestUri!.AbsolutePath != "/api/wellbeing/referrals" ? "[]" : """
+        [{"referralId":"7afaee06-d3fa-5591-8f61-aa24f0fcb1e1","studentId":"01a243e5-f62e-7d7a-ae60-2873992294af",
+          "urgency":"Routine","status":"Seen","overdue":[],"madeAt":"2026-12-05T01:51:15+00:00","version":3,
+          "schoolName":"锦江区第1小学","unitName":"锦江区人民医院"}]
+        """;
+
+    [Fact]
+    public void The_counsellor_records_the_childs_return_with_its_plan()
+    {
+        var page = Render<Components.Pages.Wellbeing>();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=referral-return]")), TimeSpan.FromSeconds(10));
+        Assert.Empty(page.FindAll("[data-test=referral-accept]"));
+        page.Find("[data-test=return-on]").Change("2026-12-07");
+        page.Find("[data-test=re-entry-plan]").Change("每周一次心理教师约谈，班主任关注同伴关系");
+        page.Find("[data-test=referral-return]").Click();
+        page.WaitForAssertion(() => Assert.Single(Sent), TimeSpan.FromSeconds(10));
+        Assert.Equal("/api/wellbeing/referrals/7afaee06-d3fa-5591-8f61-aa24f0fcb1e1/return", Sent[0].Path);
+        Assert.Equal("\"3\"", Sent[0].IfMatch);
+        Assert.Contains("\"returnOn\":\"2026-12-07\"", Sent[0].Body);
+        Assert.Contains("每周一次心理教师约谈", System.Text.RegularExpressions.Regex.Unescape(Sent[0].Body));
+    }
+}
