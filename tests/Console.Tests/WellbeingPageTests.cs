@@ -54,6 +54,7 @@ public sealed class WellbeingPageTests() : CannedGateway("SchoolAdmin", new Clai
         Assert.All(page.FindAll("[data-test=referral-unit]"), cell => Assert.Equal("锦江区人民医院", cell.TextContent.Trim()));
         var rows = page.FindAll("[data-test=referrals] tr.ant-table-row");
         Assert.Contains("锦江区第1小学", rows[0].TextContent);
+        Assert.Contains("01a243e5-f62e-7d7a-ae60-2873992294af", rows[0].TextContent); // which child, by its opaque id
         Assert.Contains("待接收 Referred", rows[0].QuerySelector("[data-test=referral-status]")!.TextContent);
         Assert.Contains("紧急 Urgent", rows[0].TextContent);
         Assert.Contains("接收 Acceptance", rows[0].TextContent); // the step past its SLA
