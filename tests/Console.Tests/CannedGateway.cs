@@ -29,7 +29,10 @@ public abstract class CannedGateway : BunitContext
     /// <summary>Every change the page sent: method, path, If-Match and body.</summary>
     protected List<(HttpMethod Method, string Path, string? IfMatch, string Body)> Sent { get; } = [];
 
-    /// <summary>The items (a JSON array) the API answers to this request; the page around them is made here.</summary>
+    /// <summary>
+    /// The items (a JSON array) the API answers to this request, the page around them made here; or one record (a JSON
+    /// object), answered as it is.
+    /// </summary>
     protected abstract string Answer(HttpRequestMessage request);
 
     private sealed class Handler(CannedGateway test) : HttpMessageHandler
@@ -45,9 +48,10 @@ public abstract class CannedGateway : BunitContext
                     test.Sent.Add((request.Method, request.RequestUri!.AbsolutePath, ifMatch, sent));
                 }
             }
-            var items = test.Answer(request);
-            var total = System.Text.Json.JsonDocument.Parse(items).RootElement.GetArrayLength();
-            var body = $$"""{"items":{{items}},"pageNumber":1,"pageSize":20,"total":{{total}}}""";
+            var items = test.Answer(request).Trim();
+            // A list's items are wrapped in a page; one record (an object) is answered as it is.
+            var body = items.StartsWith('{') ? items
+                : $$"""{"items":{{items}},"pageNumber":1,"pageSize":20,"total":{{System.Text.Json.JsonDocument.Parse(items).RootElement.GetArrayLength()}}}""";
             return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         }
     }

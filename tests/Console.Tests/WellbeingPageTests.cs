@@ -112,6 +112,15 @@ public sealed class ReferralStepsTests() : CannedGateway("MemberOfficer", new Cl
 
     protected override string Answer(HttpRequestMessage request)
     {
+        if (request.RequestUri!.AbsolutePath == "/api/wellbeing/referrals/161afa65-45cf-5fc9-bd6a-9b26fc9c00a1/contact")
+        {
+            Assert.Equal("?purpose=Referral", request.RequestUri.Query);
+            return """
+                {"referralId":"161afa65-45cf-5fc9-bd6a-9b26fc9c00a1","studentId":"01a243e5-f5df-788b-9824-d131e5dc1049","childName":"示例学生丁",
+                 "dateOfBirth":"2014-03-02","guardians":[{"name":"示例家长丁","relation":"母亲","phone":"138-0000-0004"}],
+                 "grantId":"2f8b52fd-3e08-4da2-abee-679dbdbd8dcf","grantUntil":"2027-01-05T00:00:00+00:00"}
+                """;
+        }
         if (request.RequestUri!.AbsolutePath != "/api/wellbeing/referrals")
         {
             return "[]";
@@ -141,6 +150,12 @@ public sealed class ReferralStepsTests() : CannedGateway("MemberOfficer", new Cl
         var accept = Assert.Single(Sent);
         Assert.Equal((HttpMethod.Post, "/api/wellbeing/referrals/7afaee06-d3fa-5591-8f61-aa24f0fcb1e1/accept", "\"1\""),
             (accept.Method, accept.Path, accept.IfMatch));
+
+        // The guardian's contact, to arrange the visit: only for the accepted one, and the read is the service's to record.
+        var contact = Assert.Single(page.FindAll("[data-test=referral-contact]"));
+        contact.Click();
+        page.WaitForAssertion(() => Assert.Contains("示例学生丁", page.Find("[data-test=referral-contact-card]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Contains("母亲 示例家长丁 · 138-0000-0004", page.Find("[data-test=guardian]").TextContent);
 
         page.Find("[data-test=seen-on]").Change("2026-12-04");
         page.Find("[data-test=referral-seen]").Click();
