@@ -40,6 +40,34 @@ public sealed class PickerSources(GatewayClient gateway)
         return new NamePicker.Answer(options, options.Count, null);
     };
 
+    /// <summary>The unit kinds a child may be referred to (Wellbeing's medical members).</summary>
+    public static readonly string[] MedicalKinds = ["Hospital", "MentalHealthCentre"];
+
+    /// <summary>
+    /// 转介对象: the medical members (hospitals, mental-health centres) of the established alliances a school belongs to,
+    /// each once, by name with its kind and alliance: the units Wellbeing accepts a referral to.
+    /// </summary>
+    public Func<string, int, Task<NamePicker.Answer>> MedicalMembers(Guid school) => async (_, _) =>
+    {
+        var alliances = await gateway.GetAsync<JsonElement>(Q.Of("api/alliances", ("status", "Established"), ("unitId", school), ("pageSize", 100)));
+        if (!alliances.Ok) return new NamePicker.Answer([], 0, alliances.Problem);
+        var options = new Dictionary<string, PickerOption>();
+        foreach (var alliance in alliances.Value.Items())
+        {
+            var detail = await gateway.GetAsync<JsonElement>($"api/alliances/{alliance.Str("id")}");
+            if (!detail.Ok) return new NamePicker.Answer([], 0, detail.Problem);
+            foreach (var member in detail.Value.Items("members").Where(m => MedicalKinds.Contains(m.Str("unitKind"))))
+            {
+                var id = member.Str("unitId");
+                if (!options.ContainsKey(id))
+                {
+                    options[id] = new PickerOption(id, await UnitNameAsync(id) ?? id, $"{Labels.UnitKind(member.Str("unitKind"))} · {alliance.Str("name")}");
+                }
+            }
+        }
+        return new NamePicker.Answer(options.Values.ToList(), options.Count, null);
+    };
+
     /// <summary>An alliance's published resources, 50 a page.</summary>
     public Func<string, int, Task<NamePicker.Answer>> Resources(Guid alliance) => async (_, page) =>
         Page(await gateway.GetAsync<JsonElement>(Q.Of("api/alliances/resources", ("allianceId", alliance), ("status", "Published"), ("page", page), ("pageSize", 50))),

@@ -22,6 +22,7 @@ public abstract class CannedGateway : BunitContext
         AddAuthorization().SetAuthorized(role).SetClaims([new Claim(ConsoleClaims.Role, role), new Claim(ConsoleClaims.Region, "510104"),
             new Claim(ConsoleClaims.Subject, $"test-{role}"), .. claims]);
         Services.AddScoped<ConsoleUser>();
+        Services.AddScoped<PickerSources>();
         Services.AddScoped(sp => new GatewayClient(new HttpClient(new Handler(this)) { BaseAddress = new Uri("http://gateway/") },
             sp.GetRequiredService<ConsoleUser>()));
     }

@@ -191,3 +191,72 @@ public sealed class ReferralReturnTests() : CannedGateway("Counsellor", new Clai
         Assert.Contains("每周一次心理教师约谈", System.Text.RegularExpressions.Regex.Unescape(Sent[0].Body));
     }
 }
+
+/// <summary>
+/// 转介 made by the school's counsellor: the units offered are the medical members of the school's established alliances
+/// (each once, by name), and the referral is sent with the child, the unit, the urgency and the reason.
+/// </summary>
+public sealed class MakeReferralTests() : CannedGateway("Counsellor", new Claim(ConsoleClaims.SchoolId, School))
+{
+    private const string School = "01a243e1-ea00-78ba-bd1a-1ecea94344b6";
+    private const string Hospital = "01a243e1-ea00-7e81-9c8d-ae84fc0caf65";
+    private const string Centre = "01a243e1-ea00-71b3-867d-2fb4dd4b953b";
+
+    protected override string Answer(HttpRequestMessage request) => request.RequestUri!.AbsolutePath switch
+    {
+        "/api/alliances" when request.RequestUri.Query.Contains($"unitId={School}") => """
+            [{"id":"a1000000-0000-0000-0000-000000000001","name":"锦江区家校社协同育人教联体","kind":"Regional","countyCode":"510104"},
+             {"id":"a1000000-0000-0000-0000-000000000002","name":"锦江区第1小学校级教联体","kind":"School","countyCode":"510104"}]
+            """,
+        "/api/alliances/a1000000-0000-0000-0000-000000000001" => $$"""
+            {"id":"a1000000-0000-0000-0000-000000000001","members":[{"unitId":"{{Hospital}}","unitKind":"Hospital","role":"Member"},
+             {"unitId":"{{Centre}}","unitKind":"MentalHealthCentre","role":"Member"},{"unitId":"{{School}}","unitKind":"School","role":"Member"}]}
+            """,
+        "/api/alliances/a1000000-0000-0000-0000-000000000002" => $$"""
+            {"id":"a1000000-0000-0000-0000-000000000002","members":[{"unitId":"{{Hospital}}","unitKind":"Hospital","role":"Member"},
+             {"unitId":"01a243e1-ea00-7abf-b0b0-ecdcb9dbe55b","unitKind":"PoliceStation","role":"Member"}]}
+            """,
+        $"/api/alliances/units/{Hospital}" => """{"id":"x","name":"锦江区人民医院"}""",
+        $"/api/alliances/units/{Centre}" => """{"id":"x","name":"锦江区心理健康服务中心"}""",
+        "/api/wellbeing/referrals" when request.Method == HttpMethod.Post => """{"referralId":"7afaee06-d3fa-5591-8f61-aa24f0fcb1e1","status":"Referred"}""",
+        _ => "[]",
+    };
+
+    [Fact]
+    public void The_counsellor_refers_a_child_to_a_medical_member_of_the_schools_alliances()
+    {
+        var page = Render<Components.Pages.Wellbeing>();
+        page.WaitForAssertion(() => page.Find("[data-test=make-referral-form]"), TimeSpan.FromSeconds(10));
+        page.Find("[data-test=referral-unit-picker-search]").Focus();
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-test=referral-unit-picker-list] [data-test=option]").Count), TimeSpan.FromSeconds(10));
+        var options = page.FindAll("[data-test=referral-unit-picker-list] [data-test=option]");
+        Assert.Contains("锦江区人民医院", options[0].TextContent);          // once, though a member of both alliances
+        Assert.Contains("锦江区心理健康服务中心", options[1].TextContent);
+        Assert.DoesNotContain(options, o => o.GetAttribute("data-value") == "01a243e1-ea00-7abf-b0b0-ecdcb9dbe55b"); // not medical
+
+        options[1].Click();
+        page.Find("[data-test=referral-student]").Change("01a243e5-f62e-7d7a-ae60-2873992294af");
+        page.Find("[data-test=referral-urgency]").Change("Priority");
+        page.Find("[data-test=referral-reason]").Change("持续情绪低落两周，建议专业评估");
+        page.Find("[data-test=make-referral-form]").Submit();
+        page.WaitForAssertion(() => Assert.Single(Sent), TimeSpan.FromSeconds(10));
+        var sent = Sent[0];
+        Assert.Equal((HttpMethod.Post, "/api/wellbeing/referrals"), (sent.Method, sent.Path));
+        var body = System.Text.Json.JsonDocument.Parse(sent.Body).RootElement;
+        Assert.Equal("01a243e5-f62e-7d7a-ae60-2873992294af", body.GetProperty("studentId").GetString());
+        Assert.Equal(Centre, body.GetProperty("unitId").GetString());
+        Assert.Equal("Priority", body.GetProperty("urgency").GetString());
+        Assert.Equal("持续情绪低落两周，建议专业评估", body.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public void A_student_id_that_is_not_an_id_is_said_beside_its_field_and_nothing_is_sent()
+    {
+        var page = Render<Components.Pages.Wellbeing>();
+        page.WaitForAssertion(() => page.Find("[data-test=make-referral-form]"), TimeSpan.FromSeconds(10));
+        page.Find("[data-test=referral-student]").Change("张三");
+        page.Find("[data-test=make-referral-form]").Submit();
+        page.WaitForAssertion(() => Assert.Contains("须为学生 ID", page.Find("[data-test=field-error][data-field=studentId]").TextContent), TimeSpan.FromSeconds(5));
+        Assert.Empty(Sent);
+    }
+}
