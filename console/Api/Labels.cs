@@ -63,6 +63,9 @@ public static class Labels
         // ReadResource: what a read in the access log opened
         ["ChildRecord"] = "学生档案", ["Referral"] = "转介", ["ReferralContact"] = "转介联系信息", ["HealthScreening"] = "健康筛查",
         ["Crisis"] = "危机干预",
+        // ConsentStatus, ErasureReason
+        ["Given"] = "已同意", ["Refused"] = "已拒绝", ["PurposeEnded"] = "目的已完成", ["ConsentWithdrawn"] = "撤回同意",
+        ["RetentionExpired"] = "保存期满", ["ErasureRequested"] = "应要求删除",
     };
 
     /// <summary>A care-network value in Chinese with the value beside it (<see cref="CareNames"/>, then the others).</summary>

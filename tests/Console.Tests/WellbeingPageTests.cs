@@ -43,6 +43,15 @@ public sealed class WellbeingPageTests() : CannedGateway("SchoolAdmin", new Clai
               "reader":"teacher-x","readerRole":"Teacher","resource":"ChildRecord","resourceId":"01a243e5-f158-7088-8724-2d1fd55e9971",
               "purpose":"Care","refused":true,"at":"2026-12-05T02:01:00+00:00"}]
             """,
+        "/api/wellbeing/children/01a243e5-f158-7088-8724-2d1fd55e9971" => $$"""
+            {"studentId":"01a243e5-f158-7088-8724-2d1fd55e9971","schoolId":"{{School}}","countyCode":"510104",
+             "details":{"name":"示例学生甲","dateOfBirth":"2015-04-13","className":"五年级二班",
+                        "guardians":[{"name":"示例家长甲","relation":"母亲","phone":"138-0000-0001"},{"name":"示例祖父","relation":"祖父","phone":null}]},
+             "underFourteen":true,"consent":"Given","consentAt":"2026-09-01T00:00:00+00:00","counsellor":"demo-counsellor",
+             "categories":[{"category":"LeftBehindChild","source":"School","since":"2026-09-01T00:00:00+00:00","lastFollowUp":"2026-10-01T00:00:00+00:00"}],
+             "grants":[],"tier":"Yellow","lastScore":12,"lastScreenedAt":"2026-11-20T02:00:00+00:00","erased":false,"version":4,
+             "followUps":[{"category":"LeftBehindChild","lastFollowUp":"2026-10-01T00:00:00+00:00","nextDueAt":"2026-11-01T00:00:00+00:00","overdue":true}]}
+            """,
         _ => "[]",
     };
 
@@ -84,6 +93,26 @@ public sealed class WellbeingPageTests() : CannedGateway("SchoolAdmin", new Clai
         Assert.Equal("关注等级 Tier → 黄 Yellow", details[0]);
         Assert.Equal("超时环节 Step: 接收 Acceptance", details[1]);
         Assert.Contains("demo-counsellor", page.Find("[data-test=alerts]").TextContent);
+    }
+
+    [Fact]
+    public void A_record_opened_for_a_purpose_shows_who_the_child_is_and_how_the_school_watches_over_them()
+    {
+        var page = Render<Components.Pages.Wellbeing>();
+        page.WaitForAssertion(() => page.Find("[data-test=read-form]"), TimeSpan.FromSeconds(10));
+        page.Find("[data-test=read-form] input").Change("01a243e5-f158-7088-8724-2d1fd55e9971");
+        page.Find("[data-test=read-form] select").Change("SupportPlan");
+        page.Find("[data-test=read-form]").Submit();
+        page.WaitForAssertion(() => page.Find("[data-test=record]"), TimeSpan.FromSeconds(10));
+        // The name, class and guardians the service unsealed for this read (the page showed none of them before).
+        Assert.Contains("示例学生甲 · 五年级二班 · 出生日期 born 2015-04-13", page.Find("[data-test=record-name]").TextContent);
+        var guardians = page.FindAll("[data-test=record-guardian]").Select(g => g.TextContent).ToList();
+        Assert.Contains("母亲 示例家长甲 · 138-0000-0001", guardians[0]);
+        Assert.Contains("祖父 示例祖父 · 未留电话", guardians[1]);
+        Assert.Contains("黄 Yellow", page.Find("[data-test=record-tier]").TextContent);
+        Assert.Contains("留守儿童 LeftBehindChild", page.Find("[data-test=record-categories]").TextContent);
+        Assert.Contains("回访逾期", page.Find("[data-test=record-follow-up]").TextContent);
+        Assert.Contains("已同意 Given", page.Find("[data-test=record]").TextContent);
     }
 
     [Fact]
