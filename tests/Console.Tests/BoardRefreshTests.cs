@@ -1,14 +1,7 @@
-using System.Net;
-using System.Security.Claims;
-using System.Text;
 using System.Text.Json;
-using AntDesign;
 using Bunit;
-using JiaoLianTi.Console.Api;
-using JiaoLianTi.Console.Auth;
 using JiaoLianTi.Console.Components.Shared;
 using Microsoft.AspNetCore.Components;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace JiaoLianTi.Console.Tests;
@@ -17,38 +10,22 @@ namespace JiaoLianTi.Console.Tests;
 /// A board that waits for the server (数据订阅: an approved subscription whose queue the broker has not made yet) reads
 /// its columns again by itself until nothing shown is waiting, then stops asking.
 /// </summary>
-public sealed class BoardRefreshTests : BunitContext
+public sealed class BoardRefreshTests() : CannedGateway("DepartmentOfficer")
 {
     private readonly List<string> asked = [];
     private int queueMadeAfter = 2;
 
-    public BoardRefreshTests()
-    {
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Services.AddAntDesign();
-        AddAuthorization().SetAuthorized("officer").SetClaims(new Claim(ConsoleClaims.Role, "DepartmentOfficer"), new Claim(ConsoleClaims.Region, "510104"));
-        Services.AddScoped<ConsoleUser>();
-        Services.AddScoped(sp => new GatewayClient(new HttpClient(new Answers(this)) { BaseAddress = new Uri("http://gateway/") },
-            sp.GetRequiredService<ConsoleUser>()));
-    }
-
     /// <summary>The subscriptions list: one active AMQP subscription, its broker state Requested for the first reads.</summary>
-    private sealed class Answers(BoardRefreshTests test) : HttpMessageHandler
+    protected override string Answer(HttpRequestMessage request)
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        var query = request.RequestUri!.Query;
+        lock (asked)
         {
-            var query = request.RequestUri!.Query;
-            lock (test.asked)
-            {
-                test.asked.Add(query);
-            }
-            var active = query.Contains("status=Active");
-            var reads = test.asked.Count(q => q.Contains("status=Active"));
-            var broker = reads > test.queueMadeAfter ? "Active" : "Requested";
-            var items = active ? $$$"""[{"id":"{{{Guid.Empty}}}","name":"锦江区公安分局警情系统","status":"Active","delivery":"Amqp","broker":{"status":"{{{broker}}}"}}]""" : "[]";
-            var body = $$"""{"items":{{items}},"pageNumber":1,"pageSize":20,"total":{{(active ? 1 : 0)}}}""";
-            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") });
+            asked.Add(query);
         }
+        var active = query.Contains("status=Active");
+        var broker = Reads() > queueMadeAfter ? "Active" : "Requested";
+        return active ? $$$"""[{"id":"{{{Guid.Empty}}}","name":"锦江区公安分局警情系统","status":"Active","delivery":"Amqp","broker":{"status":"{{{broker}}}"}}]""" : "[]";
     }
 
     /// <summary>Shorter than the console's 2 s, so that the tests take a second or two.</summary>
