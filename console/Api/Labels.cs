@@ -73,6 +73,11 @@ public static class Labels
         !string.IsNullOrEmpty(value) && CareNames.TryGetValue(value, out var name) ? $"{name} {value}" : Of(value);
 
     /// <summary>
+    /// 活动 An activity's status, where "Closed" means registration has closed (报名截止), not a need closed (已关闭).
+    /// </summary>
+    public static string Activity(string? value) => value == "Closed" ? "报名截止 Closed" : Of(value);
+
+    /// <summary>
     /// 成员单位类型 The member unit kinds, in the API's order, with their Chinese names (the same as the coverage
     /// report's): kept apart from <see cref="Names"/>, where "School" is the school alliance (校级教联体).
     /// </summary>

@@ -36,6 +36,9 @@ public abstract class CannedGateway : BunitContext
     /// </summary>
     protected abstract string Answer(HttpRequestMessage request);
 
+    /// <summary>The ETag the API answers with (a record's revision), if any.</summary>
+    protected virtual string? ETag(HttpRequestMessage request) => null;
+
     private sealed class Handler(CannedGateway test) : HttpMessageHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
@@ -53,7 +56,12 @@ public abstract class CannedGateway : BunitContext
             // A list's items are wrapped in a page; one record (an object) is answered as it is.
             var body = items.StartsWith('{') ? items
                 : $$"""{"items":{{items}},"pageNumber":1,"pageSize":20,"total":{{System.Text.Json.JsonDocument.Parse(items).RootElement.GetArrayLength()}}}""";
-            return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            if (test.ETag(request) is { } etag)
+            {
+                response.Headers.ETag = new System.Net.Http.Headers.EntityTagHeaderValue(etag);
+            }
+            return response;
         }
     }
 }
