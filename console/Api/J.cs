@@ -41,6 +41,9 @@ public static class J
             : text;
     }
 
+    /// <summary>A rate of the API (0-1) as Chinese reports write it: 19.5% (no space before the sign).</summary>
+    public static string Percent(double rate) => (rate * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
     public static IEnumerable<JsonElement> Items(this JsonElement page, string name = "items") =>
         page.ValueKind == JsonValueKind.Object && page.TryGetProperty(name, out var items) && items.ValueKind == JsonValueKind.Array
             ? items.EnumerateArray()

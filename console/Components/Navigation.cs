@@ -28,6 +28,8 @@ public static class Navigation
         Page("safety-plans", "安全预案审批", "Safety plans", "safety-certificate", [.. Bureaus, SchoolAdmin]),
         Page("safety", "护校安园", "Campus safety", "safety", [.. Bureaus, SchoolAdmin, Teacher, Counsellor, MemberOfficer, DepartmentOfficer]),
         Page("parentschool", "家长学校", "Parent school", "read", [.. Bureaus, SchoolAdmin, Teacher]),
+        // 统计报表: the plan actions' figures a bureau reports upward (a school: its own after-school and 五育 figures).
+        Page("figures", "统计报表", "Figures", "bar-chart", [.. Bureaus, SchoolAdmin]),
         Page("wellbeing", "心链网络", "Care network", "heart", [.. Bureaus, SchoolAdmin, Counsellor, MemberOfficer]),
         // 数据订阅: departments request, the bureaus approve (docs/subscriptions.md).
         Page("subscriptions", "数据订阅", "Subscriptions", "share-alt", [.. Bureaus, DepartmentOfficer]),

@@ -37,7 +37,8 @@ draft() {
   done
   echo "activities: could not draft an activity (is the school known to Activities?)" >&2; return 1
 }
-starts=$(date -u -d '+14 days 09:00' +%Y-%m-%dT%H:%M:%SZ); ends=$(date -u -d '+14 days 11:00' +%Y-%m-%dT%H:%M:%SZ)
+# 09:00-11:00 in China (01:00-03:00 UTC): a school-day morning, not 17:00.
+starts=$(date -u -d '+14 days 01:00' +%Y-%m-%dT%H:%M:%SZ); ends=$(date -u -d '+14 days 03:00' +%Y-%m-%dT%H:%M:%SZ)
 
 lecture=$(draft "{\"kind\":\"Lecture\",\"title\":\"院士讲座：航天与梦想\",\"location\":\"学校报告厅\",\"offCampus\":false,\"startsAt\":\"$starts\",\"endsAt\":\"$ends\",\"seats\":200,\"minAge\":9,\"maxAge\":15,\"topics\":[\"VenueSchool\"]}" | field id)
 api POST "/api/activities/$lecture/open" "$admin" '{}' 1 >/dev/null

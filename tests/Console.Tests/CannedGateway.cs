@@ -19,7 +19,9 @@ public abstract class CannedGateway : BunitContext
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddAntDesign();
-        AddAuthorization().SetAuthorized(role).SetClaims([new Claim(ConsoleClaims.Role, role), new Claim(ConsoleClaims.Region, "510104"),
+        // 锦江区 unless a region is given.
+        Claim[] region = claims.Any(c => c.Type == ConsoleClaims.Region) ? [] : [new Claim(ConsoleClaims.Region, "510104")];
+        AddAuthorization().SetAuthorized(role).SetClaims([new Claim(ConsoleClaims.Role, role), .. region,
             new Claim(ConsoleClaims.Subject, $"test-{role}"), .. claims]);
         Services.AddScoped<ConsoleUser>();
         Services.AddScoped<PickerSources>();
