@@ -77,6 +77,15 @@ public static class Labels
     /// </summary>
     public static string Activity(string? value) => value == "Closed" ? "报名截止 Closed" : Of(value);
 
+    /// <summary>课后服务 A programme's status and an enrolment's: closed to enrolment (its sessions go on), 已报名.</summary>
+    public static string Programme(string? value) => value switch
+    {
+        "Closed" => "报名截止 Closed",
+        "Enrolled" => "已报名 Enrolled",
+        "Withdrawn" => "已退出 Withdrawn",
+        _ => Of(value),
+    };
+
     /// <summary>
     /// 成员单位类型 The member unit kinds, in the API's order, with their Chinese names (the same as the coverage
     /// report's): kept apart from <see cref="Names"/>, where "School" is the school alliance (校级教联体).

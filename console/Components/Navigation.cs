@@ -25,6 +25,7 @@ public static class Navigation
         Page("responsibilities", "责任清单", "Responsibilities", "check-square", [.. Bureaus, SchoolAdmin, MemberOfficer]),
         Page("meetings", "恳谈会", "Meetings", "comment", Bureaus),
         Page("activities", "活动", "Activities", "calendar", [.. Bureaus, SchoolAdmin, Teacher, MemberOfficer]),
+        Page("programmes", "课后服务", "After-school", "schedule", [.. Bureaus, SchoolAdmin, Teacher, MemberOfficer]),
         Page("safety-plans", "安全预案审批", "Safety plans", "safety-certificate", [.. Bureaus, SchoolAdmin]),
         Page("safety", "护校安园", "Campus safety", "safety", [.. Bureaus, SchoolAdmin, Teacher, Counsellor, MemberOfficer, DepartmentOfficer]),
         Page("parentschool", "家长学校", "Parent school", "read", [.. Bureaus, SchoolAdmin, Teacher]),

@@ -73,9 +73,9 @@ public sealed class DraftAllianceActivityTests() : CannedGateway("CountyAdmin")
 /// </summary>
 public sealed class RunActivityTests() : CannedGateway("Teacher", new Claim(ConsoleClaims.SchoolId, ActivityAnswers.School))
 {
-    public string Status { get; set; } = "Draft";
+    public string State { get; set; } = "Draft";
 
-    protected override string Answer(HttpRequestMessage request) => ActivityAnswers.For(request, Status);
+    protected override string Answer(HttpRequestMessage request) => ActivityAnswers.For(request, State);
 
     protected override string? ETag(HttpRequestMessage request) =>
         request.RequestUri!.AbsolutePath == $"/api/activities/{ActivityAnswers.Id}" ? "\"3\"" : null;
@@ -99,7 +99,7 @@ public sealed class RunActivityTests() : CannedGateway("Teacher", new Claim(Cons
     [Fact]
     public void On_the_day_the_school_checks_a_student_in_and_records_attendance_with_the_registrations_version()
     {
-        Status = "Open";
+        State = "Open";
         var page = Render<Components.Pages.ActivityDetail>(p => p.Add(x => x.Id, Guid.Parse(ActivityAnswers.Id)));
         page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=check-in]")), TimeSpan.FromSeconds(10));
         Assert.Contains("报名中", page.Markup);
@@ -123,7 +123,7 @@ public sealed class RunActivityTests() : CannedGateway("Teacher", new Claim(Cons
     [Fact]
     public void Cancelling_sends_the_reason_and_a_closed_activity_reads_as_registration_closed()
     {
-        Status = "Closed";
+        State = "Closed";
         var page = Render<Components.Pages.ActivityDetail>(p => p.Add(x => x.Id, Guid.Parse(ActivityAnswers.Id)));
         page.WaitForAssertion(() => Assert.Contains("报名截止", page.Find("h1").TextContent), TimeSpan.FromSeconds(10));
         Assert.Empty(page.FindAll("[data-test=close]"));

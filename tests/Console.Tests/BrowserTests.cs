@@ -265,19 +265,53 @@ public sealed class BrowserTests(ConsoleSystem console, ITestOutputHelper output
         Assert.Equal(JsonValueKind.String, registration.GetProperty("checkedInAt").ValueKind);
     }
 
+    [Fact]
+    public async Task A_teacher_sets_up_an_after_school_programme_and_takes_a_sessions_attendance_in_the_console()
+    {
+        var school = await SchoolAsync(Jinjiang);
+        var title = $"足球兴趣班 {Guid.NewGuid().ToString()[..6]}";
+        var page = await console.SignInWithFormAsync("Teacher", Jinjiang, schoolId: school, path: "/console/programmes");
+        await ConsoleSystem.InteractiveAsync(page);
+        await page.ClickAsync("[data-test=new-programme]");
+        await page.FillAsync("[data-test=programme-title]", title);
+        await page.FillAsync("[data-test=programme-provider-name]", "本校体育组");
+        await page.CheckAsync("[data-test=programme-dimensions] input[data-value=Physical]");
+        var programmeId = await SaveDraftAsync(page, "programme-submit", "programmes");
+        await page.ClickAsync("[data-test=programme-open]");
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("报名中");
+
+        // A parent enrols a child for the term (the parents' side, through the API).
+        var child = Guid.NewGuid();
+        using var parent = console.Api(new TokenRequest(Role.Parent, Jinjiang, SchoolId: school, Subject: $"parent-of-{child}", Children: [child]));
+        var enrolled = await parent.Post($"/api/activities/programmes/{programmeId}/enrolments", new { studentId = child, displayName = "小明", className = "三年级一班" });
+        Assert.Equal(HttpStatusCode.Created, enrolled.StatusCode);
+
+        await page.ReloadAsync();
+        await ConsoleSystem.InteractiveAsync(page);
+        await page.CheckAsync($"[data-test=attendance-sheet] input[data-student='{child}']");
+        await page.ClickAsync("[data-test=save-attendance]");
+        await Assertions.Expect(page.Locator("[data-test=attendance-saved]")).ToContainTextAsync("1 人到课");
+        await Assertions.Expect(page.Locator($"[data-test=sessions-attended][data-student='{child}']")).ToHaveTextAsync("1");
+        await console.ShotAsync(page, "08d-programme-attendance");
+        using var teacher = console.Api(Role.Teacher, Jinjiang, schoolId: school);
+        var programme = await (await teacher.GetAsync($"/api/activities/programmes/{programmeId}")).ReadJson();
+        Assert.Equal(1, programme.GetProperty("sessionsHeld").GetInt32());
+        Assert.Equal(1, programme.GetProperty("attendances").GetInt32());
+    }
+
     /// <summary>
-    /// 保存草稿, then the activity's page. Activities learns of a school just registered from Alliances' event, so the
+    /// 保存草稿, then the new activity's (programme's) page. Activities learns of a school just registered from Alliances' event, so the
     /// first saves may be answered "your school is not registered yet" (409): the person tries again, as one would.
     /// </summary>
-    private static async Task<Guid> SaveDraftAsync(IPage page)
+    private static async Task<Guid> SaveDraftAsync(IPage page, string submit = "draft-activity-submit", string pages = "activities")
     {
         var deadline = DateTime.UtcNow + Patience;
         while (true)
         {
-            await page.ClickAsync("[data-test=draft-activity-submit]");
+            await page.ClickAsync($"[data-test={submit}]");
             try
             {
-                await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, "/console/activities/[0-9a-f-]{36}$"),
+                await page.WaitForURLAsync(url => System.Text.RegularExpressions.Regex.IsMatch(url, $"/console/{pages}/[0-9a-f-]{{36}}$"),
                     new PageWaitForURLOptions { Timeout = 3_000 });
                 break;
             }

@@ -38,6 +38,9 @@ public abstract class CannedGateway : BunitContext
     /// </summary>
     protected abstract string Answer(HttpRequestMessage request);
 
+    /// <summary>The status the API answers with (a refusal's body is the ProblemDetails <see cref="Answer"/> gives).</summary>
+    protected virtual HttpStatusCode Status(HttpRequestMessage request) => HttpStatusCode.OK;
+
     /// <summary>The ETag the API answers with (a record's revision), if any.</summary>
     protected virtual string? ETag(HttpRequestMessage request) => null;
 
@@ -55,6 +58,10 @@ public abstract class CannedGateway : BunitContext
                 }
             }
             var items = test.Answer(request).Trim();
+            if (test.Status(request) is var status and not HttpStatusCode.OK)
+            {
+                return new HttpResponseMessage(status) { Content = new StringContent(items, Encoding.UTF8, "application/problem+json") };
+            }
             // A list's items are wrapped in a page; one record (an object) is answered as it is.
             var body = items.StartsWith('{') ? items
                 : $$"""{"items":{{items}},"pageNumber":1,"pageSize":20,"total":{{System.Text.Json.JsonDocument.Parse(items).RootElement.GetArrayLength()}}}""";
