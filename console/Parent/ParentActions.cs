@@ -22,6 +22,8 @@ public static class ParentActions
         group.MapPost("/cancel", Cancel);
         group.MapPost("/withdraw-consent", WithdrawConsent);
         group.MapPost("/enrol", Enrol);
+        group.MapPost("/programme-enrol", EnrolInProgramme);
+        group.MapPost("/programme-withdraw", WithdrawFromProgramme);
         group.MapPost("/lesson", CompleteLesson);
         group.MapPost("/care-consent", CareConsent);
         group.MapPost("/hazard", ReportHazard);
@@ -95,6 +97,29 @@ public static class ParentActions
         user.Use(http.User);
         var answer = await api.PostAsync<object>($"api/parentschool/courses/{form.CourseId}/enrolment", new { });
         return answer.Ok ? Back(form.Back, ok: "报名成功，可以开始学习了。/ Enrolled: you can start.") : Back(form.Back, error: ParentWords.Of(answer.Problem!));
+    }
+
+    /// <summary>课后服务: a place for the whole term, or a place on the waiting list.</summary>
+    private static async Task<IResult> EnrolInProgramme([FromForm] ProgrammeForm form, HttpContext http, GatewayClient api, ConsoleUser user)
+    {
+        user.Use(http.User);
+        var answer = await api.PostAsync<JsonElement>($"api/activities/programmes/{form.ProgrammeId}/enrolments", new
+        {
+            studentId = form.StudentId,
+            displayName = string.IsNullOrWhiteSpace(form.DisplayName) ? null : form.DisplayName.Trim(),
+            className = string.IsNullOrWhiteSpace(form.ClassName) ? null : form.ClassName.Trim(),
+        });
+        if (!answer.Ok) return Back(form.Back, error: ParentWords.Of(answer.Problem!));
+        return answer.Value.Str("status") == "Waitlisted"
+            ? Back(form.Back, ok: $"名额已满，孩子已进入候补，排第 {answer.Value.Int("waitlistPosition")} 位；有人退出时按顺序递补。/ Full: your child is on the waiting list.")
+            : Back(form.Back, ok: "报名成功，孩子本学期在这个项目里有了名额。/ Enrolled for the term.");
+    }
+
+    private static async Task<IResult> WithdrawFromProgramme([FromForm] ProgrammeForm form, HttpContext http, GatewayClient api, ConsoleUser user)
+    {
+        user.Use(http.User);
+        var answer = await api.PostAsync<object>($"api/activities/programmes/{form.ProgrammeId}/enrolments/{form.StudentId}/withdraw", new { }, Tag(form.Version));
+        return answer.Ok ? Back(form.Back, ok: "已退出这个项目。/ Withdrawn.") : Back(form.Back, error: ParentWords.Of(answer.Problem!));
     }
 
     private static async Task<IResult> CompleteLesson([FromForm] CourseForm form, HttpContext http, GatewayClient api, ConsoleUser user)
@@ -199,6 +224,14 @@ public static class ParentActions
     {
         public Guid CourseId { get; set; }
         public Guid? LessonId { get; set; }
+        public string? Version { get; set; }
+    }
+    public sealed class ProgrammeForm : BackForm
+    {
+        public Guid ProgrammeId { get; set; }
+        public Guid StudentId { get; set; }
+        public string? DisplayName { get; set; }
+        public string? ClassName { get; set; }
         public string? Version { get; set; }
     }
     public sealed class CareConsentForm : BackForm

@@ -18,6 +18,8 @@ public static class ParentWords
             "registration-cancelled" => "这条报名已经取消 / This registration was already cancelled",
             "no-consent" => "这条报名没有同意记录，无需撤回 / There is no consent on this registration to withdraw",
             "activity-status" => "活动当前状态不允许此操作 / The activity's status does not allow this",
+            "programme-status" => "这个课后服务项目目前不接受报名或退出 / This programme is not taking enrolments now",
+            "enrolment-withdrawn" => "孩子已经退出了这个项目 / Your child has already left this programme",
             "course-not-published" or "course-retired" => "这门课程目前不可学习 / This course is not available now",
             { Length: > 0 } => problem.Title,
             _ => null,

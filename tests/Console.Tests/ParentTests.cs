@@ -210,6 +210,46 @@ public sealed class ParentTests(ConsoleSystem console, ITestOutputHelper output)
     /// on this machine's network and on an emulated slow phone network (400 kbit/s, 400 ms round trip).
     /// </summary>
     [Fact]
+    public async Task A_parent_enrols_a_child_in_an_after_school_programme_for_the_term_and_withdraws()
+    {
+        var school = await SchoolAsync();
+        var title = $"科学小实验 {Guid.NewGuid().ToString()[..6]}";
+        using var teacher = console.Api(Role.Teacher, Jinjiang, schoolId: school);
+        var created = await Eventually.Until(() => teacher.Post("/api/activities/programmes", new
+        {
+            term = Api.ProgrammeTerms.Of(DateTimeOffset.UtcNow), title, weekdays = new[] { "Tuesday", "Thursday" }, startTime = "15:40", endTime = "16:40",
+            places = 20, providerKind = "SchoolStaff", providerName = "本校科学组", dimensions = new[] { "Intellectual" },
+        }), r => r.StatusCode == HttpStatusCode.Created, Patience);
+        var programme = (await created.ReadJson()).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.OK, (await teacher.Post($"/api/activities/programmes/{programme}/open", new { }, created.Headers.ETag!.Tag)).StatusCode);
+
+        var child = Guid.NewGuid();
+        var page = await SignInAsync("周女士", school, child);
+        await page.GotoAsync("/parent/afterschool");
+        var card = page.Locator($"[data-test=programme][data-id='{programme}']");
+        await Assertions.Expect(card).ToContainTextAsync("周二、周四 15:40–16:40");
+        await Assertions.Expect(card).ToContainTextAsync("余 20 个名额");
+        var form = card.Locator($"[data-test=child-enrolment][data-child='{child}'] [data-test=enrol-form]");
+        await form.Locator("[data-test=displayName]").FillAsync("周小舟");
+        await form.Locator("[data-test=enrol]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-test=ok]")).ToContainTextAsync("报名成功");
+        card = page.Locator($"[data-test=programme][data-id='{programme}']");
+        await Assertions.Expect(card.Locator($"[data-test=child-enrolment][data-child='{child}'] [data-test=enrolment-status]")).ToHaveTextAsync("已报名 · 已上 0 次");
+        await Assertions.Expect(card).ToContainTextAsync("余 19 个名额");
+        await console.ShotAsync(page, "p07-afterschool-enrolled");
+
+        var roster = await (await teacher.GetAsync($"/api/activities/programmes/{programme}/enrolments?status=Enrolled")).ReadJson();
+        Assert.Equal("周小舟", roster.GetProperty("items").EnumerateArray().Single().GetProperty("displayName").GetString());
+
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await card.Locator($"[data-test=child-enrolment][data-child='{child}'] [data-test=withdraw]").ClickAsync();
+        await Assertions.Expect(page.Locator("[data-test=ok]")).ToContainTextAsync("已退出");
+        await Assertions.Expect(page.Locator($"[data-test=programme][data-id='{programme}'] [data-test=child-enrolment][data-child='{child}'] [data-test=enrol-form]")).ToBeVisibleAsync();
+        var after = await (await teacher.GetAsync($"/api/activities/programmes/{programme}")).ReadJson();
+        Assert.Equal(0, after.GetProperty("enrolled").GetInt32());
+    }
+
+    [Fact]
     public async Task Page_weight_and_time_to_first_render_of_the_main_pages_are_measured()
     {
         var school = await SchoolAsync();
