@@ -43,11 +43,20 @@ public sealed class PickerSources(GatewayClient gateway)
     /// <summary>The unit kinds a child may be referred to (Wellbeing's medical members).</summary>
     public static readonly string[] MedicalKinds = ["Hospital", "MentalHealthCentre"];
 
+    /// <summary>The unit kinds a legal vice-principal comes from (CampusSafety's LegalUnits).</summary>
+    public static readonly string[] LegalKinds = ["PoliceStation", "Procuratorate", "Court"];
+
+    /// <summary>转介对象: the units Wellbeing accepts a referral to (<see cref="MembersOfKinds"/>).</summary>
+    public Func<string, int, Task<NamePicker.Answer>> MedicalMembers(Guid school) => MembersOfKinds(school, MedicalKinds);
+
+    /// <summary>法治副校长的派出单位: the police stations, procuratorates and courts of the school's alliances.</summary>
+    public Func<string, int, Task<NamePicker.Answer>> LegalMembers(Guid school) => MembersOfKinds(school, LegalKinds);
+
     /// <summary>
-    /// 转介对象: the medical members (hospitals, mental-health centres) of the established alliances a school belongs to,
-    /// each once, by name with its kind and alliance: the units Wellbeing accepts a referral to.
+    /// The members of the given kinds of the established alliances a school belongs to, each once, by name with its kind
+    /// and alliance: the units the services accept for the school (a referral's hospital, a legal vice-principal's court).
     /// </summary>
-    public Func<string, int, Task<NamePicker.Answer>> MedicalMembers(Guid school) => async (_, _) =>
+    public Func<string, int, Task<NamePicker.Answer>> MembersOfKinds(Guid school, IReadOnlyCollection<string> kinds) => async (_, _) =>
     {
         var alliances = await gateway.GetAsync<JsonElement>(Q.Of("api/alliances", ("status", "Established"), ("unitId", school), ("pageSize", 100)));
         if (!alliances.Ok) return new NamePicker.Answer([], 0, alliances.Problem);
@@ -56,7 +65,7 @@ public sealed class PickerSources(GatewayClient gateway)
         {
             var detail = await gateway.GetAsync<JsonElement>($"api/alliances/{alliance.Str("id")}");
             if (!detail.Ok) return new NamePicker.Answer([], 0, detail.Problem);
-            foreach (var member in detail.Value.Items("members").Where(m => MedicalKinds.Contains(m.Str("unitKind"))))
+            foreach (var member in detail.Value.Items("members").Where(m => kinds.Contains(m.Str("unitKind"))))
             {
                 var id = member.Str("unitId");
                 if (!options.ContainsKey(id))

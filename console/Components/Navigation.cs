@@ -28,6 +28,7 @@ public static class Navigation
         Page("programmes", "课后服务", "After-school", "schedule", [.. Bureaus, SchoolAdmin, Teacher, MemberOfficer]),
         Page("safety-plans", "安全预案审批", "Safety plans", "safety-certificate", [.. Bureaus, SchoolAdmin]),
         Page("safety", "护校安园", "Campus safety", "safety", [.. Bureaus, SchoolAdmin, Teacher, Counsellor, MemberOfficer, DepartmentOfficer]),
+        Page("legal-vice-principals", "法治副校长", "Legal vice-principals", "audit", [.. Bureaus, SchoolAdmin, MemberOfficer]),
         Page("parentschool", "家长学校", "Parent school", "read", [.. Bureaus, SchoolAdmin, Teacher]),
         // 统计报表: the plan actions' figures a bureau reports upward (a school: its own after-school and 五育 figures).
         Page("figures", "统计报表", "Figures", "bar-chart", [.. Bureaus, SchoolAdmin]),
