@@ -43,6 +43,7 @@ public sealed class LegalVicePrincipalCountyTests() : CannedGateway("CountyAdmin
         Assert.Equal("court-li", body.GetProperty("subject").GetString());
         Assert.Equal("2026-12-07", body.GetProperty("startsOn").GetString());
         Assert.Equal(3, body.GetProperty("years").GetInt32());
+        page.WaitForAssertion(() => Assert.Contains("已聘任：李法官（锦江区人民法院）", page.Markup), TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -112,7 +113,7 @@ internal static class LegalAnswers
               "lessons":[{"lessonId":"01a244b9-0000-7000-8000-000000000001","on":"2026-11-20","topic":"预防校园欺凌","term":"2026-Autumn","classes":["五年级一班"],"by":"police-wang"}],
               "version":4}]
             """,
-        "/api/campussafety/legal-vice-principals" => $$"""{"appointmentId":"{{Appointment}}","status":"Active","version":1}""",
+        "/api/campussafety/legal-vice-principals" => $$"""{"appointmentId":"{{Appointment}}","name":"李法官","unitName":"锦江区人民法院","status":"Active","version":1}""",
         "/api/alliances" when request.RequestUri.Query.Contains($"unitId={School}") => """
             [{"id":"a1000000-0000-0000-0000-000000000001","name":"锦江区家校社协同育人教联体","kind":"Regional","countyCode":"510104"}]
             """,
