@@ -40,6 +40,9 @@ public static class Todos
                     "api/campussafety/escalations?pageSize=1", "safety");
                 Add("guard-missed", "护学岗缺岗", "Missed guard shifts", "api/campussafety/guard-posts/missed?pageSize=1", "safety");
                 Add("wellbeing-alerts", "心链预警", "Care-network alerts", "api/wellbeing/alerts?pageSize=1", "wellbeing");
+                // 法治副校长: the schools without one today, to appoint (the figures list them, each with a link).
+                Add("legal-without", "尚未配备法治副校长的学校", "Schools without a legal vice-principal",
+                    "api/campussafety/figures/legal-vice-principals", "figures", page => page.Items("withoutLegalVicePrincipal").Count());
                 break;
             case SchoolAdmin:
                 Add("inbox-needs", "本校需求的进展", "Our school's open needs", "api/alliances/inbox", "inbox",
@@ -51,12 +54,17 @@ public static class Todos
                 Add("guard-missed", "护学岗缺岗", "Missed guard shifts", "api/campussafety/guard-posts/missed?pageSize=1", "safety");
                 Add("referrals", "转介进展", "Referrals under way", "api/wellbeing/referrals?pageSize=1", "wellbeing");
                 Add("wellbeing-alerts", "心链预警", "Care-network alerts", "api/wellbeing/alerts?pageSize=1", "wellbeing");
+                Add("programmes-draft", "未开放报名的课后服务项目", "After-school programmes still drafts",
+                    $"api/activities/programmes?status=Draft&term={ProgrammeTerms.Of(DateTimeOffset.UtcNow)}&pageSize=1", "programmes");
                 break;
             case Teacher:
                 Add("activities-open", "本校报名中的活动", "Our activities open for registration",
                     "api/activities?status=Open&pageSize=1", "activities");
                 Add("hazards-open", "本校未办结的隐患", "Our school's open hazard reports",
                     "api/campussafety/reports?status=Assigned&pageSize=1", "safety");
+                // Each session's attendance is taken on the programme's page (课后服务 → 名单与考勤).
+                Add("programmes-open", "本学期课后服务（上课后记考勤）", "After-school programmes this term: take each session's attendance",
+                    $"api/activities/programmes?status=Open&term={ProgrammeTerms.Of(DateTimeOffset.UtcNow)}&pageSize=1", "programmes");
                 break;
             case Counsellor:
                 Add("wellbeing-alerts", "心链预警", "Care-network alerts", "api/wellbeing/alerts?pageSize=1", "wellbeing");

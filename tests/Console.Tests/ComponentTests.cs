@@ -165,6 +165,9 @@ public sealed class NavigationTests
         Assert.DoesNotContain(Todos.For(As(Role.ProvinceAdmin, "51")), t => t.Key == "safety-plans");
         Assert.Contains(Todos.For(As(Role.MemberOfficer, "510104")), t => t.Key == "inbox-responsibilities");
         Assert.Empty(Todos.For(As(Role.Parent, "510104")));
+        Assert.Contains(Todos.For(As(Role.Teacher, "510104")), t => t.Key == "programmes-open" && t.Link == "programmes");
+        var figures = System.Text.Json.JsonDocument.Parse("""{"withoutLegalVicePrincipal":[{"schoolId":"a"},{"schoolId":"b"}]}""").RootElement;
+        Assert.Equal(2, Todos.For(As(Role.CityAdmin, "5101")).Single(t => t.Key == "legal-without").Count(figures));
         Assert.All(Todos.For(As(Role.CountyAdmin, "510104")), t => Assert.StartsWith("api/", t.Query));
     }
 
