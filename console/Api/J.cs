@@ -41,6 +41,19 @@ public static class J
             : text;
     }
 
+    /// <summary>What a form field holds, trimmed; null when empty (the API then names the field as missing).</summary>
+    public static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    /// <summary>五育 the dimensions an activity or programme serves, by the names the plans use (德育、美育).</summary>
+    public static string Dimensions(this JsonElement e, string name = "dimensions") =>
+        string.Join("、", e.Items(name).Select(d => Dimension(d.GetString())));
+
+    public static string Dimension(string? value) => value switch
+    {
+        "Moral" => "德育", "Intellectual" => "智育", "Physical" => "体育", "Aesthetic" => "美育", "Labour" => "劳动教育",
+        _ => value ?? "",
+    };
+
     /// <summary>A rate of the API (0-1) as Chinese reports write it: 19.5% (no space before the sign).</summary>
     public static string Percent(double rate) => (rate * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
