@@ -7,6 +7,7 @@
 #   scripts/faults.sh            the short suite (RabbitMQ kill -9, Alliances kill -9, PostgreSQL restart)
 #   scripts/faults.sh long       every fault: also the consumer killed while its queue fills and the gateway killed,
 #                                with longer loads (JLT_FAULT_SECONDS, default 20; JLT_FAULT_RATE, default 40/s)
+#                                (JLT_FAULT_FOR sets how long each fault lasts, in seconds)
 #   scripts/faults.sh quick      what ./test.sh runs (about 2 minutes): the three faults of the short suite with 12 s
 #                                of load, the fault 4 s in and 3 s long, no control run; it fails (exit 1) when an
 #                                acknowledged command is lost or a process is not healthy again within 30 s.
@@ -25,6 +26,8 @@ SECONDS_OF_LOAD=${JLT_FAULT_SECONDS:-$default_seconds}
 RATE=${JLT_FAULT_RATE:-40}
 # When the fault happens (seconds into the load) and how long it lasts.
 if [ "$mode" = quick ] || [ "$mode" = rabbit ]; then FAULT_AT=4; FAULT_FOR=3; else FAULT_AT=6; FAULT_FOR=5; fi
+# JLT_FAULT_FOR sets how long the fault lasts (seconds), e.g. a broker away for longer than a publish attempt (10 s).
+FAULT_FOR=${JLT_FAULT_FOR:-$FAULT_FOR}
 CONFIGURATION=${JLT_FAULT_CONFIGURATION:-Release}
 failures=0
 dir=$(mktemp -d /tmp/jiaolianti-faults.XXXXXX)
@@ -71,6 +74,8 @@ start() {
   (
     cd "$folder"
     export ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" OTEL_SDK_DISABLED=true
+    # Each log line with its UTC time, to be read beside the broker's and PostgreSQL's logs after a failed run.
+    export Logging__Console__FormatterOptions__TimestampFormat="HH:mm:ss.fff " Logging__Console__FormatterOptions__UseUtcTimestamp=true
     export Messaging__AwaitQueues=alliances,activities
     export services__alliances__http__0="http://127.0.0.1:$ALLIANCES_PORT" services__activities__http__0="http://127.0.0.1:$ACTIVITIES_PORT"
     for other in parentschool campussafety wellbeing console; do export "services__${other}__http__0=http://127.0.0.1:9"; done

@@ -47,6 +47,7 @@ public sealed class PublisherTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        hang.Release();
         await host.StopAsync();
         host.Dispose();
     }
@@ -54,9 +55,12 @@ public sealed class PublisherTests : IAsyncLifetime
     /// <summary>
     /// After RabbitMQ's kill -9, a publish could wait for a broker confirm that never came (its channel was gone, its
     /// confirm never failed), and the publisher with it: the page, and every event behind it, stayed in the store until
-    /// the service restarted (issue 20). Here the first publish of a stream's first event waits the same way (for
-    /// ever, unless its cancellation ends it): the attempt is abandoned, the event published again, and both events
-    /// of the stream arrive, in order, the first at least once.
+    /// the service restarted (issue 20). Here the first publish of a stream's first event waits the same way, for
+    /// ever, deaf to its cancellation (as a publish waiting on a channel's failed topology setup is): the attempt is
+    /// abandoned, the event published again, and both events of the stream arrive, in order, the first at least once.
+    /// The abandoned publish was not cancelled inside the transport when its attempt ran out: MassTransit sets up a new
+    /// channel with the first publish's token, and a setup cancelled by one attempt's timeout could hold the channel's
+    /// every later publish.
     /// </summary>
     [Fact]
     public async Task A_publish_whose_confirm_never_comes_is_abandoned_and_the_event_published_again()
@@ -89,18 +93,24 @@ public sealed class PublisherTests : IAsyncLifetime
         Assert.True(hang.Held >= 1, "the first publish was not held");
         Assert.Equal([1, 2], received.Distinct());
         Assert.True(hang.Attempts[1] >= 2, $"step 1 was attempted {hang.Attempts[1]} time(s)");
+        Assert.False(hang.HeldWasCancelledAtRetry, "the abandoned publish was cancelled inside the transport");
     }
 
     /// <summary>
-    /// Holds the first publish of the probe stream's first event inside the transport, after its channel was taken, until
-    /// the send's own cancellation ends it: what a publish awaiting a confirm that never comes looks like to the
-    /// publisher. Counts the attempts per step.
+    /// Holds the first publish of the probe stream's first event inside the transport until the test ends, whatever its
+    /// cancellation says: what a publish awaiting a confirm or a setup that never comes looks like to the publisher.
+    /// Counts the attempts per step, and notes whether the held publish's token was cancelled when the next attempt came.
     /// </summary>
     private sealed class Hang : IPublishObserver
     {
+        private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private CancellationToken held;
         public Guid Stream { get; set; }
         public int Held;
+        public bool HeldWasCancelledAtRetry;
         public ConcurrentDictionary<int, int> Attempts { get; } = new();
+
+        public void Release() => released.TrySetResult();
 
         public async Task PrePublish<T>(PublishContext<T> context) where T : class
         {
@@ -108,10 +118,16 @@ public sealed class PublisherTests : IAsyncLifetime
             {
                 return;
             }
-            if (Attempts.AddOrUpdate(probe.Step, 1, (_, n) => n + 1) == 1 && probe.Step == 1)
+            var attempt = Attempts.AddOrUpdate(probe.Step, 1, (_, n) => n + 1);
+            if (attempt == 1 && probe.Step == 1)
             {
+                held = context.CancellationToken;
                 Interlocked.Increment(ref Held);
-                await Task.Delay(Timeout.InfiniteTimeSpan, context.CancellationToken);
+                await released.Task;
+            }
+            else if (attempt == 2 && probe.Step == 1)
+            {
+                HeldWasCancelledAtRetry = held.IsCancellationRequested;
             }
         }
 

@@ -92,7 +92,8 @@ public sealed class IntegrationEventPublisher : SubscriptionBase
             // a confirm that never came: the channel it went out on was gone, yet its confirm was never failed
             // (RabbitMQ.Client 7.2, rabbitmq-dotnet-client#1930), and with no time limit the page, and every event
             // behind it, waited until the service restarted (scripts/faults.sh: once in about five runs, 338 events
-            // held for minutes; issue 20).
+            // held for minutes; issue 20). The timeout is only the attempt's: SendAsync abandons the transport's
+            // publish rather than cancelling it (see there).
             .AddTimeout(attemptTimeout)
             .Build();
     }
@@ -149,17 +150,49 @@ public sealed class IntegrationEventPublisher : SubscriptionBase
 
     private async Task PublishAsync(IEvent @event, object message, CancellationToken ct)
     {
-        await retry.ExecuteAsync(async token => await SendAsync(bus, @event, message, "page", token), ct);
+        await retry.ExecuteAsync(async attempt => await SendAsync(bus, @event, message, "page", attempt, ct), ct);
         metrics?.Published(message.GetType().Name, DateTimeOffset.UtcNow - @event.Timestamp);
         logger.LogDebug("Published {MessageType} {MessageId}", message.GetType().Name, @event.Id);
     }
 
     /// <summary>
+    /// How long a publish the caller abandoned (its attempt ran out) may go on inside the transport before it is
+    /// cancelled: by then it has either reached the broker (a duplicate, dropped downstream by MessageId) or is still
+    /// waiting for a connection, and the attempts after it stand in for it.
+    /// </summary>
+    public static readonly TimeSpan AbandonedPublishLimit = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// One publish of <paramref name="message"/>, the integration event of <paramref name="event"/>, waiting for the
     /// broker's confirm: by the page (<paramref name="path"/> "page") or at the commit (<see cref="PublishOnCommit"/>,
     /// "commit"), with the same MessageId, headers and trace either way.
+    /// <para>
+    /// When <paramref name="attempt"/> ends first, the wait is abandoned (the caller gets an
+    /// <see cref="OperationCanceledException"/> at once) but the transport's publish is not cancelled: it ends at
+    /// <paramref name="stopping"/> or after <see cref="AbandonedPublishLimit"/>. MassTransit configures a new channel's
+    /// topology once, with the token of whichever publish comes first, and every publish on that channel waits for it
+    /// without a token of its own; a setup cancelled by one attempt's timeout (the broker just back, every publisher
+    /// rushing to it) could leave the channel's setup failed for good and every later publish waiting on it for ever.
+    /// A publish that ignores its token (the RabbitMQ client's confirm wait on a dead channel) no longer holds the
+    /// caller either (scripts/faults.sh: 209 of 480 events held for minutes after a RabbitMQ kill, no attempt after
+    /// the first ever ending; issue 20).
+    /// </para>
     /// </summary>
-    internal static async Task SendAsync(IBus bus, IEvent @event, object message, string path, CancellationToken ct)
+    internal static async Task SendAsync(
+        IBus bus, IEvent @event, object message, string path, CancellationToken attempt, CancellationToken stopping = default)
+    {
+        var limit = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        limit.CancelAfter(AbandonedPublishLimit);
+        var publish = PublishCoreAsync(bus, @event, message, path, limit.Token);
+        _ = publish.ContinueWith(static (done, state) =>
+        {
+            _ = done.Exception; // an abandoned publish's failure is the next attempt's business
+            ((CancellationTokenSource)state!).Dispose();
+        }, limit, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await publish.WaitAsync(attempt);
+    }
+
+    private static async Task PublishCoreAsync(IBus bus, IEvent @event, object message, string path, CancellationToken ct)
     {
         // Continue the trace of the request that appended the event, so one command is one trace across services.
         var traceParent = @event.Headers?.GetValueOrDefault(TraceParentHeader)?.ToString();

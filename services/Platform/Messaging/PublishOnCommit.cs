@@ -312,7 +312,7 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
                     continue;
                 }
                 using var attempt = new CancellationTokenSource(AttemptTimeout);
-                await IntegrationEventPublisher.SendAsync(bus, @event, message, "commit", attempt.Token).WaitAsync(attempt.Token);
+                await IntegrationEventPublisher.SendAsync(bus, @event, message, "commit", attempt.Token);
                 Interlocked.Increment(ref sent);
                 metrics?.Published(message.GetType().Name,
                     DateTimeOffset.UtcNow - (@event.Timestamp == default ? committed : @event.Timestamp));
