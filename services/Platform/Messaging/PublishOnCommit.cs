@@ -61,6 +61,7 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
     private readonly long memory;
     private readonly bool enabled;
     private readonly ConcurrentDictionary<Guid, Claim> claims = new();
+    private readonly ConcurrentDictionary<Guid, Task> stillGoing = new();
     private readonly Dictionary<Guid, StreamMark> streams = [];
     private readonly Lock sync = new();
     private long lastPruned;
@@ -143,6 +144,12 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
     /// </summary>
     public async Task<bool> TakeAsync(IEvent @event, CancellationToken ct) =>
         claims.TryRemove(@event.Id, out var claim) && !claim.ByPage && await claim.Outcome.WaitAsync(ct);
+
+    /// <summary>
+    /// The publish at the commit of <paramref name="event"/> if it ran out of time and is still going (the page, which
+    /// sends the event itself, waits for it first), else null.
+    /// </summary>
+    public Task? StillGoing(IEvent @event) => stillGoing.TryGetValue(@event.Id, out var publish) ? publish : null;
 
     /// <summary>The page published an event it took (<see cref="IsClaimed"/> false): forget it.</summary>
     public void Release(IEvent @event)
@@ -311,8 +318,23 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
                 {
                     continue;
                 }
-                using var attempt = new CancellationTokenSource(AttemptTimeout);
-                await IntegrationEventPublisher.SendAsync(bus, @event, message, "commit", attempt.Token);
+                var publish = IntegrationEventPublisher.Start(bus, @event, message, "commit", CancellationToken.None);
+                try
+                {
+                    await publish.WaitAsync(AttemptTimeout);
+                }
+                catch (TimeoutException)
+                {
+                    // Still going (the broker away, its confirm late): the page waits for this publish before it
+                    // sends the event itself.
+                    if (stillGoing.TryAdd(@event.Id, publish))
+                    {
+                        var id = @event.Id;
+                        _ = publish.ContinueWith(done => stillGoing.TryRemove(new KeyValuePair<Guid, Task>(id, done)),
+                            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    }
+                    throw;
+                }
                 Interlocked.Increment(ref sent);
                 metrics?.Published(message.GetType().Name,
                     DateTimeOffset.UtcNow - (@event.Timestamp == default ? committed : @event.Timestamp));
