@@ -93,7 +93,7 @@ public sealed class IntegrationEventPublisher : SubscriptionBase
             // (RabbitMQ.Client 7.2, rabbitmq-dotnet-client#1930), and with no time limit the page, and every event
             // behind it, waited until the service restarted (scripts/faults.sh: once in about five runs, 338 events
             // held for minutes; issue 20). The timeout is only the attempt's: it abandons the wait for the transport's
-            // publish rather than cancelling it (see Start).
+            // publish rather than cancelling it (see TransportPublish).
             .AddTimeout(attemptTimeout)
             .Build();
     }
@@ -155,69 +155,40 @@ public sealed class IntegrationEventPublisher : SubscriptionBase
     public const int StillGoingWindows = 3;
 
     /// <summary>
-    /// Publishes with retries. A publish whose attempt ran out is usually still going inside the transport (waiting for
-    /// the broker to come back, then sent): the next attempts wait for it, up to <see cref="StillGoingWindows"/>
-    /// windows, rather than send the event once more (each abandoned publish that later went out was a duplicate
-    /// downstream: 96-331 of 480 in fault runs on a loaded machine). Only one that failed, or that has been going for
-    /// that long, is replaced by a new publish. <paramref name="pending"/>: the commit's publish, still going.
+    /// Publishes with retries (<see cref="TransportPublish"/> says why an attempt that runs out abandons its wait rather
+    /// than cancel the publish). A publish still going when its attempt ran out, while the broker is connected, is
+    /// waited for by the next attempts, up to <see cref="StillGoingWindows"/> windows, rather than sent again beside it:
+    /// each abandoned publish that later went out was a duplicate downstream (96-331 of 480 in fault runs on a loaded
+    /// machine). One that failed, one still going while the broker is away (it only waits for a connection), or one
+    /// going for that long is cancelled and replaced by a new publish. <paramref name="pending"/>: the commit's publish,
+    /// still going.
     /// </summary>
-    private async Task PublishAsync(IEvent @event, object message, CancellationToken ct, Task? pending = null)
+    private async Task PublishAsync(IEvent @event, object message, CancellationToken ct, TransportPublish? pending = null)
     {
         var windows = 0;
         await retry.ExecuteAsync(async attempt =>
         {
-            if (pending is { IsCompletedSuccessfully: true })
+            if (pending is { Task.IsCompletedSuccessfully: true })
             {
                 return;
             }
-            if (pending is not { IsCompleted: false } || ++windows > StillGoingWindows)
+            if (pending is { Task.IsCompleted: false } && (++windows > StillGoingWindows || TransportPublish.BrokerAway(bus)))
+            {
+                pending.Cancel();
+                pending = null;
+            }
+            if (pending is not { Task.IsCompleted: false })
             {
                 windows = 0;
-                pending = Start(bus, @event, message, "page", ct);
+                pending = TransportPublish.Start(bus, @event, message, "page", ct);
             }
-            await pending.WaitAsync(attempt);
+            await pending.Task.WaitAsync(attempt);
         }, ct);
         metrics?.Published(message.GetType().Name, DateTimeOffset.UtcNow - @event.Timestamp);
         logger.LogDebug("Published {MessageType} {MessageId}", message.GetType().Name, @event.Id);
     }
 
-    /// <summary>
-    /// How long a publish the caller abandoned (its attempt ran out) may go on inside the transport before it is
-    /// cancelled: by then it has either reached the broker (a duplicate, dropped downstream by MessageId) or is still
-    /// waiting for a connection, and the attempts after it stand in for it.
-    /// </summary>
-    public static readonly TimeSpan AbandonedPublishLimit = TimeSpan.FromMinutes(2);
-
-    /// <summary>
-    /// Starts one publish of <paramref name="message"/>, the integration event of <paramref name="event"/>, that ends
-    /// with the broker's confirm: by the page (<paramref name="path"/> "page") or at the commit
-    /// (<see cref="PublishOnCommit"/>, "commit"), with the same MessageId, headers and trace either way.
-    /// <para>
-    /// The caller waits for it with its attempt's limit (<c>WaitAsync</c>); an attempt that runs out abandons the wait,
-    /// but the transport's publish is not cancelled: it ends at <paramref name="stopping"/> or after
-    /// <see cref="AbandonedPublishLimit"/>, and the next attempt may wait for it again. MassTransit configures a new channel's
-    /// topology once, with the token of whichever publish comes first, and every publish on that channel waits for it
-    /// without a token of its own; a setup cancelled by one attempt's timeout (the broker just back, every publisher
-    /// rushing to it) could leave the channel's setup failed for good and every later publish waiting on it for ever.
-    /// A publish that ignores its token (the RabbitMQ client's confirm wait on a dead channel) no longer holds the
-    /// caller either (scripts/faults.sh: 209 of 480 events held for minutes after a RabbitMQ kill, no attempt after
-    /// the first ever ending; issue 20).
-    /// </para>
-    /// </summary>
-    internal static Task Start(IBus bus, IEvent @event, object message, string path, CancellationToken stopping)
-    {
-        var limit = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        limit.CancelAfter(AbandonedPublishLimit);
-        var publish = PublishCoreAsync(bus, @event, message, path, limit.Token);
-        _ = publish.ContinueWith(static (done, state) =>
-        {
-            _ = done.Exception; // an abandoned publish's failure is the next attempt's business
-            ((CancellationTokenSource)state!).Dispose();
-        }, limit, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return publish;
-    }
-
-    private static async Task PublishCoreAsync(IBus bus, IEvent @event, object message, string path, CancellationToken ct)
+    internal static async Task PublishCoreAsync(IBus bus, IEvent @event, object message, string path, CancellationToken ct)
     {
         // Continue the trace of the request that appended the event, so one command is one trace across services.
         var traceParent = @event.Headers?.GetValueOrDefault(TraceParentHeader)?.ToString();

@@ -61,7 +61,7 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
     private readonly long memory;
     private readonly bool enabled;
     private readonly ConcurrentDictionary<Guid, Claim> claims = new();
-    private readonly ConcurrentDictionary<Guid, Task> stillGoing = new();
+    private readonly ConcurrentDictionary<Guid, TransportPublish> stillGoing = new();
     private readonly Dictionary<Guid, StreamMark> streams = [];
     private readonly Lock sync = new();
     private long lastPruned;
@@ -149,7 +149,7 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
     /// The publish at the commit of <paramref name="event"/> if it ran out of time and is still going (the page, which
     /// sends the event itself, waits for it first), else null.
     /// </summary>
-    public Task? StillGoing(IEvent @event) => stillGoing.TryGetValue(@event.Id, out var publish) ? publish : null;
+    public TransportPublish? StillGoing(IEvent @event) => stillGoing.TryGetValue(@event.Id, out var publish) ? publish : null;
 
     /// <summary>The page published an event it took (<see cref="IsClaimed"/> false): forget it.</summary>
     public void Release(IEvent @event)
@@ -318,19 +318,23 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
                 {
                     continue;
                 }
-                var publish = IntegrationEventPublisher.Start(bus, @event, message, "commit", CancellationToken.None);
+                var publish = TransportPublish.Start(bus, @event, message, "commit", CancellationToken.None);
                 try
                 {
-                    await publish.WaitAsync(AttemptTimeout);
+                    await publish.Task.WaitAsync(AttemptTimeout);
                 }
                 catch (TimeoutException)
                 {
-                    // Still going (the broker away, its confirm late): the page waits for this publish before it
-                    // sends the event itself.
-                    if (stillGoing.TryAdd(@event.Id, publish))
+                    // Still going. With the broker away it only waits for a connection: given up, the page sends the
+                    // event. With the broker there (its confirm late), the page waits for this publish first.
+                    if (TransportPublish.BrokerAway(bus))
+                    {
+                        publish.Cancel();
+                    }
+                    else if (stillGoing.TryAdd(@event.Id, publish))
                     {
                         var id = @event.Id;
-                        _ = publish.ContinueWith(done => stillGoing.TryRemove(new KeyValuePair<Guid, Task>(id, done)),
+                        _ = publish.Task.ContinueWith(_ => stillGoing.TryRemove(new KeyValuePair<Guid, TransportPublish>(id, publish)),
                             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                     }
                     throw;
