@@ -194,6 +194,30 @@ public sealed class WaitlistPromotionConsumer(ParentMessages messages) : IConsum
     }
 }
 
+/// <summary>
+/// 活动取消: an activity a child held a seat in, or waited for, was cancelled (Activities' ActivityCancelled names the
+/// students by opaque id, version 1.1): each child's family is told, with the reason the organiser gave. One message per
+/// child however often the event comes (a stable id from the event's message id and the child).
+/// </summary>
+public sealed class ActivityCancelledConsumer(ParentMessages messages) : IConsumer<ActivityEvents.ActivityCancelled>
+{
+    public async Task Consume(ConsumeContext<ActivityEvents.ActivityCancelled> context)
+    {
+        var e = context.Message;
+        if (e.StudentIds is not { Count: > 0 } students) return;
+        var title = await messages.TitleAsync(e.ActivityId, context.CancellationToken);
+        var named = title is null ? "活动" : $"「{title}」";
+        var id = ParentMessages.IdOf(context);
+        foreach (var student in students.Distinct())
+        {
+            await messages.AddAsync(ParentMessages.StableId($"{id}|{student}"), $"child:{student}", "activity-cancelled",
+                "活动取消 / Activity cancelled",
+                $"您孩子报名的{named}已取消。原因：{e.Reason} / The activity your child registered for was cancelled, for the reason above.",
+                $"activities/{e.ActivityId}", e.CancelledAt, context.CancellationToken);
+        }
+    }
+}
+
 /// <summary>Keeps the titles of opened activities (public information) so a message can name the activity.</summary>
 public sealed class ActivityTitleConsumer(ParentMessages messages) : IConsumer<ActivityEvents.ActivityPublished>
 {
@@ -312,6 +336,7 @@ public static class ParentMessagingExtensions
         {
             bus.AddConsumer<WaitlistPromotionConsumer>();
             bus.AddConsumer<ActivityTitleConsumer>();
+            bus.AddConsumer<ActivityCancelledConsumer>();
             bus.AddConsumer<HazardConsumer>();
             bus.AddConsumer<RecommendationConsumer>();
             bus.AddConsumer<ConsentRequestConsumer>();

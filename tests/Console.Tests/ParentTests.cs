@@ -71,7 +71,7 @@ public sealed class ParentTests(ConsoleSystem console, ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_full_activity_waitlists_the_second_child_and_a_cancellation_promotes_it_which_shows_in_messages()
+    public async Task A_full_activity_waitlists_the_second_child_and_a_cancellation_promotes_it_which_shows_in_messages_as_does_the_activitys_cancellation()
     {
         var school = await SchoolAsync();
         var activity = await OpenActivityAsync(school, "名师课堂：亲子阅读", seats: 1);
@@ -93,13 +93,7 @@ public sealed class ParentTests(ConsoleSystem console, ITestOutputHelper output)
         await Assertions.Expect(page.Locator("[data-test=ok]")).ToContainTextAsync("已取消");
         await Assertions.Expect(page.Locator($"[data-test=child-registration][data-child='{second}'] [data-test=reg-status]")).ToHaveTextAsync("已报名");
 
-        var promoted = page.Locator("[data-test=message][data-kind=waitlist-promoted]");
-        await Eventually.Until(async () =>
-        {
-            await page.GotoAsync("/parent/messages");
-            return await promoted.CountAsync();
-        }, n => n > 0, Patience);
-        await Assertions.Expect(promoted).ToHaveCountAsync(1);
+        var promoted = await MessagesOfKindAsync(page, "waitlist-promoted");
         await Assertions.Expect(promoted).ToContainTextAsync("名师课堂：亲子阅读");
         await Assertions.Expect(promoted).ToHaveAttributeAsync("data-read", "0");
         Assert.True(int.Parse((await page.Locator("[data-test=unread]").GetAttributeAsync("data-count"))!) >= 1);
@@ -115,6 +109,24 @@ public sealed class ParentTests(ConsoleSystem console, ITestOutputHelper output)
         var kept = Assert.Single(await store.ListAsync(Subject("李先生"), audiences, 10));
         await store.AddAsync(kept.Id, $"child:{second}", kept.Kind, kept.Title, kept.Body, kept.Link, kept.At, default);
         Assert.Single(await store.ListAsync(Subject("李先生"), audiences, 10));
+
+        // The school cancels the activity: the family of the child holding the seat is told, with the reason; the
+        // first child, whose registration was given up, is not among those it concerns.
+        using var admin = console.Api(Role.SchoolAdmin, Jinjiang, schoolId: school);
+        var cancel = new HttpRequestMessage(HttpMethod.Post, $"/api/activities/{activity}/cancel")
+        {
+            Content = JsonContent.Create(new { reason = "讲师临时有事 / The speaker cannot come" }),
+        };
+        cancel.Headers.IfMatch.Add((await admin.GetAsync($"/api/activities/{activity}")).Headers.ETag!);
+        Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(cancel)).StatusCode);
+        var cancelled = await MessagesOfKindAsync(page, "activity-cancelled");
+        await Assertions.Expect(cancelled).ToContainTextAsync("名师课堂：亲子阅读");
+        await Assertions.Expect(cancelled).ToContainTextAsync("讲师临时有事");
+        await Assertions.Expect(cancelled).ToHaveAttributeAsync("data-read", "0");
+        await console.ShotAsync(page, "p08b-messages-activity-cancelled");
+        Assert.Equal(["activity-cancelled", "waitlist-promoted"],
+            (await store.ListAsync(Subject("李先生"), audiences, 10)).Select(m => m.Kind));
+        Assert.DoesNotContain(await store.ListAsync(Subject("李先生"), [$"child:{first}"], 10), m => m.Kind == "activity-cancelled");
     }
 
     [Fact]
@@ -349,6 +361,19 @@ public sealed class ParentTests(ConsoleSystem console, ITestOutputHelper output)
         await form.Locator("[data-test=birthDate]").FillAsync(birth);
         await form.Locator("[data-test=consent]").CheckAsync();
         await form.Locator("[data-test=register]").ClickAsync();
+    }
+
+    /// <summary>消息: reloads the page until a message of <paramref name="kind"/> has come (consumed from the broker), then exactly one.</summary>
+    private static async Task<ILocator> MessagesOfKindAsync(IPage page, string kind)
+    {
+        var messages = page.Locator($"[data-test=message][data-kind={kind}]");
+        await Eventually.Until(async () =>
+        {
+            await page.GotoAsync("/parent/messages");
+            return await messages.CountAsync();
+        }, n => n > 0, Patience);
+        await Assertions.Expect(messages).ToHaveCountAsync(1);
+        return messages;
     }
 
     private async Task<Guid> OpenActivityAsync(Guid school, string title, int seats)

@@ -262,6 +262,12 @@ public static class AsyncApi
         {
             return new List<string> { f.Example ?? ExampleText(f with { Name = f.Name.TrimEnd('s') }) };
         }
+        if (t.IsGenericType && t.GetGenericArguments() is [var id] && id == typeof(Guid))
+        {
+            // "studentIds": two ids as the singular field ("studentId") would have them.
+            var one = f.Name.EndsWith("Ids", StringComparison.Ordinal) ? f.Name[..^1] : f.Name;
+            return new List<Guid> { ExampleId(e.Name, one), ExampleId(e.Name, one + "2") };
+        }
         throw new NotSupportedException($"No example for {t} ({e.Name}.{f.Name}).");
     }
 

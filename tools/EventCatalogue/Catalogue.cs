@@ -40,7 +40,7 @@ public sealed record EventEntry(
     /// </summary>
     public string DataClass => Fields.Any(f => PersonIds.Contains(f.Name)) ? "opaque-person-ids" : "no-personal-data";
 
-    public static readonly string[] PersonIds = ["studentId", "parentId", "parentReporter"];
+    public static readonly string[] PersonIds = ["studentId", "studentIds", "parentId", "parentReporter"];
 
     private string? FirstField(params string[] names) => names.FirstOrDefault(n => Fields.Any(f => f.Name == n));
 }

@@ -20,10 +20,14 @@ public sealed record ActivityPublished(
     DateTimeOffset PublishedAt, IReadOnlyList<string>? Dimensions = null, Guid? BaseId = null);
 
 /// <summary>活动取消: an activity was cancelled, with the reason (about the activity, never about a child).</summary>
-/// <zh>活动取消：活动被取消，附原因（关于活动，不涉及儿童）。</zh>
-/// <en>An activity was cancelled, with the reason (about the activity, never about a child).</en>
-/// <version>1</version>
-public sealed record ActivityCancelled(Guid ActivityId, string Reason, DateTimeOffset CancelledAt);
+/// <param name="StudentIds">
+/// The students (opaque ids) who held a seat or were on the waitlist when it was cancelled, in the order they
+/// registered, so that their families are told; version 1.1 (absent for a cancellation before it).
+/// </param>
+/// <zh>活动取消：活动被取消，附原因（关于活动，不涉及儿童）和当时已报名、候补学生的不透明 id（通知其家庭）。</zh>
+/// <en>An activity was cancelled, with the reason (about the activity, never about a child) and the opaque ids of the students registered or waitlisted then (their families are told).</en>
+/// <version>1.1</version>
+public sealed record ActivityCancelled(Guid ActivityId, string Reason, DateTimeOffset CancelledAt, IReadOnlyList<Guid>? StudentIds = null);
 
 /// <summary>活动完成: an activity took place. ParentSchool recommends related courses to the school's parents.</summary>
 /// <param name="Dimensions">五育 it served (<see cref="FiveEducations"/>), added in version 1.1.</param>

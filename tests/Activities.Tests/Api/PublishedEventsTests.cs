@@ -55,7 +55,10 @@ public sealed class PublishedEventsTests(ActivitiesSystem system) : IAsyncLifeti
         Assert.Equal(["Moral", "Intellectual"], published.GetProperty("dimensions").EnumerateArray().Select(d => d.GetString()));
         Assert.Equal(resource, published.GetProperty("baseId").GetGuid());
         Assert.Equal(child, Single(seen, "RegistrationConfirmed", trip).GetProperty("studentId").GetGuid());
-        Assert.Contains("暴雨预警", Single(seen, "ActivityCancelled", trip).Str("reason"));
+        var cancelled = Single(seen, "ActivityCancelled", trip);
+        Assert.Contains("暴雨预警", cancelled.Str("reason"));
+        // Whom the cancellation concerns, by opaque id: the parents' messages tell their families.
+        Assert.Equal([child], cancelled.GetProperty("studentIds").EnumerateArray().Select(s => s.GetGuid()));
         var completed = Single(seen, "ActivityCompleted", lecture);
         Assert.Equal(Jinjiang, completed.Str("countyCode"));
         Assert.Equal(["Intellectual"], completed.GetProperty("dimensions").EnumerateArray().Select(d => d.GetString()));

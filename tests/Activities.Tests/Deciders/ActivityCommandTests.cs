@@ -92,4 +92,17 @@ public sealed class CloseCompleteCancelTests
         Assert.Empty(ActivityDecider.Decide(new CancelActivity(Id, null, "资源撤回", "system", Now), cancelled));
         Assert.Equal("activity-status", Assert.Throws<RuleViolation>(() => ActivityDecider.Decide(new CancelActivity(Id, 3, "x", "a", Now), cancelled)).Code);
     }
+
+    [Fact]
+    public void A_cancellation_names_the_students_holding_or_waiting_for_a_seat_in_their_order_not_those_who_left()
+    {
+        Guid first = Guid.NewGuid(), left = Guid.NewGuid(), second = Guid.NewGuid(), waiting = Guid.NewGuid();
+        var state = Open(2, Confirmed(first, 1), Confirmed(left, 2),
+            new RegistrationCancelled(Id, left, RegistrationStatus.Confirmed, "parent", Now),
+            Confirmed(second, 3), Waitlisted(waiting, 4));
+        var cancelled = Assert.IsType<ActivityCancelled>(Assert.Single(ActivityDecider.Decide(new CancelActivity(Id, null, "暴雨", "a", Now), state)));
+        Assert.Equal([first, second, waiting], cancelled.StudentIds);
+        // Nobody registered: an empty list, not a missing one.
+        Assert.Empty(Assert.IsType<ActivityCancelled>(Assert.Single(ActivityDecider.Decide(new CancelActivity(Id, null, "暴雨", "a", Now), Open()))).StudentIds!);
+    }
 }

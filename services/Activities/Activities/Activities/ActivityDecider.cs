@@ -170,7 +170,7 @@ public static class ActivityDecider
         {
             throw new RuleViolation("reason-required", "取消须说明原因 / A cancellation needs a reason.");
         }
-        return [new ActivityCancelled(c.ActivityId, c.Reason.Trim(), c.By, c.Now)];
+        return [new ActivityCancelled(c.ActivityId, c.Reason.Trim(), c.By, c.Now, Registered(state))];
     }
 
     /// <summary>
@@ -198,6 +198,15 @@ public static class ActivityDecider
             : [new ActivityAllianceFlagCleared(c.ActivityId, c.AllianceId, c.Now)];
     }
 
+    /// <summary>The students holding a seat or waiting for one, in the order they registered: whom a cancellation concerns.</summary>
+    private static IReadOnlyList<Guid> Registered(Activity state) =>
+    [
+        .. state.Roster
+            .Where(seat => seat.Value.Status is RegistrationStatus.Confirmed or RegistrationStatus.Waitlisted)
+            .OrderBy(seat => seat.Value.Sequence)
+            .Select(seat => seat.Key),
+    ];
+
     public const string SafetyPlanNotReviewedReason =
         "安全预案未能在活动开始前完成审核，活动已取消 / The safety plan was not reviewed before the start: the activity is cancelled.";
 
@@ -213,7 +222,7 @@ public static class ActivityDecider
         }
         if (c.Now >= state.StartsAt)
         {
-            return [new ActivityCancelled(c.ActivityId, SafetyPlanNotReviewedReason, "system:safety-plan-not-reviewed", c.Now)];
+            return [new ActivityCancelled(c.ActivityId, SafetyPlanNotReviewedReason, "system:safety-plan-not-reviewed", c.Now, Registered(state))];
         }
         if (state.SafetyPlanReminderSentAt is null && c.Now >= state.StartsAt - c.NoticeBefore)
         {

@@ -66,7 +66,12 @@ public record ActivityClosed(Guid ActivityId, string ClosedBy, DateTimeOffset At
 
 public record ActivityCompleted(Guid ActivityId, ActivityFacts Facts, string CompletedBy, DateTimeOffset At);
 
-public record ActivityCancelled(Guid ActivityId, string Reason, string CancelledBy, DateTimeOffset At);
+/// <summary>
+/// <paramref name="StudentIds"/>: the students (opaque ids) holding a seat or waiting for one when it was cancelled, so
+/// that their families are told (the parents' messages); absent in events written before they were carried.
+/// </summary>
+public record ActivityCancelled(
+    Guid ActivityId, string Reason, string CancelledBy, DateTimeOffset At, IReadOnlyList<Guid>? StudentIds = null);
 
 /// <summary>
 /// The alliance the activity runs under (or whose resource it uses) was suspended or dissolved while the activity was

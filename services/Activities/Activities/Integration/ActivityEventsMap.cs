@@ -31,7 +31,7 @@ public sealed class ActivityEventsMap : IIntegrationEventMap
         ActivityOpened e => new Contracts.ActivityPublished(e.ActivityId, e.Facts.Kind.ToString(), e.Facts.SchoolId,
             e.Facts.AllianceId, e.Facts.ResourceId, e.Facts.Title, e.Facts.StartsAt, e.Facts.EndsAt, e.Facts.Seats,
             e.Facts.CountyCode, e.Facts.Topics, e.At, Names(e.Facts.Serves()), e.Facts.BaseId),
-        ActivityCancelled e => new Contracts.ActivityCancelled(e.ActivityId, e.Reason, e.At),
+        ActivityCancelled e => new Contracts.ActivityCancelled(e.ActivityId, e.Reason, e.At, e.StudentIds),
         ActivityCompleted e => new Contracts.ActivityCompleted(e.ActivityId, e.Facts.Kind.ToString(), e.Facts.SchoolId,
             e.Facts.CountyCode, e.Facts.Topics, e.At, Names(e.Facts.Serves())),
         SafetyPlanRequested e => new Contracts.SafetyPlanRequested(e.ActivityId, e.Facts.SchoolId, e.Facts.CountyCode,
