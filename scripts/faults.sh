@@ -75,7 +75,8 @@ start() {
     cd "$folder"
     export ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" OTEL_SDK_DISABLED=true
     # Each log line with its UTC time, to be read beside the broker's and PostgreSQL's logs after a failed run.
-    export Logging__Console__FormatterOptions__TimestampFormat="HH:mm:ss.fff " Logging__Console__FormatterOptions__UseUtcTimestamp=true
+    export Logging__Console__FormatterName=simple Logging__Console__FormatterOptions__TimestampFormat="HH:mm:ss.fff " \
+      Logging__Console__FormatterOptions__UseUtcTimestamp=true
     export Messaging__AwaitQueues=alliances,activities
     export services__alliances__http__0="http://127.0.0.1:$ALLIANCES_PORT" services__activities__http__0="http://127.0.0.1:$ACTIVITIES_PORT"
     for other in parentschool campussafety wellbeing console; do export "services__${other}__http__0=http://127.0.0.1:9"; done
