@@ -174,11 +174,18 @@ public sealed class IntegrationEventPublisher : SubscriptionBase
             }
             if (pending is { Task.IsCompleted: false } && (++windows > StillGoingWindows || TransportPublish.BrokerAway(bus)))
             {
+                logger.LogInformation("Publishing {MessageId} again: the publish before it {Why}", @event.Id,
+                    windows > StillGoingWindows ? $"was still going after {StillGoingWindows + 1} windows" : "waits for the broker");
                 pending.Cancel();
                 pending = null;
             }
             if (pending is not { Task.IsCompleted: false })
             {
+                if (pending is { Task.IsFaulted: true })
+                {
+                    logger.LogInformation("Publishing {MessageId} again: the publish before it failed ({Error})", @event.Id,
+                        pending.Task.Exception?.GetBaseException().GetType().Name);
+                }
                 windows = 0;
                 pending = TransportPublish.Start(bus, @event, message, "page", ct);
             }

@@ -61,7 +61,7 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
     private readonly long memory;
     private readonly bool enabled;
     private readonly ConcurrentDictionary<Guid, Claim> claims = new();
-    private readonly ConcurrentDictionary<Guid, TransportPublish> stillGoing = new();
+    private readonly ConcurrentDictionary<Guid, (TransportPublish Publish, long At)> stillGoing = new();
     private readonly Dictionary<Guid, StreamMark> streams = [];
     private readonly Lock sync = new();
     private long lastPruned;
@@ -149,7 +149,11 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
     /// The publish at the commit of <paramref name="event"/> if it ran out of time and is still going (the page, which
     /// sends the event itself, waits for it first), else null.
     /// </summary>
-    public TransportPublish? StillGoing(IEvent @event) => stillGoing.TryGetValue(@event.Id, out var publish) ? publish : null;
+    /// <remarks>
+    /// Kept until the page takes it, even once done: a publish that ended just after its commit gave up on it (a confirm
+    /// 5.1 s late) is then skipped by the page rather than sent again.
+    /// </remarks>
+    public TransportPublish? StillGoing(IEvent @event) => stillGoing.TryRemove(@event.Id, out var late) ? late.Publish : null;
 
     /// <summary>The page published an event it took (<see cref="IsClaimed"/> false): forget it.</summary>
     public void Release(IEvent @event)
@@ -331,11 +335,9 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
                     {
                         publish.Cancel();
                     }
-                    else if (stillGoing.TryAdd(@event.Id, publish))
+                    else
                     {
-                        var id = @event.Id;
-                        _ = publish.Task.ContinueWith(_ => stillGoing.TryRemove(new KeyValuePair<Guid, TransportPublish>(id, publish)),
-                            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                        stillGoing.TryAdd(@event.Id, (publish, clock.GetTimestamp()));
                     }
                     throw;
                 }
@@ -373,6 +375,11 @@ public sealed class PublishOnCommit : DocumentSessionListenerBase, IAsyncDisposa
         foreach (var (id, claim) in claims.Where(c => now - c.Value.At > memory && (c.Value.ByPage || c.Value.Outcome.IsCompleted)).ToList())
         {
             claims.TryRemove(new KeyValuePair<Guid, Claim>(id, claim));
+        }
+        // Late publishes no page came for (it ran on another replica).
+        foreach (var (id, late) in stillGoing.Where(l => now - l.Value.At > memory && l.Value.Publish.Task.IsCompleted).ToList())
+        {
+            stillGoing.TryRemove(new KeyValuePair<Guid, (TransportPublish, long)>(id, late));
         }
     }
 
