@@ -75,7 +75,10 @@ public sealed class RunActivityTests() : CannedGateway("Teacher", new Claim(Cons
 {
     public string State { get; set; } = "Draft";
 
-    protected override string Answer(HttpRequestMessage request) => ActivityAnswers.For(request, State);
+    /// <summary>When the activity starts (by default half an hour ago: check-in open, attendance and completion allowed).</summary>
+    public DateTimeOffset? Starts { get; set; }
+
+    protected override string Answer(HttpRequestMessage request) => ActivityAnswers.For(request, State, Starts);
 
     protected override string? ETag(HttpRequestMessage request) =>
         request.RequestUri!.AbsolutePath == $"/api/activities/{ActivityAnswers.Id}" ? "\"3\"" : null;
@@ -121,6 +124,22 @@ public sealed class RunActivityTests() : CannedGateway("Teacher", new Claim(Cons
     }
 
     [Fact]
+    public void Days_before_the_activity_there_is_no_check_in_attendance_or_completion_yet()
+    {
+        State = "Open";
+        Starts = DateTimeOffset.UtcNow.AddDays(3);
+        var page = Render<Components.Pages.ActivityDetail>(p => p.Add(x => x.Id, Guid.Parse(ActivityAnswers.Id)));
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-test=checked-in]").Count), TimeSpan.FromSeconds(10));
+        Assert.NotEmpty(page.FindAll("[data-test=close]"));
+        // The API would refuse each of these now: the page offers them when they can be done, and says when.
+        Assert.Empty(page.FindAll("[data-test=check-in]"));
+        Assert.Empty(page.FindAll("[data-test=mark-attended]"));
+        Assert.Empty(page.FindAll("[data-test=complete]"));
+        Assert.Contains("活动开始后可标记完成", page.Find("[data-test=complete-later]").TextContent);
+        Assert.Contains("12 小时", page.Find("[data-test=check-in-window]").TextContent);
+    }
+
+    [Fact]
     public void Cancelling_sends_the_reason_and_a_closed_activity_reads_as_registration_closed()
     {
         State = "Closed";
@@ -159,15 +178,20 @@ internal static class ActivityAnswers
     public const string Waiting = "6d1c3a52-0a4e-4b8e-9d11-2f6a7b8c9d01";
     public const string Checked = "6d1c3a52-0a4e-4b8e-9d11-2f6a7b8c9d02";
 
-    public static string For(HttpRequestMessage request, string status)
+    /// <summary>The answer to <paramref name="request"/>, the activity in <paramref name="status"/>, starting at
+    /// <paramref name="starts"/> (by default half an hour ago) for two hours.</summary>
+    public static string For(HttpRequestMessage request, string status, DateTimeOffset? starts = null)
     {
         var path = request.RequestUri!.AbsolutePath;
+        var from = (starts ?? DateTimeOffset.UtcNow.AddMinutes(-30)).ToUniversalTime();
+        var startsAt = from.ToString("yyyy-MM-ddTHH:mm:ss+00:00", System.Globalization.CultureInfo.InvariantCulture);
+        var endsAt = from.AddHours(2).ToString("yyyy-MM-ddTHH:mm:ss+00:00", System.Globalization.CultureInfo.InvariantCulture);
         if (path == $"/api/activities/{Id}")
         {
             return $$"""
                 {"id":"{{Id}}","kind":"StudyTrip","schoolId":"{{School}}","allianceId":null,"resourceId":null,"resourceUnitId":null,
                  "schoolName":null,"allianceName":null,"resourceUnitName":null,"title":"科技馆研学实践","location":"四川科技馆","offCampus":true,
-                 "startsAt":"2026-12-19T01:00:00+00:00","endsAt":"2026-12-19T03:00:00+00:00","seats":20,"confirmed":2,"seatsLeft":18,
+                 "startsAt":"{{startsAt}}","endsAt":"{{endsAt}}","seats":20,"confirmed":2,"seatsLeft":18,
                  "waitlistLength":0,"minAge":9,"maxAge":15,"countyCode":"510104","topics":[],"dimensions":["Moral","Intellectual"],
                  "baseId":null,"status":"{{status}}","cancelReason":null,"safetyPlanRejection":null,"allianceFlag":null,"allianceFlaggedAt":null,
                  "safetyPlanReviewDeadline":null,"safetyPlanReminderSentAt":null,"checkedIn":1,"attended":0,"revision":3}
@@ -180,11 +204,11 @@ internal static class ActivityAnswers
         if (path == $"/api/activities/{Id}/registrations" && request.RequestUri.Query.Contains("Confirmed") && status != "Draft")
         {
             return $$"""
-                [{"activityId":"{{Id}}","activityTitle":"科技馆研学实践","startsAt":"2026-12-19T01:00:00+00:00","activityStatus":"{{status}}",
+                [{"activityId":"{{Id}}","activityTitle":"科技馆研学实践","startsAt":"{{startsAt}}","activityStatus":"{{status}}",
                   "studentId":"{{Waiting}}","displayName":"小明","schoolId":"{{School}}","className":"六年级一班","status":"Confirmed",
                   "waitlistPosition":null,"sequence":1,"registeredAt":"2026-12-05T05:00:00+00:00","consentGivenBy":"parent-1",
                   "checkedInAt":null,"attended":null,"version":2,"consentWithdrawnAt":null,"schoolName":"锦江区第1小学"},
-                 {"activityId":"{{Id}}","activityTitle":"科技馆研学实践","startsAt":"2026-12-19T01:00:00+00:00","activityStatus":"{{status}}",
+                 {"activityId":"{{Id}}","activityTitle":"科技馆研学实践","startsAt":"{{startsAt}}","activityStatus":"{{status}}",
                   "studentId":"{{Checked}}","displayName":"小红","schoolId":"{{School}}","className":"六年级一班","status":"Confirmed",
                   "waitlistPosition":null,"sequence":2,"registeredAt":"2026-12-05T05:01:00+00:00","consentGivenBy":"parent-2",
                   "checkedInAt":"2026-12-05T06:00:00+00:00","attended":null,"version":4,"consentWithdrawnAt":null,"schoolName":"锦江区第1小学"}]
