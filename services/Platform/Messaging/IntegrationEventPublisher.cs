@@ -34,7 +34,6 @@ public sealed class IntegrationEventPublisher : SubscriptionBase
     /// </summary>
     public const string StreamHeader = "jlt-stream-id";
     public const string StreamVersionHeader = "jlt-stream-version";
-    private static readonly ActivitySource Source = new("JiaoLianTi");
 
     /// <summary>The header MassTransit carries a message's trace context in (W3C traceparent).</summary>
     public const string ActivityIdHeader = "MT-Activity-Id";
@@ -193,33 +192,5 @@ public sealed class IntegrationEventPublisher : SubscriptionBase
         }, ct);
         metrics?.Published(message.GetType().Name, DateTimeOffset.UtcNow - @event.Timestamp);
         logger.LogDebug("Published {MessageType} {MessageId}", message.GetType().Name, @event.Id);
-    }
-
-    internal static async Task PublishCoreAsync(IBus bus, IEvent @event, object message, string path, CancellationToken ct)
-    {
-        // Continue the trace of the request that appended the event, so one command is one trace across services.
-        var traceParent = @event.Headers?.GetValueOrDefault(TraceParentHeader)?.ToString();
-        ActivityContext.TryParse(traceParent, null, out var parent);
-        using var activity = Source.StartActivity($"{message.GetType().Name} publish", ActivityKind.Producer, parent);
-        activity?.SetTag("messaging.message.id", @event.Id);
-        activity?.SetTag("jlt.stream.id", @event.StreamId);
-        activity?.SetTag("jlt.publish.path", path);
-
-        await bus.Publish(message, message.GetType(), context =>
-        {
-            context.MessageId = @event.Id;
-            context.Durable = true;
-            if (activity is not { Recorded: true } && traceParent is not null)
-            {
-                // A trace left out (Telemetry:TraceSampleRatio) has no span here, and MassTransit then sent no trace
-                // context: each consumer judged the message as the root of a trace of its own and kept a share of
-                // those, fragments of two spans with no command above them (8,274 of the dashboard's 10,368 traces in
-                // a benchmark run at 0.1; issue 20). Carrying the command's context, marked as left out, each consumer
-                // judges the same trace id and leaves it out too.
-                context.Headers.Set(ActivityIdHeader, traceParent);
-            }
-            context.Headers.Set(StreamHeader, @event.StreamId.ToString());
-            context.Headers.Set(StreamVersionHeader, @event.Version);
-        }, ct);
     }
 }
