@@ -36,10 +36,12 @@ public static class J
         {
             return text;
         }
-        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-            ? at.ToOffset(China).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)
-            : text;
+        return e.At(name) is { } at ? at.ToOffset(China).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : text;
     }
+
+    /// <summary>A time of the API as a point in time (UTC when it names no offset); null when absent or not a time.</summary>
+    public static DateTimeOffset? At(this JsonElement e, string name) =>
+        DateTimeOffset.TryParse(e.Str(name), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 
     /// <summary>What a form field holds, trimmed; null when empty (the API then names the field as missing).</summary>
     public static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
