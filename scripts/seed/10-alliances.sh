@@ -5,7 +5,9 @@
 # responsibilities in every state; consultation meetings.
 #   scripts/seed/10-alliances.sh [GATEWAY]            the demo (16 units a county; 75 s here at load 16-20 on 2 cores)
 #   JLT_SEED_LARGE=1 scripts/seed/10-alliances.sh     about 20,000 schools (110 a county) for benchmarks
-#   JLT_SEED_REGION=5134 scripts/seed/10-alliances.sh  only the counties of one city (a test seeds 凉山州 this way)
+#   JLT_SEED_REGION=5134 scripts/seed/10-alliances.sh  only the counties of one city
+#   JLT_SEED_REGION=5134 JLT_SEED_COUNTIES="513402 513424" ...  only those counties of it, each seeded as in the whole
+#                                                     city's run (a test seeds four counties of 凉山州 this way)
 # Idempotent: a county that already has units is skipped, so a second run (or a run after a failed one) only adds
 # what is missing. Counties run in parallel (JLT_SEED_PARALLEL, default 8).
 # Overdue and escalated items at once: in about a third of the established counties the province imports earlier
@@ -144,7 +146,11 @@ export ALWAYS_LIST="${ALWAYS[*]}" ROTATING_LIST="${ROTATING[*]}"
 
 started=$(date +%s)
 failed=0
-grep "^${JLT_SEED_REGION:-51}" "$areas" | tr -d '"' | awk -F, '{ print NR - 1, $1, $2 }' \
+# Each county keeps its place in the region's list (its index decides its fate), whether or not JLT_SEED_COUNTIES
+# keeps only some of them.
+grep "^${JLT_SEED_REGION:-51}" "$areas" | tr -d '"' \
+  | awk -F, -v only="${JLT_SEED_COUNTIES:-}" 'BEGIN { n = split(only, kept, " "); for (k = 1; k <= n; k++) keep[kept[k]] = 1 }
+      n == 0 || ($1 in keep) { print NR - 1, $1, $2 }' \
   | xargs -P "${JLT_SEED_PARALLEL:-8}" -L 1 bash -c '
       set -eo pipefail
       trap "echo \"县 $2 $3 未完成 / county $2 did not finish\" >&2" ERR
