@@ -87,6 +87,14 @@ public sealed class ParentTests(ConsoleSystem console, ITestOutputHelper output)
         await Assertions.Expect(page.Locator("[data-test=seats]")).ToHaveAttributeAsync("data-waitlist", "1");
         await console.ShotAsync(page, "p07-activity-waitlisted");
 
+        // The list of activities says it too, child by child: one holds a seat, the other waits.
+        await page.GotoAsync("/parent/activities");
+        var card = page.Locator($"[data-test=activity][data-id='{activity}']");
+        await Assertions.Expect(card.Locator($"[data-test=mine-status][data-child='{first}']")).ToHaveTextAsync("李大宝 已报名");
+        await Assertions.Expect(card.Locator($"[data-test=mine-status][data-child='{second}']")).ToHaveTextAsync("李二宝 候补中");
+        await console.ShotAsync(page, "p07b-activities-marked");
+        await page.GotoAsync($"/parent/activities/{activity}");
+
         // The first child's seat is given up (the page asks to confirm): the second child takes it, and 消息 says so.
         page.Dialog += (_, dialog) => dialog.AcceptAsync();
         await page.Locator($"[data-test=child-registration][data-child='{first}'] [data-test=cancel]").ClickAsync();
