@@ -72,7 +72,11 @@ public sealed class GatewayClient(HttpClient http, Auth.ConsoleUser user)
         {
             request.Headers.TryAddWithoutValidation("If-Match", etag);
         }
-        if (body is not null)
+        if (body is HttpContent content)
+        {
+            request.Content = content; // as it is (a CSV import)
+        }
+        else if (body is not null)
         {
             request.Content = JsonContent.Create(body, body.GetType(), options: Json);
         }

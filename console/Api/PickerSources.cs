@@ -53,7 +53,7 @@ public sealed class PickerSources(GatewayClient gateway)
     public Func<string, int, Task<NamePicker.Answer>> LegalMembers(Guid school) => MembersOfKinds(school, LegalKinds);
 
     /// <summary>
-    /// The members of the given kinds of the established alliances a school belongs to, each once, by name with its kind
+    /// The members of the given kinds of the established alliances a school (or any unit) belongs to, each once, by name with its kind
     /// and alliance: the units the services accept for the school (a referral's hospital, a legal vice-principal's court).
     /// </summary>
     public Func<string, int, Task<NamePicker.Answer>> MembersOfKinds(Guid school, IReadOnlyCollection<string> kinds) => async (_, _) =>
@@ -76,6 +76,9 @@ public sealed class PickerSources(GatewayClient gateway)
         }
         return new NamePicker.Answer(options.Values.ToList(), options.Count, null);
     };
+
+    /// <summary>医教互促: the schools of the established alliances a unit (a hospital) belongs to, where it may screen.</summary>
+    public Func<string, int, Task<NamePicker.Answer>> SchoolsServedBy(Guid unit) => MembersOfKinds(unit, ["School"]);
 
     /// <summary>An alliance's published resources, 50 a page.</summary>
     public Func<string, int, Task<NamePicker.Answer>> Resources(Guid alliance) => async (_, page) =>

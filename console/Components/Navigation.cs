@@ -33,6 +33,8 @@ public static class Navigation
         // 统计报表: the plan actions' figures a bureau reports upward (a school: its own after-school and 五育 figures).
         Page("figures", "统计报表", "Figures", "bar-chart", [.. Bureaus, SchoolAdmin]),
         Page("wellbeing", "心链网络", "Care network", "heart", [.. Bureaus, SchoolAdmin, Counsellor, MemberOfficer]),
+        // 医教互促 健康筛查: a hospital screens at the schools of its alliances; the school and the bureaus follow.
+        Page("health-screenings", "健康筛查", "Health screening", "medicine-box", [.. Bureaus, SchoolAdmin, MemberOfficer]),
         // 数据订阅: departments request, the bureaus approve (docs/subscriptions.md).
         Page("subscriptions", "数据订阅", "Subscriptions", "share-alt", [.. Bureaus, DepartmentOfficer]),
         // 事件目录: contracts, not data; for those who arrange subscriptions and run the system.
