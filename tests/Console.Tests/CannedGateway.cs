@@ -41,6 +41,9 @@ public abstract class CannedGateway : BunitContext
     /// <summary>The status the API answers with (a refusal's body is the ProblemDetails <see cref="Answer"/> gives).</summary>
     protected virtual HttpStatusCode Status(HttpRequestMessage request) => HttpStatusCode.OK;
 
+    /// <summary>A ProblemDetails the API refuses every POST with (400), for a page's handling of field errors; null: none.</summary>
+    protected virtual string? RefusesPosts => null;
+
     /// <summary>The ETag the API answers with (a record's revision), if any.</summary>
     protected virtual string? ETag(HttpRequestMessage request) => null;
 
@@ -56,6 +59,10 @@ public abstract class CannedGateway : BunitContext
                 {
                     test.Sent.Add((request.Method, request.RequestUri!.AbsolutePath, ifMatch, sent));
                 }
+            }
+            if (request.Method == HttpMethod.Post && test.RefusesPosts is { } refusal)
+            {
+                return new HttpResponseMessage(HttpStatusCode.BadRequest) { Content = new StringContent(refusal, Encoding.UTF8, "application/problem+json") };
             }
             var items = test.Answer(request).Trim();
             if (test.Status(request) is var status and not HttpStatusCode.OK)

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Claims;
 using System.Text.Json;
 using Bunit;
@@ -108,13 +107,9 @@ public sealed class HealthScreeningHospitalTests() : CannedGateway("MemberOffice
 /// <summary>A result the API refuses: its reason stands beside the field it names, and what was typed stays.</summary>
 public sealed class HealthScreeningRefusalTests() : CannedGateway("MemberOfficer", new Claim(ConsoleClaims.MemberUnitId, HealthAnswers.Hospital))
 {
-    protected override string Answer(HttpRequestMessage request) =>
-        request.Method == HttpMethod.Post
-            ? """{"title":"输入有误 / Invalid input","status":400,"errors":{"vision.left.acuity":["须为五分记录 3.0 到 5.3 / must be 3.0 to 5.3 on the five-point chart"]}}"""
-            : HealthAnswers.For(request);
+    protected override string Answer(HttpRequestMessage request) => HealthAnswers.For(request);
 
-    protected override HttpStatusCode Status(HttpRequestMessage request) =>
-        request.Method == HttpMethod.Post ? HttpStatusCode.BadRequest : HttpStatusCode.OK;
+    protected override string RefusesPosts => """{"title":"输入有误 / Invalid input","status":400,"errors":{"vision.left.acuity":["须为五分记录 3.0 到 5.3 / must be 3.0 to 5.3 on the five-point chart"]}}""";
 
     [Fact]
     public void A_refused_result_names_the_eye_and_keeps_what_was_typed()
