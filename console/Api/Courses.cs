@@ -20,6 +20,7 @@ public static class Courses
         _ => [],
     };
 
+    /// <summary>A course's scope, or a figure's level: 省级 / 县级 / 校级 (not 校级教联体, a school alliance).</summary>
     public static string ScopeName(string? scope) => scope switch
     {
         "Province" => "省级 Province", "County" => "县级 County", "School" => "校级 School", _ => scope ?? "",

@@ -27,7 +27,9 @@ public sealed class CourseAuthoringCountyTests() : CannedGateway("CountyAdmin")
         page.WaitForAssertion(() => page.Find("[data-test=course-form]"), TimeSpan.FromSeconds(10));
         // A county's bureau drafts for its own county only: no county to type.
         Assert.Equal(["County"], page.FindAll("[data-test=course-scope] option").Select(o => o.GetAttribute("value")));
+        Assert.Equal("County", page.Find("[data-test=course-scope]").GetAttribute("value")); // chosen, not blank
         Assert.Empty(page.FindAll("[data-test=course-county]"));
+        page.WaitForAssertion(() => Assert.Contains("县级 County", page.Find("[data-test=courses]").TextContent), TimeSpan.FromSeconds(10));
         page.Find("[data-test=course-title]").Change("青春期亲子沟通");
         page.Find("[data-test=course-topic]").Change("ParentChildCommunication");
         page.Find("[data-test=course-grades] [data-grade='7']").Change(true);

@@ -85,6 +85,11 @@ public sealed class HealthScreeningHospitalTests() : CannedGateway("MemberOffice
         Assert.Contains("已转介本院", page.Find("[data-test=result-recorded]").TextContent);
         Assert.Equal("", page.Find("[data-test=result-student]").GetAttribute("value") ?? "");
 
+        // An empty box is said so (the button is not disabled: pasted text reaches the page only as the box loses focus).
+        page.Find("[data-test=import]").Click();
+        page.WaitForAssertion(() => Assert.Contains("请选择或粘贴医院的 CSV", page.Markup), TimeSpan.FromSeconds(10));
+        Assert.Single(Sent);
+
         const string csv = "studentId,grade,screenedOn,rightAcuity,leftAcuity\n" +
             "01a244c0-0000-7000-8000-000000000002,4,2026-12-03,5.0,5.0\nnot-an-id,4,2026-12-03,5.0,5.0\n";
         page.Find("[data-test=import-csv]").Change(csv);
