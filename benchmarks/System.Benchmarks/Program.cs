@@ -304,6 +304,9 @@ async Task FaultLoad(int rate)
     {
         Timeout = TimeSpan.FromSeconds(10),
     };
+    // faults.sh times its fault from this line, not from the process's start: on a busy machine the start and the probe
+    // queue's declaration took over the 4 s, and the broker's kill hit the declaration instead of the load.
+    Console.WriteLine("load started");
     await Paced(rate, total, async n =>
     {
         string key;
