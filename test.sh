@@ -64,6 +64,12 @@ for project in tests/*.Tests/*.Tests.csproj; do
   [[ " ${LANE_A[*]} ${LANE_B[*]} " == *" $name "* ]] || LANE_A+=("$name")   # a new project joins lane A
 done
 
+# print_whole LOG LABEL STARTED: a project's (or the fault suite's) output and time, whole, one lane at a time.
+print_whole() {
+  flock "$WORK/out/.print" bash -c 'cat "$1"; printf "\033[1;34m[jiaolianti 教联体]\033[0m   %s: %s s\n" "$2" "$3"' \
+    _ "$1" "$2" "$(( $(date +%s) - $3 ))"
+}
+
 # run_project NAME: one test project, its output kept and printed whole; 0 when it passed.
 run_project() {
   local name=$1 project_started rc=0
@@ -72,8 +78,7 @@ run_project() {
   dotnet test "tests/$name.Tests/$name.Tests.csproj" --no-build -nologo -v q \
     --logger "trx;LogFileName=$name.Tests.trx" --logger "console;verbosity=${JLT_TEST_VERBOSITY:-minimal}" --results-directory "$WORK/results" \
     -- RunConfiguration.TestSessionTimeout=900000 >"$WORK/out/$name.log" 2>&1 || rc=1
-  flock "$WORK/out/.print" bash -c 'cat "$1"; printf "\033[1;34m[jiaolianti 教联体]\033[0m   %s: %s s\n" "$2" "$3"' \
-    _ "$WORK/out/$name.log" "$name.Tests" "$(( $(date +%s) - project_started ))"
+  print_whole "$WORK/out/$name.log" "$name.Tests" "$project_started"
   return $rc
 }
 
@@ -96,8 +101,7 @@ lane "$RABBIT_PORT_B" "$RABBIT_NODE_B" "$RABBIT_MGMT_PORT_B" "${LANE_B[@]}" || s
 say "故障演练 / short fault suite (scripts/faults.sh quick)"
 faults_started=$(date +%s)
 if JLT_FAULT_CONFIGURATION=Debug JLT_FAULT_NO_BUILD=1 scripts/faults.sh quick >"$WORK/out/faults.log" 2>&1; then fault_suite=passed; else fault_suite=failed; status=1; fi
-flock "$WORK/out/.print" bash -c 'cat "$1"; printf "\033[1;34m[jiaolianti 教联体]\033[0m   faults.sh quick: %s s\n" "$2"' \
-  _ "$WORK/out/faults.log" "$(( $(date +%s) - faults_started ))"
+print_whole "$WORK/out/faults.log" "faults.sh quick" "$faults_started"
 wait "$lane_a"
 [ "$(cat "$WORK/out/lane-a.rc" 2>/dev/null)" = 0 ] || status=1
 
