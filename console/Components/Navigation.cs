@@ -30,6 +30,8 @@ public static class Navigation
         Page("safety", "护校安园", "Campus safety", "safety", [.. Bureaus, SchoolAdmin, Teacher, Counsellor, MemberOfficer, DepartmentOfficer]),
         Page("legal-vice-principals", "法治副校长", "Legal vice-principals", "audit", [.. Bureaus, SchoolAdmin, MemberOfficer]),
         Page("parentschool", "家长学校", "Parent school", "read", [.. Bureaus, SchoolAdmin, Teacher]),
+        // 家长会与家访: a school's staff schedule and record them; the bureaus read the meetings (home visits are need-to-know).
+        Page("home-school", "家长会与家访", "Parent meetings and home visits", "contacts", [.. Bureaus, SchoolAdmin, Teacher]),
         // 统计报表: the plan actions' figures a bureau reports upward (a school: its own after-school and 五育 figures).
         Page("figures", "统计报表", "Figures", "bar-chart", [.. Bureaus, SchoolAdmin]),
         Page("wellbeing", "心链网络", "Care network", "heart", [.. Bureaus, SchoolAdmin, Counsellor, MemberOfficer]),

@@ -226,6 +226,60 @@ public sealed class ParentTests(ConsoleSystem console, ITestOutputHelper output)
     }
 
     /// <summary>
+    /// 家长会与家访: the school's meeting is on the parents' 家长学校 page; a home visit arranged for the child is a to-do
+    /// on the family's page, and the child's page shows it and, once made, who was there and the teacher's notes.
+    /// </summary>
+    [Fact]
+    public async Task A_parent_sees_the_schools_meeting_and_the_home_visits_arranged_for_their_child()
+    {
+        var school = await SchoolAsync();
+        var child = Guid.NewGuid();
+        var suffix = Guid.NewGuid().ToString()[..4];
+        using var teacher = console.Api(Role.Teacher, Jinjiang, schoolId: school);
+        var meeting = await Eventually.Until(() => teacher.Post("/api/parentschool/meetings", new
+        {
+            title = $"期末家长会 {suffix}", grade = 3, className = "2 班", location = "三楼会议室", startsAt = DateTimeOffset.UtcNow.AddDays(3),
+        }), r => r.StatusCode == HttpStatusCode.Created, Patience);
+        Assert.Equal(HttpStatusCode.Created, meeting.StatusCode);
+        var coming = await teacher.Post("/api/parentschool/home-visits", new
+        {
+            studentId = child, purpose = $"寒假安全与作息 {suffix}", plannedAt = DateTimeOffset.UtcNow.AddDays(2),
+        });
+        Assert.Equal(HttpStatusCode.Created, coming.StatusCode);
+        var made = await teacher.Post("/api/parentschool/home-visits", new
+        {
+            studentId = child, purpose = "了解学习习惯", plannedAt = DateTimeOffset.UtcNow.AddHours(-1),
+        });
+        Assert.Equal(HttpStatusCode.Created, made.StatusCode);
+        var record = new HttpRequestMessage(HttpMethod.Post, $"/api/parentschool/home-visits/{(await made.ReadJson()).GetProperty("id").GetGuid()}/record")
+        {
+            Content = JsonContent.Create(new { familyPresent = new[] { "母亲", "祖母" }, notes = "孩子每天阅读半小时，建议减少睡前看屏幕。" }),
+        };
+        record.Headers.IfMatch.Add(made.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.OK, (await teacher.SendAsync(record)).StatusCode);
+
+        var page = await SignInAsync("孙女士", school, child);
+        await Assertions.Expect(page.Locator("[data-test=todo]", new() { HasText = $"寒假安全与作息 {suffix}" })).ToContainTextAsync("老师约定");
+        await page.GotoAsync($"/parent/children/{child}");
+        await Assertions.Expect(page.Locator("[data-test=home-visit]")).ToHaveCountAsync(2);
+        var done = page.Locator("[data-test=home-visit][data-status=Done]");
+        await Assertions.Expect(done).ToContainTextAsync("在场：母亲、祖母");
+        await Assertions.Expect(done).ToContainTextAsync("建议减少睡前看屏幕");
+        await Assertions.Expect(page.Locator("[data-test=home-visit][data-status=Scheduled]")).ToContainTextAsync("待家访");
+        await console.ShotAsync(page, "p16-home-visits");
+        await page.GotoAsync("/parent/school");
+        var shown = page.Locator("[data-test=meeting]", new() { HasText = $"期末家长会 {suffix}" });
+        await Assertions.Expect(shown).ToContainTextAsync("3 年级 2 班");
+        await Assertions.Expect(shown).ToContainTextAsync("待召开");
+        await console.ShotAsync(page, "p17-parent-meetings");
+
+        // Another family's parent reads neither visit.
+        using var other = console.Api(ParentToken("周先生", school, Guid.NewGuid()));
+        var theirs = await (await other.GetAsync($"/api/parentschool/home-visits?studentId={child}")).ReadJson();
+        Assert.Empty(theirs.GetProperty("items").EnumerateArray());
+    }
+
+    /// <summary>
     /// Figures, not assertions (docs/parent.md): each main page opened cold (a fresh browser session, nothing cached),
     /// on this machine's network and on an emulated slow phone network (400 kbit/s, 400 ms round trip).
     /// </summary>
