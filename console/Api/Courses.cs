@@ -20,6 +20,18 @@ public static class Courses
         _ => [],
     };
 
+    /// <summary>The scope chosen, if the person may author in it, else the first they may.</summary>
+    public static string Chosen(Person person, string scope) => Scopes(person).Contains(scope) ? scope : Scopes(person)[0];
+
+    /// <summary>The body's scope and, for a county chosen by a city's or the province's bureau, its county's code.</summary>
+    public static void Place(Dictionary<string, object?> body, Person person, string scope, string county)
+    {
+        var chosen = Chosen(person, scope);
+        body["scope"] = chosen;
+        // Otherwise the API takes the person's own region (and school).
+        if (AsksCounty(person, chosen)) body["regionCode"] = J.Blank(county);
+    }
+
     /// <summary>A course's scope, or a figure's level: 省级 / 县级 / 校级 (not 校级教联体, a school alliance).</summary>
     public static string ScopeName(string? scope) => scope switch
     {

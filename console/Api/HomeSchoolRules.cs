@@ -51,9 +51,6 @@ public static class HomeSchoolRules
     public static bool MayRecordVisit(JsonElement visit, DateTimeOffset now) =>
         visit.Str("status") == "Scheduled" && visit.At("plannedAt") is { } at && at <= now;
 
-    /// <summary>The record's revision, as the If-Match of a change made from a list's row.</summary>
-    public static string Revision(JsonElement item) => $"\"{item.GetProperty("version").GetInt64().ToString(CultureInfo.InvariantCulture)}\"";
-
     /// <summary>The family members present, as typed: one per line or separated by 、，, or ; (empty parts dropped).</summary>
     public static string[] People(string typed) =>
         typed.Split(['\n', '、', '，', ',', ';', '；'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -44,6 +44,10 @@ public static class J
         DateTimeOffset.TryParse(e.Str(name), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 
     /// <summary>What a form field holds, trimmed; null when empty (the API then names the field as missing).</summary>
+    /// <summary>A record's revision (its <c>version</c>), as the If-Match of a change made from a list's row.</summary>
+    public static string Revision(this JsonElement item) =>
+        $"\"{item.GetProperty("version").GetInt64().ToString(CultureInfo.InvariantCulture)}\"";
+
     public static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     /// <summary>五育 the dimensions an activity or programme serves, by the names the plans use (德育、美育).</summary>

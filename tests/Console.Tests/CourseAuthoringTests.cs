@@ -97,6 +97,47 @@ public sealed class CourseAuthoringCountyTests() : CannedGateway("CountyAdmin")
     }
 }
 
+/// <summary>
+/// 资源库: the county's bureau publishes a guide for its county's parents (no grades: every grade) and retires its own
+/// item after a confirmation, with the row's revision as If-Match; the province's item is not its to retire.
+/// </summary>
+public sealed class LibraryAuthoringTests() : CannedGateway("CountyAdmin")
+{
+    protected override string Answer(HttpRequestMessage request) => CourseAnswers.For(request);
+
+    [Fact]
+    public void The_county_publishes_a_guide_and_retires_its_own_item()
+    {
+        var page = Render<Components.Pages.ParentSchool>();
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-test=library-row]").Count), TimeSpan.FromSeconds(10));
+        Assert.Single(page.FindAll("[data-test=library-retire]")); // the county's own, not the province's
+        Assert.Contains("全部 All", page.Find($"[data-test=library-row][data-item='{CourseAnswers.CountyItem}']").ParentElement!.TextContent);
+
+        page.Find("[data-test=library-kind]").Change("Guide");
+        page.Find("[data-test=library-topic]").Change("Safety");
+        page.Find("[data-test=library-title]").Change("冬季防一氧化碳中毒");
+        page.Find("[data-test=library-grades] [data-grade='3']").Change(true);
+        page.Find("[data-test=library-summary]").Change("取暖时开窗通风");
+        page.Find("[data-test=library-body]").Change("一、不在密闭房间用炭火取暖。");
+        page.Find("[data-test=library-form]").Submit();
+        page.WaitForAssertion(() => Assert.Single(Sent), TimeSpan.FromSeconds(10));
+        Assert.Equal((HttpMethod.Post, "/api/parentschool/library"), (Sent[0].Method, Sent[0].Path));
+        var body = JsonDocument.Parse(Sent[0].Body).RootElement;
+        Assert.Equal(("Guide", "Safety", "County", "冬季防一氧化碳中毒"), (body.GetProperty("kind").GetString(), body.GetProperty("topic").GetString(),
+            body.GetProperty("scope").GetString(), body.GetProperty("title").GetString()));
+        Assert.Equal([3], body.GetProperty("targetGrades").EnumerateArray().Select(g => g.GetInt32()));
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("link").ValueKind);
+        Assert.False(body.TryGetProperty("regionCode", out _)); // the bureau's own county
+
+        page.Find("[data-test=library-retire]").Click();
+        Assert.Single(Sent); // asks first
+        page.Find("[data-test=library-retire-yes]").Click();
+        page.WaitForAssertion(() => Assert.Equal(2, Sent.Count), TimeSpan.FromSeconds(10));
+        Assert.Equal(($"/api/parentschool/library/{CourseAnswers.CountyItem}/retire", "\"4\""), (Sent[1].Path, Sent[1].IfMatch));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-test=library-retire-confirm]")), TimeSpan.FromSeconds(10));
+    }
+}
+
 /// <summary>A lesson the API refuses: its reason stands beside that lesson's field, and the draft stays as typed.</summary>
 public sealed class CourseAuthoringRefusalTests() : CannedGateway("CountyAdmin")
 {
@@ -180,8 +221,26 @@ internal static class CourseAnswers
          "author":"county-officer","updatedAt":"2026-12-01T02:00:00+00:00"}
         """;
 
+    public const string CountyItem = "01a244d0-3333-7000-8000-000000000001";
+    public const string ProvinceItem = "01a244d0-3333-7000-8000-000000000002";
+
+    private const string CountyItemJson = $$"""
+        {"id":"{{CountyItem}}","kind":"Guide","title":"寒假居家安全指南","topic":"Safety","targetGrades":[],"scope":"County","regionCode":"510104",
+         "schoolId":null,"summary":"用火、用电、防溺水","body":"一、用火……","link":null,"author":"county-officer","status":"Published",
+         "publishedAt":"2026-12-01T02:00:00+00:00","retiredAt":null,"version":4}
+        """;
+
+    private const string ProvinceItemJson = $$"""
+        {"id":"{{ProvinceItem}}","kind":"Video","title":"如何与青春期孩子沟通","topic":"ParentChildCommunication","targetGrades":[7,8,9],"scope":"Province",
+         "regionCode":"51","schoolId":null,"summary":"省家庭教育指导中心","body":null,"link":"https://video.example.cn/p.mp4","author":"province",
+         "status":"Published","publishedAt":"2026-11-20T02:00:00+00:00","retiredAt":null,"version":1}
+        """;
+
     public static string For(HttpRequestMessage request) => request.RequestUri!.AbsolutePath switch
     {
+        "/api/parentschool/library" when request.Method == HttpMethod.Post => CountyItemJson,
+        "/api/parentschool/library" => $"[{CountyItemJson},{ProvinceItemJson}]",
+        $"/api/parentschool/library/{CountyItem}/retire" => CountyItemJson,
         "/api/parentschool/courses" when request.Method == HttpMethod.Post => CourseJson,
         "/api/parentschool/courses" => $"[{CourseJson}]",
         "/api/parentschool/figures" => "[]",
