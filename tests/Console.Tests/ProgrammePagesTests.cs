@@ -105,6 +105,40 @@ public sealed class ProgrammeAttendanceTests() : CannedGateway("Teacher", new Cl
     }
 }
 
+/// <summary>
+/// 更换提供方: the school changes its programme's provider (for one whose provider left its alliance, the page's first
+/// action), to its own staff by name, with the programme's revision as If-Match; a member unit needs its resource first.
+/// </summary>
+public sealed class ProgrammeProviderTests() : CannedGateway("SchoolAdmin", new Claim(ConsoleClaims.SchoolId, ProgrammeAnswers.School))
+{
+    protected override string Answer(HttpRequestMessage request) => ProgrammeAnswers.For(request, recorded: true);
+
+    protected override string? ETag(HttpRequestMessage request) =>
+        request.RequestUri!.AbsolutePath == $"/api/activities/programmes/{ProgrammeAnswers.Id}" ? "\"2\"" : null;
+
+    [Fact]
+    public void The_school_changes_the_provider_to_its_own_staff()
+    {
+        var page = Render<Components.Pages.ProgrammeDetail>(p => p.Add(x => x.Id, Guid.Parse(ProgrammeAnswers.Id)));
+        page.WaitForAssertion(() => page.Find("[data-test=provider-change-open]").Click(), TimeSpan.FromSeconds(10));
+        // A member unit without its alliance and resource: named beside the field, nothing sent.
+        page.Find("[data-test=provider-provider-kind]").Change("MemberUnit");
+        page.Find("[data-test=provider-form]").Submit();
+        page.WaitForAssertion(() => Assert.Contains("请先选择教联体", page.Find("[data-test=field-error][data-field=allianceId]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Empty(Sent);
+
+        page.Find("[data-test=provider-provider-kind]").Change("SchoolStaff");
+        page.Find("[data-test=provider-provider-name]").Change("本校足球教练组");
+        page.Find("[data-test=provider-form]").Submit();
+        page.WaitForAssertion(() => Assert.Single(Sent), TimeSpan.FromSeconds(10));
+        Assert.Equal((HttpMethod.Post, $"/api/activities/programmes/{ProgrammeAnswers.Id}/provider", "\"2\""), (Sent[0].Method, Sent[0].Path, Sent[0].IfMatch));
+        var body = System.Text.Json.JsonDocument.Parse(Sent[0].Body).RootElement;
+        Assert.Equal(("SchoolStaff", System.Text.Json.JsonValueKind.Null, "本校足球教练组"), (body.GetProperty("providerKind").GetString(),
+            body.GetProperty("resourceId").ValueKind, body.GetProperty("providerName").GetString()));
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-test=provider-form]")), TimeSpan.FromSeconds(10));
+    }
+}
+
 /// <summary>The county reads a school's programme and its roster; the sheet and the buttons are the school's.</summary>
 public sealed class ProgrammeOfAnotherTests() : CannedGateway("CountyAdmin")
 {
