@@ -26,6 +26,8 @@ public static class Navigation
         Page("meetings", "恳谈会", "Meetings", "comment", Bureaus),
         Page("activities", "活动", "Activities", "calendar", [.. Bureaus, SchoolAdmin, Teacher, MemberOfficer]),
         Page("programmes", "课后服务", "After-school", "schedule", [.. Bureaus, SchoolAdmin, Teacher, MemberOfficer]),
+        // 体教互融: classes' daily minutes of physical activity (two hours a day), logged by the school, read by the bureaus.
+        Page("physical-activity", "体教互融", "Physical activity", "trophy", [.. Bureaus, SchoolAdmin, Teacher]),
         Page("safety-plans", "安全预案审批", "Safety plans", "safety-certificate", [.. Bureaus, SchoolAdmin]),
         Page("safety", "护校安园", "Campus safety", "safety", [.. Bureaus, SchoolAdmin, Teacher, Counsellor, MemberOfficer, DepartmentOfficer]),
         Page("legal-vice-principals", "法治副校长", "Legal vice-principals", "audit", [.. Bureaus, SchoolAdmin, MemberOfficer]),
