@@ -30,6 +30,8 @@ public static class Navigation
         Page("physical-activity", "体教互融", "Physical activity", "trophy", [.. Bureaus, SchoolAdmin, Teacher]),
         Page("safety-plans", "安全预案审批", "Safety plans", "safety-certificate", [.. Bureaus, SchoolAdmin]),
         Page("safety", "护校安园", "Campus safety", "safety", [.. Bureaus, SchoolAdmin, Teacher, Counsellor, MemberOfficer, DepartmentOfficer]),
+        // 一校一策: each school's traffic plan and bus routes; the units serving a school (traffic police) read it.
+        Page("traffic-plans", "一校一策", "Traffic plans", "car", [.. Bureaus, SchoolAdmin, Teacher, MemberOfficer]),
         Page("legal-vice-principals", "法治副校长", "Legal vice-principals", "audit", [.. Bureaus, SchoolAdmin, MemberOfficer]),
         Page("parentschool", "家长学校", "Parent school", "read", [.. Bureaus, SchoolAdmin, Teacher]),
         // 家长会与家访: a school's staff schedule and record them; the bureaus read the meetings (home visits are need-to-know).
