@@ -27,6 +27,7 @@ public static class ParentActions
         group.MapPost("/lesson", CompleteLesson);
         group.MapPost("/care-consent", CareConsent);
         group.MapPost("/hazard", ReportHazard);
+        group.MapPost("/erase", Erase);
         group.MapPost("/receipt", Receipt);
         group.MapPost("/read", Read);
     }
@@ -146,6 +147,23 @@ public static class ParentActions
             : Back(form.Back, error: ParentWords.Of(answer.Problem!));
     }
 
+    /// <summary>
+    /// 删除孩子的个人信息: the guardian asks every service to erase the child's personal data (Wellbeing takes the request
+    /// and each service destroys the child's keys). Only once the parent ticked that they understand it cannot be undone.
+    /// </summary>
+    private static async Task<IResult> Erase([FromForm] EraseForm form, HttpContext http, GatewayClient api, ConsoleUser user)
+    {
+        user.Use(http.User);
+        if (form.Confirm != "yes")
+        {
+            return Back(form.Back, error: "请先勾选确认：删除后无法恢复 / Tick that you understand it cannot be undone");
+        }
+        var answer = await api.PostAsync<JsonElement>("api/wellbeing/erasure-requests", new { studentId = form.StudentId });
+        return answer.Ok
+            ? Back(form.Back, ok: $"已提交删除请求（编号 {answer.Value.Str("requestId")[..8]}），各服务收到后即删除孩子的个人信息。/ Erasure asked: every service erases the child's data as the request reaches it.")
+            : Back(form.Back, error: ParentWords.Of(answer.Problem!));
+    }
+
     private static async Task<IResult> ReportHazard([FromForm] HazardForm form, HttpContext http, GatewayClient api, ConsoleUser user)
     {
         user.Use(http.User);
@@ -240,6 +258,11 @@ public static class ParentActions
         public string? Status { get; set; }
         public string? Guardian { get; set; }
         public string? Version { get; set; }
+    }
+    public sealed class EraseForm : BackForm
+    {
+        public Guid StudentId { get; set; }
+        public string? Confirm { get; set; }
     }
     public sealed class HazardForm : BackForm
     {

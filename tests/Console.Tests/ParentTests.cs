@@ -277,6 +277,20 @@ public sealed class ParentTests(ConsoleSystem console, ITestOutputHelper output)
         using var other = console.Api(ParentToken("周先生", school, Guid.NewGuid()));
         var theirs = await (await other.GetAsync($"/api/parentschool/home-visits?studentId={child}")).ReadJson();
         Assert.Empty(theirs.GetProperty("items").EnumerateArray());
+
+        // The guardian erases the child's personal data: once it reaches ParentSchool, the visits keep their dates and
+        // status, and what they said of the family reads as erased (the teacher's read shows it too).
+        await page.GotoAsync("/parent/consents");
+        await page.Locator("[data-test=erase] summary").ClickAsync();
+        await page.CheckAsync("[data-test=erase-confirm]");
+        page.Dialog += (_, dialog) => dialog.AcceptAsync();
+        await page.ClickAsync("[data-test=erase-submit]");
+        await Assertions.Expect(page.Locator("[data-test=ok]")).ToContainTextAsync("已提交删除请求");
+        await console.ShotAsync(page, "p18-erasure-asked");
+        var erased = await Eventually.Until(async () => await (await teacher.GetAsync($"/api/parentschool/home-visits?studentId={child}")).ReadJson(),
+            list => list.GetProperty("items").EnumerateArray().All(v => v.GetProperty("purpose").ValueKind == JsonValueKind.Null), Patience);
+        Assert.Equal(2, erased.GetProperty("items").GetArrayLength());
+        Assert.All(erased.GetProperty("items").EnumerateArray(), v => Assert.Empty(v.GetProperty("familyPresent").EnumerateArray()));
     }
 
     /// <summary>
