@@ -139,6 +139,56 @@ public sealed class ProgrammeProviderTests() : CannedGateway("SchoolAdmin", new 
     }
 }
 
+/// <summary>
+/// 在校生人数: the school's admin declares this term's number of students (the first without If-Match), and a number
+/// already declared is shown and corrected with its version.
+/// </summary>
+public sealed class DeclaredStudentsTests() : CannedGateway("SchoolAdmin", new Claim(ConsoleClaims.SchoolId, ProgrammeAnswers.School))
+{
+    /// <summary>Whether this term's number is declared already (else the API answers 404).</summary>
+    public bool Declared { get; set; }
+
+    protected override string Answer(HttpRequestMessage request) => request.RequestUri!.AbsolutePath.EndsWith("/students", StringComparison.Ordinal)
+        ? (Declared || request.Method != HttpMethod.Get
+            ? $$"""{"id":"x","schoolId":"{{ProgrammeAnswers.School}}","countyCode":"510104","term":"2026-autumn","students":{{(request.Method == HttpMethod.Get ? 1180 : 1200)}},"declaredBy":"a","declaredAt":"2026-09-01T00:00:00+00:00","version":{{(request.Method == HttpMethod.Get ? 1 : 2)}}}"""
+            : """{"status":404,"title":"未找到 / Not found","detail":"学校尚未申报 / not declared"}""")
+        : "[]";
+
+    protected override System.Net.HttpStatusCode Status(HttpRequestMessage request) =>
+        !Declared && request.Method == HttpMethod.Get && request.RequestUri!.AbsolutePath.EndsWith("/students", StringComparison.Ordinal)
+            ? System.Net.HttpStatusCode.NotFound : System.Net.HttpStatusCode.OK;
+
+    protected override string? ETag(HttpRequestMessage request) =>
+        request.RequestUri!.AbsolutePath.EndsWith("/students", StringComparison.Ordinal) ? (request.Method == HttpMethod.Get ? "\"1\"" : "\"2\"") : null;
+
+    [Fact]
+    public void The_first_declaration_goes_without_If_Match()
+    {
+        var page = Render<Components.Pages.Programmes>();
+        page.WaitForAssertion(() => Assert.Contains("尚未申报", page.Find("[data-test=declared-state]").TextContent), TimeSpan.FromSeconds(10));
+        page.Find("[data-test=declared-students]").Change("1200");
+        page.Find("[data-test=declared-save]").Click();
+        page.WaitForAssertion(() => Assert.Single(Sent), TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpMethod.Put, Sent[0].Method);
+        Assert.Matches($"^/api/activities/schools/{ProgrammeAnswers.School}/terms/20[0-9]{{2}}-(autumn|spring)/students$", Sent[0].Path);
+        Assert.Null(Sent[0].IfMatch);
+        Assert.Equal("""{"students":1200}""", Sent[0].Body);
+        page.WaitForAssertion(() => Assert.Contains("已申报 1200 人（第 2 版）", page.Find("[data-test=declared-state]").TextContent), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void A_declared_number_is_shown_and_corrected_with_its_version()
+    {
+        Declared = true;
+        var page = Render<Components.Pages.Programmes>();
+        page.WaitForAssertion(() => Assert.Equal("1180", page.Find("[data-test=declared-students]").GetAttribute("value")), TimeSpan.FromSeconds(10));
+        page.Find("[data-test=declared-students]").Change("1200");
+        page.Find("[data-test=declared-save]").Click();
+        page.WaitForAssertion(() => Assert.Single(Sent), TimeSpan.FromSeconds(10));
+        Assert.Equal("\"1\"", Sent[0].IfMatch);
+    }
+}
+
 /// <summary>The county reads a school's programme and its roster; the sheet and the buttons are the school's.</summary>
 public sealed class ProgrammeOfAnotherTests() : CannedGateway("CountyAdmin")
 {
