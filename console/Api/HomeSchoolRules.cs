@@ -27,7 +27,7 @@ public static class HomeSchoolRules
         _ => status,
     };
 
-    /// <summary>Who a meeting is for: a class, a grade, or the whole school.</summary>
+    /// <summary>Who a meeting is for: a class (with its grade unless its name says it), a grade, or the whole school.</summary>
     public static string Audience(JsonElement meeting)
     {
         var grade = meeting.TryGetProperty("grade", out var g) && g.ValueKind == JsonValueKind.Number ? $"{g.GetInt32()} 年级" : "";
@@ -37,6 +37,8 @@ public static class HomeSchoolRules
             ("", "") => "全校",
             (_, "") => grade,
             ("", _) => className,
+            // 五年级一班 already says its grade.
+            _ when className.Contains("年级", StringComparison.Ordinal) => className,
             _ => $"{grade} {className}",
         };
     }

@@ -15,8 +15,7 @@ B2=0d1e0000-0000-4000-8000-00000000b002
 C1=0d1e0000-0000-4000-8000-00000000c001
 
 county=$(token CountyAdmin $COUNTY)
-first_id() { grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4 || true; }
-school=$(curl -fsS "$GATEWAY/api/alliances/units?kind=School&county=$COUNTY&pageSize=1" -H "Authorization: Bearer $county" 2>/dev/null | first_id)
+school=$(demo_school $COUNTY "$county")
 if [ -z "$school" ]; then
   echo "parents: no school registered in $COUNTY yet; skipped"; exit 0
 fi

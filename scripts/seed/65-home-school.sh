@@ -12,8 +12,7 @@ COUNTY=510104
 A1=0d1e0000-0000-4000-8000-00000000a001
 
 county=$(token CountyAdmin $COUNTY)
-first_id() { grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4 || true; }
-school=$(curl -fsS "$GATEWAY/api/alliances/units?kind=School&county=$COUNTY&pageSize=1" -H "Authorization: Bearer $county" 2>/dev/null | first_id)
+school=$(demo_school $COUNTY "$county")
 if [ -z "$school" ]; then
   echo "home-school: no school registered in $COUNTY yet; skipped"; exit 0
 fi
@@ -46,7 +45,7 @@ api POST /api/parentschool/home-visits "$teacher" \
 # 一校一策: one plan per school (a second is refused: the seed then leaves the school's own plan as it is).
 api POST /api/campussafety/traffic-plans "$admin" \
   "{\"schoolId\":\"$school\",\"summary\":\"东门设护学岗（7:30-8:10、16:20-17:00），校门两侧 50 米禁止停车接送；西门只供校车进出。\",\"routes\":[{\"name\":\"东线\",\"vehicle\":\"川A·D0001\",\"stops\":[{\"name\":\"春熙路站\",\"time\":\"07:10:00\"},{\"name\":\"东大街站\",\"time\":\"07:22:00\"},{\"name\":\"学校西门\",\"time\":\"07:40:00\"}]}]}" \
-  >/dev/null 2>&1 || echo "home-school: the school's traffic plan was not drawn up (it may exist already)"
+  >/dev/null 2>&1 && plan="its traffic plan" || plan="(the school's own traffic plan kept)"
 
 # 体教互融: three classes, the last three days (五年级二班 short of two hours on the last one).
 for d in -3 -2 -1; do
@@ -62,4 +61,4 @@ done
 api POST /api/parentschool/library "$county" \
   "{\"kind\":\"Guide\",\"title\":\"寒假居家安全指南\",\"topic\":\"Safety\",\"scope\":\"County\",\"summary\":\"用火、用电、防溺水、防一氧化碳中毒\",\"body\":\"一、出门随手关电源。\\n二、不在密闭房间用炭火取暖。\\n三、不到无人看管的水域玩耍。\"}" \
   >/dev/null 2>&1 || echo "home-school: the library guide was not published"
-echo "home-school: seeded 2 meetings, a home visit, the traffic plan, 9 class-days and a library guide at school $school"
+echo "home-school: seeded 2 meetings, a home visit, $plan, 9 class-days and a library guide at school $school"
