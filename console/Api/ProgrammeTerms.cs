@@ -30,6 +30,11 @@ public static class ProgrammeTerms
         return [Step(current, -1), current, Step(current, 1)];
     }
 
+    /// <summary>A term's days in China, end exclusive: autumn from 1 August to 1 February, spring from 1 February to 1 August.</summary>
+    public static (DateOnly From, DateOnly To) Range(string term) => term.Split('-') is [var y, var season] && int.TryParse(y, out var year)
+        ? season == "autumn" ? (new DateOnly(year, 8, 1), new DateOnly(year + 1, 2, 1)) : (new DateOnly(year, 2, 1), new DateOnly(year, 8, 1))
+        : throw new ArgumentException($"not a term: {term}", nameof(term));
+
     /// <summary>2026-autumn → 2026 年秋季学期.</summary>
     public static string Name(string term) => term.Split('-') is [var year, var season]
         ? $"{year} 年{(season == "autumn" ? "秋季" : season == "spring" ? "春季" : season)}学期 {term}"

@@ -71,6 +71,7 @@ public sealed class FiguresSchoolTests() : CannedGateway("SchoolAdmin", new Clai
     protected override string Answer(HttpRequestMessage request)
     {
         lock (asked) asked.Add(request.RequestUri!.AbsolutePath);
+        if (request.RequestUri.AbsolutePath.EndsWith("/participation", StringComparison.Ordinal)) FigureAnswers.ParticipationQuery = request.RequestUri.Query;
         return FigureAnswers.For(request.RequestUri!.AbsolutePath, "510104");
     }
 
@@ -86,6 +87,14 @@ public sealed class FiguresSchoolTests() : CannedGateway("SchoolAdmin", new Clai
         {
             Assert.DoesNotContain(asked, p => p.StartsWith("/api/wellbeing") || p.StartsWith("/api/campussafety"));
         }
+        // The school's own participation this term: its students' registrations and the activities it ran, by kind.
+        page.WaitForAssertion(() => Assert.Equal("23", page.Find("[data-test=participation-students]").TextContent), TimeSpan.FromSeconds(10));
+        Assert.Equal("17", page.Find("[data-test=participation-attended]").TextContent);
+        Assert.Contains("讲座 2", page.Find("[data-test=participation-kinds]").TextContent);
+        Assert.DoesNotContain("研学实践", page.Find("[data-test=participation-kinds]").TextContent); // none run: left out
+        Assert.Contains("报名截止 1", page.Find("[data-test=participation-statuses]").TextContent);
+        Assert.Contains("from=", FigureAnswers.ParticipationQuery);
+        Assert.Contains("to=", FigureAnswers.ParticipationQuery);
     }
 }
 
@@ -95,8 +104,16 @@ internal static class FigureAnswers
     public const string With = "01a244a1-47fc-7a5e-9e37-1724cdb91372";
     public const string Without = "01a244a1-47fc-7b88-92d5-a1fc48d78113";
 
+    /// <summary>The query of the last participation request (the term's period).</summary>
+    public static string ParticipationQuery { get; set; } = "";
+
     public static string For(string path, string region) => path switch
     {
+        $"/api/activities/schools/{With}/participation" => $$"""
+            {"schoolId":"{{With}}","from":null,"to":null,"activitiesByStatus":{"Draft":0,"AwaitingSafetyPlan":0,"Open":1,"Closed":1,"Completed":1,"Cancelled":0},
+             "activitiesByKind":{"StudyTrip":0,"CommunityClass":1,"VolunteerService":0,"Lecture":2,"Sport":0},
+             "studentsRegistered":23,"confirmed":20,"waitlisted":3,"attended":17,"volunteerHoursApproved":12.5}
+            """,
         "/api/activities/programmes/figures" => $$"""
             {"term":"2026-autumn","smallCountThreshold":5,
              "counties":[{"countyCode":"510104","schools":7,"schoolsWithProgrammes":3,"schoolsDeclared":3,"enrolled":"47","declaredStudents":282,"share":0.1667,"sessionsHeld":6,"providerHours":9.0}],
