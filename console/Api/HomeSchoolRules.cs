@@ -9,8 +9,6 @@ namespace JiaoLianTi.Console.Api;
 /// </summary>
 public static class HomeSchoolRules
 {
-    private static readonly TimeSpan China = TimeSpan.FromHours(8);
-
     public static string Meeting(string status) => status switch
     {
         "Scheduled" => "待召开",
@@ -60,8 +58,8 @@ public static class HomeSchoolRules
     /// <summary>The next full hour a day from now, China's time, as a datetime-local input's value.</summary>
     public static string Tomorrow(DateTimeOffset now)
     {
-        var local = now.ToOffset(China);
-        var hour = new DateTimeOffset(local.Year, local.Month, local.Day, local.Hour, 0, 0, China).AddHours(1).AddDays(1);
+        var local = now.ToOffset(J.China);
+        var hour = new DateTimeOffset(local.Year, local.Month, local.Day, local.Hour, 0, 0, J.China).AddHours(1).AddDays(1);
         return hour.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture);
     }
 }

@@ -6,7 +6,15 @@ namespace JiaoLianTi.Console.Api;
 /// <summary>Reading the API's JSON for display (lists are shown as they come, without a copy of every record type).</summary>
 public static class J
 {
-    private static readonly TimeSpan China = TimeSpan.FromHours(8);
+    /// <summary>China's offset: the API stores instants, schools mean Beijing time.</summary>
+    public static readonly TimeSpan China = TimeSpan.FromHours(8);
+
+    /// <summary>Today's date in China.</summary>
+    public static DateOnly TodayInChina() => DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(China).DateTime);
+
+    /// <summary>A day in China as the instant it begins (for an API that compares instants).</summary>
+    public static string StartOf(DateOnly day) =>
+        new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), China).ToString("O", CultureInfo.InvariantCulture);
 
     public static string Str(this JsonElement e, string name) =>
         e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v)

@@ -41,7 +41,7 @@ public sealed class TrafficPlanDraft
     /// <summary>The yearly review is overdue: its day (China's date) has passed.</summary>
     public static bool Overdue(JsonElement plan) =>
         DateOnly.TryParse(plan.Str("reviewDueOn"), CultureInfo.InvariantCulture, out var due)
-        && due < DateOnly.FromDateTime(DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).DateTime);
+        && due < J.TodayInChina();
 
     /// <summary>"07:10:00" as the time input shows it: "07:10".</summary>
     public static string Clock(string time) => time.Length >= 5 ? time[..5] : time;
