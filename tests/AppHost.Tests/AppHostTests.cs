@@ -9,6 +9,7 @@ using JiaoLianTi.Platform.Identity;
 using JiaoLianTi.TestKit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
 using Xunit;
 
@@ -46,12 +47,22 @@ public sealed class AppHostTests
 
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<global::Projects.AppHost>(
             [.. args], timeout.Token);
+        var logs = new ResourceLogs();
+        builder.Services.AddLogging(logging => logging.AddProvider(logs)
+            .AddFilter<ResourceLogs>(null, LogLevel.Information));
         await using var app = await builder.BuildAsync(timeout.Token);
         await app.StartAsync(timeout.Token);
 
         foreach (var resource in Databases.Append("rabbitmq").Concat(Projects))
         {
-            await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+            try
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
+            }
+            catch (DistributedApplicationException e)
+            {
+                throw new DistributedApplicationException($"{e.Message} Its last lines:{Environment.NewLine}{logs.Tail(resource)}", e);
+            }
         }
         var model = app.Services.GetRequiredService<DistributedApplicationModel>();
         foreach (var name in Replicated)

@@ -16,7 +16,7 @@ public static class EventStoreExtensions
 {
     /// <summary>
     /// The service's own Marten event store on its own database (the AppHost's resource name, e.g. <c>alliancesdb</c>).
-    /// Quick append, lightweight sessions, schema applied on start, and the async daemon in HotCold mode so that of N
+    /// Quick append, lightweight sessions, schema applied on start (one replica at a time, <see cref="SchemaOnStartup"/>), and the async daemon in HotCold mode so that of N
     /// replicas one runs the subscriptions and async projections.
     /// </summary>
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddEventStore(
@@ -33,6 +33,11 @@ public static class EventStoreExtensions
         builder.Services.AddSingleton(services => new AppendWakeup(
             connectionString, services.GetRequiredService<ILoggerFactory>().CreateLogger<AppendWakeup>()));
         builder.Services.AddSingleton<IConfigureMarten, WakeOnAppend>();
+        // The schema is applied before any other hosted service starts, one replica at a time (SchemaOnStartup), instead
+        // of by Marten's ApplyAllDatabaseChangesOnStartup, which stops a replica that waits more than about ten seconds.
+        builder.Services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(services => new SchemaOnStartup(
+            services.GetRequiredService<IDocumentStore>(), connectionString,
+            services.GetRequiredService<ILogger<SchemaOnStartup>>())));
 
         return builder.Services.AddMarten(options =>
             {
@@ -53,7 +58,6 @@ public static class EventStoreExtensions
                 configure(options);
             })
             .BuildSessionsWith<TracingSessionFactory>()
-            .ApplyAllDatabaseChangesOnStartup()
             .AddAsyncDaemon(DaemonMode.HotCold);
     }
 
