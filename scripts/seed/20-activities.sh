@@ -13,8 +13,7 @@ county=$(token CountyAdmin $COUNTY)
 # Percent-encodes every byte (class names are Chinese and go into the path).
 urlencode() { printf %s "$1" | od -An -tx1 | tr -s ' \n' '\n\n' | grep . | sed 's/^/%/' | tr -d '\n'; }
 field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" | head -1; }
-school=$(curl -fsS "$GATEWAY/api/alliances/units?kind=School&county=$COUNTY&pageSize=1" -H "Authorization: Bearer $county" 2>/dev/null \
-  | grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4 || true)
+school=$(demo_school "$COUNTY" "$county")
 if [ -z "$school" ]; then
   echo "activities: no school registered in $COUNTY by Alliances yet; nothing seeded"; exit 0
 fi

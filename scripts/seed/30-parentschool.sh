@@ -51,8 +51,7 @@ api POST /api/parentschool/library "$province" '{"kind":"Video","title":"青春�
 api POST /api/parentschool/library "$jinjiang" '{"kind":"Article","title":"锦江区家长学校课程表 / Jinjiang parent school timetable","topic":"StudyHabits","targetGrades":[],"scope":"County","regionCode":"510104","summary":"本学期线下课程安排 / This term in person","body":"每月第一个周六上午 / First Saturday of each month"}' >/dev/null
 
 # A school of Jinjiang, if Alliances has registered one: its own course and a parent meeting.
-school=$(api GET "/api/alliances/units?kind=School&county=510104&pageSize=1" "$jinjiang" 2>/dev/null \
-  | sed -n 's/.*"items":\[{"id":"\([^"]*\)".*/\1/p' || true)
+school=$(demo_school 510104 "$jinjiang")
 if [ -n "$school" ]; then
   admin=$(token SchoolAdmin 510104 "$school")
   course "$admin" School 510104 StudyHabits "本校：小学生的作业习惯 / Our school: homework habits" "[1,2,3]" \

@@ -21,8 +21,7 @@ for alliance in $(curl -fsS "$GATEWAY/api/alliances?county=$COUNTY&status=Establ
   [ -n "$school" ] && [ -n "$unit" ] && break
 done
 if [ -z "$school" ]; then
-  school=$(curl -fsS "$GATEWAY/api/alliances/units?kind=School&county=$COUNTY&pageSize=1" -H "Authorization: Bearer $county" 2>/dev/null \
-    | sed -n 's/.*"items":\[{"id":"\([^"]*\)".*/\1/p' || true)
+  school=$(demo_school "$COUNTY" "$county")
 fi
 if [ -z "$school" ]; then
   echo "wellbeing: no school registered in $COUNTY yet; skipped"; exit 0
