@@ -31,7 +31,7 @@ public sealed class SchemaOnStartup(IDocumentStore store, string connectionStrin
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        // Its own connection, not pooled: the lock belongs to the session and must go with it, whatever happens.
+        // Its own connection, not pooled: the lock belongs to the session and goes with it, whatever happens.
         var plain = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, CommandTimeout = 0 };
         await using var connection = new NpgsqlConnection(plain.ConnectionString);
         await connection.OpenAsync(cancellationToken);
@@ -42,13 +42,16 @@ public sealed class SchemaOnStartup(IDocumentStore store, string connectionStrin
             patience.CancelAfter(Patience);
             try
             {
-                await ExecuteAsync(connection, "SELECT pg_advisory_lock(@key)", patience.Token);
+                await using var take = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", connection);
+                take.Parameters.AddWithValue("key", LockKey);
+                await take.ExecuteNonQueryAsync(patience.Token);
             }
             catch (Exception e) when (patience.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 throw new InvalidOperationException(
                     $"The store's schema was not applied: another replica's migration held lock {LockKey} on database " +
-                    $"'{connection.Database}' for more than {Patience.TotalMinutes:0} minutes. Look for a replica stuck while starting.", e);
+                    $"'{connection.Database}' for more than {Patience.TotalMinutes:0} minutes. Look for a replica stuck while starting.",
+                    e);
             }
         }
         if (waited.Elapsed > TimeSpan.FromSeconds(1))
@@ -57,22 +60,10 @@ public sealed class SchemaOnStartup(IDocumentStore store, string connectionStrin
                 waited.Elapsed.TotalSeconds, connection.Database);
         }
 
-        try
-        {
-            await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
-        }
-        finally
-        {
-            await ExecuteAsync(connection, "SELECT pg_advisory_unlock(@key)", CancellationToken.None);
-        }
+        // The lock goes with the session: the connection is not pooled, and its disposal as this method ends closes the session, also
+        // when the migration failed (an unlock on a broken connection would only hide the migration's own error).
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("key", LockKey);
-        await command.ExecuteNonQueryAsync(ct);
-    }
 }
