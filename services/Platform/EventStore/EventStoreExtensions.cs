@@ -16,8 +16,8 @@ public static class EventStoreExtensions
 {
     /// <summary>
     /// The service's own Marten event store on its own database (the AppHost's resource name, e.g. <c>alliancesdb</c>).
-    /// Quick append, lightweight sessions, schema applied on start (one replica at a time, <see cref="SchemaOnStartup"/>), and the async daemon in HotCold mode so that of N
-    /// replicas one runs the subscriptions and async projections.
+    /// Quick append, lightweight sessions, schema applied on start (one replica at a time, <see cref="SchemaOnStartup"/>),
+    /// and the async daemon in HotCold mode so that of N replicas one runs the subscriptions and async projections.
     /// </summary>
     public static MartenServiceCollectionExtensions.MartenConfigurationExpression AddEventStore(
         this IHostApplicationBuilder builder, string databaseName, Action<StoreOptions> configure)

@@ -50,7 +50,8 @@ public sealed class SchemaOnStartup(IDocumentStore store, string connectionStrin
             {
                 throw new InvalidOperationException(
                     $"The store's schema was not applied: another replica's migration held lock {LockKey} on database " +
-                    $"'{connection.Database}' for more than {Patience.TotalMinutes:0} minutes. Look for a replica stuck while starting.",
+                    $"'{connection.Database}' for more than {Patience.TotalMinutes:0} minutes. " +
+                    "Look for a replica stuck while starting.",
                     e);
             }
         }
@@ -60,8 +61,8 @@ public sealed class SchemaOnStartup(IDocumentStore store, string connectionStrin
                 waited.Elapsed.TotalSeconds, connection.Database);
         }
 
-        // The lock goes with the session: the connection is not pooled, and its disposal as this method ends closes the session, also
-        // when the migration failed (an unlock on a broken connection would only hide the migration's own error).
+        // The lock goes with the session: the connection is not pooled, and its disposal as this method ends closes the
+        // session, also when the migration failed (an unlock on a broken connection would only hide the migration's error).
         await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
     }
 
