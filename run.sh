@@ -118,7 +118,8 @@ fi
 cat <<TXT
 
   教联体 JiaoLianTi is running.
-  工作台 Console:      $GATEWAY/console/   (开发登录 Development sign-in: 锦江区教育局, 四川省教育厅, ...)
+  工作台 Console:      $GATEWAY/console/   (开发登录 Development sign-in: 锦江区教育局, 四川省教育厅, ...;
+                                                    示范小学 校长、班主任、心理教师 / the demo school's staff)
   家长端 Parents:      $GATEWAY/parent/    (开发登录: 演示家庭 示例家长甲、乙、丙 / demo families)
   网关 Gateway:        $GATEWAY            (API under /api/alliances, /api/activities, ...)
   控制台 Dashboard:    $DASHBOARD           (traces, logs, metrics; no login locally)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# 演示数据：研学与实践 / Demo data for Activities, through the public API only. Builds on 10-alliances.sh: takes the
-# first school and the first published resource Alliances lists in 锦江区 (510104), then drafts and opens a lecture at
-# the school, a study trip at the resource (it waits for CampusSafety's safety plan review), a volunteer service, has
-# three parents register their children, and logs yesterday's physical activity of three classes.
+# 演示数据：研学与实践 / Demo data for Activities, through the public API only. Builds on 10-alliances.sh and
+# 15-demo-school.sh: takes the demo school (lib.sh) and the first published resource Alliances lists in 锦江区
+# (510104), then drafts and opens a lecture at the school, a study trip at the resource (it waits for CampusSafety's
+# safety plan review), a volunteer service, has three parents register their children, and logs yesterday's physical
+# activity of three classes.
 # Idempotent enough for repeated runs: it seeds only when the school has no activity yet.
 set -euo pipefail
 GATEWAY=${1:-http://127.0.0.1:5100}
@@ -13,7 +14,7 @@ county=$(token CountyAdmin $COUNTY)
 # Percent-encodes every byte (class names are Chinese and go into the path).
 urlencode() { printf %s "$1" | od -An -tx1 | tr -s ' \n' '\n\n' | grep . | sed 's/^/%/' | tr -d '\n'; }
 field() { sed -n "s/.*\"$1\":\"\\([^\"]*\\)\".*/\\1/p" | head -1; }
-school=$(demo_school "$COUNTY" "$county")
+school=$(demo_school "$county")
 if [ -z "$school" ]; then
   echo "activities: no school registered in $COUNTY by Alliances yet; nothing seeded"; exit 0
 fi

@@ -50,8 +50,8 @@ api POST /api/parentschool/library "$province" '{"kind":"Guide","title":"暑期�
 api POST /api/parentschool/library "$province" '{"kind":"Video","title":"青春期亲子沟通 / Talking with teenagers","topic":"ParentChildCommunication","targetGrades":[7,8,9],"scope":"Province","regionCode":"51","summary":"心理教师讲解 / A counsellor explains","link":"https://video.example.cn/parentschool/teen-talk"}' >/dev/null
 api POST /api/parentschool/library "$jinjiang" '{"kind":"Article","title":"锦江区家长学校课程表 / Jinjiang parent school timetable","topic":"StudyHabits","targetGrades":[],"scope":"County","regionCode":"510104","summary":"本学期线下课程安排 / This term in person","body":"每月第一个周六上午 / First Saturday of each month"}' >/dev/null
 
-# A school of Jinjiang, if Alliances has registered one: its own course and a parent meeting.
-school=$(demo_school 510104 "$jinjiang")
+# The demo school (15-demo-school.sh), if Alliances has registered it: its own course and a parent meeting.
+school=$(demo_school "$jinjiang")
 if [ -n "$school" ]; then
   admin=$(token SchoolAdmin 510104 "$school")
   course "$admin" School 510104 StudyHabits "本校：小学生的作业习惯 / Our school: homework habits" "[1,2,3]" \

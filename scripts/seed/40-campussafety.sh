@@ -1,46 +1,29 @@
 #!/usr/bin/env bash
-# 护校安园演示数据 / CampusSafety demo data, through the public API only. Needs Alliances' units and memberships:
-# it registers (through Alliances) a school, its police station, traffic police and market regulator and a school
-# alliance joining them in 锦江区 (510104), waits until CampusSafety has learnt who serves the school from Alliances'
-# events, then files a traffic hazard, sets up a guard post with a shift, records a fire drill and the school's
-# traffic plan. Idempotent enough for repeated runs: it does nothing if the demo school already has its traffic plan.
+# 护校安园演示数据 / CampusSafety demo data, through the public API only, at the demo school (15-demo-school.sh, whose
+# school alliance joins its police station, traffic police and market regulator): waits until CampusSafety has learnt
+# who serves the school from Alliances' events, then files a traffic hazard, sets up a guard post with a shift, records
+# a fire drill and the school's traffic plan. Idempotent enough for repeated runs: it does nothing if the demo school
+# already has its traffic plan.
 set -euo pipefail
 GATEWAY=${1:-http://127.0.0.1:5100}
 source "$(dirname "$0")/lib.sh"
-COUNTY=510104
-SCHOOL_NAME="成都市锦江区护校安园示范小学"
+COUNTY=$DEMO_COUNTY
 
 json_field() { grep -o "\"$1\":\"[^\"]*\"" | head -1 | sed 's/.*:"\(.*\)"/\1/'; }  # the first (top-level) field
-etag_of() { curl -fsS -D - -o /dev/null "$GATEWAY$1" -H "Authorization: Bearer $2" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: *"\([0-9]*\)".*/\1/p'; }
 
 county=$(token CountyAdmin "$COUNTY")
-existing=$(api GET "/api/alliances/units?kind=School&county=$COUNTY&pageSize=500" "$county" \
-  | grep -o "{[^{}]*\"name\":\"$SCHOOL_NAME\"[^{}]*}" | json_field id || true)
-if [ -n "$existing" ]; then
-  admin=$(token SchoolAdmin "$COUNTY" "$existing")
-  if curl -fsS -o /dev/null "$GATEWAY/api/campussafety/traffic-plans/$existing" -H "Authorization: Bearer $admin"; then
-    echo "campussafety demo data already present (school $existing)"; exit 0
-  fi
+school=$(demo_school "$county")
+if [ -z "$school" ]; then
+  echo "campussafety: no demo school registered in $COUNTY yet; skipped"; exit 0
 fi
-
-unit() { # kind name -> id
-  api POST /api/alliances/units "$county" \
-    "{\"kind\":\"$1\",\"name\":\"$2\",\"countyCode\":\"$COUNTY\",\"contactOfficer\":\"值班室\",\"contactPhone\":\"028-00000000\"}" | json_field id
-}
-school=${existing:-$(unit School "$SCHOOL_NAME")}
-police=$(unit PoliceStation "锦江区书院街派出所")
-traffic=$(unit TrafficPolice "锦江区交警大队")
-market=$(unit MarketRegulator "锦江区市场监管所")
-
-alliance=$(api POST /api/alliances "$county" \
-  "{\"name\":\"$SCHOOL_NAME校级教联体\",\"kind\":\"School\",\"countyCode\":\"$COUNTY\",\"leadUnit\":\"$SCHOOL_NAME\",\"leadUnitId\":\"$school\"}" | json_field id)
-for member in "$police" "$traffic" "$market"; do
-  version=$(etag_of "/api/alliances/$alliance" "$county")
-  api POST "/api/alliances/$alliance/members" "$county" "{\"unitId\":\"$member\",\"role\":\"Member\"}" "$version" > /dev/null
-done
+admin=$(token SchoolAdmin "$COUNTY" "$school" "" "seed-school-admin")
+if curl -fs -o /dev/null "$GATEWAY/api/campussafety/traffic-plans/$school" -H "Authorization: Bearer $admin"; then
+  echo "campussafety demo data already present (school $school)"; exit 0
+fi
+traffic=$(api GET "/api/alliances/units?kind=TrafficPolice&county=$COUNTY&pageSize=100" "$county" \
+  | grep -o '{[^{}]*"name":"锦江区交警大队"[^{}]*}' | json_field id || true)
 
 # CampusSafety learns the alliance from Alliances' events: wait until the three units serve the school.
-admin=$(token SchoolAdmin "$COUNTY" "$school" "" "seed-school-admin")
 for _ in $(seq 1 60); do
   served=$(api GET "/api/campussafety/schools/$school/units" "$admin" 2>/dev/null | grep -o '"unitId"' | wc -l || true)
   [ "${served:-0}" -ge 3 ] && break

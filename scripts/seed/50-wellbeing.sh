@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 演示数据 / Demo data for 心链网络 Wellbeing, through the public API only: in the first school Alliances knows in
+# 演示数据 / Demo data for 心链网络 Wellbeing, through the public API only: in the demo school (lib.sh, 15-demo-school.sh) in
 # Jinjiang (锦江区), three children with their guardians' consent, a care category, a screening round (CSV) and a
 # support plan. Fictional names only. Skips when there is no school yet, or when the school already has children.
 set -euo pipefail
@@ -12,20 +12,20 @@ first_member() { # ALLIANCE KIND: the unit id of the first current member of tha
   curl -fsS "$GATEWAY/api/alliances/$1/members?kind=$2&pageSize=1" -H "Authorization: Bearer $county" 2>/dev/null \
     | grep -o '"unitId":"[^"]*"' | head -n 1 | cut -d'"' -f4 || true
 }
-# A school of an established alliance of the county that also has a community committee (the plan's third party).
-school=""; unit=""
-for alliance in $(curl -fsS "$GATEWAY/api/alliances?county=$COUNTY&status=Established&pageSize=20" -H "Authorization: Bearer $county" 2>/dev/null \
+school=$(demo_school "$county")
+if [ -z "$school" ]; then
+  echo "wellbeing: no demo school registered in $COUNTY yet; skipped"; exit 0
+fi
+# The community committee of an established alliance the school is a member of (the plan's third party): the demo
+# school's own alliance has the county's (15-demo-school.sh).
+unit=""
+for alliance in $(curl -fsS "$GATEWAY/api/alliances?county=$COUNTY&status=Established&pageSize=50" -H "Authorization: Bearer $county" 2>/dev/null \
     | grep -o '{"id":"[^"]*"' | cut -d'"' -f4 || true); do
-  school=$(first_member "$alliance" School)
+  schools=$(curl -fsS "$GATEWAY/api/alliances/$alliance/members?kind=School&pageSize=100" -H "Authorization: Bearer $county" 2>/dev/null || true)
+  [[ "$schools" == *"\"unitId\":\"$school\""* ]] || continue
   unit=$(first_member "$alliance" CommunityCommittee)
-  [ -n "$school" ] && [ -n "$unit" ] && break
+  [ -n "$unit" ] && break
 done
-if [ -z "$school" ]; then
-  school=$(demo_school "$COUNTY" "$county")
-fi
-if [ -z "$school" ]; then
-  echo "wellbeing: no school registered in $COUNTY yet; skipped"; exit 0
-fi
 admin=$(token SchoolAdmin $COUNTY "$school" "" "demo-school-admin")
 counsellor=$(token Counsellor $COUNTY "$school" "" "demo-counsellor")
 existing=$(curl -fsS "$GATEWAY/api/wellbeing/children?pageSize=1" -H "Authorization: Bearer $admin" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 演示数据：家长端 / Demo families for the parents' pages (docs/parent.md), through the public API only. The console's
 # 开发登录 chooser at /parent/signin offers the same three families (console/Parent/ParentSignIn.cs, fixed child ids)
-# and the same school (the first one the directory lists in 锦江区): 示例家长甲 (demo-parent-1, whom the parent-school
+# and the same school (the demo school, lib.sh and 15-demo-school.sh): 示例家长甲 (demo-parent-1, whom the parent-school
 # seed enrols) has one child registered for the lecture; 示例家长乙 two children, both registered; 示例家长丙 one child
 # of 15 whom the school recorded in 心链网络 without consent yet (the parent is asked), and a traffic hazard reported.
 # Fictional names only. Skips when the families are already seeded or there is no school or open lecture.
@@ -15,7 +15,7 @@ B2=0d1e0000-0000-4000-8000-00000000b002
 C1=0d1e0000-0000-4000-8000-00000000c001
 
 county=$(token CountyAdmin $COUNTY)
-school=$(demo_school $COUNTY "$county")
+school=$(demo_school "$county")
 if [ -z "$school" ]; then
   echo "parents: no school registered in $COUNTY yet; skipped"; exit 0
 fi

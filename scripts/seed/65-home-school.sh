@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # 演示数据：家长会与家访、一校一策、体教互融、资源库 / Demo data for the console's school pages, through the public API
-# only, at the demo families' school (the first one the directory lists in 锦江区): a teacher (demo-teacher) has a
+# only, at the demo families' school (the demo school, lib.sh and 15-demo-school.sh): a teacher (demo-teacher) has a
 # class meeting and a whole-school meeting coming and a home visit to 示例家长甲's child in three days (a to-do on the
-# family's page); the school's admin has drawn up its traffic plan with one bus route; three classes have logged their
-# minutes of physical activity for the last three days (one short of two hours); the county has a guide in the
-# parent school's library. Fictional names only. Skips when the meetings are already there or there is no school.
+# family's page); the school's admin draws up its traffic plan with one bus route (unless 40-campussafety.sh drew one
+# up); three classes have logged their minutes of physical activity for the last three days (one short of two hours);
+# the county has a guide in the parent school's library. Fictional names only. Skips when the meetings are already there or there is no school.
 set -euo pipefail
 GATEWAY=${1:-http://127.0.0.1:5100}
 source "$(dirname "$0")/lib.sh"
@@ -12,13 +12,14 @@ COUNTY=510104
 A1=0d1e0000-0000-4000-8000-00000000a001
 
 county=$(token CountyAdmin $COUNTY)
-school=$(demo_school $COUNTY "$county")
+school=$(demo_school "$county")
 if [ -z "$school" ]; then
   echo "home-school: no school registered in $COUNTY yet; skipped"; exit 0
 fi
 teacher=$(token Teacher $COUNTY "$school" "" "demo-teacher")
 admin=$(token SchoolAdmin $COUNTY "$school" "" "demo-school-admin")
-existing=$(api GET "/api/parentschool/meetings?pageSize=1" "$teacher" | sed -n 's/.*"total":\([0-9]*\).*/\1/p')
+# The parent-school seed has its own meeting at the school: this seed's is the class meeting below.
+existing=$(api GET "/api/parentschool/meetings?pageSize=100" "$teacher" | grep -c '期末家长会 · 寒假安全' || true)
 if [ "${existing:-0}" -gt 0 ]; then
   echo "home-school: demo meetings already present"; exit 0
 fi

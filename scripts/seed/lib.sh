@@ -22,9 +22,22 @@ api() {
 # first_id: the first "id" of a JSON answer on stdin (none: empty, not the end of a script under set -e and pipefail).
 first_id() { grep -o '"id":"[^"]*"' | head -1 | cut -d'"' -f4 || true; }
 
-# demo_school COUNTY TOKEN: the first school the directory lists in the county (the demo families' school), or empty,
-# also when the directory does not answer (the calling seed then says it skipped, rather than stopping under pipefail).
+# The demo school: the one school every demo seed works in (activities, parent school, campus safety, wellbeing, the
+# demo families, meetings and home visits), registered by 15-demo-school.sh in 锦江区 with its school alliance. The
+# console's development parent sign-in picks the same school (console/Parent/ParentSignIn.cs, DemoSchoolName).
+DEMO_COUNTY=510104
+DEMO_SCHOOL_NAME=成都市锦江区护校安园示范小学
+
+# demo_school TOKEN: the demo school's id, or empty, also when the directory does not answer (the calling seed then
+# says it skipped, rather than stopping under pipefail).
 demo_school() {
-  curl -fsS "$GATEWAY/api/alliances/units?kind=School&county=$1&pageSize=1" -H "Authorization: Bearer $2" 2>/dev/null \
+  curl -fsS -G "$GATEWAY/api/alliances/units" -H "Authorization: Bearer $1" --data-urlencode kind=School \
+    --data-urlencode "county=$DEMO_COUNTY" --data-urlencode "q=$DEMO_SCHOOL_NAME" --data-urlencode pageSize=1 2>/dev/null \
     | first_id || true
+}
+
+# etag_of PATH TOKEN: the stream version a resource's ETag names (for If-Match).
+etag_of() {
+  curl -fsS -D - -o /dev/null "$GATEWAY$1" -H "Authorization: Bearer $2" | tr -d '\r' \
+    | sed -n 's/^[Ee][Tt]ag: *"\([0-9]*\)".*/\1/p'
 }
