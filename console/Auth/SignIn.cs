@@ -160,18 +160,29 @@ public static class SignIn
         [FromForm] DevSignInForm form, HttpContext http, IHttpClientFactory clients, ILoggerFactory logs)
     {
         var client = clients.CreateClient(nameof(Api.GatewayClient));
+        var back = http.Request.PathBase + "/signin";
+        Guid? schoolId = Guid.TryParse(form.SchoolId, out var school) ? school : null;
+        if (schoolId is null && form.DemoSchool)
+        {
+            // A preset of the demo school's staff: the school the demo seed works in, looked up by its name.
+            schoolId = await DemoSchool.FindAsync(client, form.Region?.Trim() ?? DemoSchool.County, orFirst: false);
+            if (schoolId is null)
+            {
+                return Results.Redirect($"{back}?error={Uri.EscapeDataString($"演示学校（{DemoSchool.Name}）尚未登记，请先运行演示数据 / The demo school is not registered: run the demo seed (./run.sh)")}");
+            }
+        }
         var request = new
         {
             role = form.Role,
             region = form.Region?.Trim(),
-            schoolId = Guid.TryParse(form.SchoolId, out var school) ? school : (Guid?)null,
+            schoolId,
             memberUnitId = Guid.TryParse(form.MemberUnitId, out var unit) ? unit : (Guid?)null,
             department = ExactName.TryParse<Department>(form.Department, out var department) ? department.ToString() : null,
-            subject = !string.IsNullOrWhiteSpace(form.Name) ? $"dev-{form.Name!.Trim()}"
+            subject = !string.IsNullOrWhiteSpace(form.Subject) ? form.Subject.Trim()
+                : !string.IsNullOrWhiteSpace(form.Name) ? $"dev-{form.Name!.Trim()}"
                 : string.IsNullOrWhiteSpace(form.Department) ? $"dev-{form.Role}-{form.Region}" : $"dev-{form.Role}-{form.Region}-{form.Department}",
             name = string.IsNullOrWhiteSpace(form.Name) ? null : form.Name.Trim(),
         };
-        var back = http.Request.PathBase + "/signin";
         HttpResponseMessage response;
         try
         {
@@ -219,6 +230,13 @@ public static class SignIn
         public string? MemberUnitId { get; set; }
         public string? Department { get; set; }
         public string? Name { get; set; }
+
+        /// <summary>A preset's subject (the demo seed's staff: <c>demo-teacher</c>, ...); otherwise made from the name or role.</summary>
+        public string? Subject { get; set; }
+
+        /// <summary>A preset of the demo school's staff: without a school id, the demo school (<see cref="DemoSchool"/>).</summary>
+        public bool DemoSchool { get; set; }
+
         public string? ReturnUrl { get; set; }
     }
 

@@ -92,7 +92,7 @@ public static class ParentSignIn
         {
             return Results.Redirect($"{back}?error={Uri.EscapeDataString("请填写孩子的编号（学籍号 ID），多个用逗号分开 / Give your children's ids, separated by commas")}");
         }
-        Guid? school = Guid.TryParse(form.SchoolId, out var s) ? s : await FirstSchoolAsync(client, region);
+        Guid? school = Guid.TryParse(form.SchoolId, out var s) ? s : await DemoSchool.FindAsync(client, region, orFirst: true);
         var name = family?.Name ?? (string.IsNullOrWhiteSpace(form.Name) ? null : form.Name.Trim());
         var request = new
         {
@@ -123,32 +123,6 @@ public static class ParentSignIn
         properties.StoreTokens([new AuthenticationToken { Name = SessionStore.AccessTokenName, Value = token }]);
         await http.SignInAsync(Scheme, new ClaimsPrincipal(identity), properties);
         return Results.Redirect(LocalUrl(form.ReturnUrl));
-    }
-
-    /// <summary>
-    /// A demo family's school in Development: the first school of the county in the Alliances directory (read with a
-    /// development token of the county). In production the school is a claim of the parent's token.
-    /// </summary>
-    private static async Task<Guid?> FirstSchoolAsync(HttpClient client, string region)
-    {
-        try
-        {
-            var county = region.Length >= 6 ? region[..6] : region;
-            var answer = await client.PostAsJsonAsync("dev/token", new { role = "CountyAdmin", region = county, subject = "dev-parent-chooser" });
-            if (!answer.IsSuccessStatusCode) return null;
-            var token = (await answer.Content.ReadFromJsonAsync<TokenAnswer>(Api.GatewayClient.Json))!.AccessToken;
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"api/alliances/units?kind=School&county={county}&pageSize=1");
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-            using var units = await client.SendAsync(request);
-            if (!units.IsSuccessStatusCode) return null;
-            var page = await units.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-            var items = page.GetProperty("items");
-            return items.GetArrayLength() > 0 ? items[0].GetProperty("id").GetGuid() : null;
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
     }
 
     public sealed class DevParentForm

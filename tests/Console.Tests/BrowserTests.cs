@@ -163,6 +163,29 @@ public sealed class BrowserTests(ConsoleSystem console, ITestOutputHelper output
     }
 
     [Fact]
+    public async Task The_demo_schools_teacher_signs_in_with_a_preset_at_the_demo_school_found_by_its_name()
+    {
+        using var api = console.Api(Role.CountyAdmin, Jinjiang);
+        // A school that the directory lists before the demo school (一 sorts before 成): the preset must not take it.
+        await UnitNamedAsync(api, "一〇一测试小学");
+        var demo = await UnitNamedAsync(api, JiaoLianTi.Console.Auth.DemoSchool.Name);
+        var first = (await (await api.GetAsync($"/api/alliances/units?county={Jinjiang}&kind=School&pageSize=1")).ReadJson())
+            .GetProperty("items")[0].GetProperty("id").GetGuid();
+        Assert.NotEqual(demo, first);
+
+        var page = await console.NewPageAsync();
+        await page.GotoAsync("/console/");
+        await page.Locator($"[data-test=preset][data-role=Teacher][data-region='{Jinjiang}']").ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/signin"));
+        await ConsoleSystem.InteractiveAsync(page);
+        await Assertions.Expect(page.Locator("[data-test=who]")).ToContainTextAsync("李老师 · 教师");
+        var school = page.Locator("[data-test=who-school]");
+        await Assertions.Expect(school).ToHaveAttributeAsync("data-id", demo.ToString());
+        await Assertions.Expect(school).ToContainTextAsync(JiaoLianTi.Console.Auth.DemoSchool.Name);
+        await console.ShotAsync(page, "08-demo-school-teacher-preset");
+    }
+
+    [Fact]
     public async Task A_department_officer_signs_in_with_a_department_and_reads_its_hazards_only()
     {
         var page = await console.SignInWithFormAsync("DepartmentOfficer", Jinjiang, department: "TrafficPolice", path: "/console/safety");
@@ -429,6 +452,22 @@ public sealed class BrowserTests(ConsoleSystem console, ITestOutputHelper output
         if (list.GetProperty("total").GetInt32() > 0) return;
         var created = await api.Post("/api/alliances", new { name = $"{county} 区域教联体", kind = "Regional", countyCode = county, leadUnit = "教育局" });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
+
+    /// <summary>A school of Jinjiang by its exact name, registered if the directory does not list it yet.</summary>
+    private static async Task<Guid> UnitNamedAsync(HttpClient api, string name)
+    {
+        var units = await (await api.GetAsync($"/api/alliances/units?county={Jinjiang}&kind=School&q={Uri.EscapeDataString(name)}&pageSize=10")).ReadJson();
+        foreach (var unit in units.GetProperty("items").EnumerateArray())
+        {
+            if (unit.GetProperty("name").GetString() == name) return unit.GetProperty("id").GetGuid();
+        }
+        var created = await api.Post("/api/alliances/units", new
+        {
+            kind = "School", name, countyCode = Jinjiang, contactOfficer = "教务处", contactPhone = "028-00000000",
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (await created.ReadJson()).GetProperty("id").GetGuid();
     }
 
     private async Task<Guid> SchoolAsync(string county)
