@@ -41,7 +41,7 @@ api POST /api/parentschool/meetings "$teacher" \
 api POST /api/parentschool/meetings "$admin" \
   "{\"title\":\"全校家长开放日\",\"location\":\"学校报告厅\",\"startsAt\":\"$(at 14 09:00)\"}" >/dev/null
 api POST /api/parentschool/home-visits "$teacher" \
-  "{\"studentId\":\"$A1\",\"purpose\":\"了解寒假安排与居家安全\",\"plannedAt\":\"$(at 3 16:30)\"}" >/dev/null
+  "{\"studentId\":\"$A1\",\"studentName\":\"示例学生子\",\"purpose\":\"了解寒假安排与居家安全\",\"plannedAt\":\"$(at 3 16:30)\"}" >/dev/null
 
 # 一校一策: one plan per school (a second is refused: the seed then leaves the school's own plan as it is).
 api POST /api/campussafety/traffic-plans "$admin" \

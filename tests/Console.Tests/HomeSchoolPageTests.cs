@@ -73,6 +73,9 @@ public sealed class HomeSchoolTeacherTests() : CannedGateway("Teacher", new Clai
         Assert.Empty(VisitRow(page, HomeSchoolAnswers.LaterVisit).QuerySelectorAll("[data-test=visit-record-open]"));
         Assert.Empty(VisitRow(page, HomeSchoolAnswers.DoneVisit).QuerySelectorAll("button"));
         Assert.Contains("母亲、外祖父", VisitRow(page, HomeSchoolAnswers.DoneVisit).TextContent);
+        // A visit scheduled with the child's name shows it; one without, the opaque id.
+        Assert.Equal("李小红", VisitRow(page, HomeSchoolAnswers.DueVisit).QuerySelector("[data-test=visit-student-named]")!.TextContent);
+        Assert.Null(VisitRow(page, HomeSchoolAnswers.LaterVisit).QuerySelector("[data-test=visit-student-named]"));
 
         // Not a student id: said beside the field, nothing sent.
         page.Find("[data-test=visit-student]").Change("李小明");
@@ -81,6 +84,7 @@ public sealed class HomeSchoolTeacherTests() : CannedGateway("Teacher", new Clai
         Assert.Contains("学生编号", page.Find("[data-field=studentId] [data-test=field-error]").TextContent);
         Assert.Empty(Sent);
         page.Find("[data-test=visit-student]").Change(HomeSchoolAnswers.Student);
+        page.Find("[data-test=visit-student-name]").Change(" 李小明 ");
         page.Find("[data-test=visit-planned]").Change("2027-01-20T10:00");
         page.Find("[data-test=visit-form]").Submit();
         page.WaitForAssertion(() => Assert.Single(Sent), TimeSpan.FromSeconds(10));
@@ -88,6 +92,7 @@ public sealed class HomeSchoolTeacherTests() : CannedGateway("Teacher", new Clai
         Assert.Equal(("/api/parentschool/home-visits", HomeSchoolAnswers.Student, "了解寒假安排"),
             (Sent[0].Path, body.GetProperty("studentId").GetString(), body.GetProperty("purpose").GetString()));
         Assert.Equal(new DateTimeOffset(2027, 1, 20, 2, 0, 0, TimeSpan.Zero), body.GetProperty("plannedAt").GetDateTimeOffset());
+        Assert.Equal("李小明", body.GetProperty("studentName").GetString());
 
         VisitRow(page, HomeSchoolAnswers.DueVisit).QuerySelector("[data-test=visit-record-open]")!.Click();
         page.Find("[data-test=visit-family]").Change("母亲、祖母\n 父亲 ");
@@ -171,7 +176,7 @@ internal static class HomeSchoolAnswers
             """,
         "/api/parentschool/home-visits" when request.Method == HttpMethod.Get => $$"""
             [{"id":"{{LaterVisit}}","schoolId":"{{School}}","countyCode":"510104","studentId":"{{Student}}","purpose":"寒假安排","plannedAt":"{{At(TimeSpan.FromDays(3))}}","teacher":"test-Teacher","status":"Scheduled","familyPresent":[],"notes":null,"visitedAt":null,"cancellationReason":null,"version":1},
-             {"id":"{{DueVisit}}","schoolId":"{{School}}","countyCode":"510104","studentId":"{{Student}}","purpose":"学习习惯","plannedAt":"{{At(TimeSpan.FromHours(-3))}}","teacher":"test-Teacher","status":"Scheduled","familyPresent":[],"notes":null,"visitedAt":null,"cancellationReason":null,"version":1},
+             {"id":"{{DueVisit}}","schoolId":"{{School}}","countyCode":"510104","studentId":"{{Student}}","purpose":"学习习惯","plannedAt":"{{At(TimeSpan.FromHours(-3))}}","teacher":"test-Teacher","status":"Scheduled","familyPresent":[],"notes":null,"visitedAt":null,"cancellationReason":null,"version":1,"studentName":"李小红"},
              {"id":"{{DoneVisit}}","schoolId":"{{School}}","countyCode":"510104","studentId":"{{Student}}","purpose":"开学适应","plannedAt":"{{At(TimeSpan.FromDays(-30))}}","teacher":"test-Teacher","status":"Done","familyPresent":["母亲","外祖父"],"notes":"适应良好","visitedAt":"{{At(TimeSpan.FromDays(-30))}}","cancellationReason":null,"version":2}]
             """,
         _ => "{}",

@@ -1,4 +1,8 @@
 using System.Net;
+using System.Text.Json;
+using JiaoLianTi.TestKit;
+using JiaoLianTi.Wellbeing.Contracts;
+using Npgsql;
 using Xunit;
 
 namespace JiaoLianTi.ParentSchool.Tests.Api;
@@ -108,5 +112,49 @@ public sealed class MeetingApiTests(ParentSchoolSystem system)
         await colleague.GetAsync($"{Visits}/{id}").ExpectProblem(HttpStatusCode.NotFound);
         Assert.Equal(0, (await colleague.GetAsync(Visits).Expect(HttpStatusCode.OK)).GetProperty("total").GetInt32());
         await colleague.Post($"{Visits}/{id}/cancellation", new { reason = "x" }, "\"2\"").ExpectProblem(HttpStatusCode.NotFound);
+    }
+    [Fact]
+    public async Task A_home_visit_names_the_child_for_its_readers_sealed_at_rest_and_erased_with_the_childs_key()
+    {
+        var place = ParentSchoolSystem.NewPlace();
+        var child = Guid.NewGuid();
+        var name = $"王小明{Guid.NewGuid().ToString()[..4]}";
+        using var teacher = system.Teacher(place);
+        await teacher.Post(Visits, new { studentId = child, purpose = "p", plannedAt = DateTimeOffset.UtcNow.AddDays(1), studentName = new string('名', 51) })
+            .ExpectProblem(HttpStatusCode.BadRequest, "studentName");
+        var scheduled = await teacher.Post(Visits, new { studentId = child, purpose = "寒假安排", plannedAt = DateTimeOffset.UtcNow.AddDays(1), studentName = $" {name} " })
+            .Expect(HttpStatusCode.Created);
+        var id = scheduled.GetProperty("id").GetGuid();
+        Assert.Equal(name, scheduled.GetProperty("studentName").GetString());
+        Assert.Equal(name, (await teacher.GetAsync($"{Visits}/{id}").Expect(HttpStatusCode.OK)).GetProperty("studentName").GetString());
+        Assert.Equal(name, Assert.Single((await system.SchoolAdmin(place).GetAsync(Visits).Expect(HttpStatusCode.OK)).Items()).GetProperty("studentName").GetString());
+        // A visit scheduled without a name reads null: the list then shows the opaque id.
+        var unnamed = await teacher.Post(Visits, new { studentId = Guid.NewGuid(), purpose = "p", plannedAt = DateTimeOffset.UtcNow.AddDays(1) })
+            .Expect(HttpStatusCode.Created);
+        Assert.Equal(JsonValueKind.Null, unnamed.GetProperty("studentName").ValueKind);
+
+        // At rest the name is sealed with the child's key: neither the event nor the document holds it in clear.
+        await using (var connection = new NpgsqlConnection(system.Setting("ConnectionStrings:parentschooldb")))
+        {
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "select count(*) from jlt.mt_events where stream_id = @id and data::text like @name", connection);
+            command.Parameters.AddWithValue("id", id);
+            command.Parameters.AddWithValue("name", $"%{name}%");
+            Assert.Equal(0L, (long)(await command.ExecuteScalarAsync())!);
+            await using var stored = new NpgsqlCommand("select data::text from jlt.mt_doc_homevisit where id = @id", connection);
+            stored.Parameters.AddWithValue("id", id);
+            var document = (string)(await stored.ExecuteScalarAsync())!;
+            Assert.DoesNotContain(name, document);
+            Assert.Contains("sealedStudentName", document, StringComparison.OrdinalIgnoreCase);
+        }
+
+        // The guardians erase the child's data (Wellbeing's request, as the console's parent pages send it): the key
+        // goes, and with it the name; the visit keeps its date and status.
+        await system.PublishAsync(new ChildErasureRequested(Guid.NewGuid(), child, DateTimeOffset.UtcNow));
+        var erased = await Eventually.Until(async () => await teacher.GetAsync($"{Visits}/{id}").Expect(HttpStatusCode.OK),
+            v => v.GetProperty("studentName").ValueKind == JsonValueKind.Null, TimeSpan.FromSeconds(60));
+        Assert.Equal("Scheduled", erased.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, erased.GetProperty("purpose").ValueKind);
     }
 }

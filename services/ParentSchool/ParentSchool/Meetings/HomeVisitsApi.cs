@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JiaoLianTi.ParentSchool.Meetings;
 
-public sealed record ScheduleHomeVisitRequest(Guid? StudentId, string? Purpose, DateTimeOffset? PlannedAt);
+/// <summary><paramref name="StudentName"/>: the child's name as the school knows it, so the teacher knows whom the visit is for (optional; sealed with the child's key).</summary>
+public sealed record ScheduleHomeVisitRequest(Guid? StudentId, string? Purpose, DateTimeOffset? PlannedAt, string? StudentName = null);
 
 public sealed record RecordHomeVisitRequest(string[]? FamilyPresent, string? Notes);
 
@@ -37,11 +38,13 @@ public static class HomeVisitsApi
         new Validation()
             .Check(request.StudentId is { } s && s != Guid.Empty, "studentId", "必填 / is required")
             .Required("purpose", request.Purpose).MaxLength("purpose", request.Purpose, 500)
+            .MaxLength("studentName", request.StudentName, 50)
             .Required("plannedAt", request.PlannedAt)
             .ThrowIfInvalid();
         var (school, county) = MeetingsApi.StaffSchool(caller);
         var scheduled = new HomeVisitScheduled(Guid.CreateVersion7(), school, county, request.StudentId!.Value,
-            request.Purpose!.Trim(), request.PlannedAt!.Value, caller.Subject, clock.GetUtcNow());
+            request.Purpose!.Trim(), request.PlannedAt!.Value, caller.Subject, clock.GetUtcNow(),
+            StudentName: string.IsNullOrWhiteSpace(request.StudentName) ? null : request.StudentName.Trim());
         // What the visit says of the child and family is sealed with the student's key (docs/design.md 17).
         var key = await PersonalDataVault.KeyOfPersonAsync(session, master, scheduled.StudentId, scheduled.At, ct);
         return await session.Start<HomeVisit, HomeVisitView>(http, scheduled.VisitId,
