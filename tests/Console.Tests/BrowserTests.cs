@@ -354,9 +354,10 @@ public sealed class BrowserTests(ConsoleSystem console, ITestOutputHelper output
             {
                 await page.WaitForURLAsync(saved, new() { Timeout = 3_000, WaitUntil = WaitUntilState.Commit });
             }
-            catch (PlaywrightException)
+            catch (Exception e) when (e is PlaywrightException or TimeoutException)
             {
-                // Still refused (the school not yet known there): the problem is on the page, the form as typed.
+                // Still refused (the school not yet known there): the problem is on the page, the form as typed. (The
+                // wait's timeout is a System.TimeoutException, not a PlaywrightException.)
             }
         }
         await ConsoleSystem.InteractiveAsync(page);
