@@ -128,3 +128,28 @@ internal static class LegalAnswers
         _ => "[]",
     };
 }
+
+/// <summary>
+/// 认领: the county appointed a police officer by name only; the officer, signed in for the police station, sees the
+/// appointment marked unclaimed and claims it (with the version the list showed), after which the lessons are theirs.
+/// </summary>
+public sealed class LegalVicePrincipalOfficerTests() : CannedGateway("MemberOfficer", new Claim(ConsoleClaims.MemberUnitId, LegalAnswers.Police))
+{
+    protected override string Answer(HttpRequestMessage request) =>
+        request.Method == HttpMethod.Get && request.RequestUri!.AbsolutePath == "/api/campussafety/legal-vice-principals"
+            ? LegalAnswers.For(request).Replace("\"subject\":\"police-wang\"", "\"subject\":null")
+            : LegalAnswers.For(request);
+
+    [Fact]
+    public void The_appointee_claims_an_appointment_the_county_made_without_an_account()
+    {
+        var page = Render<Components.Pages.LegalVicePrincipals>();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-test=lvp-unclaimed]")), TimeSpan.FromSeconds(10));
+        Assert.Empty(page.FindAll("[data-test=lvp-lesson]")); // not theirs to record until claimed
+        Assert.Empty(page.FindAll("[data-test=appoint-form]"));
+        page.Find("[data-test=lvp-claim]").Click();
+        page.WaitForAssertion(() => Assert.Single(Sent), TimeSpan.FromSeconds(10));
+        Assert.Equal((HttpMethod.Post, $"/api/campussafety/legal-vice-principals/{LegalAnswers.Appointment}/claim", "\"4\""),
+            (Sent[0].Method, Sent[0].Path, Sent[0].IfMatch));
+    }
+}

@@ -159,6 +159,50 @@ public sealed class LegalVicePrincipalTests(CampusSafetySystem system)
     }
 
     [Fact]
+    public async Task An_appointment_made_without_an_account_is_claimed_once_by_the_appointee_signed_in_for_its_unit()
+    {
+        var world = await system.SchoolWithAlliance();
+        using var county = system.CountyAdmin(world);
+        var byName = new { schoolId = world.SchoolId, unitId = world.PoliceStation, name = "赵警官", position = "社区民警", startsOn = Today, years = 2 };
+        var created = await county.Post(Path, byName);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var view = await created.ReadJson();
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, view.GetProperty("subject").ValueKind);
+        var id = view.GetProperty("appointmentId").GetGuid();
+        // The same name of the same unit is the same person.
+        Assert.Equal("already-appointed", (await (await county.Post(Path, byName)).ReadJson()).Str("code"));
+
+        // Until claimed, a bullying case cannot call them (nobody would be told).
+        using var admin = system.SchoolAdmin(world);
+        var report = await admin.Post("/api/campussafety/bullying-cases", new
+        {
+            schoolId = world.SchoolId, grade = 5, summary = "课间推搡", parties = new[] { new { studentId = Guid.NewGuid(), role = "Target" } },
+        });
+        var casePath = report.Headers.Location!.ToString();
+        var uncalled = await admin.Post($"{casePath}/legal-vice-principal", report.Headers.ETag, new { appointmentId = id });
+        Assert.Equal("legal-vice-principal-unclaimed", (await uncalled.ReadJson()).Str("code"));
+
+        // Only an officer of the appointing unit claims it: the school learns 403, another unit 404; a stale version 412.
+        var etag = await county.ETagOf($"{Path}/{id}");
+        await (await admin.Post($"{Path}/{id}/claim", etag, new { })).AssertProblem(HttpStatusCode.Forbidden);
+        await (await system.Officer(world, world.TrafficPolice).Post($"{Path}/{id}/claim", etag, new { })).AssertProblem(HttpStatusCode.NotFound);
+        var subject = $"officer-{Guid.NewGuid():N}";
+        using var officer = system.Officer(world, world.PoliceStation, subject);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, (await officer.Post($"{Path}/{id}/claim", new System.Net.Http.Headers.EntityTagHeaderValue("\"9\""), new { })).StatusCode);
+        var claimed = await officer.Post($"{Path}/{id}/claim", etag, new { });
+        Assert.Equal(HttpStatusCode.OK, claimed.StatusCode);
+        Assert.Equal(subject, (await claimed.ReadJson()).Str("subject"));
+        // Once: a colleague cannot take it over.
+        var twice = await system.Officer(world, world.PoliceStation).Post($"{Path}/{id}/claim", claimed.Headers.ETag, new { });
+        Assert.Equal("already-claimed", (await twice.ReadJson()).Str("code"));
+
+        // Now the lessons are theirs, and the school can call them.
+        var lesson = await officer.Post($"{Path}/{id}/lessons", claimed.Headers.ETag, new { on = Today, topic = "认识法律", classes = new[] { "五年级一班" } });
+        Assert.Equal(HttpStatusCode.OK, lesson.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.Post($"{casePath}/legal-vice-principal", report.Headers.ETag, new { appointmentId = id })).StatusCode);
+    }
+
+    [Fact]
     public async Task The_school_calls_its_legal_vice_principal_to_a_bullying_case_who_reads_it_on_record_while_current()
     {
         var world = await system.SchoolWithAlliance();

@@ -50,6 +50,38 @@ public sealed class AppointLegalVicePrincipalTests
     }
 }
 
+public sealed class ClaimLegalVicePrincipalTests
+{
+    private static LegalVicePrincipal Unclaimed() => LegalVicePrincipal.Create(GivenAppointment.Appointed() with { Subject = null });
+
+    [Fact]
+    public void An_appointment_made_without_an_account_is_claimed_once()
+    {
+        var unclaimed = Unclaimed();
+        var claimed = Assert.IsType<LegalVicePrincipalClaimed>(Assert.Single(LegalVicePrincipalDecider.Decide(
+            new ClaimLegalVicePrincipal("officer-zhao", false, GivenAppointment.Now), unclaimed)));
+        var after = unclaimed.Apply(claimed);
+        Assert.Equal("officer-zhao", after.Subject);
+        Assert.Equal("already-claimed", Assert.Throws<RuleViolation>(() =>
+            LegalVicePrincipalDecider.Decide(new ClaimLegalVicePrincipal("officer-qian", false, GivenAppointment.Now), after)).Code);
+        // One given an account when appointed is claimed already.
+        Assert.Equal("already-claimed", Assert.Throws<RuleViolation>(() =>
+            LegalVicePrincipalDecider.Decide(new ClaimLegalVicePrincipal("officer-qian", false, GivenAppointment.Now), GivenAppointment.Current())).Code);
+    }
+
+    [Fact]
+    public void An_ended_appointment_or_a_person_already_current_at_the_school_cannot_claim()
+    {
+        var unclaimed = Unclaimed();
+        Assert.Equal("already-appointed", Assert.Throws<RuleViolation>(() =>
+            LegalVicePrincipalDecider.Decide(new ClaimLegalVicePrincipal("officer-zhao", true, GivenAppointment.Now), unclaimed)).Code);
+        var ended = unclaimed.Apply(new LegalVicePrincipalEnded(unclaimed.Id, unclaimed.SchoolId, "510104", unclaimed.UnitId,
+            AppointmentEndReason.Transferred, GivenAppointment.Today, "county", GivenAppointment.Now));
+        Assert.Equal("appointment-ended", Assert.Throws<RuleViolation>(() =>
+            LegalVicePrincipalDecider.Decide(new ClaimLegalVicePrincipal("officer-zhao", false, GivenAppointment.Now), ended)).Code);
+    }
+}
+
 public sealed class RenewLegalVicePrincipalTests
 {
     [Fact]

@@ -98,6 +98,11 @@ public static class BullyingCaseDecider
             throw new RuleViolation("not-current-legal-vice-principal",
                 "该聘任不是本校在任的法治副校长 / The appointment is not a current legal vice-principal of the case's school.");
         }
+        if (string.IsNullOrEmpty(c.Subject))
+        {
+            throw new RuleViolation("legal-vice-principal-unclaimed",
+                "该法治副校长尚未登录认领聘任，暂不能通知 / The legal vice-principal has not claimed the appointment yet (they sign in and claim it), so cannot be called.");
+        }
         return s.LegalVicePrincipals.Any(l => l.AppointmentId == c.AppointmentId)
             ? []
             : [new BullyingLegalVicePrincipalCalled(s.Id, c.AppointmentId, c.Subject, c.By, c.Now)];

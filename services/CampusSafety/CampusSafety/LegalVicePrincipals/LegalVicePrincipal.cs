@@ -13,9 +13,16 @@ public enum AppointmentStatus { Active, Ended }
 /// unit left the school's alliance.</summary>
 public enum AppointmentEndReason { TermExpired, Resigned, Transferred, Dismissed, UnitLeftAlliance }
 
+/// <summary><see cref="Subject"/>: the appointee's sign-in account, or null until they claim the appointment.</summary>
 public record LegalVicePrincipalAppointed(
-    Guid AppointmentId, Guid SchoolId, string CountyCode, Guid UnitId, string UnitKind, string Name, string Position, string Subject,
+    Guid AppointmentId, Guid SchoolId, string CountyCode, Guid UnitId, string UnitKind, string Name, string Position, string? Subject,
     DateOnly StartsOn, DateOnly EndsOn, string By, DateTimeOffset At);
+
+/// <summary>
+/// 认领: the appointee, signed in as an officer of the appointing unit, binds their account to an appointment the bureau
+/// made without one (the bureau knows the person's name, not their sign-in account).
+/// </summary>
+public record LegalVicePrincipalClaimed(Guid AppointmentId, string Subject, DateTimeOffset At);
 
 public record LegalVicePrincipalRenewed(
     Guid AppointmentId, Guid SchoolId, string CountyCode, Guid UnitId, int Years, DateOnly EndsOn, string By, DateTimeOffset At);
@@ -31,7 +38,7 @@ public sealed record LawLesson(Guid LessonId, DateOnly On, string Term, string T
 
 /// <summary>The appointment stream's state, also its inline read model.</summary>
 public sealed record LegalVicePrincipal(
-    Guid Id, Guid SchoolId, string CountyCode, Guid UnitId, string UnitKind, string Name, string Position, string Subject,
+    Guid Id, Guid SchoolId, string CountyCode, Guid UnitId, string UnitKind, string Name, string Position, string? Subject,
     DateOnly StartsOn, DateOnly EndsOn, AppointmentStatus Status, DateOnly? EndedOn, AppointmentEndReason? EndReason,
     IReadOnlyList<LawLesson> Lessons, int Renewals, DateTimeOffset AppointedAt)
 {
@@ -46,6 +53,8 @@ public sealed record LegalVicePrincipal(
     public static LegalVicePrincipal Create(LegalVicePrincipalAppointed e) =>
         new(e.AppointmentId, e.SchoolId, e.CountyCode, e.UnitId, e.UnitKind, e.Name, e.Position, e.Subject, e.StartsOn, e.EndsOn,
             AppointmentStatus.Active, null, null, [], 0, e.At);
+
+    public LegalVicePrincipal Apply(LegalVicePrincipalClaimed e) => this with { Subject = e.Subject };
 
     public LegalVicePrincipal Apply(LegalVicePrincipalRenewed e) => this with { EndsOn = e.EndsOn, Renewals = Renewals + 1 };
 

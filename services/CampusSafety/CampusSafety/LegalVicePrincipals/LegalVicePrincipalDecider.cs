@@ -7,7 +7,10 @@ namespace JiaoLianTi.CampusSafety.LegalVicePrincipals;
 /// <param name="PersonAlreadyCurrent">The same person already holds a current appointment at this school.</param>
 public record AppointLegalVicePrincipal(
     Guid AppointmentId, Guid SchoolId, string CountyCode, Guid UnitId, string? UnitKind, bool UnitIsLegalMember, bool PersonAlreadyCurrent,
-    string Name, string Position, string Subject, DateOnly StartsOn, int Years, string By, DateTimeOffset Now);
+    string Name, string Position, string? Subject, DateOnly StartsOn, int Years, string By, DateTimeOffset Now);
+
+/// <param name="PersonAlreadyCurrent">The claiming account already holds another current appointment at this school.</param>
+public record ClaimLegalVicePrincipal(string Subject, bool PersonAlreadyCurrent, DateTimeOffset Now);
 
 public record RenewLegalVicePrincipal(int Years, string By, DateTimeOffset Now);
 
@@ -40,7 +43,22 @@ public static class LegalVicePrincipalDecider
             throw new RuleViolation("term-start", "任期须在前后一年之内开始 / A term starts within a year of today.");
         }
         return [new LegalVicePrincipalAppointed(c.AppointmentId, c.SchoolId, c.CountyCode, c.UnitId, c.UnitKind, c.Name.Trim(), c.Position.Trim(),
-            c.Subject.Trim(), c.StartsOn, c.StartsOn.AddYears(c.Years).AddDays(-1), c.By, c.Now)];
+            string.IsNullOrWhiteSpace(c.Subject) ? null : c.Subject.Trim(), c.StartsOn, c.StartsOn.AddYears(c.Years).AddDays(-1), c.By, c.Now)];
+    }
+
+    /// <summary>认领: an appointment made without an account, not ended, is claimed once.</summary>
+    public static IReadOnlyList<object> Decide(ClaimLegalVicePrincipal c, LegalVicePrincipal s)
+    {
+        NotEnded(s);
+        if (!string.IsNullOrEmpty(s.Subject))
+        {
+            throw new RuleViolation("already-claimed", "该聘任已由本人认领 / The appointment is already claimed.");
+        }
+        if (c.PersonAlreadyCurrent)
+        {
+            throw new RuleViolation("already-appointed", "此人已是本校在任的法治副校长 / This person is already a current legal vice-principal of the school.");
+        }
+        return [new LegalVicePrincipalClaimed(s.Id, c.Subject, c.Now)];
     }
 
     /// <summary>续聘: a current appointment is extended by whole years from the end of its term.</summary>

@@ -12,10 +12,13 @@ public sealed record RenewRequest(int? Years);
 public sealed record EndRequest(AppointmentEndReason? Reason);
 public sealed record LessonRequest(DateOnly? On, string? Topic, string[]? Classes);
 
-/// <summary>An appointment as the school, the unit and the bureau read it, with the unit's name and whether it is current.</summary>
+/// <summary>
+/// An appointment as the school, the unit and the bureau read it, with the unit's name and whether it is current;
+/// <see cref="Subject"/> null while the appointee has not claimed it.
+/// </summary>
 public sealed record AppointmentView(
     Guid AppointmentId, Guid SchoolId, string CountyCode, Guid UnitId, string UnitKind, string? UnitName, string Name, string Position,
-    string Subject, DateOnly StartsOn, DateOnly EndsOn, AppointmentStatus Status, DateOnly? EndedOn, AppointmentEndReason? EndReason,
+    string? Subject, DateOnly StartsOn, DateOnly EndsOn, AppointmentStatus Status, DateOnly? EndedOn, AppointmentEndReason? EndReason,
     bool Current, int Renewals, IReadOnlyList<LawLesson> Lessons, long Version)
 {
     public static AppointmentView Of(LegalVicePrincipal a, string? unitName, DateOnly today) =>
@@ -38,6 +41,7 @@ public static class LegalVicePrincipalsApi
         group.MapGet("/{id:guid}", Get).WithSummary("一项聘任及其法治课 / An appointment with its law lessons");
         group.MapPost("/{id:guid}/renew", Renew).WithSummary("续聘（按年） / Renew for whole years");
         group.MapPost("/{id:guid}/end", End).WithSummary("解聘或离任 / End the appointment");
+        group.MapPost("/{id:guid}/claim", Claim).WithSummary("认领聘任（法治副校长本人，以派出单位人员身份登录） / Claim an appointment made without an account (the appointee, signed in as an officer of the unit)");
         group.MapPost("/{id:guid}/lessons", Lesson).WithSummary("登记法治课（日期、主题、班级） / Record a law lesson (date, topic, classes)");
         app.MapGet("/api/campussafety/figures/legal-vice-principals", LegalVicePrincipalFigures.Figures).WithTags("LegalVicePrincipal 法治副校长")
             .WithSummary("法治副校长统计：在任覆盖、每校每学期法治课、无法治副校长的学校 / Schools with a current legal vice-principal, lessons per term per school, schools without one");
@@ -50,7 +54,7 @@ public static class LegalVicePrincipalsApi
         new Validation().Required("schoolId", request.SchoolId).Required("unitId", request.UnitId)
             .Required("name", request.Name).MaxLength("name", request.Name, 50)
             .Required("position", request.Position).MaxLength("position", request.Position, 100)
-            .Required("subject", request.Subject).MaxLength("subject", request.Subject, 200)
+            .MaxLength("subject", request.Subject, 200)
             .Required("startsOn", request.StartsOn)
             .Required("years", request.Years)
             .Check(request.Years is null or (>= 1 and <= LegalVicePrincipalDecider.LongestTermYears), "years",
@@ -69,11 +73,14 @@ public static class LegalVicePrincipalsApi
         var unitId = request.UnitId!.Value;
         var alliances = await session.AlliancesOfAsync(schoolId, ct);
         var member = (await session.MembersOfAsync(alliances, LegalUnits.Kinds, ct)).FirstOrDefault(m => m.UnitId == unitId);
-        var subject = request.Subject!.Trim();
+        // Without the account (the person claims the appointment on signing in), the same person is the same name of
+        // the same unit.
+        var subject = string.IsNullOrWhiteSpace(request.Subject) ? null : request.Subject.Trim();
+        var name = request.Name!.Trim();
         var today = Today(clock);
-        var already = (await session.Query<LegalVicePrincipal>()
-            .Where(a => a.SchoolId == schoolId && a.Subject == subject && a.Status == AppointmentStatus.Active).ToListAsync(ct))
-            .Any(a => a.EndsOn >= today);
+        var current = session.Query<LegalVicePrincipal>().Where(a => a.SchoolId == schoolId && a.Status == AppointmentStatus.Active);
+        current = subject is null ? current.Where(a => a.Name == name && a.UnitId == unitId) : current.Where(a => a.Subject == subject);
+        var already = (await current.ToListAsync(ct)).Any(a => a.EndsOn >= today);
         var id = Guid.CreateVersion7();
         var events = LegalVicePrincipalDecider.Decide(new AppointLegalVicePrincipal(id, schoolId, school.CountyCode, unitId, member?.UnitKind,
             member is not null, already, request.Name!, request.Position!, subject, request.StartsOn!.Value, request.Years!.Value,
@@ -153,6 +160,31 @@ public static class LegalVicePrincipalsApi
             },
             a => LegalVicePrincipalDecider.Decide(new EndLegalVicePrincipal(request.Reason!.Value, caller.Subject, clock.GetUtcNow()), a),
             a => AppointmentView.Of(a, null, Today(clock)), ct, missing: () => Access.NotFound("法治副校长聘任", id));
+    }
+
+    /// <summary>
+    /// 认领: the appointee, signed in as an officer of the appointing unit in the school's region, binds their account to
+    /// an appointment the bureau made without one. Others who read it learn 403, anyone else 404.
+    /// </summary>
+    private static async Task<Ok<AppointmentView>> Claim(
+        Guid id, HttpContext http, IDocumentSession session, TimeProvider clock, CancellationToken ct)
+    {
+        var caller = http.Caller();
+        var today = Today(clock);
+        var mine = await session.Query<LegalVicePrincipal>()
+            .Where(a => a.Subject == caller.Subject && a.Status == AppointmentStatus.Active && a.Id != id).ToListAsync(ct);
+        return await session.Change<LegalVicePrincipal, AppointmentView>(http, id, a =>
+            {
+                if (caller.Role != Role.MemberOfficer || caller.MemberUnitId != a.UnitId || !caller.Covers(a.CountyCode))
+                {
+                    throw MayRead(caller, a)
+                        ? (Exception)new ForbiddenException("由法治副校长本人以派出单位人员身份登录后认领 / The appointee claims it, signed in as an officer of the appointing unit.")
+                        : Access.NotFound("法治副校长聘任", id);
+                }
+            },
+            a => LegalVicePrincipalDecider.Decide(new ClaimLegalVicePrincipal(caller.Subject,
+                mine.Any(m => m.SchoolId == a.SchoolId && m.EndsOn >= today), clock.GetUtcNow()), a),
+            a => AppointmentView.Of(a, null, today), ct, missing: () => Access.NotFound("法治副校长聘任", id));
     }
 
     /// <summary>The legal vice-principal records their own lesson; the school's admins may record it for them.</summary>
