@@ -83,7 +83,14 @@ seed_county() {
   case_id=$(echo "$report" | field id)
   version=$(etag_of "/api/campussafety/bullying-cases/$case_id?reason=seed" "$admin")
   api POST "/api/campussafety/bullying-cases/$case_id/legal-vice-principal" "$admin" "{\"appointmentId\":\"$first\"}" "$version" >/dev/null
-  echo "legal vice-principals: $code: $((n - 2)) of $n schools appointed, $lessons lessons, a bullying case called $first_subject"
+  # In the demo county, one more school's appointment by name only: the police officer claims it on signing in for the
+  # station (the console's 法治副校长 page marks it 待本人认领).
+  local unclaimed="" appointed=$((n - 2))
+  if [ "$code" = "$DEMO_COUNTY" ] && api POST /api/campussafety/legal-vice-principals "$county" \
+      "{\"schoolId\":\"${schools[$((n - 2))]}\",\"unitId\":\"$police\",\"name\":\"示例民警（待认领）\",\"position\":\"社区民警\",\"startsOn\":\"$STARTS\",\"years\":3}" >/dev/null; then
+    unclaimed=" (one by name only, awaiting its officer's claim)"; appointed=$((n - 1))
+  fi
+  echo "legal vice-principals: $code: $appointed of $n schools appointed$unclaimed, $lessons lessons, a bullying case called $first_subject"
 }
 
 for code in "${COUNTIES[@]}"; do
