@@ -87,7 +87,7 @@ seed_county() {
   # station (the console's 法治副校长 page marks it 待本人认领).
   local unclaimed="" appointed=$((n - 2))
   if [ "$code" = "$DEMO_COUNTY" ] && api POST /api/campussafety/legal-vice-principals "$county" \
-      "{\"schoolId\":\"${schools[$((n - 2))]}\",\"unitId\":\"$police\",\"name\":\"示例民警（待认领）\",\"position\":\"社区民警\",\"startsOn\":\"$STARTS\",\"years\":3}" >/dev/null; then
+      "{\"schoolId\":\"${schools[$((n - 2))]}\",\"unitId\":\"$police\",\"name\":\"示例民警$((n - 1))\",\"position\":\"社区民警\",\"startsOn\":\"$STARTS\",\"years\":3}" >/dev/null; then
     unclaimed=" (one by name only, awaiting its officer's claim)"; appointed=$((n - 1))
   fi
   echo "legal vice-principals: $code: $appointed of $n schools appointed$unclaimed, $lessons lessons, a bullying case called $first_subject"
