@@ -8,7 +8,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace JiaoLianTi.ParentSchool.Meetings;
 
-/// <summary><paramref name="StudentName"/>: the child's name as the school knows it, so the teacher knows whom the visit is for (optional; sealed with the child's key).</summary>
+/// <summary>
+/// <paramref name="StudentName"/>: the child's name as the school knows it, so that the teacher knows whom the visit is
+/// for (optional; sealed with the child's key).
+/// </summary>
 public sealed record ScheduleHomeVisitRequest(Guid? StudentId, string? Purpose, DateTimeOffset? PlannedAt, string? StudentName = null);
 
 public sealed record RecordHomeVisitRequest(string[]? FamilyPresent, string? Notes);
