@@ -15,7 +15,6 @@ LAST_WEEK=$(TZ=Asia/Shanghai date -d '-7 days' +%F)
 STARTS=$(TZ=Asia/Shanghai date -d '-30 days' +%F)
 
 field() { grep -o "\"$1\":\"[^\"]*\"" | head -n 1 | cut -d'"' -f4; }
-etag_of() { curl -fsS -D - -o /dev/null "$GATEWAY$1" -H "Authorization: Bearer $2" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: *"\([0-9]*\)".*/\1/p'; }
 members() { # ALLIANCE KIND TOKEN: the unit ids of the current members of that kind
   curl -fsS "$GATEWAY/api/alliances/$1/members?kind=$2&pageSize=50" -H "Authorization: Bearer $3" 2>/dev/null \
     | grep -o '"unitId":"[^"]*"' | cut -d'"' -f4 || true
